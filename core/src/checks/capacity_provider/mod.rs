@@ -1,0 +1,3 @@
+//! Capacity provider checks.
+pub mod tagged;
+pub mod termination_protection;

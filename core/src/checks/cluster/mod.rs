@@ -1,0 +1,9 @@
+//! Cluster checks.
+pub mod container_insights;
+pub mod exec_kms;
+pub mod exec_log_encryption;
+pub mod exec_logging;
+pub mod managed_storage_cmk;
+pub mod sensitive_tags;
+pub mod status;
+pub mod tagged;

@@ -1,0 +1,302 @@
+//! The check catalog: one file per check, grouped by resource kind; [`catalog::CATALOG`] is the
+//! one registry.
+//!
+//! A check is a `static` [`Check`] with its metadata (id, slug, title, severity, ASFF types,
+//! description, risk, remediation, references, compliance mappings, options, examples) and a pure
+//! evaluator typed by resource kind: a task-definition check only ever sees a task definition.
+//! Adding a check touches one place: its file, one line in `catalog.rs`, and the regenerated
+//! docs/checks.md.
+
+pub mod capacity_provider;
+pub mod catalog;
+pub mod cluster;
+pub mod container_instance;
+pub mod secrets;
+pub mod service;
+pub mod task_definition;
+
+use serde::Serialize;
+
+use crate::config::Options;
+use crate::finding::{ComplianceRef, Framework, Outcome, ResourceKind, Severity, Status};
+use crate::model::{
+    CapacityProvider, Cluster, ContainerInstance, Service, TaskDefinition, TaskSet,
+};
+
+/// Groups for reports and filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    ContainerSecurity,
+    RuntimeSecurity,
+    NetworkSecurity,
+    IamSecurity,
+    Secrets,
+    ImageSecurity,
+    Logging,
+    Monitoring,
+    Encryption,
+    ResourceManagement,
+    Availability,
+    Tagging,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::ContainerSecurity => "container_security",
+            Category::RuntimeSecurity => "runtime_security",
+            Category::NetworkSecurity => "network_security",
+            Category::IamSecurity => "iam_security",
+            Category::Secrets => "secrets",
+            Category::ImageSecurity => "image_security",
+            Category::Logging => "logging",
+            Category::Monitoring => "monitoring",
+            Category::Encryption => "encryption",
+            Category::ResourceManagement => "resource_management",
+            Category::Availability => "availability",
+            Category::Tagging => "tagging",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    Stable,
+    Preview,
+    Deprecated,
+}
+
+/// Which revisions of a task definition family a task-definition check evaluates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Revisions {
+    /// Only the latest ACTIVE revision of each family (and revisions services use), as Security
+    /// Hub and AWS Config evaluate; superseded revisions are NOT_APPLICABLE.
+    LatestActive,
+    /// Every revision in the snapshot: what the check finds stays exposed in any revision that
+    /// can still be described (secrets).
+    All,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Remediation {
+    pub text: &'static str,
+    pub cli: &'static str,
+    pub cloudformation: &'static str,
+    pub terraform: &'static str,
+}
+
+/// A documented option a check reads, with its default.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct OptionDoc {
+    pub key: &'static str,
+    pub default: &'static str,
+    pub doc: &'static str,
+}
+
+/// A fixture that travels with the check: a document (any accepted shape) and what the check
+/// must conclude on every resource of its kind in it. Tests run all of them; docs show them.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Example {
+    pub name: &'static str,
+    pub expect: Status,
+    pub json: &'static str,
+}
+
+/// The evaluator, typed by the resource kind it sees.
+#[derive(Clone, Copy)]
+pub enum Evaluator {
+    TaskDefinition(fn(&TaskDefinition, &Options) -> Outcome),
+    Service(fn(&ServiceView<'_>, &Options) -> Outcome),
+    TaskSet(fn(&TaskSet, &Options) -> Outcome),
+    Cluster(fn(&Cluster, &Options) -> Outcome),
+    CapacityProvider(fn(&CapacityProvider, &Options) -> Outcome),
+    ContainerInstance(fn(&ContainerInstance, &Options) -> Outcome),
+}
+
+impl Evaluator {
+    pub fn kind(&self) -> ResourceKind {
+        match self {
+            Evaluator::TaskDefinition(_) => ResourceKind::TaskDefinition,
+            Evaluator::Service(_) => ResourceKind::Service,
+            Evaluator::TaskSet(_) => ResourceKind::TaskSet,
+            Evaluator::Cluster(_) => ResourceKind::Cluster,
+            Evaluator::CapacityProvider(_) => ResourceKind::CapacityProvider,
+            Evaluator::ContainerInstance(_) => ResourceKind::ContainerInstance,
+        }
+    }
+}
+
+impl std::fmt::Debug for Evaluator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Evaluator({:?})", self.kind())
+    }
+}
+
+/// What a service check sees: the service and, where the snapshot has them, the task definition
+/// it runs and its cluster.
+pub struct ServiceView<'a> {
+    pub service: &'a Service,
+    pub task_definition: Option<&'a TaskDefinition>,
+    pub cluster: Option<&'a Cluster>,
+}
+
+/// One check of the catalog.
+#[derive(Debug)]
+pub struct Check {
+    /// Stable id, never reused (`TD01`, `SV02`, ...). Finding Ids derive from it.
+    pub id: &'static str,
+    /// Kebab-case name of the flagged pattern.
+    pub slug: &'static str,
+    /// Reads well whether the check passes or fails.
+    pub title: &'static str,
+    pub severity: Severity,
+    pub category: Category,
+    /// ASFF `Types` paths.
+    pub types: &'static [&'static str],
+    pub description: &'static str,
+    pub risk: &'static str,
+    pub remediation: Remediation,
+    pub references: &'static [&'static str],
+    pub compliance: &'static [ComplianceRef],
+    pub status: CheckStatus,
+    /// Off-by-default checks carry advice that contradicts a Security Hub control or is noisy
+    /// for many estates; enable them with `enable_checks`.
+    pub enabled_by_default: bool,
+    pub revisions: Revisions,
+    pub options: &'static [OptionDoc],
+    pub examples: &'static [Example],
+    pub evaluator: Evaluator,
+}
+
+impl Check {
+    pub fn kind(&self) -> ResourceKind {
+        self.evaluator.kind()
+    }
+
+    pub fn maps_to(&self, framework: Framework) -> bool {
+        self.compliance.iter().any(|c| c.framework == framework)
+    }
+
+    pub fn controls(&self, framework: Framework) -> impl Iterator<Item = &'static str> + '_ {
+        self.compliance
+            .iter()
+            .filter(move |c| c.framework == framework)
+            .map(|c| c.control)
+    }
+}
+
+// Short constructors for the catalog's compliance tables.
+pub(crate) const fn fsbp(control: &'static str) -> ComplianceRef {
+    ComplianceRef {
+        framework: Framework::AwsFsbp,
+        control,
+    }
+}
+pub(crate) const fn config_rule(control: &'static str) -> ComplianceRef {
+    ComplianceRef {
+        framework: Framework::AwsConfig,
+        control,
+    }
+}
+pub(crate) const fn nist(control: &'static str) -> ComplianceRef {
+    ComplianceRef {
+        framework: Framework::Nist80053,
+        control,
+    }
+}
+pub(crate) const fn pci(control: &'static str) -> ComplianceRef {
+    ComplianceRef {
+        framework: Framework::PciDss,
+        control,
+    }
+}
+pub(crate) const fn hipaa(control: &'static str) -> ComplianceRef {
+    ComplianceRef {
+        framework: Framework::Hipaa,
+        control,
+    }
+}
+pub(crate) const fn soc2(control: &'static str) -> ComplianceRef {
+    ComplianceRef {
+        framework: Framework::Soc2,
+        control,
+    }
+}
+pub(crate) const fn cis(control: &'static str) -> ComplianceRef {
+    ComplianceRef {
+        framework: Framework::Cis,
+        control,
+    }
+}
+
+/// ASFF type paths used across the catalog.
+pub(crate) mod types {
+    pub const BEST_PRACTICES: &str =
+        "Software and Configuration Checks/AWS Security Best Practices";
+    pub const FSBP: &str = "Software and Configuration Checks/Industry and Regulatory Standards/AWS Foundational Security Best Practices";
+    pub const NETWORK: &str =
+        "Software and Configuration Checks/AWS Security Best Practices/Network Reachability";
+    pub const RUNTIME: &str =
+        "Software and Configuration Checks/AWS Security Best Practices/Runtime Behavior Analysis";
+    pub const SENSITIVE: &str = "Sensitive Data Identifications/Passwords";
+    pub const PATCH: &str = "Software and Configuration Checks/Patch Management";
+}
+
+/// Iterate the containers of a task definition with their display names.
+pub(crate) fn containers(
+    td: &TaskDefinition,
+) -> impl Iterator<Item = (&str, &crate::model::ContainerDefinition)> {
+    td.container_definitions
+        .iter()
+        .map(|c| (c.display_name(), c))
+}
+
+/// Shared evaluator for the tagging checks (Security Hub ECS.13/14/15 semantics): FAIL when the
+/// resource has no tag other than `aws:` ones, or lacks one of `required_tag_keys`.
+pub(crate) fn tagging_outcome(tags: Option<&[crate::model::Tag]>, opts: &Options) -> Outcome {
+    let Some(tags) = tags else {
+        return Outcome::na("tags were not returned (describe with --include TAGS)");
+    };
+    let user_tags: Vec<&str> = tags
+        .iter()
+        .map(|t| t.key.as_str())
+        .filter(|k| !k.to_ascii_lowercase().starts_with("aws:"))
+        .collect();
+    if user_tags.is_empty() {
+        return Outcome::Failed(vec!["no tags other than aws: system tags".to_owned()]);
+    }
+    let missing: Vec<&str> = opts
+        .required_tag_keys
+        .iter()
+        .map(String::as_str)
+        .filter(|k| !user_tags.contains(k))
+        .collect();
+    if missing.is_empty() {
+        Outcome::Passed
+    } else {
+        Outcome::Failed(vec![format!(
+            "missing required tag keys: {}",
+            missing.join(", ")
+        )])
+    }
+}
+
+/// Shared evaluator for the sensitive-data-in-tags checks.
+pub(crate) fn sensitive_tags_outcome(
+    tags: Option<&[crate::model::Tag]>,
+    opts: &Options,
+) -> Outcome {
+    let Some(tags) = tags else {
+        return Outcome::na("tags were not returned (describe with --include TAGS)");
+    };
+    let evidence: Vec<String> = tags
+        .iter()
+        .filter_map(|t| {
+            secrets::classify(&t.key, &t.value, opts).map(|kind| format!("tag {}: {kind}", t.key))
+        })
+        .collect();
+    Outcome::fail_if_any(evidence)
+}

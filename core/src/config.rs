@@ -1,0 +1,214 @@
+//! Options for the checks, from a TOML file's `[options]` table.
+//!
+//! ```toml
+//! [options]
+//! required_tag_keys = ["owner", "cost-center"]
+//! trusted_registries = ["ghcr.io/my-org"]
+//! disable_checks = ["TD26"]
+//! enable_checks = ["TD28"]
+//! ```
+//! Unknown keys and invalid values are errors that name the key.
+
+use serde::Deserialize;
+
+use crate::checks::catalog;
+
+/// Security Hub's fixed list for ECS.8 / the `secretKeys` default of `ecs-no-environment-secrets`.
+pub const DEFAULT_SECRET_KEYS: [&str; 3] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "ECS_ENGINE_AUTH_DATA",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Options {
+    /// Tag keys every cluster, service, task definition and capacity provider must carry
+    /// (Security Hub `requiredTagKeys`, at most 6, case-sensitive).
+    pub required_tag_keys: Vec<String>,
+    /// Fargate platform versions that count as latest (Security Hub ECS.10 fixes 1.4.0 / 1.0.0).
+    pub fargate_latest_linux_version: String,
+    pub fargate_latest_windows_version: String,
+    /// Environment variable names that must never hold a value (ECS.8 `secretKeys`).
+    pub secret_keys: Vec<String>,
+    /// Extra words that make a variable or tag name secret-sounding (matched against the name's
+    /// words, case-insensitive), beyond the built-in list.
+    pub secret_name_words: Vec<String>,
+    /// Variable or tag names never reported by the secret-value checks (exact, case-insensitive).
+    pub secret_ignore_names: Vec<String>,
+    /// Registries (host, or host/path prefix) trusted besides Amazon ECR and ECR Public.
+    pub trusted_registries: Vec<String>,
+    /// Linux capabilities that must not be added.
+    pub dangerous_capabilities: Vec<String>,
+    /// Host paths whose mount into a container is reported.
+    pub sensitive_host_paths: Vec<String>,
+    /// Lowest acceptable ECS container agent version.
+    pub min_agent_version: String,
+    /// EC2 instance type families reported as previous-generation.
+    pub legacy_instance_families: Vec<String>,
+    /// Checks to turn on besides those enabled by default (ids or slugs).
+    pub enable_checks: Vec<String>,
+    /// Checks to turn off (ids or slugs).
+    pub disable_checks: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            required_tag_keys: Vec::new(),
+            fargate_latest_linux_version: "1.4.0".to_owned(),
+            fargate_latest_windows_version: "1.0.0".to_owned(),
+            secret_keys: DEFAULT_SECRET_KEYS
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            secret_name_words: Vec::new(),
+            secret_ignore_names: Vec::new(),
+            trusted_registries: Vec::new(),
+            dangerous_capabilities: [
+                "ALL",
+                "SYS_ADMIN",
+                "NET_ADMIN",
+                "SYS_PTRACE",
+                "SYS_MODULE",
+                "SYS_RAWIO",
+                "DAC_READ_SEARCH",
+                "SYS_BOOT",
+                "SYS_TIME",
+                "BPF",
+                "PERFMON",
+                "MAC_ADMIN",
+                "MAC_OVERRIDE",
+            ]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+            sensitive_host_paths: [
+                "/",
+                "/etc",
+                "/proc",
+                "/sys",
+                "/boot",
+                "/dev",
+                "/root",
+                "/var/run/docker.sock",
+                "/run/docker.sock",
+                "/var/run",
+                "/run",
+                "/var/lib/docker",
+                "/var/lib/ecs",
+                "/run/containerd/containerd.sock",
+                "\\\\.\\pipe\\docker_engine",
+                "C:\\",
+            ]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+            min_agent_version: "1.65.0".to_owned(),
+            legacy_instance_families: [
+                "t1", "m1", "m2", "m3", "c1", "c3", "cc2", "cg1", "cr1", "hi1", "hs1", "g2", "i2",
+                "r3",
+            ]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+            enable_checks: Vec::new(),
+            disable_checks: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    options: Options,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {message}")]
+    Parse { path: String, message: String },
+    #[error("{path}: option `{key}`: {message}")]
+    Invalid {
+        path: String,
+        key: &'static str,
+        message: String,
+    },
+}
+
+impl Options {
+    /// Parse a config file's text. `path` names it in errors.
+    pub fn from_toml(path: &str, text: &str) -> Result<Options, ConfigError> {
+        let file: ConfigFile = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string().trim().to_owned(),
+        })?;
+        let opts = file.options;
+        opts.validate(path)?;
+        Ok(opts)
+    }
+
+    pub fn validate(&self, path: &str) -> Result<(), ConfigError> {
+        let invalid = |key: &'static str, message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            key,
+            message,
+        };
+        if self.required_tag_keys.len() > 6 {
+            return Err(invalid(
+                "required_tag_keys",
+                format!("at most 6 keys, found {}", self.required_tag_keys.len()),
+            ));
+        }
+        if let Some(k) = self
+            .required_tag_keys
+            .iter()
+            .find(|k| k.trim().is_empty() || k.len() > 128)
+        {
+            return Err(invalid(
+                "required_tag_keys",
+                format!("{k:?} is not a valid tag key (1-128 characters)"),
+            ));
+        }
+        for (key, v) in [
+            (
+                "fargate_latest_linux_version",
+                &self.fargate_latest_linux_version,
+            ),
+            (
+                "fargate_latest_windows_version",
+                &self.fargate_latest_windows_version,
+            ),
+            ("min_agent_version", &self.min_agent_version),
+        ] {
+            if crate::checks::container_instance::parse_version(v).is_none() {
+                return Err(invalid(key, format!("{v:?} is not a version like 1.4.0")));
+            }
+        }
+        for (key, list) in [
+            ("enable_checks", &self.enable_checks),
+            ("disable_checks", &self.disable_checks),
+        ] {
+            for id in list {
+                if catalog::find(id).is_none() {
+                    return Err(invalid(
+                        key,
+                        format!("unknown check {id:?} (see `ecs-posture checks`)"),
+                    ));
+                }
+            }
+        }
+        if let Some(c) = self
+            .dangerous_capabilities
+            .iter()
+            .find(|c| c.trim().is_empty())
+        {
+            return Err(invalid(
+                "dangerous_capabilities",
+                format!("{c:?} is not a capability name"),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,143 @@
+//! Renders docs/checks.md from the catalog. A test fails when the committed file is stale.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::checks::Revisions;
+use crate::checks::catalog::{CATALOG, LATER};
+use crate::finding::Framework;
+
+fn anchor(id: &str) -> String {
+    id.to_ascii_lowercase()
+}
+
+pub fn checks_markdown() -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# Check catalog\n");
+    let _ = writeln!(
+        s,
+        "<!-- Generated from core/src/checks by `cargo run -- docs`; do not edit by hand. -->\n\n\
+         {} checks ({} enabled by default). Ids are stable and never reused: Security Hub finding Ids derive \
+         from them. Checks off by default carry advice that contradicts a Security Hub control or that is noisy \
+         for many estates; turn them on with `enable_checks` in the config file or `--check`.\n\n\
+         Task-definition checks evaluate the latest ACTIVE revision of each family, any revision a service or \
+         task set uses, and definitions not registered yet; superseded revisions are NOT_APPLICABLE except for \
+         checks marked *every revision* (what they find stays readable in old revisions).\n",
+        CATALOG.len(),
+        CATALOG.iter().filter(|c| c.enabled_by_default).count()
+    );
+    let _ = writeln!(s, "## Summary\n");
+    let _ = writeln!(
+        s,
+        "| Id | Check | Severity | Resource | Category | Default | Security Hub |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|");
+    for c in CATALOG {
+        let fsbp: Vec<&str> = c.controls(Framework::AwsFsbp).collect();
+        let _ = writeln!(
+            s,
+            "| [{}](#{}) | {} | {} | {} | {} | {} | {} |",
+            c.id,
+            anchor(c.id),
+            c.title,
+            c.severity,
+            c.kind().label(),
+            c.category.as_str(),
+            if c.enabled_by_default { "on" } else { "off" },
+            if fsbp.is_empty() {
+                "-".to_owned()
+            } else {
+                fsbp.join(", ")
+            }
+        );
+    }
+    let _ = writeln!(s);
+    for c in CATALOG {
+        let _ = writeln!(s, "## {}\n", c.id);
+        let _ = writeln!(s, "**{}** (`{}`)\n", c.title, c.slug);
+        let _ = writeln!(
+            s,
+            "- Severity: {}\n- Resource: {} (`{}`)\n- Category: {}\n- Status: {:?}, {} by default\n- Revisions: {}\n- ASFF types: {}\n",
+            c.severity,
+            c.kind().label(),
+            c.kind().asff_type(),
+            c.category.as_str(),
+            c.status,
+            if c.enabled_by_default { "on" } else { "off" },
+            match c.revisions {
+                Revisions::LatestActive => "latest active",
+                Revisions::All => "every revision",
+            },
+            c.types
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let _ = writeln!(s, "{}\n", c.description);
+        let _ = writeln!(s, "**Risk.** {}\n", c.risk);
+        let _ = writeln!(s, "**Remediation.** {}\n", c.remediation.text);
+        let _ = writeln!(s, "AWS CLI:\n\n```sh\n{}\n```\n", c.remediation.cli);
+        let _ = writeln!(
+            s,
+            "CloudFormation:\n\n```yaml\n{}\n```\n",
+            c.remediation.cloudformation
+        );
+        let _ = writeln!(
+            s,
+            "Terraform:\n\n```hcl\n{}\n```\n",
+            c.remediation.terraform
+        );
+        if !c.options.is_empty() {
+            let _ = writeln!(s, "Options:\n");
+            for o in c.options {
+                let _ = writeln!(s, "- `{}` (default: {}): {}", o.key, o.default, o.doc);
+            }
+            let _ = writeln!(s);
+        }
+        let _ = writeln!(s, "Compliance:\n");
+        for f in Framework::ALL {
+            let controls: Vec<&str> = c.controls(f).collect();
+            if !controls.is_empty() {
+                let _ = writeln!(s, "- {} (`{}`): {}", f.title(), f.id(), controls.join(", "));
+            }
+        }
+        let _ = writeln!(s, "\nExamples (fixtures the test suite runs):\n");
+        for e in c.examples {
+            let _ = writeln!(s, "- {} -> {}", e.name, e.expect);
+        }
+        let _ = writeln!(s, "\nReferences:\n");
+        for r in c.references {
+            let _ = writeln!(s, "- <{r}>");
+        }
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(s, "## Index by framework\n");
+    for f in Framework::ALL {
+        let mut by_control: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for c in CATALOG {
+            for control in c.controls(f) {
+                by_control.entry(control).or_default().push(c.id);
+            }
+        }
+        let _ = writeln!(s, "### {} (`{}`)\n", f.title(), f.id());
+        let _ = writeln!(s, "| Control | Checks |\n|---|---|");
+        for (control, ids) in by_control {
+            let links: Vec<String> = ids
+                .iter()
+                .map(|id| format!("[{id}](#{})", anchor(id)))
+                .collect();
+            let _ = writeln!(s, "| {control} | {} |", links.join(", "));
+        }
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(s, "## Not covered yet\n");
+    let _ = writeln!(
+        s,
+        "These checks need AWS APIs other than ECS and are planned, not implemented:\n"
+    );
+    for (what, why) in LATER {
+        let _ = writeln!(s, "- {what}: {why}");
+    }
+    s
+}

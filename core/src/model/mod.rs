@@ -1,0 +1,575 @@
+//! ECS resources as the ECS API and the AWS CLI return them, and the snapshot (estate) they form.
+//!
+//! [`parse_document`] accepts every shape users keep on disk: `DescribeTaskDefinition` output,
+//! `DescribeServices`, `DescribeTaskSets`, `DescribeClusters`, `DescribeCapacityProviders`,
+//! `DescribeContainerInstances`, a bare task definition, the `register-task-definition
+//! --cli-input-json` input, a bare array of container definitions, or any mix of those keys in
+//! one object. AWS defaults are resolved once here (see the `effective` helpers on each type).
+
+pub mod cluster;
+pub mod de;
+pub mod service;
+pub mod task_definition;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::sync::Arc;
+
+pub use cluster::{CapacityProvider, Cluster, ContainerInstance, ExecLogging};
+pub use service::{Service, TaskSet};
+pub use task_definition::{
+    ContainerDefinition, LaunchTypes, NetworkMode, OsFamily, TaskDefinition, UserSpec,
+};
+
+/// An ECS tag (`key`/`value`, lowercase on the wire).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+/// One resource and the document it came from.
+#[derive(Debug, Clone)]
+pub struct Record<T> {
+    pub item: T,
+    pub source: Arc<str>,
+}
+
+/// A resource the ECS API could not return (a describe call's `failures`), or that an inventory
+/// could not read. Never reported as passing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReadFailure {
+    pub arn: Option<String>,
+    pub reason: String,
+    pub source: String,
+}
+
+/// Everything known about an estate: any mix of the accepted documents.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub task_definitions: Vec<Record<TaskDefinition>>,
+    pub services: Vec<Record<Service>>,
+    pub task_sets: Vec<Record<TaskSet>>,
+    pub clusters: Vec<Record<Cluster>>,
+    pub capacity_providers: Vec<Record<CapacityProvider>>,
+    pub container_instances: Vec<Record<ContainerInstance>>,
+    pub failures: Vec<ReadFailure>,
+}
+
+/// Why a document could not be read. Every variant names the input.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: invalid JSON: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    Shape { path: String, message: String },
+    #[error("{path}: at `{field}`: {message}")]
+    Field {
+        path: String,
+        field: String,
+        message: String,
+    },
+}
+
+impl InputError {
+    pub fn path(&self) -> &str {
+        match self {
+            InputError::Io { path, .. }
+            | InputError::Syntax { path, .. }
+            | InputError::Shape { path, .. }
+            | InputError::Field { path, .. } => path,
+        }
+    }
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "taskDefinition",
+    "taskDefinitions",
+    "services",
+    "taskSets",
+    "clusters",
+    "capacityProviders",
+    "containerInstances",
+    "failures",
+];
+
+fn typed<T: for<'de> Deserialize<'de>>(
+    path: &str,
+    prefix: &str,
+    v: &Value,
+) -> Result<T, InputError> {
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let inner = e.path().to_string();
+        let field = match (prefix.is_empty(), inner == ".") {
+            (true, _) => inner.clone(),
+            (false, true) => prefix.to_owned(),
+            (false, false) => format!("{prefix}.{inner}"),
+        };
+        InputError::Field {
+            path: path.to_owned(),
+            field,
+            message: e.into_inner().to_string(),
+        }
+    })
+}
+
+fn list<'a>(path: &str, key: &str, v: &'a Value) -> Result<&'a [Value], InputError> {
+    match v {
+        Value::Array(a) => Ok(a),
+        Value::Null => Ok(&[]),
+        other => Err(InputError::Field {
+            path: path.to_owned(),
+            field: key.to_owned(),
+            message: format!("expected a list, found {}", kind_of(other)),
+        }),
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl Snapshot {
+    /// Parse one document and add what it holds.
+    pub fn add_document(&mut self, path: &str, text: &str) -> Result<(), InputError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim().is_empty() {
+            return Err(InputError::Shape {
+                path: path.to_owned(),
+                message: "the document is empty".to_owned(),
+            });
+        }
+        let value: Value = serde_json::from_str(text).map_err(|e| InputError::Syntax {
+            path: path.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?;
+        self.add_value(path, &value)
+    }
+
+    /// Add an already parsed document.
+    pub fn add_value(&mut self, path: &str, value: &Value) -> Result<(), InputError> {
+        let source: Arc<str> = Arc::from(path);
+        match value {
+            Value::Array(items) => self.add_array(path, &source, items),
+            Value::Object(map) => {
+                if KNOWN_KEYS.iter().any(|k| map.contains_key(*k))
+                    && !(map.contains_key("containerDefinitions") || map.contains_key("clusterArn"))
+                {
+                    return self.add_api_output(path, &source, value);
+                }
+                if map.contains_key("containerDefinitions") {
+                    let mut td: TaskDefinition = typed(path, "", value)?;
+                    if td.task_definition_arn.is_none() && td.tags.is_none() {
+                        // A definition not registered yet: it will be registered with exactly
+                        // the tags it lists, so none means none.
+                        td.tags = Some(Vec::new());
+                    }
+                    self.push_task_definition(td, &source);
+                    Ok(())
+                } else if map.contains_key("serviceArn")
+                    || (map.contains_key("serviceName") && map.contains_key("taskDefinition"))
+                {
+                    let s: Service = typed(path, "", value)?;
+                    self.push_service(s, &source);
+                    Ok(())
+                } else if map.contains_key("taskSetArn") {
+                    let t: TaskSet = typed(path, "", value)?;
+                    self.push_task_set(t, &source);
+                    Ok(())
+                } else if map.contains_key("clusterArn") || map.contains_key("clusterName") {
+                    let c: Cluster = typed(path, "", value)?;
+                    self.clusters.push(Record { item: c, source });
+                    Ok(())
+                } else if map.contains_key("capacityProviderArn") {
+                    let c: CapacityProvider = typed(path, "", value)?;
+                    self.capacity_providers.push(Record { item: c, source });
+                    Ok(())
+                } else if map.contains_key("containerInstanceArn") {
+                    let c: ContainerInstance = typed(path, "", value)?;
+                    self.push_container_instance(c, &source);
+                    Ok(())
+                } else {
+                    let mut keys: Vec<&str> = map.keys().map(String::as_str).take(8).collect();
+                    keys.sort_unstable();
+                    Err(InputError::Shape {
+                        path: path.to_owned(),
+                        message: format!(
+                            "unknown document shape (top-level keys: {}); expected ECS API output \
+                             (taskDefinition, services, taskSets, clusters, capacityProviders, \
+                             containerInstances), a task definition with containerDefinitions, or a \
+                             list of container definitions",
+                            if keys.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                keys.join(", ")
+                            }
+                        ),
+                    })
+                }
+            }
+            other => Err(InputError::Shape {
+                path: path.to_owned(),
+                message: format!(
+                    "expected a JSON object or list at the top level, found {}",
+                    kind_of(other)
+                ),
+            }),
+        }
+    }
+
+    fn add_array(
+        &mut self,
+        path: &str,
+        source: &Arc<str>,
+        items: &[Value],
+    ) -> Result<(), InputError> {
+        if items.is_empty() {
+            return Err(InputError::Shape {
+                path: path.to_owned(),
+                message: "the document is an empty list; expected container definitions".to_owned(),
+            });
+        }
+        let looks_like_container = |v: &Value| {
+            v.as_object().is_some_and(|m| {
+                (m.contains_key("name") || m.contains_key("image"))
+                    && !m.contains_key("containerDefinitions")
+            })
+        };
+        if items.iter().all(looks_like_container) {
+            // Terraform's `container_definitions`: a task definition with no task-level settings.
+            let containers: Vec<ContainerDefinition> =
+                typed(path, "", &Value::Array(items.to_vec()))?;
+            let family = std::path::Path::new(path)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .map(str::to_owned);
+            let td = TaskDefinition {
+                family,
+                container_definitions: containers,
+                tags: Some(Vec::new()),
+                ..Default::default()
+            };
+            self.push_task_definition(td, source);
+            return Ok(());
+        }
+        if items.iter().all(Value::is_object) {
+            for (i, item) in items.iter().enumerate() {
+                self.add_value(&format!("{path}[{i}]"), item)
+                    .map_err(|e| relabel(e, path))?;
+            }
+            return Ok(());
+        }
+        Err(InputError::Shape {
+            path: path.to_owned(),
+            message: "a top-level list must hold container definitions (objects with name and image) or ECS documents".to_owned(),
+        })
+    }
+
+    fn add_api_output(
+        &mut self,
+        path: &str,
+        source: &Arc<str>,
+        value: &Value,
+    ) -> Result<(), InputError> {
+        let map = value.as_object().map(|m| m.to_owned()).unwrap_or_default();
+        if let Some(td_value) = map.get("taskDefinition") {
+            let mut td: TaskDefinition = typed(path, "taskDefinition", td_value)?;
+            if let Some(tags_value) = map.get("tags") {
+                #[derive(Deserialize)]
+                struct W(#[serde(deserialize_with = "de::tags")] Vec<Tag>);
+                let W(tags) = typed(path, "tags", tags_value)?;
+                td.tags = Some(tags);
+            }
+            self.push_task_definition(td, source);
+        }
+        if let Some(v) = map.get("taskDefinitions") {
+            for (i, item) in list(path, "taskDefinitions", v)?.iter().enumerate() {
+                let prefix = format!("taskDefinitions[{i}]");
+                if item.get("taskDefinition").is_some() {
+                    self.add_api_output(path, source, item)?;
+                } else {
+                    let td: TaskDefinition = typed(path, &prefix, item)?;
+                    self.push_task_definition(td, source);
+                }
+            }
+        }
+        if let Some(v) = map.get("services") {
+            for (i, item) in list(path, "services", v)?.iter().enumerate() {
+                let s: Service = typed(path, &format!("services[{i}]"), item)?;
+                self.push_service(s, source);
+            }
+        }
+        if let Some(v) = map.get("taskSets") {
+            for (i, item) in list(path, "taskSets", v)?.iter().enumerate() {
+                let t: TaskSet = typed(path, &format!("taskSets[{i}]"), item)?;
+                self.push_task_set(t, source);
+            }
+        }
+        if let Some(v) = map.get("clusters") {
+            for (i, item) in list(path, "clusters", v)?.iter().enumerate() {
+                let c: Cluster = typed(path, &format!("clusters[{i}]"), item)?;
+                if !self
+                    .clusters
+                    .iter()
+                    .any(|r| r.item.cluster_arn.is_some() && r.item.cluster_arn == c.cluster_arn)
+                {
+                    self.clusters.push(Record {
+                        item: c,
+                        source: source.clone(),
+                    });
+                }
+            }
+        }
+        if let Some(v) = map.get("capacityProviders") {
+            for (i, item) in list(path, "capacityProviders", v)?.iter().enumerate() {
+                let c: CapacityProvider = typed(path, &format!("capacityProviders[{i}]"), item)?;
+                self.capacity_providers.push(Record {
+                    item: c,
+                    source: source.clone(),
+                });
+            }
+        }
+        if let Some(v) = map.get("containerInstances") {
+            for (i, item) in list(path, "containerInstances", v)?.iter().enumerate() {
+                let c: ContainerInstance = typed(path, &format!("containerInstances[{i}]"), item)?;
+                self.push_container_instance(c, source);
+            }
+        }
+        if let Some(v) = map.get("failures") {
+            #[derive(Deserialize)]
+            struct F {
+                arn: Option<String>,
+                reason: Option<String>,
+                detail: Option<String>,
+            }
+            for (i, item) in list(path, "failures", v)?.iter().enumerate() {
+                let f: F = typed(path, &format!("failures[{i}]"), item)?;
+                let reason = match (f.reason, f.detail) {
+                    (Some(r), Some(d)) => format!("{r}: {d}"),
+                    (Some(r), None) => r,
+                    (None, Some(d)) => d,
+                    (None, None) => "unknown failure".to_owned(),
+                };
+                self.failures.push(ReadFailure {
+                    arn: f.arn,
+                    reason,
+                    source: path.to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn push_task_definition(&mut self, td: TaskDefinition, source: &Arc<str>) {
+        if let Some(arn) = td.task_definition_arn.as_deref()
+            && self
+                .task_definitions
+                .iter()
+                .any(|r| r.item.task_definition_arn.as_deref() == Some(arn))
+        {
+            return;
+        }
+        self.task_definitions.push(Record {
+            item: td,
+            source: source.clone(),
+        });
+    }
+
+    fn push_service(&mut self, mut s: Service, source: &Arc<str>) {
+        for ts in std::mem::take(&mut s.task_sets) {
+            let mut ts = ts;
+            if ts.service_arn.is_none() {
+                ts.service_arn = s.service_arn.clone();
+            }
+            if ts.cluster_arn.is_none() {
+                ts.cluster_arn = s.cluster_arn.clone();
+            }
+            self.push_task_set(ts.clone(), source);
+            s.task_sets.push(ts);
+        }
+        if let Some(arn) = s.service_arn.as_deref()
+            && let Some(existing) = self
+                .services
+                .iter_mut()
+                .find(|r| r.item.service_arn.as_deref() == Some(arn))
+        {
+            existing.item = s;
+            return;
+        }
+        self.services.push(Record {
+            item: s,
+            source: source.clone(),
+        });
+    }
+
+    fn push_task_set(&mut self, t: TaskSet, source: &Arc<str>) {
+        if let Some(arn) = t.task_set_arn.as_deref()
+            && self
+                .task_sets
+                .iter()
+                .any(|r| r.item.task_set_arn.as_deref() == Some(arn))
+        {
+            return;
+        }
+        self.task_sets.push(Record {
+            item: t,
+            source: source.clone(),
+        });
+    }
+
+    fn push_container_instance(&mut self, mut c: ContainerInstance, source: &Arc<str>) {
+        if c.cluster_arn.is_none() {
+            // New-format ARNs embed the cluster: container-instance/<cluster>/<id>.
+            if let Some(arn) = c.container_instance_arn.as_deref()
+                && let Some((prefix, rest)) = arn.split_once(":container-instance/")
+                && let Some((cluster, _)) = rest.split_once('/')
+            {
+                c.cluster_arn = Some(format!("{prefix}:cluster/{cluster}"));
+            }
+        }
+        self.container_instances.push(Record {
+            item: c,
+            source: source.clone(),
+        });
+    }
+
+    /// Merge another snapshot into this one.
+    pub fn extend(&mut self, other: Snapshot) {
+        for r in other.task_definitions {
+            self.push_task_definition(r.item, &r.source);
+        }
+        for r in other.services {
+            self.push_service(r.item, &r.source);
+        }
+        for r in other.task_sets {
+            self.push_task_set(r.item, &r.source);
+        }
+        self.clusters.extend(other.clusters);
+        self.capacity_providers.extend(other.capacity_providers);
+        for r in other.container_instances {
+            self.push_container_instance(r.item, &r.source);
+        }
+        self.failures.extend(other.failures);
+    }
+
+    pub fn resource_count(&self) -> usize {
+        self.task_definitions.len()
+            + self.services.len()
+            + self.task_sets.len()
+            + self.clusters.len()
+            + self.capacity_providers.len()
+            + self.container_instances.len()
+    }
+
+    /// The first account and region named by any ARN in the snapshot.
+    pub fn account_region(&self) -> Option<(String, String)> {
+        let arns = self
+            .task_definitions
+            .iter()
+            .filter_map(|r| r.item.task_definition_arn.as_deref())
+            .chain(
+                self.services
+                    .iter()
+                    .filter_map(|r| r.item.service_arn.as_deref()),
+            )
+            .chain(
+                self.clusters
+                    .iter()
+                    .filter_map(|r| r.item.cluster_arn.as_deref()),
+            );
+        for arn in arns {
+            if let Some(p) = Arn::parse(arn)
+                && !p.account.is_empty()
+                && !p.region.is_empty()
+            {
+                return Some((p.account.to_owned(), p.region.to_owned()));
+            }
+        }
+        None
+    }
+}
+
+fn relabel(e: InputError, path: &str) -> InputError {
+    // Items of a top-level list are reported under the file's path with the index as the field.
+    match e {
+        InputError::Field {
+            path: p,
+            field,
+            message,
+        } => {
+            let idx = p.strip_prefix(path).unwrap_or("");
+            InputError::Field {
+                path: path.to_owned(),
+                field: format!("{idx}.{field}").trim_start_matches('.').to_owned(),
+                message,
+            }
+        }
+        InputError::Shape { path: p, message } => {
+            let idx = p.strip_prefix(path).unwrap_or("");
+            InputError::Shape {
+                path: path.to_owned(),
+                message: format!("item {idx}: {message}"),
+            }
+        }
+        other => other,
+    }
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+/// The parts of an ARN this crate needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+impl<'a> Arn<'a> {
+    pub fn parse(s: &'a str) -> Option<Arn<'a>> {
+        let mut it = s.splitn(6, ':');
+        if it.next()? != "arn" {
+            return None;
+        }
+        let partition = it.next()?;
+        let _service = it.next()?;
+        let region = it.next()?;
+        let account = it.next()?;
+        let resource = it.next()?;
+        Some(Arn {
+            partition,
+            region,
+            account,
+            resource,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

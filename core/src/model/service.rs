@@ -1,0 +1,172 @@
+//! Services and task sets as `DescribeServices` and `DescribeTaskSets` return them.
+
+use serde::Deserialize;
+
+use super::Tag;
+use super::de::{self, Timestamp};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Service {
+    pub service_arn: Option<String>,
+    pub service_name: Option<String>,
+    pub cluster_arn: Option<String>,
+    pub status: Option<String>,
+    pub launch_type: Option<String>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub capacity_provider_strategy: Vec<CapacityProviderStrategyItem>,
+    pub platform_version: Option<String>,
+    pub platform_family: Option<String>,
+    pub task_definition: Option<String>,
+    pub network_configuration: Option<NetworkConfiguration>,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub enable_execute_command: Option<bool>,
+    pub deployment_controller: Option<DeploymentController>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub task_sets: Vec<TaskSet>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub deployments: Vec<Deployment>,
+    pub service_connect_configuration: Option<ServiceConnectConfiguration>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub load_balancers: Vec<serde_json::Value>,
+    #[serde(deserialize_with = "de::opt_tags")]
+    pub tags: Option<Vec<Tag>>,
+    pub scheduling_strategy: Option<String>,
+    #[serde(deserialize_with = "de::opt_i64")]
+    pub desired_count: Option<i64>,
+    #[serde(deserialize_with = "de::opt_timestamp")]
+    pub created_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CapacityProviderStrategyItem {
+    pub capacity_provider: Option<String>,
+    #[serde(deserialize_with = "de::opt_i64")]
+    pub weight: Option<i64>,
+    #[serde(deserialize_with = "de::opt_i64")]
+    pub base: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NetworkConfiguration {
+    pub awsvpc_configuration: Option<AwsVpcConfiguration>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AwsVpcConfiguration {
+    #[serde(deserialize_with = "de::strings")]
+    pub subnets: Vec<String>,
+    #[serde(deserialize_with = "de::strings")]
+    pub security_groups: Vec<String>,
+    pub assign_public_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeploymentController {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Deployment {
+    pub id: Option<String>,
+    pub status: Option<String>,
+    pub task_definition: Option<String>,
+    pub platform_version: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ServiceConnectConfiguration {
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub enabled: Option<bool>,
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TaskSet {
+    pub id: Option<String>,
+    pub task_set_arn: Option<String>,
+    pub service_arn: Option<String>,
+    pub cluster_arn: Option<String>,
+    pub status: Option<String>,
+    pub task_definition: Option<String>,
+    pub launch_type: Option<String>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub capacity_provider_strategy: Vec<CapacityProviderStrategyItem>,
+    pub platform_version: Option<String>,
+    pub network_configuration: Option<NetworkConfiguration>,
+    #[serde(deserialize_with = "de::opt_tags")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+fn assign_public_ip(nc: &Option<NetworkConfiguration>) -> Option<&str> {
+    nc.as_ref()
+        .and_then(|n| n.awsvpc_configuration.as_ref())
+        .and_then(|a| a.assign_public_ip.as_deref())
+}
+
+fn uses_fargate(launch_type: &Option<String>, strategy: &[CapacityProviderStrategyItem]) -> bool {
+    launch_type
+        .as_deref()
+        .is_some_and(|l| l.eq_ignore_ascii_case("FARGATE"))
+        || strategy.iter().any(|s| {
+            s.capacity_provider.as_deref().is_some_and(|c| {
+                c.eq_ignore_ascii_case("FARGATE") || c.eq_ignore_ascii_case("FARGATE_SPOT")
+            })
+        })
+}
+
+impl Service {
+    /// `ENABLED` as the service's awsvpc configuration says; absent means DISABLED (API default).
+    pub fn assigns_public_ip(&self) -> bool {
+        assign_public_ip(&self.network_configuration)
+            .is_some_and(|v| v.eq_ignore_ascii_case("ENABLED"))
+    }
+
+    /// Runs on Fargate: `launchType` FARGATE, or a capacity provider strategy naming FARGATE or
+    /// FARGATE_SPOT (such services have no `launchType`).
+    pub fn is_fargate(&self) -> bool {
+        uses_fargate(&self.launch_type, &self.capacity_provider_strategy)
+    }
+
+    pub fn display_name(&self) -> String {
+        self.service_name
+            .clone()
+            .or_else(|| {
+                self.service_arn
+                    .as_deref()
+                    .map(|a| a.rsplit('/').next().unwrap_or(a).to_owned())
+            })
+            .unwrap_or_else(|| "(unnamed service)".to_owned())
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status
+            .as_deref()
+            .is_none_or(|s| !s.eq_ignore_ascii_case("INACTIVE"))
+    }
+
+    pub fn awsvpc(&self) -> Option<&AwsVpcConfiguration> {
+        self.network_configuration
+            .as_ref()
+            .and_then(|n| n.awsvpc_configuration.as_ref())
+    }
+}
+
+impl TaskSet {
+    pub fn assigns_public_ip(&self) -> bool {
+        assign_public_ip(&self.network_configuration)
+            .is_some_and(|v| v.eq_ignore_ascii_case("ENABLED"))
+    }
+
+    pub fn is_fargate(&self) -> bool {
+        uses_fargate(&self.launch_type, &self.capacity_provider_strategy)
+    }
+}

@@ -1,0 +1,412 @@
+//! Task definitions as `DescribeTaskDefinition` returns them and as
+//! `register-task-definition --cli-input-json` takes them.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use super::Tag;
+use super::de::{self, Timestamp};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TaskDefinition {
+    pub task_definition_arn: Option<String>,
+    pub family: Option<String>,
+    #[serde(deserialize_with = "de::opt_i64")]
+    pub revision: Option<i64>,
+    pub status: Option<String>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub container_definitions: Vec<ContainerDefinition>,
+    pub task_role_arn: Option<String>,
+    pub execution_role_arn: Option<String>,
+    pub network_mode: Option<String>,
+    pub pid_mode: Option<String>,
+    pub ipc_mode: Option<String>,
+    #[serde(deserialize_with = "de::strings")]
+    pub requires_compatibilities: Vec<String>,
+    #[serde(deserialize_with = "de::strings")]
+    pub compatibilities: Vec<String>,
+    #[serde(deserialize_with = "de::opt_string")]
+    pub cpu: Option<String>,
+    #[serde(deserialize_with = "de::opt_string")]
+    pub memory: Option<String>,
+    pub runtime_platform: Option<RuntimePlatform>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub volumes: Vec<Volume>,
+    #[serde(deserialize_with = "de::opt_timestamp")]
+    pub registered_at: Option<Timestamp>,
+    #[serde(deserialize_with = "de::opt_timestamp")]
+    pub deregistered_at: Option<Timestamp>,
+    pub registered_by: Option<String>,
+    pub proxy_configuration: Option<serde_json::Value>,
+    pub ephemeral_storage: Option<serde_json::Value>,
+    /// Tags written inline, as `register-task-definition --cli-input-json` takes them.
+    #[serde(deserialize_with = "de::opt_tags")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RuntimePlatform {
+    pub operating_system_family: Option<String>,
+    pub cpu_architecture: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Volume {
+    pub name: Option<String>,
+    pub host: Option<HostVolume>,
+    pub efs_volume_configuration: Option<EfsVolumeConfiguration>,
+    pub docker_volume_configuration: Option<serde_json::Value>,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub configured_at_launch: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct HostVolume {
+    pub source_path: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EfsVolumeConfiguration {
+    pub file_system_id: Option<String>,
+    pub root_directory: Option<String>,
+    pub transit_encryption: Option<String>,
+    pub authorization_config: Option<EfsAuthorizationConfig>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EfsAuthorizationConfig {
+    pub access_point_id: Option<String>,
+    pub iam: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ContainerDefinition {
+    pub name: Option<String>,
+    pub image: Option<String>,
+    #[serde(deserialize_with = "de::opt_i64")]
+    pub cpu: Option<i64>,
+    #[serde(deserialize_with = "de::opt_i64")]
+    pub memory: Option<i64>,
+    #[serde(deserialize_with = "de::opt_i64")]
+    pub memory_reservation: Option<i64>,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub essential: Option<bool>,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub privileged: Option<bool>,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub readonly_root_filesystem: Option<bool>,
+    #[serde(deserialize_with = "de::opt_string")]
+    pub user: Option<String>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub environment: Vec<KeyValue>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub environment_files: Vec<EnvironmentFile>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub secrets: Vec<Secret>,
+    pub log_configuration: Option<LogConfiguration>,
+    pub linux_parameters: Option<LinuxParameters>,
+    pub health_check: Option<HealthCheck>,
+    #[serde(deserialize_with = "de::strings")]
+    pub docker_security_options: Vec<String>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub mount_points: Vec<MountPoint>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub port_mappings: Vec<PortMapping>,
+    pub repository_credentials: Option<RepositoryCredentials>,
+    #[serde(deserialize_with = "de::strings")]
+    pub command: Vec<String>,
+    #[serde(deserialize_with = "de::strings")]
+    pub entry_point: Vec<String>,
+    #[serde(deserialize_with = "de::string_map")]
+    pub docker_labels: BTreeMap<String, String>,
+    pub firelens_configuration: Option<serde_json::Value>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub system_controls: Vec<SystemControl>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct KeyValue {
+    #[serde(deserialize_with = "de::opt_string")]
+    pub name: Option<String>,
+    #[serde(deserialize_with = "de::opt_string")]
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EnvironmentFile {
+    pub value: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Secret {
+    pub name: Option<String>,
+    pub value_from: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LogConfiguration {
+    pub log_driver: Option<String>,
+    #[serde(deserialize_with = "de::string_map")]
+    pub options: BTreeMap<String, String>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub secret_options: Vec<Secret>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LinuxParameters {
+    pub capabilities: Option<Capabilities>,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub init_process_enabled: Option<bool>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub devices: Vec<serde_json::Value>,
+    #[serde(deserialize_with = "de::opt_i64")]
+    pub shared_memory_size: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Capabilities {
+    #[serde(deserialize_with = "de::strings")]
+    pub add: Vec<String>,
+    #[serde(deserialize_with = "de::strings")]
+    pub drop: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct HealthCheck {
+    #[serde(deserialize_with = "de::strings")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MountPoint {
+    pub source_volume: Option<String>,
+    pub container_path: Option<String>,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub read_only: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PortMapping {
+    #[serde(deserialize_with = "de::opt_i64")]
+    pub container_port: Option<i64>,
+    #[serde(deserialize_with = "de::opt_i64")]
+    pub host_port: Option<i64>,
+    pub protocol: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RepositoryCredentials {
+    pub credentials_parameter: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SystemControl {
+    pub namespace: Option<String>,
+    pub value: Option<String>,
+}
+
+/// The operating system a task definition declares (`runtimePlatform.operatingSystemFamily`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum OsFamily {
+    Linux,
+    Windows,
+    /// No `runtimePlatform.operatingSystemFamily`: Security Hub evaluates such task definitions
+    /// as both Linux (ECS.20) and Windows (ECS.21).
+    Unspecified,
+}
+
+/// The effective network mode after AWS defaults are applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetworkMode {
+    Awsvpc,
+    Bridge,
+    Host,
+    None,
+    /// `networkMode` absent on EC2 (Docker's default bridge on Linux, NAT on Windows) or the
+    /// legacy value `default`.
+    Default,
+    Other(String),
+}
+
+/// Where a task definition can run, from `requiresCompatibilities` (absent: EC2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LaunchTypes {
+    pub ec2: bool,
+    pub fargate: bool,
+    pub external: bool,
+    pub managed_instances: bool,
+}
+
+impl LaunchTypes {
+    pub fn fargate_only(&self) -> bool {
+        self.fargate && !self.ec2 && !self.external && !self.managed_instances
+    }
+}
+
+impl TaskDefinition {
+    pub fn os_family(&self) -> OsFamily {
+        match self
+            .runtime_platform
+            .as_ref()
+            .and_then(|r| r.operating_system_family.as_deref())
+        {
+            Some(f) if f.to_ascii_uppercase().starts_with("WINDOWS") => OsFamily::Windows,
+            Some(f) if f.eq_ignore_ascii_case("LINUX") => OsFamily::Linux,
+            _ => OsFamily::Unspecified,
+        }
+    }
+
+    /// The launch types the task definition requires. Absent `requiresCompatibilities` means
+    /// EC2, as `RegisterTaskDefinition` defaults it.
+    pub fn launch_types(&self) -> LaunchTypes {
+        let mut lt = LaunchTypes::default();
+        for c in &self.requires_compatibilities {
+            match c.to_ascii_uppercase().as_str() {
+                "EC2" => lt.ec2 = true,
+                "FARGATE" => lt.fargate = true,
+                "EXTERNAL" => lt.external = true,
+                "MANAGED_INSTANCES" => lt.managed_instances = true,
+                _ => {}
+            }
+        }
+        if lt == LaunchTypes::default() {
+            lt.ec2 = true;
+        }
+        lt
+    }
+
+    pub fn network_mode(&self) -> NetworkMode {
+        match self
+            .network_mode
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("awsvpc") => NetworkMode::Awsvpc,
+            Some("bridge") => NetworkMode::Bridge,
+            Some("host") => NetworkMode::Host,
+            Some("none") => NetworkMode::None,
+            Some("default") | Some("") => NetworkMode::Default,
+            Some(other) if de::is_placeholder(other) => NetworkMode::Default,
+            Some(other) => NetworkMode::Other(other.to_owned()),
+            None if self.launch_types().fargate_only() => NetworkMode::Awsvpc,
+            None => NetworkMode::Default,
+        }
+    }
+
+    pub fn pid_mode_is_host(&self) -> bool {
+        self.pid_mode
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("host"))
+    }
+
+    pub fn ipc_mode_is_host(&self) -> bool {
+        self.ipc_mode
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("host"))
+    }
+
+    /// `family:revision`, or the family alone for a definition that is not registered yet.
+    pub fn display_name(&self) -> String {
+        let family = self
+            .family
+            .as_deref()
+            .filter(|f| !f.is_empty())
+            .unwrap_or("(no family)");
+        match self.revision {
+            Some(r) => format!("{family}:{r}"),
+            None => family.to_owned(),
+        }
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status
+            .as_deref()
+            .is_none_or(|s| s.eq_ignore_ascii_case("ACTIVE"))
+    }
+}
+
+/// What the `user` parameter of a container says, per Docker's `user`, `uid`, `user:group`,
+/// `uid:gid`, `user:gid` and `uid:group` forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserSpec {
+    /// No `user`: the image's default, which is root for most images.
+    Absent,
+    /// `root` or UID `0` (with or without a group).
+    Root,
+    /// Windows' `ContainerAdministrator` (case-insensitive).
+    WindowsAdmin,
+    /// A placeholder that cannot be judged.
+    Unresolved,
+    /// Any other user.
+    NonRoot,
+}
+
+impl ContainerDefinition {
+    pub fn display_name(&self) -> &str {
+        self.name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .unwrap_or("(unnamed)")
+    }
+
+    pub fn user_spec(&self) -> UserSpec {
+        let Some(raw) = self.user.as_deref() else {
+            return UserSpec::Absent;
+        };
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return UserSpec::Absent;
+        }
+        if de::is_placeholder(raw) {
+            return UserSpec::Unresolved;
+        }
+        let user = raw.split(':').next().unwrap_or(raw).trim();
+        if user == "root" || user == "0" {
+            UserSpec::Root
+        } else if user.eq_ignore_ascii_case("containeradministrator") {
+            UserSpec::WindowsAdmin
+        } else {
+            UserSpec::NonRoot
+        }
+    }
+
+    pub fn log_driver(&self) -> Option<&str> {
+        self.log_configuration
+            .as_ref()
+            .and_then(|l| l.log_driver.as_deref())
+            .filter(|d| !d.trim().is_empty())
+    }
+
+    pub fn added_capabilities(&self) -> &[String] {
+        self.linux_parameters
+            .as_ref()
+            .and_then(|l| l.capabilities.as_ref())
+            .map(|c| c.add.as_slice())
+            .unwrap_or(&[])
+    }
+
+    pub fn is_essential(&self) -> bool {
+        self.essential.unwrap_or(true)
+    }
+}

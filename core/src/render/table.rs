@@ -1,0 +1,84 @@
+//! Terminal table: failed evaluations, worst first, then the summary.
+
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+
+use crate::finding::{Evaluation, Severity};
+use crate::summary::summarize;
+
+fn color(s: Severity) -> Color {
+    match s {
+        Severity::Critical => Color::Magenta,
+        Severity::High => Color::Red,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Cyan,
+        Severity::Informational => Color::Grey,
+    }
+}
+
+/// `width` is the terminal width (or 100 when not a terminal); `colored` only on a TTY.
+pub fn render(all: &[Evaluation], shown: &[&Evaluation], width: u16, colored: bool) -> String {
+    let mut out = String::new();
+    let mut rows: Vec<&&Evaluation> = shown.iter().collect();
+    rows.sort_by(|a, b| {
+        b.severity()
+            .cmp(&a.severity())
+            .then(a.check.id.cmp(b.check.id))
+            .then(a.resource.name.cmp(&b.resource.name))
+    });
+    if !rows.is_empty() {
+        let mut t = Table::new();
+        t.load_preset(presets::UTF8_HORIZONTAL_ONLY)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width);
+        if !colored {
+            t.force_no_tty();
+        }
+        t.set_header(vec!["SEVERITY", "STATUS", "CHECK", "RESOURCE", "FINDING"]);
+        for e in rows {
+            let sev = Cell::new(e.severity().as_str());
+            let sev = if colored {
+                sev.fg(color(e.severity()))
+            } else {
+                sev
+            };
+            let detail = if e.evidence.is_empty() {
+                e.reason
+                    .as_deref()
+                    .map(|r| format!("{}\n({r})", e.check.title))
+                    .unwrap_or_else(|| e.check.title.to_owned())
+            } else {
+                format!("{}\n{}", e.check.title, e.evidence.join("\n"))
+            };
+            t.add_row(vec![
+                sev,
+                Cell::new(e.status.as_str()),
+                Cell::new(e.check.id),
+                Cell::new(format!("{}\n{}", e.resource.kind.label(), e.resource.name)),
+                Cell::new(detail),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+    let s = summarize(all);
+    let f = &s.failed_by_severity;
+    out.push_str(&format!(
+        "\n{} resources, {} checks, {} evaluations: {} failed, {} passed, {} not applicable\n",
+        s.resources,
+        s.checks,
+        s.evaluations,
+        s.by_status.failed,
+        s.by_status.passed,
+        s.by_status.not_applicable
+    ));
+    out.push_str(&format!(
+        "Failed by severity: {} critical, {} high, {} medium, {} low, {} informational\n",
+        f.critical, f.high, f.medium, f.low, f.informational
+    ));
+    out.push_str(&format!(
+        "Score: {}/100, risk level {}\n",
+        s.score,
+        s.risk_level.as_str()
+    ));
+    out
+}

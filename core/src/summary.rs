@@ -1,0 +1,175 @@
+//! Counts and the 0-100 score.
+//!
+//! The score follows the seed tools' weights: start at 100, subtract 20 per HIGH, 10 per MEDIUM
+//! and 5 per LOW failed evaluation, floored at 0. A CRITICAL failure subtracts 40 (twice a
+//! HIGH), and any CRITICAL failure makes the risk level at least HIGH whatever the score.
+
+use serde::Serialize;
+use std::collections::HashSet;
+
+use crate::finding::{Evaluation, Severity, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum RiskLevel {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl RiskLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskLevel::Low => "LOW",
+            RiskLevel::Medium => "MEDIUM",
+            RiskLevel::High => "HIGH",
+            RiskLevel::Critical => "CRITICAL",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    #[serde(rename = "FAILED")]
+    pub failed: usize,
+    #[serde(rename = "PASSED")]
+    pub passed: usize,
+    #[serde(rename = "NOT_APPLICABLE")]
+    pub not_applicable: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SeverityCounts {
+    #[serde(rename = "CRITICAL")]
+    pub critical: usize,
+    #[serde(rename = "HIGH")]
+    pub high: usize,
+    #[serde(rename = "MEDIUM")]
+    pub medium: usize,
+    #[serde(rename = "LOW")]
+    pub low: usize,
+    #[serde(rename = "INFORMATIONAL")]
+    pub informational: usize,
+}
+
+impl SeverityCounts {
+    pub fn add(&mut self, s: Severity) {
+        match s {
+            Severity::Critical => self.critical += 1,
+            Severity::High => self.high += 1,
+            Severity::Medium => self.medium += 1,
+            Severity::Low => self.low += 1,
+            Severity::Informational => self.informational += 1,
+        }
+    }
+
+    pub fn get(&self, s: Severity) -> usize {
+        match s {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Informational => self.informational,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub evaluations: usize,
+    pub resources: usize,
+    pub resources_failing: usize,
+    pub checks: usize,
+    pub by_status: StatusCounts,
+    /// FAILED evaluations by severity.
+    pub failed_by_severity: SeverityCounts,
+    pub score: u8,
+    pub risk_level: RiskLevel,
+}
+
+/// Score from failed counts, per the module documentation.
+pub fn score(failed: &SeverityCounts) -> u8 {
+    let penalty = 40 * failed.critical + 20 * failed.high + 10 * failed.medium + 5 * failed.low;
+    100usize.saturating_sub(penalty) as u8
+}
+
+pub fn risk_level(score: u8, failed: &SeverityCounts) -> RiskLevel {
+    let by_score = match score {
+        80..=100 => RiskLevel::Low,
+        60..=79 => RiskLevel::Medium,
+        40..=59 => RiskLevel::High,
+        _ => RiskLevel::Critical,
+    };
+    if failed.critical > 0 {
+        by_score.max(RiskLevel::High)
+    } else {
+        by_score
+    }
+}
+
+pub fn summarize(evaluations: &[Evaluation]) -> Summary {
+    let mut by_status = StatusCounts::default();
+    let mut failed = SeverityCounts::default();
+    let mut resources = HashSet::new();
+    let mut failing = HashSet::new();
+    let mut checks = HashSet::new();
+    for e in evaluations {
+        resources.insert(e.resource.arn.as_str());
+        checks.insert(e.check.id);
+        match e.status {
+            Status::Failed => {
+                by_status.failed += 1;
+                failed.add(e.severity());
+                failing.insert(e.resource.arn.as_str());
+            }
+            Status::Passed => by_status.passed += 1,
+            Status::NotApplicable => by_status.not_applicable += 1,
+        }
+    }
+    let score = score(&failed);
+    Summary {
+        evaluations: evaluations.len(),
+        resources: resources.len(),
+        resources_failing: failing.len(),
+        checks: checks.len(),
+        by_status,
+        risk_level: risk_level(score, &failed),
+        failed_by_severity: failed,
+        score,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn score_weights_and_floor() {
+        let mut c = SeverityCounts::default();
+        assert_eq!(score(&c), 100);
+        c.high = 1;
+        c.medium = 1;
+        c.low = 1;
+        assert_eq!(score(&c), 65);
+        c.critical = 1;
+        assert_eq!(score(&c), 25);
+        c.high = 10;
+        assert_eq!(score(&c), 0);
+    }
+
+    #[test]
+    fn critical_raises_risk() {
+        let c = SeverityCounts {
+            critical: 1,
+            ..Default::default()
+        };
+        assert_eq!(score(&c), 60);
+        assert_eq!(risk_level(60, &c), RiskLevel::High);
+        assert_eq!(risk_level(85, &SeverityCounts::default()), RiskLevel::Low);
+        assert_eq!(
+            risk_level(10, &SeverityCounts::default()),
+            RiskLevel::Critical
+        );
+    }
+}
