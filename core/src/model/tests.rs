@@ -1,1 +1,160 @@
+use super::*;
 
+fn snap(text: &str) -> Snapshot {
+    let mut s = Snapshot::default();
+    s.add_document("doc.json", text).unwrap_or_else(|e| panic!("{e}"));
+    s
+}
+
+fn err(text: &str) -> InputError {
+    let mut s = Snapshot::default();
+    s.add_document("bad.json", text).expect_err("expected an input error")
+}
+
+#[test]
+fn describe_task_definition_output_with_outer_tags() {
+    let s = snap(
+        r#"{"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/a:3","family":"a","revision":3,
+        "status":"ACTIVE","registeredAt":1700000000.5,"containerDefinitions":[{"name":"c","image":"x"}]},
+        "tags":[{"key":"owner","value":"t"}]}"#,
+    );
+    let td = &s.task_definitions[0].item;
+    assert_eq!(td.revision, Some(3));
+    assert_eq!(td.tags.as_deref().map(|t| t.len()), Some(1));
+    assert!(matches!(td.registered_at, Some(de::Timestamp::Epoch(_))));
+}
+
+#[test]
+fn bare_described_task_definition_has_unknown_tags() {
+    let s = snap(r#"{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/a:1","family":"a","revision":1,"registeredAt":"2024-01-01T00:00:00Z","containerDefinitions":[]}"#);
+    assert!(s.task_definitions[0].item.tags.is_none());
+    assert!(matches!(s.task_definitions[0].item.registered_at, Some(de::Timestamp::Text(_))));
+}
+
+#[test]
+fn register_input_has_known_tags_and_lenient_values() {
+    let s = snap(
+        "{\r\n\"family\":\"a\",\"cpu\":256,\"memory\":\"512\",\"tags\":{\"team\":\"x\"},\r\n\"containerDefinitions\":[{\"name\":\"c\",\"image\":\"x\",\"cpu\":\"128\",\"memory\":null,\
+         \"privileged\":\"false\",\"portMappings\":[{\"containerPort\":\"8080\"}],\"environment\":[{\"name\":\"N\",\"value\":5}],\
+         \"command\":null,\"linuxParameters\":null,\"memoryReservation\":\"${MEM}\"}]}",
+    );
+    let td = &s.task_definitions[0].item;
+    assert_eq!(td.cpu.as_deref(), Some("256"));
+    assert_eq!(td.tags.as_ref().map(|t| t[0].key.as_str()), Some("team"));
+    let c = &td.container_definitions[0];
+    assert_eq!(c.cpu, Some(128));
+    assert_eq!(c.memory, None);
+    assert_eq!(c.memory_reservation, None);
+    assert_eq!(c.privileged, Some(false));
+    assert_eq!(c.port_mappings[0].container_port, Some(8080));
+    assert_eq!(c.environment[0].value.as_deref(), Some("5"));
+}
+
+#[test]
+fn bare_container_definition_array() {
+    let s = snap(r#"[{"name":"web","image":"nginx"},{"name":"log","image":"fluent-bit"}]"#);
+    assert_eq!(s.task_definitions.len(), 1);
+    assert_eq!(s.task_definitions[0].item.container_definitions.len(), 2);
+    assert_eq!(s.task_definitions[0].item.family.as_deref(), Some("doc"));
+}
+
+#[test]
+fn byte_order_mark_and_leading_blank_lines() {
+    let s = snap("\u{feff}\n\n{\"family\":\"a\",\"containerDefinitions\":[]}");
+    assert_eq!(s.task_definitions.len(), 1);
+}
+
+#[test]
+fn services_with_task_sets_and_dedupe() {
+    let text = r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/s","serviceName":"s","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/c",
+        "taskSets":[{"id":"ts1","taskSetArn":"arn:aws:ecs:us-east-1:1:task-set/c/s/ts1"}]}],"failures":[]}"#;
+    let mut s = snap(text);
+    s.add_document("again.json", r#"{"taskSets":[{"id":"ts1","taskSetArn":"arn:aws:ecs:us-east-1:1:task-set/c/s/ts1"}]}"#).unwrap();
+    assert_eq!(s.services.len(), 1);
+    assert_eq!(s.task_sets.len(), 1);
+    assert_eq!(s.task_sets[0].item.service_arn.as_deref(), Some("arn:aws:ecs:us-east-1:1:service/c/s"));
+}
+
+#[test]
+fn capacity_provider_service_is_fargate() {
+    let s = snap(r#"{"services":[{"serviceName":"s","taskDefinition":"t:1","capacityProviderStrategy":[{"capacityProvider":"FARGATE_SPOT"}]}]}"#);
+    assert!(s.services[0].item.is_fargate());
+    assert!(s.services[0].item.launch_type.is_none());
+}
+
+#[test]
+fn cluster_settings_absent_versus_empty() {
+    let s = snap(r#"{"clusters":[{"clusterArn":"arn:aws:ecs:us-east-1:1:cluster/a"},{"clusterArn":"arn:aws:ecs:us-east-1:1:cluster/b","settings":[]}]}"#);
+    assert!(s.clusters[0].item.settings.is_none());
+    assert_eq!(s.clusters[1].item.settings.as_ref().map(Vec::len), Some(0));
+}
+
+#[test]
+fn container_instance_cluster_from_arn_and_failures() {
+    let s = snap(
+        r#"{"containerInstances":[{"containerInstanceArn":"arn:aws:ecs:us-east-1:1:container-instance/prod/abc"}],
+           "failures":[{"arn":"arn:aws:ecs:us-east-1:1:container-instance/prod/zzz","reason":"MISSING"}]}"#,
+    );
+    assert_eq!(s.container_instances[0].item.cluster_arn.as_deref(), Some("arn:aws:ecs:us-east-1:1:cluster/prod"));
+    assert_eq!(s.failures.len(), 1);
+    assert_eq!(s.failures[0].reason, "MISSING");
+}
+
+#[test]
+fn capacity_providers_output() {
+    let s = snap(r#"{"capacityProviders":[{"capacityProviderArn":"arn:aws:ecs:us-east-1:1:capacity-provider/cp","name":"cp","autoScalingGroupProvider":{"managedTerminationProtection":"ENABLED"}}]}"#);
+    assert_eq!(s.capacity_providers.len(), 1);
+}
+
+#[test]
+fn defaults_resolved_once() {
+    let s = snap(r#"{"family":"a","requiresCompatibilities":["FARGATE"],"containerDefinitions":[{"name":"c","user":"0:0"},{"name":"d","user":"ContainerAdministrator"},{"name":"e","user":"1000"},{"name":"f"},{"name":"g","user":"root:root"}]}"#);
+    let td = &s.task_definitions[0].item;
+    assert_eq!(td.network_mode(), NetworkMode::Awsvpc);
+    assert_eq!(td.os_family(), OsFamily::Unspecified);
+    assert!(td.launch_types().fargate_only());
+    let users: Vec<UserSpec> = td.container_definitions.iter().map(|c| c.user_spec()).collect();
+    assert_eq!(users, vec![UserSpec::Root, UserSpec::WindowsAdmin, UserSpec::NonRoot, UserSpec::Absent, UserSpec::Root]);
+    let s = snap(r#"{"family":"a","containerDefinitions":[]}"#);
+    assert_eq!(s.task_definitions[0].item.network_mode(), NetworkMode::Default);
+    assert!(s.task_definitions[0].item.launch_types().ec2);
+}
+
+#[test]
+fn syntax_errors_name_line_and_column() {
+    match err("{\n  \"family\": \"a\",\n  \"containerDefinitions\": [\n}") {
+        InputError::Syntax { path, line, column, .. } => {
+            assert_eq!(path, "bad.json");
+            assert_eq!(line, 4);
+            assert!(column >= 1);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn type_errors_name_the_field() {
+    let e = err(r#"{"family":"a","containerDefinitions":[{"name":"c","privileged":"maybe"}]}"#);
+    let msg = e.to_string();
+    assert!(msg.contains("bad.json") && msg.contains("containerDefinitions[0].privileged"), "{msg}");
+    let e = err(r#"{"services":[{"serviceName":"s","desiredCount":"many"}]}"#);
+    assert!(e.to_string().contains("services[0].desiredCount"), "{e}");
+    let e = err(r#"{"clusters":{"a":1}}"#);
+    assert!(e.to_string().contains("clusters") && e.to_string().contains("expected a list"), "{e}");
+}
+
+#[test]
+fn unknown_shapes_are_rejected_clearly() {
+    assert!(err(r#"{"name":"package","version":"1.0.0"}"#).to_string().contains("unknown document shape"));
+    assert!(err("42").to_string().contains("top level"));
+    assert!(err("   ").to_string().contains("empty"));
+    assert!(err("[]").to_string().contains("empty list"));
+    assert!(err("[1,2]").to_string().contains("top-level list"));
+}
+
+#[test]
+fn arn_parts() {
+    let a = Arn::parse("arn:aws-cn:ecs:cn-north-1:123:service/c/s").unwrap();
+    assert_eq!((a.partition, a.region, a.account, a.resource), ("aws-cn", "cn-north-1", "123", "service/c/s"));
+    assert!(Arn::parse("family:1").is_none());
+}

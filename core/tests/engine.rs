@@ -1,0 +1,133 @@
+//! Revision handling, selection and evaluation over whole snapshots.
+
+use ecs_posture_core::checks::catalog::find;
+use ecs_posture_core::finding::{Framework, Status};
+use ecs_posture_core::{evaluate, select, Context, Options, Snapshot};
+
+fn td(family: &str, rev: u32, status: &str, privileged: bool, secret: bool) -> String {
+    let env = if secret { r#","environment":[{"name":"DB_PASSWORD","value":"Sup3rS3cret!"}]"# } else { "" };
+    format!(
+        r#"{{"taskDefinition":{{"taskDefinitionArn":"arn:aws:ecs:us-east-1:111122223333:task-definition/{family}:{rev}","family":"{family}","revision":{rev},"status":"{status}","containerDefinitions":[{{"name":"c","image":"x:1","privileged":{privileged}{env}}}]}},"tags":[]}}"#
+    )
+}
+
+fn snapshot(docs: &[String]) -> Snapshot {
+    let mut s = Snapshot::default();
+    for (i, d) in docs.iter().enumerate() {
+        s.add_document(&format!("doc{i}.json"), d).unwrap();
+    }
+    s
+}
+
+fn status_of(s: &Snapshot, check: &str, resource: &str) -> Status {
+    let c = find(check).unwrap();
+    let evals = evaluate(s, &[c], &Options::default(), &Context::for_snapshot(s));
+    evals.iter().find(|e| e.resource.name == resource).map(|e| e.status).unwrap_or_else(|| panic!("no evaluation of {resource}"))
+}
+
+#[test]
+fn superseded_revisions_are_not_applicable_for_latest_only_checks() {
+    let s = snapshot(&[td("app", 1, "ACTIVE", true, true), td("app", 2, "ACTIVE", false, false)]);
+    assert_eq!(status_of(&s, "TD01", "app:1"), Status::NotApplicable);
+    assert_eq!(status_of(&s, "TD01", "app:2"), Status::Passed);
+    // A secret stays readable in every revision.
+    assert_eq!(status_of(&s, "TD09", "app:1"), Status::Failed);
+}
+
+#[test]
+fn revisions_used_by_services_are_always_evaluated() {
+    let svc = r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/s","serviceName":"s","taskDefinition":"arn:aws:ecs:us-east-1:111122223333:task-definition/app:1"}]}"#.to_owned();
+    let s = snapshot(&[td("app", 1, "ACTIVE", true, false), td("app", 2, "ACTIVE", false, false), svc]);
+    assert_eq!(status_of(&s, "TD01", "app:1"), Status::Failed);
+}
+
+#[test]
+fn inactive_revisions_are_not_evaluated_unless_used() {
+    let s = snapshot(&[td("app", 3, "INACTIVE", true, true)]);
+    assert_eq!(status_of(&s, "TD01", "app:3"), Status::NotApplicable);
+    assert_eq!(status_of(&s, "TD09", "app:3"), Status::NotApplicable);
+    let svc = r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/s","serviceName":"s","taskDefinition":"app:3"}]}"#.to_owned();
+    let s = snapshot(&[td("app", 3, "INACTIVE", true, true), svc]);
+    assert_eq!(status_of(&s, "TD01", "app:3"), Status::Failed);
+}
+
+#[test]
+fn latest_is_per_family() {
+    let s = snapshot(&[td("a", 5, "ACTIVE", true, false), td("b", 1, "ACTIVE", true, false), td("a", 4, "ACTIVE", true, false)]);
+    assert_eq!(status_of(&s, "TD01", "a:5"), Status::Failed);
+    assert_eq!(status_of(&s, "TD01", "b:1"), Status::Failed);
+    assert_eq!(status_of(&s, "TD01", "a:4"), Status::NotApplicable);
+}
+
+#[test]
+fn service_sees_its_task_definition_for_windows_platform() {
+    let win = r#"{"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/w:1","family":"w","revision":1,"runtimePlatform":{"operatingSystemFamily":"WINDOWS_SERVER_2019_FULL"},"containerDefinitions":[]}}"#.to_owned();
+    let svc = r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/s","serviceName":"s","launchType":"FARGATE","platformVersion":"1.0.0","taskDefinition":"w:1"}]}"#.to_owned();
+    let s = snapshot(&[win, svc.clone()]);
+    assert_eq!(status_of(&s, "SV02", "s"), Status::Passed);
+    // Without the task definition the service is judged as Linux: 1.0.0 is behind 1.4.0.
+    let s = snapshot(&[svc]);
+    assert_eq!(status_of(&s, "SV02", "s"), Status::Failed);
+}
+
+#[test]
+fn selection_honours_defaults_options_and_filters() {
+    let opts = Options::default();
+    let all = select(&opts, &[], &[], None).unwrap();
+    assert!(all.iter().any(|c| c.id == "TD01"));
+    assert!(!all.iter().any(|c| c.id == "SV03"), "off-by-default checks are not selected");
+    let opts = Options { enable_checks: vec!["SV03".into()], disable_checks: vec!["privileged-container".into()], ..Options::default() };
+    let sel = select(&opts, &[], &[], None).unwrap();
+    assert!(sel.iter().any(|c| c.id == "SV03") && !sel.iter().any(|c| c.id == "TD01"));
+    let only = select(&Options::default(), &["TD28".into()], &[], None).unwrap();
+    assert_eq!(only.iter().map(|c| c.id).collect::<Vec<_>>(), vec!["TD28"]);
+    let skip = select(&Options::default(), &[], &["TD01".into()], None).unwrap();
+    assert!(!skip.iter().any(|c| c.id == "TD01"));
+    let fsbp = select(&Options::default(), &[], &[], Some(Framework::AwsFsbp)).unwrap();
+    assert!(fsbp.iter().all(|c| c.maps_to(Framework::AwsFsbp)) && fsbp.len() >= 18);
+    assert!(select(&Options::default(), &["NOPE".into()], &[], None).unwrap_err().contains("NOPE"));
+}
+
+#[test]
+fn options_change_verdicts() {
+    let doc = r#"{"family":"a","tags":[{"key":"owner","value":"x"}],"containerDefinitions":[{"name":"c","image":"ghcr.io/org/app:1"}]}"#.to_owned();
+    let s = snapshot(&[doc]);
+    let run = |opts: &Options, check: &str| {
+        let c = find(check).unwrap();
+        evaluate(&s, &[c], opts, &Context::default())[0].status
+    };
+    let default = Options::default();
+    assert_eq!(run(&default, "TD33"), Status::Passed);
+    assert_eq!(run(&default, "TD29"), Status::Failed);
+    let strict = Options { required_tag_keys: vec!["cost-center".into()], trusted_registries: vec!["ghcr.io/org".into()], ..Options::default() };
+    assert_eq!(run(&strict, "TD33"), Status::Failed);
+    assert_eq!(run(&strict, "TD29"), Status::Passed);
+}
+
+#[test]
+fn synthesized_arns_use_context_and_evaluations_are_complete() {
+    let s = snapshot(&[r#"{"family":"pending","containerDefinitions":[{"name":"c","image":"x:1"}]}"#.to_owned()]);
+    let ctx = Context { account: "123456789012".into(), region: "eu-central-1".into(), partition: "aws".into() };
+    let checks = select(&Options::default(), &[], &[], None).unwrap();
+    let evals = evaluate(&s, &checks, &Options::default(), &ctx);
+    let td_checks = checks.iter().filter(|c| c.kind() == ecs_posture_core::finding::ResourceKind::TaskDefinition).count();
+    assert_eq!(evals.len(), td_checks, "one evaluation per check and resource");
+    assert_eq!(evals[0].resource.arn, "arn:aws:ecs:eu-central-1:123456789012:task-definition/pending");
+    assert_eq!(evals[0].resource.account, "123456789012");
+}
+
+#[test]
+fn config_errors_name_the_key() {
+    let e = Options::from_toml("c.toml", "[options]\nrequired_tag_key = [\"a\"]\n").unwrap_err().to_string();
+    assert!(e.contains("c.toml") && e.contains("required_tag_key"), "{e}");
+    let e = Options::from_toml("c.toml", "[options]\nmin_agent_version = \"new\"\n").unwrap_err().to_string();
+    assert!(e.contains("min_agent_version"), "{e}");
+    let e = Options::from_toml("c.toml", "[options]\ndisable_checks = [\"XX99\"]\n").unwrap_err().to_string();
+    assert!(e.contains("disable_checks") && e.contains("XX99"), "{e}");
+    let e = Options::from_toml("c.toml", "[options]\nrequired_tag_keys = [\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\"]\n").unwrap_err().to_string();
+    assert!(e.contains("required_tag_keys") && e.contains("at most 6"), "{e}");
+    let e = Options::from_toml("c.toml", "[opts]\n").unwrap_err().to_string();
+    assert!(e.contains("opts"), "{e}");
+    let ok = Options::from_toml("c.toml", "[options]\nrequired_tag_keys = [\"owner\"]\nenable_checks = [\"TD28\"]\n").unwrap();
+    assert_eq!(ok.required_tag_keys, vec!["owner"]);
+}

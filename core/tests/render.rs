@@ -1,0 +1,202 @@
+//! Output formats: ASFF validity and limits, SARIF shape, JSON contract, and that secret values
+//! never reach any output.
+
+use serde_json::Value;
+
+use ecs_posture_core::finding::Status;
+use ecs_posture_core::render::{asff, csv, json, markdown, sarif, table};
+use ecs_posture_core::{evaluate, select, Context, Evaluation, Options, Snapshot};
+
+const SECRET: &str = "Zq8vR2mN5kL1pT7xW3cY9bH4jF6sD0aE";
+const KEY: &str = "AKIAQWERTYUIOPASDFGH";
+
+fn estate() -> Snapshot {
+    let mut s = Snapshot::default();
+    s.add_document(
+        "td.json",
+        &format!(
+            r#"{{"taskDefinition":{{"taskDefinitionArn":"arn:aws:ecs:eu-west-1:111122223333:task-definition/app:2","family":"app","revision":2,"status":"ACTIVE",
+            "containerDefinitions":[{{"name":"web","image":"nginx:latest","privileged":true,
+              "environment":[{{"name":"DB_PASSWORD","value":"{SECRET}"}},{{"name":"AWS_ACCESS_KEY_ID","value":"{KEY}"}}],
+              "command":["--token={SECRET}"],"dockerLabels":{{"api-token":"{SECRET}"}}}}]}},
+            "tags":[{{"key":"deploy-password","value":"{SECRET}"}}]}}"#
+        ),
+    )
+    .unwrap();
+    s.add_document(
+        "svc.json",
+        &format!(
+            r#"{{"services":[{{"serviceArn":"arn:aws:ecs:eu-west-1:111122223333:service/prod/web","serviceName":"web","clusterArn":"arn:aws:ecs:eu-west-1:111122223333:cluster/prod",
+            "launchType":"FARGATE","platformVersion":"1.3.0","taskDefinition":"app:2","tags":[{{"key":"t","value":"{SECRET}"}}],
+            "networkConfiguration":{{"awsvpcConfiguration":{{"subnets":["s"],"securityGroups":[],"assignPublicIp":"ENABLED"}}}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    s.add_document("cl.json", r#"{"clusters":[{"clusterArn":"arn:aws:ecs:eu-west-1:111122223333:cluster/prod","clusterName":"prod","status":"ACTIVE","settings":[]}]}"#).unwrap();
+    s
+}
+
+fn all_evaluations(s: &Snapshot) -> Vec<Evaluation> {
+    let opts = Options { enable_checks: ecs_posture_core::CATALOG.iter().map(|c| c.id.to_owned()).collect(), ..Options::default() };
+    let checks = select(&opts, &[], &[], None).unwrap();
+    evaluate(s, &checks, &opts, &Context::for_snapshot(s))
+}
+
+#[test]
+fn secret_values_never_reach_any_output() {
+    let s = estate();
+    let evals = all_evaluations(&s);
+    assert!(evals.iter().any(|e| e.check.id == "TD09" && e.status == Status::Failed));
+    let shown: Vec<&Evaluation> = evals.iter().collect();
+    let outputs = [
+        json::render(&evals, &shown),
+        table::render(&evals, &shown, 100, false),
+        csv::render(&shown),
+        markdown::render(&evals, &shown),
+        sarif::render(&shown, "0", &|_| None),
+        asff::render(&shown, &s, 1_700_000_000_000),
+    ];
+    for (i, out) in outputs.iter().enumerate() {
+        assert!(!out.contains(SECRET), "output {i} leaks the secret value");
+        assert!(!out.contains(KEY), "output {i} leaks the access key");
+        assert!(!out.contains(&SECRET[..12]), "output {i} leaks part of the secret");
+    }
+    // The evidence names where the secret is.
+    let td09 = evals.iter().find(|e| e.check.id == "TD09").unwrap();
+    let ev = td09.evidence.join("\n");
+    assert!(ev.contains("DB_PASSWORD") && ev.contains("command argument 1") && ev.contains("docker label api-token"), "{ev}");
+}
+
+#[test]
+fn asff_findings_are_valid_batch_import_input() {
+    let s = estate();
+    let evals = all_evaluations(&s);
+    let shown: Vec<&Evaluation> = evals.iter().collect();
+    let out = asff::render(&shown, &s, 1_700_000_000_123);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1);
+    let batch: Value = serde_json::from_str(lines[0]).unwrap();
+    let findings = batch["Findings"].as_array().unwrap();
+    let failed = evals.iter().filter(|e| e.status == Status::Failed).count();
+    assert_eq!(findings.len(), failed, "one finding per FAILED evaluation");
+    let mut ids = std::collections::HashSet::new();
+    for f in findings {
+        for field in ["SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "CreatedAt", "UpdatedAt", "Title", "Description", "Resources", "Severity", "Types"] {
+            assert!(!f[field].is_null(), "missing {field} in {f}");
+        }
+        assert_eq!(f["SchemaVersion"], "2018-10-08");
+        assert_eq!(f["ProductArn"], "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default");
+        assert_eq!(f["CreatedAt"], "2023-11-14T22:13:20.123Z");
+        assert_eq!(f["CreatedAt"], f["UpdatedAt"]);
+        assert_eq!(f["FirstObservedAt"], f["LastObservedAt"]);
+        assert_eq!(f["Compliance"]["Status"], "FAILED");
+        assert_eq!(f["RecordState"], "ACTIVE");
+        assert!(f["Title"].as_str().unwrap().chars().count() <= 256);
+        assert!(f["Description"].as_str().unwrap().chars().count() <= 1024);
+        assert!(f["Remediation"]["Recommendation"]["Text"].as_str().unwrap().chars().count() <= 512);
+        assert!(f["Compliance"]["RelatedRequirements"].as_array().map_or(0, |a| a.len()) <= 32);
+        assert!(f["Types"].as_array().unwrap().iter().all(|t| t.as_str().unwrap().starts_with("Software and Configuration Checks") || t.as_str().unwrap().starts_with("Sensitive Data Identifications")));
+        assert_eq!(f["FindingProviderFields"]["Severity"], f["Severity"]);
+        let id = f["Id"].as_str().unwrap();
+        assert!(id.len() <= 512 && ids.insert(id.to_owned()), "duplicate or long id {id}");
+        for (k, v) in f["ProductFields"].as_object().unwrap() {
+            assert!(k.len() <= 128 && v.as_str().unwrap().len() <= 2048);
+        }
+        let r = &f["Resources"][0];
+        assert!(r["Type"].as_str().unwrap().starts_with("AwsEcs"));
+        assert!(serde_json::to_vec(f).unwrap().len() < 240_000);
+        assert_no_blank_strings(f);
+    }
+    let td = findings.iter().find(|f| f["Resources"][0]["Type"] == "AwsEcsTaskDefinition").unwrap();
+    let env = &td["Resources"][0]["Details"]["AwsEcsTaskDefinition"]["ContainerDefinitions"][0]["Environment"];
+    assert_eq!(env[0]["Name"], "DB_PASSWORD");
+    assert!(env[0].get("Value").is_none());
+}
+
+fn assert_no_blank_strings(v: &Value) {
+    match v {
+        Value::String(s) => assert!(!s.trim().is_empty(), "blank string in finding"),
+        Value::Array(a) => a.iter().for_each(assert_no_blank_strings),
+        Value::Object(m) => m.values().for_each(assert_no_blank_strings),
+        _ => {}
+    }
+}
+
+#[test]
+fn finding_ids_are_deterministic_and_status_independent() {
+    let a = asff::finding_id_for("111122223333", "eu-west-1", "TD01", "arn:aws:ecs:eu-west-1:111122223333:task-definition/app:2");
+    let b = asff::finding_id_for("111122223333", "eu-west-1", "TD01", "arn:aws:ecs:eu-west-1:111122223333:task-definition/app:2");
+    let c = asff::finding_id_for("111122223333", "eu-west-1", "TD01", "arn:aws:ecs:eu-west-1:111122223333:task-definition/app:3");
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    assert!(a.starts_with("ecs-posture/eu-west-1/111122223333/TD01/"));
+    let long_arn = format!("arn:aws:ecs:eu-west-1:1:task-definition/{}:1", "x".repeat(3000));
+    assert!(asff::finding_id_for("1", "eu-west-1", "TD01", &long_arn).len() < 100);
+}
+
+#[test]
+fn passed_imports_are_informational() {
+    let s = estate();
+    let evals = all_evaluations(&s);
+    let e = evals.iter().find(|e| e.status == Status::Passed).unwrap();
+    let f = asff::finding(e, None, &asff::Import::new_at(Status::Passed, 0));
+    assert_eq!(f["Severity"]["Label"], "INFORMATIONAL");
+    assert_eq!(f["Severity"]["Original"], e.check.severity.as_str());
+    assert_eq!(f["Compliance"]["Status"], "PASSED");
+}
+
+#[test]
+fn batches_respect_count_and_size() {
+    let small: Vec<Value> = (0..250).map(|i| serde_json::json!({"Id": i})).collect();
+    let b = asff::batches(small);
+    assert_eq!(b.iter().map(Vec::len).collect::<Vec<_>>(), vec![100, 100, 50]);
+    let big: Vec<Value> = (0..40).map(|_| serde_json::json!({"Pad": "x".repeat(200_000)})).collect();
+    let b = asff::batches(big);
+    assert!(b.iter().all(|batch| serde_json::to_vec(batch).unwrap().len() <= asff::MAX_BATCH_BYTES));
+    assert_eq!(b.iter().map(Vec::len).sum::<usize>(), 40);
+}
+
+#[test]
+fn sarif_is_2_1_0_with_rules_and_locations() {
+    let s = estate();
+    let evals = all_evaluations(&s);
+    let shown: Vec<&Evaluation> = evals.iter().collect();
+    let doc: Value = serde_json::from_str(&sarif::render(&shown, "1.2.3", &|_| Some(7))).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+    let run = &doc["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), evals.iter().filter(|e| e.status == Status::Failed).count());
+    for r in results {
+        let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[idx]["id"], r["ruleId"]);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert!(["td.json", "svc.json", "cl.json"].contains(&loc["artifactLocation"]["uri"].as_str().unwrap()));
+        assert_eq!(loc["region"]["startLine"], 7);
+    }
+    assert!(rules.iter().all(|r| r["properties"]["security-severity"].as_str().unwrap().parse::<f64>().is_ok()));
+}
+
+#[test]
+fn json_contract() {
+    let s = estate();
+    let evals = all_evaluations(&s);
+    let shown: Vec<&Evaluation> = evals.iter().collect();
+    let doc: Value = serde_json::from_str(&json::render(&evals, &shown)).unwrap();
+    let list = doc["evaluations"].as_array().unwrap();
+    assert_eq!(list.len(), evals.len());
+    for e in list {
+        assert!(e["check_id"].is_string());
+        assert!(["FAILED", "PASSED", "NOT_APPLICABLE"].contains(&e["status"].as_str().unwrap()));
+        assert!(["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"].contains(&e["severity"].as_str().unwrap()));
+        assert!(e["resource"]["type"].as_str().unwrap().starts_with("AwsEcs"));
+        assert!(e["resource"]["arn"].as_str().unwrap().starts_with("arn:aws:ecs:"));
+        assert!(e["compliance"].as_array().unwrap().iter().all(|c| c["framework"].is_string() && c["control"].is_string()));
+        assert!(e["evidence"].is_array());
+    }
+    let summary = &doc["summary"];
+    assert_eq!(summary["by_status"]["FAILED"].as_u64().unwrap() as usize, evals.iter().filter(|e| e.status == Status::Failed).count());
+    assert!(summary["score"].as_u64().unwrap() <= 100);
+    assert!(summary["risk_level"].is_string());
+}
