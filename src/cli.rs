@@ -230,7 +230,7 @@ fn locate(texts: &std::collections::HashMap<String, String>, e: &Evaluation) -> 
     let base = source.split('[').next().unwrap_or(source);
     let text = texts.get(source).or_else(|| texts.get(base))?;
     let needle = e
-        .evidence
+        .evidence()
         .first()
         .and_then(|ev| ev.strip_prefix("container "))
         .and_then(|rest| rest.split(':').next())

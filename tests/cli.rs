@@ -5,7 +5,9 @@ use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ecs-posture"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("NO_COLOR").env_remove("COLUMNS");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS");
     c
 }
 
@@ -29,53 +31,180 @@ fn example_estate_fails_on_high_by_default() {
     assert!(out.contains("TD01") && out.contains("worker:3"), "{out}");
     assert!(out.contains("Score: "), "{out}");
     assert!(!out.contains("\u{1b}["), "no color when not a terminal");
-    assert!(out.lines().all(|l| l.chars().count() <= 100), "table fits 100 columns");
+    assert!(
+        out.lines().all(|l| l.chars().count() <= 100),
+        "table fits 100 columns"
+    );
 }
 
 #[test]
 fn example_estate_has_every_severity() {
-    let o = run(&["scan", "examples/estate", "--format", "json", "--fail-on", "none"]);
+    let o = run(&[
+        "scan",
+        "examples/estate",
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let f = &doc["summary"]["failed_by_severity"];
     for s in ["CRITICAL", "HIGH", "MEDIUM", "LOW"] {
-        assert!(f[s].as_u64().unwrap() > 0, "no {s} finding in the example estate");
+        assert!(
+            f[s].as_u64().unwrap() > 0,
+            "no {s} finding in the example estate"
+        );
     }
     let evals = doc["evaluations"].as_array().unwrap();
-    assert!(evals.iter().any(|e| e["status"] == "PASSED") && evals.iter().any(|e| e["status"] == "NOT_APPLICABLE"));
+    assert!(
+        evals.iter().any(|e| e["status"] == "PASSED")
+            && evals.iter().any(|e| e["status"] == "NOT_APPLICABLE")
+    );
     // web:6 is superseded by web:7: only every-revision checks evaluate it.
-    let web6: Vec<_> = evals.iter().filter(|e| e["resource"]["name"] == "web:6").collect();
-    assert!(web6.iter().any(|e| e["check_id"] == "TD09" && e["status"] == "FAILED"));
-    assert!(web6.iter().filter(|e| e["check_id"] == "TD01").all(|e| e["status"] == "NOT_APPLICABLE"));
+    let web6: Vec<_> = evals
+        .iter()
+        .filter(|e| e["resource"]["name"] == "web:6")
+        .collect();
+    assert!(
+        web6.iter()
+            .any(|e| e["check_id"] == "TD09" && e["status"] == "FAILED")
+    );
+    assert!(
+        web6.iter()
+            .filter(|e| e["check_id"] == "TD01")
+            .all(|e| e["status"] == "NOT_APPLICABLE")
+    );
 }
 
 #[test]
 fn fail_on_threshold() {
-    assert_eq!(run(&["scan", "examples/estate", "--fail-on", "critical", "--format", "csv"]).status.code(), Some(1));
-    let clean = run(&["scan", "examples/estate/task-definitions/api-12.json", "--fail-on", "high"]);
-    assert_eq!(clean.status.code(), Some(0), "{}{}", stdout(&clean), stderr(&clean));
-    assert_eq!(run(&["scan", "examples/estate/task-definitions/api-12.json", "--fail-on", "low"]).status.code(), Some(0));
-    assert_eq!(run(&["scan", "examples/estate/task-definitions/web-7.json", "--fail-on", "none"]).status.code(), Some(0));
+    assert_eq!(
+        run(&[
+            "scan",
+            "examples/estate",
+            "--fail-on",
+            "critical",
+            "--format",
+            "csv"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    let clean = run(&[
+        "scan",
+        "examples/estate/task-definitions/api-12.json",
+        "--fail-on",
+        "high",
+    ]);
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&clean),
+        stderr(&clean)
+    );
+    assert_eq!(
+        run(&[
+            "scan",
+            "examples/estate/task-definitions/api-12.json",
+            "--fail-on",
+            "low"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&[
+            "scan",
+            "examples/estate/task-definitions/web-7.json",
+            "--fail-on",
+            "none"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
 }
 
 #[test]
 fn filters_narrow_the_checks() {
-    let o = run(&["scan", "examples/estate", "--format", "json", "--check", "TD01", "--fail-on", "none"]);
+    let o = run(&[
+        "scan",
+        "examples/estate",
+        "--format",
+        "json",
+        "--check",
+        "TD01",
+        "--fail-on",
+        "none",
+    ]);
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert!(doc["evaluations"].as_array().unwrap().iter().all(|e| e["check_id"] == "TD01"));
-    let o = run(&["scan", "examples/estate", "--format", "json", "--min-severity", "high", "--skip-check", "TD09", "--fail-on", "none"]);
+    assert!(
+        doc["evaluations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["check_id"] == "TD01")
+    );
+    let o = run(&[
+        "scan",
+        "examples/estate",
+        "--format",
+        "json",
+        "--min-severity",
+        "high",
+        "--skip-check",
+        "TD09",
+        "--fail-on",
+        "none",
+    ]);
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let evals = doc["evaluations"].as_array().unwrap();
-    assert!(evals.iter().all(|e| ["HIGH", "CRITICAL"].contains(&e["severity"].as_str().unwrap()) && e["check_id"] != "TD09"));
-    let o = run(&["scan", "examples/estate", "--format", "json", "--framework", "aws-fsbp", "--fail-on", "none"]);
+    assert!(evals.iter().all(
+        |e| ["HIGH", "CRITICAL"].contains(&e["severity"].as_str().unwrap())
+            && e["check_id"] != "TD09"
+    ));
+    let o = run(&[
+        "scan",
+        "examples/estate",
+        "--format",
+        "json",
+        "--framework",
+        "aws-fsbp",
+        "--fail-on",
+        "none",
+    ]);
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert!(doc["evaluations"].as_array().unwrap().iter().all(|e| e["compliance"].as_array().unwrap().iter().any(|c| c["framework"] == "aws-fsbp")));
+    assert!(doc["evaluations"].as_array().unwrap().iter().all(|e| {
+        e["compliance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["framework"] == "aws-fsbp")
+    }));
 }
 
 #[test]
 fn every_format_renders() {
-    for (format, probe) in [("table", "SEVERITY"), ("json", "\"evaluations\""), ("asff", "\"Findings\""), ("sarif", "\"2.1.0\""), ("csv", "check_id,status"), ("markdown", "# ecs-posture report")] {
-        let o = run(&["scan", "examples/estate", "--format", format, "--fail-on", "none"]);
+    for (format, probe) in [
+        ("table", "SEVERITY"),
+        ("json", "\"evaluations\""),
+        ("asff", "\"Findings\""),
+        ("sarif", "\"2.1.0\""),
+        ("csv", "check_id,status"),
+        ("markdown", "# ecs-posture report"),
+    ] {
+        let o = run(&[
+            "scan",
+            "examples/estate",
+            "--format",
+            format,
+            "--fail-on",
+            "none",
+        ]);
         assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
         assert!(stdout(&o).contains(probe), "{format} output lacks {probe}");
     }
@@ -83,11 +212,27 @@ fn every_format_renders() {
 
 #[test]
 fn sarif_points_at_the_scanned_file_and_line() {
-    let o = run(&["scan", "examples/estate/task-definitions/worker-3.json", "--format", "sarif", "--fail-on", "none"]);
+    let o = run(&[
+        "scan",
+        "examples/estate/task-definitions/worker-3.json",
+        "--format",
+        "sarif",
+        "--fail-on",
+        "none",
+    ]);
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let r = doc["runs"][0]["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "TD01").cloned().unwrap();
+    let r = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "TD01")
+        .cloned()
+        .unwrap();
     let loc = &r["locations"][0]["physicalLocation"];
-    assert_eq!(loc["artifactLocation"]["uri"], "examples/estate/task-definitions/worker-3.json");
+    assert_eq!(
+        loc["artifactLocation"]["uri"],
+        "examples/estate/task-definitions/worker-3.json"
+    );
     let text = std::fs::read_to_string("examples/estate/task-definitions/worker-3.json").unwrap();
     let line = loc["region"]["startLine"].as_u64().unwrap() as usize;
     assert!(text.lines().nth(line - 1).unwrap().contains("\"worker\""));
@@ -109,7 +254,13 @@ fn stdin_is_read_with_dash() {
         .unwrap();
     let o = child.wait_with_output().unwrap();
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let td01 = doc["evaluations"].as_array().unwrap().iter().find(|e| e["check_id"] == "TD01").cloned().unwrap();
+    let td01 = doc["evaluations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["check_id"] == "TD01")
+        .cloned()
+        .unwrap();
     assert_eq!(td01["status"], "FAILED");
     assert_eq!(td01["resource"]["source"], "(stdin)");
 }
@@ -118,11 +269,18 @@ fn stdin_is_read_with_dash() {
 fn bad_input_exits_2_naming_path_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("broken.json");
-    std::fs::write(&bad, "{\n  \"family\": \"a\",\n  \"containerDefinitions\": [,]\n}\n").unwrap();
+    std::fs::write(
+        &bad,
+        "{\n  \"family\": \"a\",\n  \"containerDefinitions\": [,]\n}\n",
+    )
+    .unwrap();
     let o = run(&["scan", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("broken.json:3:") && err.contains("invalid JSON"), "{err}");
+    assert!(
+        err.contains("broken.json:3:") && err.contains("invalid JSON"),
+        "{err}"
+    );
 
     let unknown = dir.path().join("package.json");
     std::fs::write(&unknown, r#"{"name":"x","version":"1"}"#).unwrap();
@@ -146,12 +304,27 @@ fn bad_input_exits_2_naming_path_line_and_column() {
 fn config_file_applies_and_errors_name_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("ecs-posture.toml");
-    std::fs::write(&cfg, "[options]\nrequired_tag_keys = [\"cost-center\"]\ndisable_checks = [\"TD01\"]\n").unwrap();
-    let o = run(&["scan", "examples/estate", "--config", cfg.to_str().unwrap(), "--format", "json", "--fail-on", "none"]);
+    std::fs::write(
+        &cfg,
+        "[options]\nrequired_tag_keys = [\"cost-center\"]\ndisable_checks = [\"TD01\"]\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "scan",
+        "examples/estate",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let evals = doc["evaluations"].as_array().unwrap();
     assert!(!evals.iter().any(|e| e["check_id"] == "TD01"));
-    assert!(evals.iter().any(|e| e["check_id"] == "CL06" && e["status"] == "FAILED" && e["evidence"][0].as_str().unwrap().contains("cost-center")));
+    assert!(evals.iter().any(|e| e["check_id"] == "CL06"
+        && e["status"] == "FAILED"
+        && e["evidence"][0].as_str().unwrap().contains("cost-center")));
     std::fs::write(&cfg, "[options]\ntrusted_registry = [\"ghcr.io\"]\n").unwrap();
     let o = run(&["scan", "examples/estate", "--config", cfg.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
@@ -162,7 +335,10 @@ fn config_file_applies_and_errors_name_the_key() {
 fn checks_and_explain() {
     let o = run(&["checks", "--format", "json"]);
     let list: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), ecs_posture::core::CATALOG.len());
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        ecs_posture::core::CATALOG.len()
+    );
     let o = run(&["checks", "--framework", "aws-fsbp", "--resource", "service"]);
     let out = stdout(&o);
     assert!(out.contains("SV01") && !out.contains("TD01"), "{out}");
@@ -175,5 +351,9 @@ fn checks_and_explain() {
 fn docs_command_matches_committed_docs() {
     let o = run(&["docs"]);
     let committed = std::fs::read_to_string("docs/checks.md").unwrap();
-    assert_eq!(stdout(&o), committed, "docs/checks.md is stale: run `cargo run -- docs --output docs/checks.md`");
+    assert_eq!(
+        stdout(&o),
+        committed,
+        "docs/checks.md is stale: run `cargo run -- docs --output docs/checks.md`"
+    );
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::checks::{Check, Evaluator, Revisions, ServiceView, catalog};
 use crate::config::Options;
-use crate::finding::{Evaluation, Framework, Outcome, Resource, ResourceKind, Status};
+use crate::finding::{Evaluation, Framework, Outcome, Resource, ResourceKind};
 use crate::model::{Arn, Cluster, Snapshot, TaskDefinition};
 
 /// Account and region for resources whose documents carry no ARN (definitions not registered
@@ -83,7 +83,7 @@ pub fn select(
 enum RevisionState {
     /// The latest ACTIVE revision, a definition not registered yet, or one a service runs.
     Current,
-    Superseded(i64),
+    Superseded,
     Inactive,
 }
 
@@ -186,9 +186,7 @@ impl Index<'_> {
             return RevisionState::Inactive;
         }
         match self.latest_by_family.get(family) {
-            Some(latest) if latest.revision.unwrap_or(0) > rev => {
-                RevisionState::Superseded(latest.revision.unwrap_or(0))
-            }
+            Some(latest) if latest.revision.unwrap_or(0) > rev => RevisionState::Superseded,
             _ => RevisionState::Current,
         }
     }
@@ -207,24 +205,16 @@ fn resource(
     name: String,
     source: &Arc<str>,
     cluster: Option<String>,
-    ctx: &Context,
 ) -> Arc<Resource> {
-    let arn = arn
-        .filter(|a| !a.trim().is_empty())
-        .map(str::to_owned)
-        .unwrap_or_else(synth);
-    let (account, region) = match Arn::parse(&arn) {
-        Some(p) if !p.account.is_empty() && !p.region.is_empty() => {
-            (p.account.to_owned(), p.region.to_owned())
-        }
-        _ => (ctx.account.clone(), ctx.region.clone()),
-    };
+    // ARNs without an account and region (hand-written or templated files) are replaced by a
+    // synthesized one in the scan's account and region, so every finding has a home.
+    let usable =
+        |a: &&str| Arn::parse(a).is_some_and(|p| !p.account.is_empty() && !p.region.is_empty());
+    let arn = arn.filter(usable).map(str::to_owned).unwrap_or_else(synth);
     Arc::new(Resource {
         kind,
         arn,
         name,
-        account,
-        region,
         source: source.clone(),
         cluster,
         index,
@@ -237,18 +227,7 @@ fn push(
     resource: &Arc<Resource>,
     outcome: Outcome,
 ) {
-    let (status, evidence, reason) = match outcome {
-        Outcome::Passed => (Status::Passed, Vec::new(), None),
-        Outcome::Failed(e) => (Status::Failed, e, None),
-        Outcome::NotApplicable(r) => (Status::NotApplicable, Vec::new(), Some(r.into_boxed_str())),
-    };
-    out.push(Evaluation {
-        check,
-        status,
-        resource: resource.clone(),
-        evidence,
-        reason,
-    });
+    out.push(Evaluation::new(check, resource.clone(), outcome));
 }
 
 /// Evaluate every resource of the snapshot with the selected checks. Every evaluation is
@@ -263,7 +242,14 @@ pub fn evaluate(
     let by_kind = |k: ResourceKind| -> Vec<&'static Check> {
         checks.iter().copied().filter(|c| c.kind() == k).collect()
     };
-    let mut out = Vec::with_capacity(snapshot.resource_count() * 8);
+    let count = |k: ResourceKind| checks.iter().filter(|c| c.kind() == k).count();
+    let expected = snapshot.task_definitions.len() * count(ResourceKind::TaskDefinition)
+        + snapshot.services.len() * count(ResourceKind::Service)
+        + snapshot.task_sets.len() * count(ResourceKind::TaskSet)
+        + snapshot.clusters.len() * count(ResourceKind::Cluster)
+        + snapshot.capacity_providers.len() * count(ResourceKind::CapacityProvider)
+        + snapshot.container_instances.len() * count(ResourceKind::ContainerInstance);
+    let mut out = Vec::with_capacity(expected);
     let p = ctx.partition.as_str();
 
     let td_checks = by_kind(ResourceKind::TaskDefinition);
@@ -292,7 +278,6 @@ pub fn evaluate(
                 td.display_name(),
                 &r.source,
                 None,
-                ctx,
             );
             let state = lookup.revision_state(td);
             for &check in &td_checks {
@@ -303,11 +288,9 @@ pub fn evaluate(
                     (RevisionState::Inactive, _) => Outcome::na(
                         "revision is INACTIVE (deregistered) and no service in the snapshot uses it",
                     ),
-                    (RevisionState::Superseded(latest), Revisions::LatestActive) => {
-                        Outcome::na(format!(
-                            "revision superseded by ACTIVE revision {latest}; only the latest ACTIVE revision is evaluated"
-                        ))
-                    }
+                    (RevisionState::Superseded, Revisions::LatestActive) => Outcome::na(
+                        "revision superseded by a newer ACTIVE revision of its family; only the latest ACTIVE revision is evaluated",
+                    ),
                     _ => f(td, opts),
                 };
                 push(&mut out, check, &res, outcome);
@@ -337,7 +320,6 @@ pub fn evaluate(
                 name.clone(),
                 &r.source,
                 cluster.clone(),
-                ctx,
             );
             let view = ServiceView {
                 service: s,
@@ -381,7 +363,6 @@ pub fn evaluate(
                 name.clone(),
                 &r.source,
                 cluster_name_of(t.cluster_arn.as_deref()),
-                ctx,
             );
             for &check in &ts_checks {
                 let Evaluator::TaskSet(f) = check.evaluator else {
@@ -405,7 +386,6 @@ pub fn evaluate(
                 name.clone(),
                 &r.source,
                 Some(name.clone()),
-                ctx,
             );
             for &check in &cl_checks {
                 let Evaluator::Cluster(f) = check.evaluator else {
@@ -439,7 +419,6 @@ pub fn evaluate(
                 name.clone(),
                 &r.source,
                 None,
-                ctx,
             );
             for &check in &cp_checks {
                 let Evaluator::CapacityProvider(f) = check.evaluator else {
@@ -468,7 +447,6 @@ pub fn evaluate(
                 name.clone(),
                 &r.source,
                 cluster_name_of(c.cluster_arn.as_deref()),
-                ctx,
             );
             for &check in &ci_checks {
                 let Evaluator::ContainerInstance(f) = check.evaluator else {

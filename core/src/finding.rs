@@ -223,8 +223,6 @@ pub struct Resource {
     pub arn: String,
     /// A short human name (`family:revision`, service name, cluster name).
     pub name: String,
-    pub account: String,
-    pub region: String,
     /// The file (or API call) the resource was read from.
     pub source: Arc<str>,
     /// The cluster the resource belongs to, where known.
@@ -233,19 +231,76 @@ pub struct Resource {
     pub index: usize,
 }
 
-/// One check's verdict on one resource.
+impl Resource {
+    /// The account in the resource's ARN (synthesized ARNs carry the scan's account).
+    pub fn account(&self) -> &str {
+        crate::model::Arn::parse(&self.arn)
+            .map(|a| a.account)
+            .unwrap_or("")
+    }
+
+    pub fn region(&self) -> &str {
+        crate::model::Arn::parse(&self.arn)
+            .map(|a| a.region)
+            .unwrap_or("")
+    }
+
+    pub fn partition(&self) -> &str {
+        crate::model::Arn::parse(&self.arn)
+            .map(|a| a.partition)
+            .filter(|p| !p.is_empty())
+            .unwrap_or("aws")
+    }
+}
+
+/// One check's verdict on one resource. Kept small (48 bytes): an estate evaluation holds one
+/// per check and resource.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
     pub check: &'static Check,
     pub status: Status,
     pub resource: Arc<Resource>,
-    /// What was found, naming containers and fields; never a secret value.
-    pub evidence: Vec<String>,
-    /// Why the check did not apply.
-    pub reason: Option<Box<str>>,
+    detail: Detail,
+}
+
+#[derive(Debug, Clone)]
+enum Detail {
+    None,
+    Evidence(Box<[String]>),
+    Reason(&'static str),
 }
 
 impl Evaluation {
+    pub fn new(check: &'static Check, resource: Arc<Resource>, outcome: Outcome) -> Evaluation {
+        let (status, detail) = match outcome {
+            Outcome::Passed => (Status::Passed, Detail::None),
+            Outcome::Failed(e) => (Status::Failed, Detail::Evidence(e.into_boxed_slice())),
+            Outcome::NotApplicable(r) => (Status::NotApplicable, Detail::Reason(r)),
+        };
+        Evaluation {
+            check,
+            status,
+            resource,
+            detail,
+        }
+    }
+
+    /// What was found, naming containers and fields; never a secret value. Empty unless FAILED.
+    pub fn evidence(&self) -> &[String] {
+        match &self.detail {
+            Detail::Evidence(e) => e,
+            _ => &[],
+        }
+    }
+
+    /// Why the check did not apply (NOT_APPLICABLE only).
+    pub fn reason(&self) -> Option<&'static str> {
+        match self.detail {
+            Detail::Reason(r) => Some(r),
+            _ => None,
+        }
+    }
+
     pub fn severity(&self) -> Severity {
         self.check.severity
     }
@@ -260,7 +315,7 @@ impl Evaluation {
 pub enum Outcome {
     Passed,
     Failed(Vec<String>),
-    NotApplicable(String),
+    NotApplicable(&'static str),
 }
 
 impl Outcome {
@@ -273,7 +328,7 @@ impl Outcome {
         }
     }
 
-    pub fn na(reason: impl Into<String>) -> Outcome {
-        Outcome::NotApplicable(reason.into())
+    pub fn na(reason: &'static str) -> Outcome {
+        Outcome::NotApplicable(reason)
     }
 }

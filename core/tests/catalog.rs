@@ -2,12 +2,17 @@
 
 use std::collections::HashSet;
 
-use ecs_posture_core::checks::catalog::{find, CATALOG};
+use ecs_posture_core::checks::catalog::{CATALOG, find};
 use ecs_posture_core::finding::{Framework, Status};
-use ecs_posture_core::{evaluate, Context, Options, Snapshot};
+use ecs_posture_core::{Context, Options, Snapshot, evaluate};
 
-const TYPE_NAMESPACES: [&str; 5] =
-    ["Software and Configuration Checks", "TTPs", "Effects", "Unusual Behaviors", "Sensitive Data Identifications"];
+const TYPE_NAMESPACES: [&str; 5] = [
+    "Software and Configuration Checks",
+    "TTPs",
+    "Effects",
+    "Unusual Behaviors",
+    "Sensitive Data Identifications",
+];
 
 #[test]
 fn ids_and_slugs_are_unique_and_well_formed() {
@@ -17,10 +22,21 @@ fn ids_and_slugs_are_unique_and_well_formed() {
         assert!(ids.insert(c.id), "duplicate id {}", c.id);
         assert!(slugs.insert(c.slug), "duplicate slug {}", c.slug);
         let (prefix, num) = c.id.split_at(2);
-        assert!(["TD", "SV", "TS", "CL", "CP", "CI"].contains(&prefix), "{}: bad prefix", c.id);
-        assert!(num.len() == 2 && num.chars().all(|d| d.is_ascii_digit()), "{}: id must be XX00", c.id);
         assert!(
-            c.slug.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-') && !c.slug.starts_with('-'),
+            ["TD", "SV", "TS", "CL", "CP", "CI"].contains(&prefix),
+            "{}: bad prefix",
+            c.id
+        );
+        assert!(
+            num.len() == 2 && num.chars().all(|d| d.is_ascii_digit()),
+            "{}: id must be XX00",
+            c.id
+        );
+        assert!(
+            c.slug
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+                && !c.slug.starts_with('-'),
             "{}: slug {:?} is not kebab-case",
             c.id,
             c.slug
@@ -33,7 +49,11 @@ fn ids_and_slugs_are_unique_and_well_formed() {
             ecs_posture_core::finding::ResourceKind::CapacityProvider => "CP",
             ecs_posture_core::finding::ResourceKind::ContainerInstance => "CI",
         };
-        assert_eq!(prefix, expected_prefix, "{}: id prefix does not match its resource kind", c.id);
+        assert_eq!(
+            prefix, expected_prefix,
+            "{}: id prefix does not match its resource kind",
+            c.id
+        );
         assert_eq!(find(c.id).map(|x| x.id), Some(c.id));
         assert_eq!(find(c.slug).map(|x| x.id), Some(c.id));
     }
@@ -43,40 +63,81 @@ fn ids_and_slugs_are_unique_and_well_formed() {
 #[test]
 fn ids_are_stable() {
     let expected = [
-        "TD01", "TD02", "TD03", "TD04", "TD05", "TD06", "TD07", "TD08", "TD09", "TD10", "TD11", "TD12", "TD13",
-        "TD14", "TD15", "TD16", "TD17", "TD18", "TD19", "TD20", "TD21", "TD22", "TD23", "TD24", "TD25", "TD26",
-        "TD27", "TD28", "TD29", "TD30", "TD31", "TD32", "TD33", "TD34", "SV01", "SV02", "SV03", "SV04", "SV05",
-        "SV06", "SV07", "SV08", "TS01", "CL01", "CL02", "CL03", "CL04", "CL05", "CL06", "CL07", "CL08", "CP01",
-        "CP02", "CI01", "CI02", "CI03",
+        "TD01", "TD02", "TD03", "TD04", "TD05", "TD06", "TD07", "TD08", "TD09", "TD10", "TD11",
+        "TD12", "TD13", "TD14", "TD15", "TD16", "TD17", "TD18", "TD19", "TD20", "TD21", "TD22",
+        "TD23", "TD24", "TD25", "TD26", "TD27", "TD28", "TD29", "TD30", "TD31", "TD32", "TD33",
+        "TD34", "SV01", "SV02", "SV03", "SV04", "SV05", "SV06", "SV07", "SV08", "TS01", "CL01",
+        "CL02", "CL03", "CL04", "CL05", "CL06", "CL07", "CL08", "CP01", "CP02", "CI01", "CI02",
+        "CI03",
     ];
     let ids: Vec<&str> = CATALOG.iter().map(|c| c.id).collect();
     assert_eq!(ids, expected);
     assert_eq!(find("TD01").map(|c| c.slug), Some("privileged-container"));
-    assert_eq!(find("SV01").map(|c| c.slug), Some("service-assigns-public-ip"));
+    assert_eq!(
+        find("SV01").map(|c| c.slug),
+        Some("service-assigns-public-ip")
+    );
 }
 
 #[test]
 fn every_check_is_documented_within_asff_limits() {
     for c in CATALOG {
-        assert!(!c.title.is_empty() && c.title.chars().count() <= 256, "{}: title", c.id);
-        assert!(c.description.len() >= 40 && c.description.chars().count() <= 1024, "{}: description", c.id);
+        assert!(
+            !c.title.is_empty() && c.title.chars().count() <= 256,
+            "{}: title",
+            c.id
+        );
+        assert!(
+            c.description.len() >= 40 && c.description.chars().count() <= 1024,
+            "{}: description",
+            c.id
+        );
         assert!(c.risk.len() >= 30, "{}: risk", c.id);
-        assert!(!c.remediation.text.is_empty() && c.remediation.text.chars().count() <= 512, "{}: remediation text", c.id);
+        assert!(
+            !c.remediation.text.is_empty() && c.remediation.text.chars().count() <= 512,
+            "{}: remediation text",
+            c.id
+        );
         assert!(!c.remediation.cli.is_empty(), "{}: CLI snippet", c.id);
-        assert!(!c.remediation.cloudformation.is_empty(), "{}: CloudFormation snippet", c.id);
-        assert!(!c.remediation.terraform.is_empty(), "{}: Terraform snippet", c.id);
+        assert!(
+            !c.remediation.cloudformation.is_empty(),
+            "{}: CloudFormation snippet",
+            c.id
+        );
+        assert!(
+            !c.remediation.terraform.is_empty(),
+            "{}: Terraform snippet",
+            c.id
+        );
         assert!(!c.references.is_empty(), "{}: references", c.id);
-        assert!(c.references.iter().all(|r| r.starts_with("https://")), "{}: references must be https URLs", c.id);
-        assert!(!c.types.is_empty() && c.types.len() <= 50, "{}: types", c.id);
+        assert!(
+            c.references.iter().all(|r| r.starts_with("https://")),
+            "{}: references must be https URLs",
+            c.id
+        );
+        assert!(
+            !c.types.is_empty() && c.types.len() <= 50,
+            "{}: types",
+            c.id
+        );
         for t in c.types {
-            assert!(TYPE_NAMESPACES.iter().any(|n| t.starts_with(n)), "{}: ASFF type {t:?} outside the taxonomy", c.id);
+            assert!(
+                TYPE_NAMESPACES.iter().any(|n| t.starts_with(n)),
+                "{}: ASFF type {t:?} outside the taxonomy",
+                c.id
+            );
         }
         assert!(!c.compliance.is_empty(), "{}: compliance refs", c.id);
-        assert!(c.compliance.len() <= 32 + 2, "{}: too many compliance refs", c.id);
+        assert!(
+            c.compliance.len() <= 32 + 2,
+            "{}: too many compliance refs",
+            c.id
+        );
         let defaults = Options::default();
         for o in c.options {
             assert!(
-                toml::from_str::<toml::Value>(&format!("{} = 0", o.key)).is_ok() && option_exists(o.key, &defaults),
+                toml::from_str::<toml::Value>(&format!("{} = 0", o.key)).is_ok()
+                    && option_exists(o.key, &defaults),
                 "{}: documents unknown option {}",
                 c.id,
                 o.key
@@ -93,21 +154,32 @@ fn option_exists(key: &str, _: &Options) -> bool {
 
 fn sample_value(key: &str) -> &'static str {
     match key {
-        "fargate_latest_linux_version" | "fargate_latest_windows_version" | "min_agent_version" => "\"1.4.0\"",
+        "fargate_latest_linux_version" | "fargate_latest_windows_version" | "min_agent_version" => {
+            "\"1.4.0\""
+        }
         _ => "[]",
     }
 }
 
 #[test]
 fn security_hub_controls_are_covered() {
-    let fsbp: HashSet<&str> = CATALOG.iter().flat_map(|c| c.controls(Framework::AwsFsbp)).collect();
+    let fsbp: HashSet<&str> = CATALOG
+        .iter()
+        .flat_map(|c| c.controls(Framework::AwsFsbp))
+        .collect();
     for control in [
-        "ECS.1", "ECS.2", "ECS.3", "ECS.4", "ECS.5", "ECS.8", "ECS.9", "ECS.10", "ECS.12", "ECS.13", "ECS.14",
-        "ECS.15", "ECS.16", "ECS.17", "ECS.18", "ECS.19", "ECS.20", "ECS.21",
+        "ECS.1", "ECS.2", "ECS.3", "ECS.4", "ECS.5", "ECS.8", "ECS.9", "ECS.10", "ECS.12",
+        "ECS.13", "ECS.14", "ECS.15", "ECS.16", "ECS.17", "ECS.18", "ECS.19", "ECS.20", "ECS.21",
     ] {
-        assert!(fsbp.contains(control), "no check maps to Security Hub {control}");
+        assert!(
+            fsbp.contains(control),
+            "no check maps to Security Hub {control}"
+        );
     }
-    let config: HashSet<&str> = CATALOG.iter().flat_map(|c| c.controls(Framework::AwsConfig)).collect();
+    let config: HashSet<&str> = CATALOG
+        .iter()
+        .flat_map(|c| c.controls(Framework::AwsConfig))
+        .collect();
     for rule in [
         "ecs-awsvpc-networking-enabled",
         "ecs-capacity-provider-tagged",
@@ -127,15 +199,26 @@ fn security_hub_controls_are_covered() {
         "ecs-task-definition-user-for-host-mode-check",
         "ecs-task-definition-windows-user-non-admin",
     ] {
-        assert!(config.contains(rule), "no check maps to AWS Config rule {rule}");
+        assert!(
+            config.contains(rule),
+            "no check maps to AWS Config rule {rule}"
+        );
     }
 }
 
 #[test]
 fn every_check_has_failing_and_passing_fixtures() {
     for c in CATALOG {
-        assert!(c.examples.iter().any(|e| e.expect == Status::Failed), "{}: no failing fixture", c.id);
-        assert!(c.examples.iter().any(|e| e.expect == Status::Passed), "{}: no passing fixture", c.id);
+        assert!(
+            c.examples.iter().any(|e| e.expect == Status::Failed),
+            "{}: no failing fixture",
+            c.id
+        );
+        assert!(
+            c.examples.iter().any(|e| e.expect == Status::Passed),
+            "{}: no passing fixture",
+            c.id
+        );
     }
 }
 
@@ -146,17 +229,43 @@ fn every_fixture_gives_its_expected_status() {
     for c in CATALOG {
         for ex in c.examples {
             let mut snap = Snapshot::default();
-            snap.add_document(ex.name, ex.json).unwrap_or_else(|e| panic!("{} fixture {:?} does not parse: {e}", c.id, ex.name));
+            snap.add_document(ex.name, ex.json)
+                .unwrap_or_else(|e| panic!("{} fixture {:?} does not parse: {e}", c.id, ex.name));
             let evals = evaluate(&snap, &[*c], &opts, &Context::for_snapshot(&snap));
             let of_check: Vec<_> = evals.iter().filter(|e| e.check.id == c.id).collect();
-            assert!(!of_check.is_empty(), "{} fixture {:?}: no resource of kind {:?}", c.id, ex.name, c.kind());
+            assert!(
+                !of_check.is_empty(),
+                "{} fixture {:?}: no resource of kind {:?}",
+                c.id,
+                ex.name,
+                c.kind()
+            );
             for e in of_check {
-                assert_eq!(e.status, ex.expect, "{} fixture {:?} on {}: evidence {:?}, reason {:?}", c.id, ex.name, e.resource.name, e.evidence, e.reason);
+                assert_eq!(
+                    e.status,
+                    ex.expect,
+                    "{} fixture {:?} on {}: evidence {:?}, reason {:?}",
+                    c.id,
+                    ex.name,
+                    e.resource.name,
+                    e.evidence(),
+                    e.reason()
+                );
                 if e.status == Status::Failed {
-                    assert!(!e.evidence.is_empty(), "{} fixture {:?}: FAILED without evidence", c.id, ex.name);
+                    assert!(
+                        !e.evidence().is_empty(),
+                        "{} fixture {:?}: FAILED without evidence",
+                        c.id,
+                        ex.name
+                    );
                 }
                 if e.status == Status::NotApplicable {
-                    assert!(e.reason.is_some(), "{} fixture {:?}: NOT_APPLICABLE without reason", c.id, ex.name);
+                    assert!(
+                        e.reason().is_some(),
+                        "{} fixture {:?}: NOT_APPLICABLE without reason",
+                        c.id,
+                        ex.name
+                    );
                 }
             }
             run += 1;

@@ -2,10 +2,14 @@
 
 use ecs_posture_core::checks::catalog::find;
 use ecs_posture_core::finding::{Framework, Status};
-use ecs_posture_core::{evaluate, select, Context, Options, Snapshot};
+use ecs_posture_core::{Context, Options, Snapshot, evaluate, select};
 
 fn td(family: &str, rev: u32, status: &str, privileged: bool, secret: bool) -> String {
-    let env = if secret { r#","environment":[{"name":"DB_PASSWORD","value":"Sup3rS3cret!"}]"# } else { "" };
+    let env = if secret {
+        r#","environment":[{"name":"DB_PASSWORD","value":"Sup3rS3cret!"}]"#
+    } else {
+        ""
+    };
     format!(
         r#"{{"taskDefinition":{{"taskDefinitionArn":"arn:aws:ecs:us-east-1:111122223333:task-definition/{family}:{rev}","family":"{family}","revision":{rev},"status":"{status}","containerDefinitions":[{{"name":"c","image":"x:1","privileged":{privileged}{env}}}]}},"tags":[]}}"#
     )
@@ -22,12 +26,19 @@ fn snapshot(docs: &[String]) -> Snapshot {
 fn status_of(s: &Snapshot, check: &str, resource: &str) -> Status {
     let c = find(check).unwrap();
     let evals = evaluate(s, &[c], &Options::default(), &Context::for_snapshot(s));
-    evals.iter().find(|e| e.resource.name == resource).map(|e| e.status).unwrap_or_else(|| panic!("no evaluation of {resource}"))
+    evals
+        .iter()
+        .find(|e| e.resource.name == resource)
+        .map(|e| e.status)
+        .unwrap_or_else(|| panic!("no evaluation of {resource}"))
 }
 
 #[test]
 fn superseded_revisions_are_not_applicable_for_latest_only_checks() {
-    let s = snapshot(&[td("app", 1, "ACTIVE", true, true), td("app", 2, "ACTIVE", false, false)]);
+    let s = snapshot(&[
+        td("app", 1, "ACTIVE", true, true),
+        td("app", 2, "ACTIVE", false, false),
+    ]);
     assert_eq!(status_of(&s, "TD01", "app:1"), Status::NotApplicable);
     assert_eq!(status_of(&s, "TD01", "app:2"), Status::Passed);
     // A secret stays readable in every revision.
@@ -37,7 +48,11 @@ fn superseded_revisions_are_not_applicable_for_latest_only_checks() {
 #[test]
 fn revisions_used_by_services_are_always_evaluated() {
     let svc = r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/s","serviceName":"s","taskDefinition":"arn:aws:ecs:us-east-1:111122223333:task-definition/app:1"}]}"#.to_owned();
-    let s = snapshot(&[td("app", 1, "ACTIVE", true, false), td("app", 2, "ACTIVE", false, false), svc]);
+    let s = snapshot(&[
+        td("app", 1, "ACTIVE", true, false),
+        td("app", 2, "ACTIVE", false, false),
+        svc,
+    ]);
     assert_eq!(status_of(&s, "TD01", "app:1"), Status::Failed);
 }
 
@@ -53,7 +68,11 @@ fn inactive_revisions_are_not_evaluated_unless_used() {
 
 #[test]
 fn latest_is_per_family() {
-    let s = snapshot(&[td("a", 5, "ACTIVE", true, false), td("b", 1, "ACTIVE", true, false), td("a", 4, "ACTIVE", true, false)]);
+    let s = snapshot(&[
+        td("a", 5, "ACTIVE", true, false),
+        td("b", 1, "ACTIVE", true, false),
+        td("a", 4, "ACTIVE", true, false),
+    ]);
     assert_eq!(status_of(&s, "TD01", "a:5"), Status::Failed);
     assert_eq!(status_of(&s, "TD01", "b:1"), Status::Failed);
     assert_eq!(status_of(&s, "TD01", "a:4"), Status::NotApplicable);
@@ -75,8 +94,15 @@ fn selection_honours_defaults_options_and_filters() {
     let opts = Options::default();
     let all = select(&opts, &[], &[], None).unwrap();
     assert!(all.iter().any(|c| c.id == "TD01"));
-    assert!(!all.iter().any(|c| c.id == "SV03"), "off-by-default checks are not selected");
-    let opts = Options { enable_checks: vec!["SV03".into()], disable_checks: vec!["privileged-container".into()], ..Options::default() };
+    assert!(
+        !all.iter().any(|c| c.id == "SV03"),
+        "off-by-default checks are not selected"
+    );
+    let opts = Options {
+        enable_checks: vec!["SV03".into()],
+        disable_checks: vec!["privileged-container".into()],
+        ..Options::default()
+    };
     let sel = select(&opts, &[], &[], None).unwrap();
     assert!(sel.iter().any(|c| c.id == "SV03") && !sel.iter().any(|c| c.id == "TD01"));
     let only = select(&Options::default(), &["TD28".into()], &[], None).unwrap();
@@ -85,7 +111,11 @@ fn selection_honours_defaults_options_and_filters() {
     assert!(!skip.iter().any(|c| c.id == "TD01"));
     let fsbp = select(&Options::default(), &[], &[], Some(Framework::AwsFsbp)).unwrap();
     assert!(fsbp.iter().all(|c| c.maps_to(Framework::AwsFsbp)) && fsbp.len() >= 18);
-    assert!(select(&Options::default(), &["NOPE".into()], &[], None).unwrap_err().contains("NOPE"));
+    assert!(
+        select(&Options::default(), &["NOPE".into()], &[], None)
+            .unwrap_err()
+            .contains("NOPE")
+    );
 }
 
 #[test]
@@ -99,35 +129,78 @@ fn options_change_verdicts() {
     let default = Options::default();
     assert_eq!(run(&default, "TD33"), Status::Passed);
     assert_eq!(run(&default, "TD29"), Status::Failed);
-    let strict = Options { required_tag_keys: vec!["cost-center".into()], trusted_registries: vec!["ghcr.io/org".into()], ..Options::default() };
+    let strict = Options {
+        required_tag_keys: vec!["cost-center".into()],
+        trusted_registries: vec!["ghcr.io/org".into()],
+        ..Options::default()
+    };
     assert_eq!(run(&strict, "TD33"), Status::Failed);
     assert_eq!(run(&strict, "TD29"), Status::Passed);
 }
 
 #[test]
 fn synthesized_arns_use_context_and_evaluations_are_complete() {
-    let s = snapshot(&[r#"{"family":"pending","containerDefinitions":[{"name":"c","image":"x:1"}]}"#.to_owned()]);
-    let ctx = Context { account: "123456789012".into(), region: "eu-central-1".into(), partition: "aws".into() };
+    let s = snapshot(&[
+        r#"{"family":"pending","containerDefinitions":[{"name":"c","image":"x:1"}]}"#.to_owned(),
+    ]);
+    let ctx = Context {
+        account: "123456789012".into(),
+        region: "eu-central-1".into(),
+        partition: "aws".into(),
+    };
     let checks = select(&Options::default(), &[], &[], None).unwrap();
     let evals = evaluate(&s, &checks, &Options::default(), &ctx);
-    let td_checks = checks.iter().filter(|c| c.kind() == ecs_posture_core::finding::ResourceKind::TaskDefinition).count();
-    assert_eq!(evals.len(), td_checks, "one evaluation per check and resource");
-    assert_eq!(evals[0].resource.arn, "arn:aws:ecs:eu-central-1:123456789012:task-definition/pending");
-    assert_eq!(evals[0].resource.account, "123456789012");
+    let td_checks = checks
+        .iter()
+        .filter(|c| c.kind() == ecs_posture_core::finding::ResourceKind::TaskDefinition)
+        .count();
+    assert_eq!(
+        evals.len(),
+        td_checks,
+        "one evaluation per check and resource"
+    );
+    assert_eq!(
+        evals[0].resource.arn,
+        "arn:aws:ecs:eu-central-1:123456789012:task-definition/pending"
+    );
+    assert_eq!(evals[0].resource.account(), "123456789012");
 }
 
 #[test]
 fn config_errors_name_the_key() {
-    let e = Options::from_toml("c.toml", "[options]\nrequired_tag_key = [\"a\"]\n").unwrap_err().to_string();
-    assert!(e.contains("c.toml") && e.contains("required_tag_key"), "{e}");
-    let e = Options::from_toml("c.toml", "[options]\nmin_agent_version = \"new\"\n").unwrap_err().to_string();
+    let e = Options::from_toml("c.toml", "[options]\nrequired_tag_key = [\"a\"]\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("c.toml") && e.contains("required_tag_key"),
+        "{e}"
+    );
+    let e = Options::from_toml("c.toml", "[options]\nmin_agent_version = \"new\"\n")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("min_agent_version"), "{e}");
-    let e = Options::from_toml("c.toml", "[options]\ndisable_checks = [\"XX99\"]\n").unwrap_err().to_string();
+    let e = Options::from_toml("c.toml", "[options]\ndisable_checks = [\"XX99\"]\n")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("disable_checks") && e.contains("XX99"), "{e}");
-    let e = Options::from_toml("c.toml", "[options]\nrequired_tag_keys = [\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\"]\n").unwrap_err().to_string();
-    assert!(e.contains("required_tag_keys") && e.contains("at most 6"), "{e}");
-    let e = Options::from_toml("c.toml", "[opts]\n").unwrap_err().to_string();
+    let e = Options::from_toml(
+        "c.toml",
+        "[options]\nrequired_tag_keys = [\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\"]\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("required_tag_keys") && e.contains("at most 6"),
+        "{e}"
+    );
+    let e = Options::from_toml("c.toml", "[opts]\n")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("opts"), "{e}");
-    let ok = Options::from_toml("c.toml", "[options]\nrequired_tag_keys = [\"owner\"]\nenable_checks = [\"TD28\"]\n").unwrap();
+    let ok = Options::from_toml(
+        "c.toml",
+        "[options]\nrequired_tag_keys = [\"owner\"]\nenable_checks = [\"TD28\"]\n",
+    )
+    .unwrap();
     assert_eq!(ok.required_tag_keys, vec!["owner"]);
 }

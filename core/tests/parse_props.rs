@@ -3,28 +3,44 @@
 use proptest::prelude::*;
 use serde_json::Value;
 
-use ecs_posture_core::{evaluate, select, Context, Options, Snapshot};
+use ecs_posture_core::{Context, Options, Snapshot, evaluate, select};
 
 fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(|n| Value::from(n)),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
         "[a-zA-Z0-9:_/${}<>. -]{0,24}".prop_map(Value::String),
     ];
     leaf.prop_recursive(4, 64, 8, |inner| {
         let keys = prop_oneof![
-            Just("family".to_owned()), Just("containerDefinitions".to_owned()), Just("taskDefinition".to_owned()),
-            Just("services".to_owned()), Just("clusters".to_owned()), Just("tags".to_owned()), Just("name".to_owned()),
-            Just("image".to_owned()), Just("privileged".to_owned()), Just("environment".to_owned()), Just("user".to_owned()),
-            Just("settings".to_owned()), Just("taskSets".to_owned()), Just("networkMode".to_owned()), Just("cpu".to_owned()),
-            Just("revision".to_owned()), Just("volumes".to_owned()), Just("linuxParameters".to_owned()),
+            Just("family".to_owned()),
+            Just("containerDefinitions".to_owned()),
+            Just("taskDefinition".to_owned()),
+            Just("services".to_owned()),
+            Just("clusters".to_owned()),
+            Just("tags".to_owned()),
+            Just("name".to_owned()),
+            Just("image".to_owned()),
+            Just("privileged".to_owned()),
+            Just("environment".to_owned()),
+            Just("user".to_owned()),
+            Just("settings".to_owned()),
+            Just("taskSets".to_owned()),
+            Just("networkMode".to_owned()),
+            Just("cpu".to_owned()),
+            Just("revision".to_owned()),
+            Just("volumes".to_owned()),
+            Just("linuxParameters".to_owned()),
             "[a-z]{1,8}".prop_map(|s| s),
         ];
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::btree_map(keys, inner, 0..6).prop_map(|m| Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map(keys, inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }

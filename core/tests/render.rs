@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use ecs_posture_core::finding::Status;
 use ecs_posture_core::render::{asff, csv, json, markdown, sarif, table};
-use ecs_posture_core::{evaluate, select, Context, Evaluation, Options, Snapshot};
+use ecs_posture_core::{Context, Evaluation, Options, Snapshot, evaluate, select};
 
 const SECRET: &str = "Zq8vR2mN5kL1pT7xW3cY9bH4jF6sD0aE";
 const KEY: &str = "AKIAQWERTYUIOPASDFGH";
@@ -37,7 +37,13 @@ fn estate() -> Snapshot {
 }
 
 fn all_evaluations(s: &Snapshot) -> Vec<Evaluation> {
-    let opts = Options { enable_checks: ecs_posture_core::CATALOG.iter().map(|c| c.id.to_owned()).collect(), ..Options::default() };
+    let opts = Options {
+        enable_checks: ecs_posture_core::CATALOG
+            .iter()
+            .map(|c| c.id.to_owned())
+            .collect(),
+        ..Options::default()
+    };
     let checks = select(&opts, &[], &[], None).unwrap();
     evaluate(s, &checks, &opts, &Context::for_snapshot(s))
 }
@@ -46,7 +52,11 @@ fn all_evaluations(s: &Snapshot) -> Vec<Evaluation> {
 fn secret_values_never_reach_any_output() {
     let s = estate();
     let evals = all_evaluations(&s);
-    assert!(evals.iter().any(|e| e.check.id == "TD09" && e.status == Status::Failed));
+    assert!(
+        evals
+            .iter()
+            .any(|e| e.check.id == "TD09" && e.status == Status::Failed)
+    );
     let shown: Vec<&Evaluation> = evals.iter().collect();
     let outputs = [
         json::render(&evals, &shown),
@@ -59,12 +69,20 @@ fn secret_values_never_reach_any_output() {
     for (i, out) in outputs.iter().enumerate() {
         assert!(!out.contains(SECRET), "output {i} leaks the secret value");
         assert!(!out.contains(KEY), "output {i} leaks the access key");
-        assert!(!out.contains(&SECRET[..12]), "output {i} leaks part of the secret");
+        assert!(
+            !out.contains(&SECRET[..12]),
+            "output {i} leaks part of the secret"
+        );
     }
     // The evidence names where the secret is.
     let td09 = evals.iter().find(|e| e.check.id == "TD09").unwrap();
-    let ev = td09.evidence.join("\n");
-    assert!(ev.contains("DB_PASSWORD") && ev.contains("command argument 1") && ev.contains("docker label api-token"), "{ev}");
+    let ev = td09.evidence().join("\n");
+    assert!(
+        ev.contains("DB_PASSWORD")
+            && ev.contains("command argument 1")
+            && ev.contains("docker label api-token"),
+        "{ev}"
+    );
 }
 
 #[test]
@@ -81,11 +99,27 @@ fn asff_findings_are_valid_batch_import_input() {
     assert_eq!(findings.len(), failed, "one finding per FAILED evaluation");
     let mut ids = std::collections::HashSet::new();
     for f in findings {
-        for field in ["SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "CreatedAt", "UpdatedAt", "Title", "Description", "Resources", "Severity", "Types"] {
+        for field in [
+            "SchemaVersion",
+            "Id",
+            "ProductArn",
+            "GeneratorId",
+            "AwsAccountId",
+            "CreatedAt",
+            "UpdatedAt",
+            "Title",
+            "Description",
+            "Resources",
+            "Severity",
+            "Types",
+        ] {
             assert!(!f[field].is_null(), "missing {field} in {f}");
         }
         assert_eq!(f["SchemaVersion"], "2018-10-08");
-        assert_eq!(f["ProductArn"], "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default");
+        assert_eq!(
+            f["ProductArn"],
+            "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default"
+        );
         assert_eq!(f["CreatedAt"], "2023-11-14T22:13:20.123Z");
         assert_eq!(f["CreatedAt"], f["UpdatedAt"]);
         assert_eq!(f["FirstObservedAt"], f["LastObservedAt"]);
@@ -93,12 +127,34 @@ fn asff_findings_are_valid_batch_import_input() {
         assert_eq!(f["RecordState"], "ACTIVE");
         assert!(f["Title"].as_str().unwrap().chars().count() <= 256);
         assert!(f["Description"].as_str().unwrap().chars().count() <= 1024);
-        assert!(f["Remediation"]["Recommendation"]["Text"].as_str().unwrap().chars().count() <= 512);
-        assert!(f["Compliance"]["RelatedRequirements"].as_array().map_or(0, |a| a.len()) <= 32);
-        assert!(f["Types"].as_array().unwrap().iter().all(|t| t.as_str().unwrap().starts_with("Software and Configuration Checks") || t.as_str().unwrap().starts_with("Sensitive Data Identifications")));
+        assert!(
+            f["Remediation"]["Recommendation"]["Text"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .count()
+                <= 512
+        );
+        assert!(
+            f["Compliance"]["RelatedRequirements"]
+                .as_array()
+                .map_or(0, |a| a.len())
+                <= 32
+        );
+        assert!(f["Types"].as_array().unwrap().iter().all(|t| {
+            t.as_str()
+                .unwrap()
+                .starts_with("Software and Configuration Checks")
+                || t.as_str()
+                    .unwrap()
+                    .starts_with("Sensitive Data Identifications")
+        }));
         assert_eq!(f["FindingProviderFields"]["Severity"], f["Severity"]);
         let id = f["Id"].as_str().unwrap();
-        assert!(id.len() <= 512 && ids.insert(id.to_owned()), "duplicate or long id {id}");
+        assert!(
+            id.len() <= 512 && ids.insert(id.to_owned()),
+            "duplicate or long id {id}"
+        );
         for (k, v) in f["ProductFields"].as_object().unwrap() {
             assert!(k.len() <= 128 && v.as_str().unwrap().len() <= 2048);
         }
@@ -107,7 +163,10 @@ fn asff_findings_are_valid_batch_import_input() {
         assert!(serde_json::to_vec(f).unwrap().len() < 240_000);
         assert_no_blank_strings(f);
     }
-    let td = findings.iter().find(|f| f["Resources"][0]["Type"] == "AwsEcsTaskDefinition").unwrap();
+    let td = findings
+        .iter()
+        .find(|f| f["Resources"][0]["Type"] == "AwsEcsTaskDefinition")
+        .unwrap();
     let env = &td["Resources"][0]["Details"]["AwsEcsTaskDefinition"]["ContainerDefinitions"][0]["Environment"];
     assert_eq!(env[0]["Name"], "DB_PASSWORD");
     assert!(env[0].get("Value").is_none());
@@ -124,13 +183,31 @@ fn assert_no_blank_strings(v: &Value) {
 
 #[test]
 fn finding_ids_are_deterministic_and_status_independent() {
-    let a = asff::finding_id_for("111122223333", "eu-west-1", "TD01", "arn:aws:ecs:eu-west-1:111122223333:task-definition/app:2");
-    let b = asff::finding_id_for("111122223333", "eu-west-1", "TD01", "arn:aws:ecs:eu-west-1:111122223333:task-definition/app:2");
-    let c = asff::finding_id_for("111122223333", "eu-west-1", "TD01", "arn:aws:ecs:eu-west-1:111122223333:task-definition/app:3");
+    let a = asff::finding_id_for(
+        "111122223333",
+        "eu-west-1",
+        "TD01",
+        "arn:aws:ecs:eu-west-1:111122223333:task-definition/app:2",
+    );
+    let b = asff::finding_id_for(
+        "111122223333",
+        "eu-west-1",
+        "TD01",
+        "arn:aws:ecs:eu-west-1:111122223333:task-definition/app:2",
+    );
+    let c = asff::finding_id_for(
+        "111122223333",
+        "eu-west-1",
+        "TD01",
+        "arn:aws:ecs:eu-west-1:111122223333:task-definition/app:3",
+    );
     assert_eq!(a, b);
     assert_ne!(a, c);
     assert!(a.starts_with("ecs-posture/eu-west-1/111122223333/TD01/"));
-    let long_arn = format!("arn:aws:ecs:eu-west-1:1:task-definition/{}:1", "x".repeat(3000));
+    let long_arn = format!(
+        "arn:aws:ecs:eu-west-1:1:task-definition/{}:1",
+        "x".repeat(3000)
+    );
     assert!(asff::finding_id_for("1", "eu-west-1", "TD01", &long_arn).len() < 100);
 }
 
@@ -149,10 +226,18 @@ fn passed_imports_are_informational() {
 fn batches_respect_count_and_size() {
     let small: Vec<Value> = (0..250).map(|i| serde_json::json!({"Id": i})).collect();
     let b = asff::batches(small);
-    assert_eq!(b.iter().map(Vec::len).collect::<Vec<_>>(), vec![100, 100, 50]);
-    let big: Vec<Value> = (0..40).map(|_| serde_json::json!({"Pad": "x".repeat(200_000)})).collect();
+    assert_eq!(
+        b.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![100, 100, 50]
+    );
+    let big: Vec<Value> = (0..40)
+        .map(|_| serde_json::json!({"Pad": "x".repeat(200_000)}))
+        .collect();
     let b = asff::batches(big);
-    assert!(b.iter().all(|batch| serde_json::to_vec(batch).unwrap().len() <= asff::MAX_BATCH_BYTES));
+    assert!(
+        b.iter()
+            .all(|batch| serde_json::to_vec(batch).unwrap().len() <= asff::MAX_BATCH_BYTES)
+    );
     assert_eq!(b.iter().map(Vec::len).sum::<usize>(), 40);
 }
 
@@ -166,16 +251,28 @@ fn sarif_is_2_1_0_with_rules_and_locations() {
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), evals.iter().filter(|e| e.status == Status::Failed).count());
+    assert_eq!(
+        results.len(),
+        evals.iter().filter(|e| e.status == Status::Failed).count()
+    );
     for r in results {
         let idx = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[idx]["id"], r["ruleId"]);
         assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
         let loc = &r["locations"][0]["physicalLocation"];
-        assert!(["td.json", "svc.json", "cl.json"].contains(&loc["artifactLocation"]["uri"].as_str().unwrap()));
+        assert!(
+            ["td.json", "svc.json", "cl.json"]
+                .contains(&loc["artifactLocation"]["uri"].as_str().unwrap())
+        );
         assert_eq!(loc["region"]["startLine"], 7);
     }
-    assert!(rules.iter().all(|r| r["properties"]["security-severity"].as_str().unwrap().parse::<f64>().is_ok()));
+    assert!(rules.iter().all(|r| {
+        r["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .is_ok()
+    }));
 }
 
 #[test]
@@ -189,14 +286,36 @@ fn json_contract() {
     for e in list {
         assert!(e["check_id"].is_string());
         assert!(["FAILED", "PASSED", "NOT_APPLICABLE"].contains(&e["status"].as_str().unwrap()));
-        assert!(["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"].contains(&e["severity"].as_str().unwrap()));
-        assert!(e["resource"]["type"].as_str().unwrap().starts_with("AwsEcs"));
-        assert!(e["resource"]["arn"].as_str().unwrap().starts_with("arn:aws:ecs:"));
-        assert!(e["compliance"].as_array().unwrap().iter().all(|c| c["framework"].is_string() && c["control"].is_string()));
+        assert!(
+            ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"]
+                .contains(&e["severity"].as_str().unwrap())
+        );
+        assert!(
+            e["resource"]["type"]
+                .as_str()
+                .unwrap()
+                .starts_with("AwsEcs")
+        );
+        assert!(
+            e["resource"]["arn"]
+                .as_str()
+                .unwrap()
+                .starts_with("arn:aws:ecs:")
+        );
+        assert!(
+            e["compliance"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["framework"].is_string() && c["control"].is_string())
+        );
         assert!(e["evidence"].is_array());
     }
     let summary = &doc["summary"];
-    assert_eq!(summary["by_status"]["FAILED"].as_u64().unwrap() as usize, evals.iter().filter(|e| e.status == Status::Failed).count());
+    assert_eq!(
+        summary["by_status"]["FAILED"].as_u64().unwrap() as usize,
+        evals.iter().filter(|e| e.status == Status::Failed).count()
+    );
     assert!(summary["score"].as_u64().unwrap() <= 100);
     assert!(summary["risk_level"].is_string());
 }

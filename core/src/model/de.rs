@@ -352,3 +352,9 @@ pub fn ignore<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
 pub fn opt_tags<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Tag>>, D::Error> {
     tags(d).map(Some)
 }
+
+/// The `mode` entry of a log driver's `options` map; everything else in the map is dropped.
+pub fn log_mode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let mut map = string_map(d)?;
+    Ok(map.remove("mode"))
+}

@@ -24,8 +24,6 @@ pub struct TaskDefinition {
     pub ipc_mode: Option<String>,
     #[serde(deserialize_with = "de::strings")]
     pub requires_compatibilities: Vec<String>,
-    #[serde(deserialize_with = "de::strings")]
-    pub compatibilities: Vec<String>,
     #[serde(deserialize_with = "de::opt_string")]
     pub cpu: Option<String>,
     #[serde(deserialize_with = "de::opt_string")]
@@ -35,11 +33,6 @@ pub struct TaskDefinition {
     pub volumes: Vec<Volume>,
     #[serde(deserialize_with = "de::opt_timestamp")]
     pub registered_at: Option<Timestamp>,
-    #[serde(deserialize_with = "de::opt_timestamp")]
-    pub deregistered_at: Option<Timestamp>,
-    pub registered_by: Option<String>,
-    pub proxy_configuration: Option<serde_json::Value>,
-    pub ephemeral_storage: Option<serde_json::Value>,
     /// Tags written inline, as `register-task-definition --cli-input-json` takes them.
     #[serde(deserialize_with = "de::opt_tags")]
     pub tags: Option<Vec<Tag>>,
@@ -58,9 +51,6 @@ pub struct Volume {
     pub name: Option<String>,
     pub host: Option<HostVolume>,
     pub efs_volume_configuration: Option<EfsVolumeConfiguration>,
-    pub docker_volume_configuration: Option<serde_json::Value>,
-    #[serde(deserialize_with = "de::opt_bool")]
-    pub configured_at_launch: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -107,28 +97,21 @@ pub struct ContainerDefinition {
     #[serde(deserialize_with = "de::vec_or_null")]
     pub environment: Vec<KeyValue>,
     #[serde(deserialize_with = "de::vec_or_null")]
-    pub environment_files: Vec<EnvironmentFile>,
-    #[serde(deserialize_with = "de::vec_or_null")]
     pub secrets: Vec<Secret>,
     pub log_configuration: Option<LogConfiguration>,
-    pub linux_parameters: Option<LinuxParameters>,
-    pub health_check: Option<HealthCheck>,
+    pub linux_parameters: Option<Box<LinuxParameters>>,
+    pub health_check: Option<Box<HealthCheck>>,
     #[serde(deserialize_with = "de::strings")]
     pub docker_security_options: Vec<String>,
     #[serde(deserialize_with = "de::vec_or_null")]
     pub mount_points: Vec<MountPoint>,
-    #[serde(deserialize_with = "de::vec_or_null")]
-    pub port_mappings: Vec<PortMapping>,
-    pub repository_credentials: Option<RepositoryCredentials>,
+    pub repository_credentials: Option<Box<RepositoryCredentials>>,
     #[serde(deserialize_with = "de::strings")]
     pub command: Vec<String>,
     #[serde(deserialize_with = "de::strings")]
     pub entry_point: Vec<String>,
     #[serde(deserialize_with = "de::string_map")]
     pub docker_labels: BTreeMap<String, String>,
-    pub firelens_configuration: Option<serde_json::Value>,
-    #[serde(deserialize_with = "de::vec_or_null")]
-    pub system_controls: Vec<SystemControl>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -142,14 +125,6 @@ pub struct KeyValue {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct EnvironmentFile {
-    pub value: Option<String>,
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
 pub struct Secret {
     pub name: Option<String>,
     pub value_from: Option<String>,
@@ -159,8 +134,9 @@ pub struct Secret {
 #[serde(rename_all = "camelCase", default)]
 pub struct LogConfiguration {
     pub log_driver: Option<String>,
-    #[serde(deserialize_with = "de::string_map")]
-    pub options: BTreeMap<String, String>,
+    /// `options.mode` (`blocking` / `non-blocking`); the other driver options are not kept.
+    #[serde(rename = "options", deserialize_with = "de::log_mode")]
+    pub mode: Option<String>,
     #[serde(deserialize_with = "de::vec_or_null")]
     pub secret_options: Vec<Secret>,
 }
@@ -204,25 +180,8 @@ pub struct MountPoint {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct PortMapping {
-    #[serde(deserialize_with = "de::opt_i64")]
-    pub container_port: Option<i64>,
-    #[serde(deserialize_with = "de::opt_i64")]
-    pub host_port: Option<i64>,
-    pub protocol: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
 pub struct RepositoryCredentials {
     pub credentials_parameter: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SystemControl {
-    pub namespace: Option<String>,
-    pub value: Option<String>,
 }
 
 /// The operating system a task definition declares (`runtimePlatform.operatingSystemFamily`).

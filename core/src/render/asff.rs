@@ -27,8 +27,8 @@ const MAX_REQUIREMENTS: usize = 32;
 /// `ecs-posture/<region>/<account>/<check>/<sha256(resource ARN) as 32 hex chars>`.
 pub fn finding_id(e: &Evaluation) -> String {
     finding_id_for(
-        &e.resource.account,
-        &e.resource.region,
+        e.resource.account(),
+        e.resource.region(),
         e.check.id,
         &e.resource.arn,
     )
@@ -106,8 +106,8 @@ pub fn finding(e: &Evaluation, details: Option<&Value>, import: &Import) -> Valu
     let severity = json!({"Label": label.as_str(), "Original": c.severity.as_str()});
     let types: Vec<&str> = c.types.iter().copied().take(50).collect();
     let mut description = c.description.to_owned();
-    if import.compliance == Status::Failed && !e.evidence.is_empty() {
-        description = format!("{}\n\nFound: {}", c.description, e.evidence.join("; "));
+    if import.compliance == Status::Failed && !e.evidence().is_empty() {
+        description = format!("{}\n\nFound: {}", c.description, e.evidence().join("; "));
     }
     let mut requirements: Vec<String> = c
         .compliance
@@ -130,7 +130,7 @@ pub fn finding(e: &Evaluation, details: Option<&Value>, import: &Import) -> Valu
     pf("Slug", c.slug);
     pf("Category", c.category.as_str());
     pf("ResourceName", &r.name);
-    pf("Evidence", &e.evidence.join("; "));
+    pf("Evidence", &e.evidence().join("; "));
     if let Some(cluster) = r.cluster.as_deref() {
         pf("Cluster", cluster);
     }
@@ -138,7 +138,7 @@ pub fn finding(e: &Evaluation, details: Option<&Value>, import: &Import) -> Valu
         "Type": r.kind.asff_type(),
         "Id": r.arn,
         "Partition": partition,
-        "Region": r.region,
+        "Region": r.region(),
     });
     if let Some(d) = details {
         resource["Details"] = d.clone();
@@ -151,12 +151,12 @@ pub fn finding(e: &Evaluation, details: Option<&Value>, import: &Import) -> Valu
     let mut f = json!({
         "SchemaVersion": SCHEMA_VERSION,
         "Id": finding_id(e),
-        "ProductArn": product_arn(partition, &r.region, &r.account),
+        "ProductArn": product_arn(partition, r.region(), r.account()),
         "ProductName": PRODUCT_NAME,
         "CompanyName": PRODUCT_NAME,
         "GeneratorId": c.id,
-        "AwsAccountId": r.account,
-        "Region": r.region,
+        "AwsAccountId": r.account(),
+        "Region": r.region(),
         "Types": types,
         "CreatedAt": rfc3339_millis(import.created_at_ms),
         "UpdatedAt": rfc3339_millis(import.updated_at_ms),

@@ -30,10 +30,10 @@ pub fn render(shown: &[&Evaluation]) -> String {
             &e.resource.arn,
             &e.resource.name,
             e.check.title,
-            &if e.evidence.is_empty() {
-                e.reason.as_deref().unwrap_or("").to_owned()
+            &if e.evidence().is_empty() {
+                e.reason().unwrap_or("").to_owned()
             } else {
-                e.evidence.join("; ")
+                e.evidence().join("; ")
             },
             &e.resource.source,
         ];

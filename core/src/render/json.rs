@@ -45,14 +45,14 @@ pub fn evaluation(e: &Evaluation) -> JsonEvaluation<'_> {
             kind: e.resource.kind.asff_type(),
             arn: &e.resource.arn,
             name: &e.resource.name,
-            account: &e.resource.account,
-            region: &e.resource.region,
+            account: e.resource.account(),
+            region: e.resource.region(),
             cluster: e.resource.cluster.as_deref(),
             source: &e.resource.source,
         },
         compliance: e.check.compliance,
-        evidence: &e.evidence,
-        reason: e.reason.as_deref(),
+        evidence: e.evidence(),
+        reason: e.reason(),
     }
 }
 

@@ -41,10 +41,10 @@ pub fn render(all: &[Evaluation], shown: &[&Evaluation]) -> String {
             cell(e.check.title),
             e.resource.kind.label(),
             cell(&e.resource.name),
-            cell(&if e.evidence.is_empty() {
-                e.reason.as_deref().unwrap_or("").to_owned()
+            cell(&if e.evidence().is_empty() {
+                e.reason().unwrap_or("").to_owned()
             } else {
-                e.evidence.join("; ")
+                e.evidence().join("; ")
             })
         ));
     }

@@ -77,10 +77,10 @@ pub fn render(
     let results: Vec<Value> = failed
         .iter()
         .map(|e| {
-            let message = if e.evidence.is_empty() {
+            let message = if e.evidence().is_empty() {
                 format!("{} ({})", e.check.title, e.resource.name)
             } else {
-                format!("{}: {} ({})", e.check.title, e.evidence.join("; "), e.resource.name)
+                format!("{}: {} ({})", e.check.title, e.evidence().join("; "), e.resource.name)
             };
             json!({
                 "ruleId": e.check.id,

@@ -41,13 +41,12 @@ pub fn render(all: &[Evaluation], shown: &[&Evaluation], width: u16, colored: bo
             } else {
                 sev
             };
-            let detail = if e.evidence.is_empty() {
-                e.reason
-                    .as_deref()
+            let detail = if e.evidence().is_empty() {
+                e.reason()
                     .map(|r| format!("{}\n({r})", e.check.title))
                     .unwrap_or_else(|| e.check.title.to_owned())
             } else {
-                format!("{}\n{}", e.check.title, e.evidence.join("\n"))
+                format!("{}\n{}", e.check.title, e.evidence().join("\n"))
             };
             t.add_row(vec![
                 sev,

@@ -52,10 +52,7 @@ fn eval(c: &ContainerInstance, _: &Options) -> Outcome {
         .as_deref()
         .is_none_or(|s| s.eq_ignore_ascii_case("ACTIVE") || s.eq_ignore_ascii_case("DRAINING"));
     if !active {
-        return Outcome::na(format!(
-            "container instance is {}",
-            c.status.as_deref().unwrap_or("")
-        ));
+        return Outcome::na("container instance is not ACTIVE or DRAINING");
     }
     match c.agent_connected {
         Some(false) => Outcome::Failed(vec!["agentConnected = false".to_owned()]),
