@@ -8,6 +8,8 @@
 //! - [`checks`]: the catalog, one file per check; [`checks::catalog::CATALOG`] is the registry.
 //! - [`engine`]: select checks and evaluate a [`model::Snapshot`] into [`finding::Evaluation`]s.
 //! - [`summary`]: counts and the 0-100 score.
+//! - [`scope`] and [`lifecycle`]: what a scan covered, and the plan that keeps Security Hub
+//!   true (imports, archives, alerts) from evaluations, the ledger and the clock.
 //! - [`render`]: JSON, table, ASFF, SARIF, CSV and Markdown output.
 //! - [`docs`]: docs/checks.md, generated from the catalog.
 //!
@@ -20,8 +22,10 @@ pub mod config;
 pub mod docs;
 pub mod engine;
 pub mod finding;
+pub mod lifecycle;
 pub mod model;
 pub mod render;
+pub mod scope;
 pub mod summary;
 
 pub use checks::catalog::CATALOG;

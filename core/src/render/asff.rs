@@ -72,7 +72,7 @@ pub enum RecordState {
 }
 
 /// Timestamps and state of one import of one finding.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Import {
     pub compliance: Status,
     pub record_state: RecordState,
@@ -94,11 +94,42 @@ impl Import {
     }
 }
 
+/// What a finding is about: an evaluation, or a ledger entry whose resource is gone.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    pub check: &'static crate::checks::Check,
+    pub resource_type: &'a str,
+    pub arn: &'a str,
+    pub name: &'a str,
+    pub cluster: Option<&'a str>,
+    pub evidence: &'a [String],
+}
+
+impl<'a> Subject<'a> {
+    pub fn of(e: &'a Evaluation) -> Subject<'a> {
+        Subject {
+            check: e.check,
+            resource_type: e.resource.kind.asff_type(),
+            arn: &e.resource.arn,
+            name: &e.resource.name,
+            cluster: e.resource.cluster.as_deref(),
+            evidence: e.evidence(),
+        }
+    }
+}
+
 /// Build one ASFF finding. `details` comes from [`resource_details`].
 pub fn finding(e: &Evaluation, details: Option<&Value>, import: &Import) -> Value {
+    subject_finding(&Subject::of(e), details, import)
+}
+
+/// Build one ASFF finding for any subject.
+pub fn subject_finding(e: &Subject<'_>, details: Option<&Value>, import: &Import) -> Value {
     let c = e.check;
-    let r = &e.resource;
-    let partition = partition_of(&r.arn);
+    let arn = crate::model::Arn::parse(e.arn);
+    let account = arn.as_ref().map(|a| a.account).unwrap_or("");
+    let region = arn.as_ref().map(|a| a.region).unwrap_or("");
+    let partition = partition_of(e.arn);
     let label = match import.compliance {
         Status::Failed => c.severity,
         _ => Severity::Informational,
@@ -106,8 +137,8 @@ pub fn finding(e: &Evaluation, details: Option<&Value>, import: &Import) -> Valu
     let severity = json!({"Label": label.as_str(), "Original": c.severity.as_str()});
     let types: Vec<&str> = c.types.iter().copied().take(50).collect();
     let mut description = c.description.to_owned();
-    if import.compliance == Status::Failed && !e.evidence().is_empty() {
-        description = format!("{}\n\nFound: {}", c.description, e.evidence().join("; "));
+    if import.compliance == Status::Failed && !e.evidence.is_empty() {
+        description = format!("{}\n\nFound: {}", c.description, e.evidence.join("; "));
     }
     let mut requirements: Vec<String> = c
         .compliance
@@ -129,16 +160,16 @@ pub fn finding(e: &Evaluation, details: Option<&Value>, import: &Import) -> Valu
     pf("CheckId", c.id);
     pf("Slug", c.slug);
     pf("Category", c.category.as_str());
-    pf("ResourceName", &r.name);
-    pf("Evidence", &e.evidence().join("; "));
-    if let Some(cluster) = r.cluster.as_deref() {
+    pf("ResourceName", e.name);
+    pf("Evidence", &e.evidence.join("; "));
+    if let Some(cluster) = e.cluster {
         pf("Cluster", cluster);
     }
     let mut resource = json!({
-        "Type": r.kind.asff_type(),
-        "Id": r.arn,
+        "Type": e.resource_type,
+        "Id": e.arn,
         "Partition": partition,
-        "Region": r.region(),
+        "Region": region,
     });
     if let Some(d) = details {
         resource["Details"] = d.clone();
@@ -150,13 +181,13 @@ pub fn finding(e: &Evaluation, details: Option<&Value>, import: &Import) -> Valu
         .unwrap_or("https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security.html");
     let mut f = json!({
         "SchemaVersion": SCHEMA_VERSION,
-        "Id": finding_id(e),
-        "ProductArn": product_arn(partition, r.region(), r.account()),
+        "Id": finding_id_for(account, region, c.id, e.arn),
+        "ProductArn": product_arn(partition, region, account),
         "ProductName": PRODUCT_NAME,
         "CompanyName": PRODUCT_NAME,
         "GeneratorId": c.id,
-        "AwsAccountId": r.account(),
-        "Region": r.region(),
+        "AwsAccountId": account,
+        "Region": region,
         "Types": types,
         "CreatedAt": rfc3339_millis(import.created_at_ms),
         "UpdatedAt": rfc3339_millis(import.updated_at_ms),

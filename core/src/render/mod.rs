@@ -1,5 +1,6 @@
 //! Renderers: every output is generated from the same evaluations.
 
+pub mod alert;
 pub mod asff;
 pub mod csv;
 pub mod json;
