@@ -1,11 +1,20 @@
 //! # ecs-posture
 //!
-//! The shell around [`ecs_posture_core`]: reading ECS JSON from files, folders and stdin
-//! ([`input`]) and the command-line interface ([`cli`]). The decisions (model, checks,
-//! evaluation, rendering) live in the pure core package; this crate only does the I/O around it.
+//! The shell around [`ecs_posture_core`]. The decisions (model, checks, evaluation, lifecycle
+//! planning, rendering) live in the pure core package; this crate does the I/O around them:
+//!
+//! - [`handler`]: one invocation (scope -> collect -> evaluate -> plan -> execute), generic over
+//!   the [`ports`] (inventory, finding sink, ledger, notifier);
+//! - [`aws`]: the production adapters (ECS, Security Hub, DynamoDB, SNS through the AWS SDK);
+//! - [`local`]: folder and file adapters, the embedded default and the test doubles;
+//! - [`input`]: reading ECS JSON from files, folders and stdin; [`cli`]: the command line.
 #![forbid(unsafe_code)]
 
+pub mod aws;
 pub mod cli;
+pub mod handler;
 pub mod input;
+pub mod local;
+pub mod ports;
 
 pub use ecs_posture_core as core;

@@ -78,6 +78,7 @@ pub struct Deployment {
     pub status: Option<String>,
     pub task_definition: Option<String>,
     pub platform_version: Option<String>,
+    pub service_connect_configuration: Option<ServiceConnectConfiguration>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -151,6 +152,17 @@ impl Service {
         self.status
             .as_deref()
             .is_none_or(|s| !s.eq_ignore_ascii_case("INACTIVE"))
+    }
+
+    /// Service Connect as configured: `DescribeServices` reports it on the PRIMARY deployment;
+    /// `create-service` input carries it at the top level.
+    pub fn service_connect(&self) -> Option<&ServiceConnectConfiguration> {
+        self.service_connect_configuration.as_ref().or_else(|| {
+            self.deployments
+                .iter()
+                .find(|d| d.status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("PRIMARY")))
+                .and_then(|d| d.service_connect_configuration.as_ref())
+        })
     }
 
     pub fn awsvpc(&self) -> Option<&AwsVpcConfiguration> {

@@ -9,7 +9,7 @@ pub static CHECK: Check = Check {
     severity: Severity::Medium,
     category: Category::NetworkSecurity,
     types: &[types::BEST_PRACTICES],
-    description: "For services with `serviceConnectConfiguration.enabled: true`, fails when neither the service nor its cluster's `serviceConnectDefaults` names a Cloud Map namespace. When the cluster is not in the snapshot, only the service's own namespace counts. Services without Service Connect are NOT_APPLICABLE.",
+    description: "For services with Service Connect enabled (`serviceConnectConfiguration.enabled: true` on the PRIMARY deployment as `DescribeServices` reports it, or at the top level of `create-service` input), fails when neither the service nor its cluster's `serviceConnectDefaults` names a Cloud Map namespace. When the cluster is not in the snapshot, only the service's own namespace counts. Services without Service Connect are NOT_APPLICABLE.",
     risk: "Without an explicit namespace, services land in whatever default namespace exists, so services of different teams or environments can discover and call each other.",
     remediation: Remediation {
         text: "Set `serviceConnectConfiguration.namespace` on the service (or `serviceConnectDefaults` on the cluster) to the namespace of its environment.",
@@ -37,6 +37,11 @@ pub static CHECK: Check = Check {
             json: r#"{"clusters":[{"clusterArn":"arn:aws:ecs:us-east-1:111122223333:cluster/c","clusterName":"c","serviceConnectDefaults":{"namespace":"arn:aws:servicediscovery:us-east-1:111122223333:namespace/ns-1"}}],"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","clusterArn":"arn:aws:ecs:us-east-1:111122223333:cluster/c","serviceName":"web","serviceConnectConfiguration":{"enabled":true}}]}"#,
         },
         Example {
+            name: "primary deployment without namespace (DescribeServices shape)",
+            expect: Status::Failed,
+            json: r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","serviceName":"web","deployments":[{"id":"ecs-svc/1","status":"PRIMARY","serviceConnectConfiguration":{"enabled":true}}]}]}"#,
+        },
+        Example {
             name: "not used",
             expect: Status::NotApplicable,
             json: r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","serviceName":"web"}]}"#,
@@ -46,12 +51,7 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(v: &ServiceView<'_>, _: &Options) -> Outcome {
-    let Some(sc) = v
-        .service
-        .service_connect_configuration
-        .as_ref()
-        .filter(|s| s.enabled == Some(true))
-    else {
+    let Some(sc) = v.service.service_connect().filter(|s| s.enabled == Some(true)) else {
         return Outcome::na("Service Connect not enabled");
     };
     let own = sc

@@ -1,0 +1,601 @@
+//! The ECS inventory: reads exactly what a scope names, in as few calls as the ECS API allows
+//! (DescribeClusters 100 at a time with SETTINGS/CONFIGURATIONS/TAGS, DescribeServices 10 at a
+//! time with TAGS, maxResults 100 on every list, each task definition revision described once),
+//! with bounded concurrency. What could not be read is recorded and never evaluated.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_ecs::error::DisplayErrorContext;
+use aws_sdk_ecs::types::{CapacityProviderField, ClusterField, ServiceField, TaskDefinitionField, TaskDefinitionStatus};
+use aws_sdk_ecs::Client;
+use indicatif::ProgressBar;
+use serde_json::{json, Value};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use ecs_posture_core::model::Snapshot;
+use ecs_posture_core::scope::{family_of, Coverage, Scope};
+
+use super::ecs_json;
+use crate::ports::{Collected, Inventory, InventoryError};
+
+/// Built-in capacity providers: not describable as ASG providers and never tagged.
+const BUILT_IN_PROVIDERS: [&str; 2] = ["FARGATE", "FARGATE_SPOT"];
+
+#[derive(Clone)]
+pub struct EcsInventory {
+    client: Client,
+    concurrency: usize,
+    progress: Option<ProgressBar>,
+}
+
+impl EcsInventory {
+    pub fn new(client: Client) -> EcsInventory {
+        EcsInventory { client, concurrency: 8, progress: None }
+    }
+
+    pub fn with_concurrency(mut self, n: usize) -> EcsInventory {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    pub fn with_progress(mut self, bar: ProgressBar) -> EcsInventory {
+        self.progress = Some(bar);
+        self
+    }
+}
+
+/// State shared by the tasks of one collection.
+#[derive(Default)]
+struct Acc {
+    docs: Vec<(String, Value)>,
+    coverage: Coverage,
+    errors: Vec<String>,
+    calls: BTreeMap<String, u64>,
+}
+
+#[derive(Clone)]
+struct Ctx {
+    client: Client,
+    acc: Arc<Mutex<Acc>>,
+    sem: Arc<Semaphore>,
+    progress: Option<ProgressBar>,
+}
+
+fn err_text<E: std::error::Error>(e: &E) -> String {
+    // DisplayErrorContext prints the service's code and message (no request payloads).
+    DisplayErrorContext(e).to_string()
+}
+
+impl Ctx {
+    fn with<T>(&self, f: impl FnOnce(&mut Acc) -> T) -> T {
+        let mut guard = match self.acc.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut guard)
+    }
+
+    fn call(&self, op: &str) {
+        self.with(|a| *a.calls.entry(op.to_owned()).or_default() += 1);
+        if let Some(p) = &self.progress {
+            p.inc(1);
+            p.set_message(op.to_owned());
+        }
+    }
+
+    fn doc(&self, source: &str, v: Value) {
+        self.with(|a| a.docs.push((source.to_owned(), v)));
+    }
+
+    fn error(&self, what: String) {
+        tracing::warn!(error = %what, "read failed");
+        self.with(|a| a.errors.push(what));
+    }
+
+    fn unreadable(&self, arn: &str, why: String) {
+        tracing::warn!(resource_arn = %arn, error = %why, "resource could not be read");
+        self.with(|a| {
+            a.coverage.unreadable.insert(arn.to_owned());
+            a.errors.push(format!("{arn}: {why}"));
+        });
+    }
+
+    fn covered(&self, f: impl FnOnce(&mut Coverage)) {
+        self.with(|a| f(&mut a.coverage));
+    }
+
+    /// Record a describe call's `failures`: MISSING proves absence, anything else is unreadable.
+    fn failures(&self, list: &[aws_sdk_ecs::types::Failure]) {
+        for f in list {
+            let arn = f.arn().unwrap_or("(unknown)").to_owned();
+            let reason = f.reason().unwrap_or("unknown");
+            if reason.eq_ignore_ascii_case("MISSING") {
+                self.covered(|c| {
+                    c.resources.insert(arn.clone());
+                });
+            } else {
+                self.unreadable(&arn, format!("{reason} {}", f.detail().unwrap_or("")).trim().to_owned());
+            }
+        }
+    }
+
+    async fn list_clusters(&self) -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        let mut token = None;
+        loop {
+            self.call("ListClusters");
+            match self.client.list_clusters().max_results(100).set_next_token(token).send().await {
+                Ok(r) => {
+                    out.extend(r.cluster_arns().iter().cloned());
+                    token = r.next_token().map(str::to_owned);
+                    if token.is_none() {
+                        return Some(out);
+                    }
+                }
+                Err(e) => {
+                    self.error(format!("ListClusters: {}", err_text(&e)));
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// Describe clusters (100 per call); returns (ARN, capacity provider names) of those found.
+    async fn describe_clusters(&self, names: &[String]) -> Vec<(String, Vec<String>)> {
+        let mut found = Vec::new();
+        for chunk in names.chunks(100) {
+            self.call("DescribeClusters");
+            let r = self
+                .client
+                .describe_clusters()
+                .set_clusters(Some(chunk.to_vec()))
+                .include(ClusterField::Settings)
+                .include(ClusterField::Configurations)
+                .include(ClusterField::Tags)
+                .send()
+                .await;
+            match r {
+                Ok(r) => {
+                    self.failures(r.failures());
+                    let docs: Vec<Value> = r.clusters().iter().map(ecs_json::cluster).collect();
+                    for c in r.clusters() {
+                        if let Some(arn) = c.cluster_arn() {
+                            self.covered(|cov| {
+                                cov.resources.insert(arn.to_owned());
+                            });
+                            found.push((arn.to_owned(), c.capacity_providers().to_vec()));
+                        }
+                    }
+                    self.doc("ecs:DescribeClusters", json!({"clusters": docs}));
+                }
+                Err(e) => {
+                    let why = err_text(&e);
+                    for n in chunk {
+                        self.unreadable(n, format!("DescribeClusters: {why}"));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// List and describe a cluster's services; returns the task definitions they reference.
+    async fn services_of(&self, cluster: &str) -> Vec<String> {
+        let mut arns = Vec::new();
+        let mut token = None;
+        loop {
+            self.call("ListServices");
+            match self.client.list_services().cluster(cluster).max_results(100).set_next_token(token).send().await {
+                Ok(r) => {
+                    arns.extend(r.service_arns().iter().cloned());
+                    token = r.next_token().map(str::to_owned);
+                    if token.is_none() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    self.error(format!("ListServices {cluster}: {}", err_text(&e)));
+                    return self.describe_services(cluster, &arns).await;
+                }
+            }
+        }
+        let refs = self.describe_services(cluster, &arns).await;
+        self.covered(|c| {
+            c.services_of_clusters.insert(cluster.to_owned());
+        });
+        refs
+    }
+
+    /// Describe services (10 per call) with their task sets; returns referenced task definitions.
+    async fn describe_services(&self, cluster: &str, arns: &[String]) -> Vec<String> {
+        let mut refs = Vec::new();
+        for chunk in arns.chunks(10) {
+            self.call("DescribeServices");
+            let r = self.client.describe_services().cluster(cluster).set_services(Some(chunk.to_vec())).include(ServiceField::Tags).send().await;
+            match r {
+                Ok(r) => {
+                    self.failures(r.failures());
+                    for s in r.services() {
+                        refs.extend(s.task_definition().map(str::to_owned));
+                        refs.extend(s.deployments().iter().filter_map(|d| d.task_definition().map(str::to_owned)));
+                        refs.extend(s.task_sets().iter().filter_map(|t| t.task_definition().map(str::to_owned)));
+                        if let Some(arn) = s.service_arn() {
+                            self.covered(|c| {
+                                c.resources.insert(arn.to_owned());
+                                c.task_sets_of_services.insert(arn.to_owned());
+                            });
+                        }
+                    }
+                    let docs: Vec<Value> = r.services().iter().map(ecs_json::service).collect();
+                    self.doc("ecs:DescribeServices", json!({"services": docs}));
+                }
+                Err(e) => {
+                    let why = err_text(&e);
+                    for a in chunk {
+                        self.unreadable(a, format!("DescribeServices: {why}"));
+                    }
+                }
+            }
+        }
+        refs
+    }
+
+    async fn container_instances_of(&self, cluster: &str) {
+        let mut arns = Vec::new();
+        let mut token = None;
+        loop {
+            self.call("ListContainerInstances");
+            match self.client.list_container_instances().cluster(cluster).max_results(100).set_next_token(token).send().await {
+                Ok(r) => {
+                    arns.extend(r.container_instance_arns().iter().cloned());
+                    token = r.next_token().map(str::to_owned);
+                    if token.is_none() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    self.error(format!("ListContainerInstances {cluster}: {}", err_text(&e)));
+                    return;
+                }
+            }
+        }
+        let mut complete = true;
+        for chunk in arns.chunks(100) {
+            self.call("DescribeContainerInstances");
+            match self.client.describe_container_instances().cluster(cluster).set_container_instances(Some(chunk.to_vec())).send().await {
+                Ok(r) => {
+                    self.failures(r.failures());
+                    let docs: Vec<Value> = r.container_instances().iter().map(|c| ecs_json::container_instance(c, cluster)).collect();
+                    self.doc("ecs:DescribeContainerInstances", json!({"containerInstances": docs}));
+                }
+                Err(e) => {
+                    complete = false;
+                    let why = err_text(&e);
+                    for a in chunk {
+                        self.unreadable(a, format!("DescribeContainerInstances: {why}"));
+                    }
+                }
+            }
+        }
+        if complete {
+            self.covered(|c| {
+                c.container_instances_of_clusters.insert(cluster.to_owned());
+            });
+        }
+    }
+
+    async fn capacity_providers(&self, names: &BTreeSet<String>) {
+        let names: Vec<String> = names.iter().filter(|n| !BUILT_IN_PROVIDERS.contains(&n.as_str())).cloned().collect();
+        for chunk in names.chunks(100) {
+            self.call("DescribeCapacityProviders");
+            match self.client.describe_capacity_providers().set_capacity_providers(Some(chunk.to_vec())).include(CapacityProviderField::Tags).send().await {
+                Ok(r) => {
+                    self.failures(r.failures());
+                    for c in r.capacity_providers() {
+                        if let Some(a) = c.capacity_provider_arn() {
+                            self.covered(|cov| {
+                                cov.resources.insert(a.to_owned());
+                            });
+                        }
+                    }
+                    let docs: Vec<Value> = r.capacity_providers().iter().map(ecs_json::capacity_provider).collect();
+                    self.doc("ecs:DescribeCapacityProviders", json!({"capacityProviders": docs}));
+                }
+                Err(e) => {
+                    let why = err_text(&e);
+                    for n in chunk {
+                        self.unreadable(n, format!("DescribeCapacityProviders: {why}"));
+                    }
+                }
+            }
+        }
+    }
+
+    /// ACTIVE revision ARNs of the region, or of one family (exact match).
+    async fn list_task_definitions(&self, family: Option<&str>) -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        let mut token = None;
+        loop {
+            self.call("ListTaskDefinitions");
+            let r = self
+                .client
+                .list_task_definitions()
+                .status(TaskDefinitionStatus::Active)
+                .set_family_prefix(family.map(str::to_owned))
+                .max_results(100)
+                .set_next_token(token)
+                .send()
+                .await;
+            match r {
+                Ok(r) => {
+                    out.extend(r.task_definition_arns().iter().filter(|a| family.is_none_or(|f| family_of(a) == f)).cloned());
+                    token = r.next_token().map(str::to_owned);
+                    if token.is_none() {
+                        return Some(out);
+                    }
+                }
+                Err(e) => {
+                    self.error(format!("ListTaskDefinitions{}: {}", family.map(|f| format!(" {f}")).unwrap_or_default(), err_text(&e)));
+                    return None;
+                }
+            }
+        }
+    }
+
+    async fn describe_task_definition(&self, reference: String) {
+        let _permit = self.sem.acquire().await;
+        self.call("DescribeTaskDefinition");
+        match self.client.describe_task_definition().task_definition(&reference).include(TaskDefinitionField::Tags).send().await {
+            Ok(r) => match r.task_definition() {
+                Some(td) => {
+                    if let Some(arn) = td.task_definition_arn() {
+                        self.covered(|c| {
+                            c.resources.insert(arn.to_owned());
+                        });
+                    }
+                    self.doc("ecs:DescribeTaskDefinition", ecs_json::task_definition(td, r.tags()));
+                }
+                None => self.unreadable(&reference, "DescribeTaskDefinition returned no task definition".to_owned()),
+            },
+            Err(e) => {
+                let text = err_text(&e);
+                // ECS answers ClientException "Unable to describe task definition" for a revision
+                // that does not exist (deleted): that proves absence.
+                let missing = e.as_service_error().is_some_and(|s| s.is_client_exception()) && text.contains("Unable to describe task definition");
+                if missing {
+                    self.covered(|c| {
+                        c.resources.insert(reference.clone());
+                    });
+                } else {
+                    self.unreadable(&reference, format!("DescribeTaskDefinition: {text}"));
+                }
+            }
+        }
+    }
+
+    async fn describe_task_definitions(&self, refs: impl IntoIterator<Item = String>) {
+        let mut seen = HashSet::new();
+        let mut set = JoinSet::new();
+        for r in refs {
+            let key = r.rsplit_once("task-definition/").map(|(_, k)| k.to_owned()).unwrap_or_else(|| r.clone());
+            if seen.insert(key) {
+                let me = self.clone();
+                set.spawn(async move { me.describe_task_definition(r).await });
+            }
+        }
+        while set.join_next().await.is_some() {}
+    }
+
+    /// Services, container instances of clusters (concurrently); returns referenced revisions.
+    async fn cluster_contents(&self, clusters: &[String]) -> Vec<String> {
+        let mut set = JoinSet::new();
+        for c in clusters {
+            let me = self.clone();
+            let c = c.clone();
+            set.spawn(async move {
+                let _permit = me.sem.acquire().await;
+                let refs = me.services_of(&c).await;
+                me.container_instances_of(&c).await;
+                refs
+            });
+        }
+        let mut refs = Vec::new();
+        while let Some(r) = set.join_next().await {
+            if let Ok(r) = r {
+                refs.extend(r);
+            }
+        }
+        refs
+    }
+
+    async fn region(&self) {
+        let Some(listed) = self.list_clusters().await else { return };
+        let found = self.describe_clusters(&listed).await;
+        if found.len() == listed.len() {
+            self.covered(|c| c.all_clusters = true);
+        }
+        let arns: Vec<String> = found.iter().map(|(a, _)| a.clone()).collect();
+        let providers: BTreeSet<String> = found.iter().flat_map(|(_, p)| p.iter().cloned()).collect();
+        let referenced = self.cluster_contents(&arns).await;
+        self.capacity_providers(&providers).await;
+        let mut wanted: Vec<String> = Vec::new();
+        if let Some(all) = self.list_task_definitions(None).await {
+            self.covered(|c| c.all_task_definitions = true);
+            // The latest ACTIVE revision of each family.
+            let mut latest: BTreeMap<String, (i64, String)> = BTreeMap::new();
+            for arn in all {
+                let family = family_of(&arn).to_owned();
+                let rev = arn.rsplit(':').next().and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
+                if latest.get(&family).is_none_or(|(r, _)| *r < rev) {
+                    latest.insert(family, (rev, arn));
+                }
+            }
+            wanted.extend(latest.into_values().map(|(_, a)| a));
+        }
+        wanted.extend(referenced);
+        self.describe_task_definitions(wanted).await;
+    }
+
+    async fn cluster(&self, name: &str) {
+        let found = self.describe_clusters(&[name.to_owned()]).await;
+        let Some((arn, providers)) = found.into_iter().next() else { return };
+        let referenced = self.cluster_contents(std::slice::from_ref(&arn)).await;
+        self.capacity_providers(&providers.into_iter().collect()).await;
+        self.describe_task_definitions(referenced).await;
+    }
+
+    async fn service(&self, wanted: &str) {
+        // arn:...:service/<cluster>/<name>, or <cluster>/<name>, or a bare name (default cluster).
+        let (cluster, service) = match wanted.rsplit_once(":service/") {
+            Some((prefix, rest)) => match rest.split_once('/') {
+                Some((c, _)) => (Some(format!("{prefix}:cluster/{c}")), wanted.to_owned()),
+                None => (None, wanted.to_owned()),
+            },
+            None => match wanted.split_once('/') {
+                Some((c, s)) => (Some(c.to_owned()), s.to_owned()),
+                None => (None, wanted.to_owned()),
+            },
+        };
+        let cluster = cluster.unwrap_or_else(|| "default".to_owned());
+        let refs = self.describe_services(&cluster, std::slice::from_ref(&service)).await;
+        self.describe_clusters(std::slice::from_ref(&cluster)).await;
+        self.describe_task_definitions(refs).await;
+    }
+
+    async fn task_definition(&self, wanted: &str) {
+        let family = family_of(wanted).to_owned();
+        let mut refs = vec![wanted.to_owned()];
+        if let Some(active) = self.list_task_definitions(Some(&family)).await {
+            self.covered(|c| {
+                c.task_definition_families.insert(family.clone());
+            });
+            if let Some(latest) = active.iter().max_by_key(|a| a.rsplit(':').next().and_then(|r| r.parse::<i64>().ok()).unwrap_or(0)) {
+                refs.push(latest.clone());
+            }
+        }
+        // Services that run the family, so their revisions are evaluated (and kept) too.
+        if let Some(clusters) = self.list_clusters().await {
+            let mut set = JoinSet::new();
+            for c in clusters {
+                let me = self.clone();
+                let family = family.clone();
+                set.spawn(async move {
+                    let _permit = me.sem.acquire().await;
+                    me.services_using(&c, &family).await
+                });
+            }
+            while let Some(r) = set.join_next().await {
+                if let Ok(r) = r {
+                    refs.extend(r);
+                }
+            }
+        }
+        self.describe_task_definitions(refs).await;
+    }
+
+    /// The services of a cluster that run `family`: added to the snapshot; returns their revisions.
+    async fn services_using(&self, cluster: &str, family: &str) -> Vec<String> {
+        let mut arns = Vec::new();
+        let mut token = None;
+        loop {
+            self.call("ListServices");
+            match self.client.list_services().cluster(cluster).max_results(100).set_next_token(token).send().await {
+                Ok(r) => {
+                    arns.extend(r.service_arns().iter().cloned());
+                    token = r.next_token().map(str::to_owned);
+                    if token.is_none() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    self.error(format!("ListServices {cluster}: {}", err_text(&e)));
+                    break;
+                }
+            }
+        }
+        let mut refs = Vec::new();
+        for chunk in arns.chunks(10) {
+            self.call("DescribeServices");
+            match self.client.describe_services().cluster(cluster).set_services(Some(chunk.to_vec())).include(ServiceField::Tags).send().await {
+                Ok(r) => {
+                    let users: Vec<&aws_sdk_ecs::types::Service> = r
+                        .services()
+                        .iter()
+                        .filter(|s| {
+                            s.task_definition().is_some_and(|t| family_of(t) == family)
+                                || s.deployments().iter().any(|d| d.task_definition().is_some_and(|t| family_of(t) == family))
+                        })
+                        .collect();
+                    for s in &users {
+                        refs.extend(s.task_definition().map(str::to_owned));
+                        refs.extend(s.deployments().iter().filter_map(|d| d.task_definition().map(str::to_owned)));
+                        if let Some(a) = s.service_arn() {
+                            self.covered(|c| {
+                                c.resources.insert(a.to_owned());
+                                c.task_sets_of_services.insert(a.to_owned());
+                            });
+                        }
+                    }
+                    if !users.is_empty() {
+                        let docs: Vec<Value> = users.into_iter().map(ecs_json::service).collect();
+                        self.doc("ecs:DescribeServices", json!({"services": docs}));
+                    }
+                }
+                Err(e) => {
+                    let why = err_text(&e);
+                    self.error(format!("DescribeServices {cluster}: {why}"));
+                }
+            }
+        }
+        refs
+    }
+
+    fn collect_scope<'a>(&'a self, scope: &'a Scope) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
+        Box::pin(async move {
+            match scope {
+                Scope::Region => self.region().await,
+                Scope::Cluster(c) => self.cluster(c).await,
+                Scope::Service(s) => self.service(s).await,
+                Scope::TaskDefinition(t) => self.task_definition(t).await,
+                Scope::Many(list) => {
+                    for s in list {
+                        self.collect_scope(s).await;
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// The raw documents an inventory read, as ECS API JSON (what `ecs-posture snapshot` writes).
+pub struct Documents {
+    pub docs: Vec<(String, Value)>,
+    pub collected: Collected,
+}
+
+impl EcsInventory {
+    /// Read a scope and return both the documents and the collected snapshot.
+    pub async fn read(&self, scope: &Scope) -> Documents {
+        let ctx = Ctx { client: self.client.clone(), acc: Arc::new(Mutex::new(Acc::default())), sem: Arc::new(Semaphore::new(self.concurrency)), progress: self.progress.clone() };
+        ctx.collect_scope(scope).await;
+        let acc = std::mem::take(&mut *ctx.acc.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut snapshot = Snapshot::default();
+        let mut errors = acc.errors;
+        for (source, doc) in &acc.docs {
+            if let Err(e) = snapshot.add_value(source, doc) {
+                errors.push(e.to_string());
+            }
+        }
+        let api_calls = acc.calls;
+        tracing::info!(scope = %scope.describe(), api_calls = api_calls.values().sum::<u64>(), resources = snapshot.resource_count(), errors = errors.len(), "inventory read");
+        Documents { docs: acc.docs, collected: Collected { snapshot, coverage: acc.coverage, api_calls, errors } }
+    }
+}
+
+impl Inventory for EcsInventory {
+    async fn collect(&self, scope: &Scope) -> Result<Collected, InventoryError> {
+        Ok(self.read(scope).await.collected)
+    }
+}

@@ -1,0 +1,221 @@
+//! AWS SDK ECS types -> the ECS API's JSON wire shape (camelCase), so that live reads feed the
+//! same model as files do, and `ecs-posture snapshot` can write what it read.
+//! Pure conversion, no I/O.
+
+use aws_sdk_ecs::types as t;
+use serde_json::{json, Map, Value};
+
+fn ts(d: Option<&aws_smithy_types::DateTime>) -> Value {
+    d.map_or(Value::Null, |d| json!(d.as_secs_f64()))
+}
+
+fn strs(v: &[String]) -> Value {
+    json!(v)
+}
+
+fn tags(v: &[t::Tag]) -> Value {
+    Value::Array(v.iter().map(|x| json!({"key": x.key(), "value": x.value()})).collect())
+}
+
+/// Drop nulls so documents read like CLI output.
+fn clean(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, clean(v))).collect::<Map<_, _>>()),
+        Value::Array(a) => Value::Array(a.into_iter().map(clean).collect()),
+        other => other,
+    }
+}
+
+fn container(c: &t::ContainerDefinition) -> Value {
+    json!({
+        "name": c.name(),
+        "image": c.image(),
+        "cpu": c.cpu(),
+        "memory": c.memory(),
+        "memoryReservation": c.memory_reservation(),
+        "essential": c.essential(),
+        "privileged": c.privileged(),
+        "readonlyRootFilesystem": c.readonly_root_filesystem(),
+        "user": c.user(),
+        "environment": c.environment().iter().map(|e| json!({"name": e.name(), "value": e.value()})).collect::<Vec<_>>(),
+        "environmentFiles": c.environment_files().iter().map(|e| json!({"value": e.value(), "type": e.r#type().as_str()})).collect::<Vec<_>>(),
+        "secrets": c.secrets().iter().map(|s| json!({"name": s.name(), "valueFrom": s.value_from()})).collect::<Vec<_>>(),
+        "logConfiguration": c.log_configuration().map(|l| json!({
+            "logDriver": l.log_driver().as_str(),
+            "options": l.options(),
+            "secretOptions": l.secret_options().iter().map(|s| json!({"name": s.name(), "valueFrom": s.value_from()})).collect::<Vec<_>>(),
+        })),
+        "linuxParameters": c.linux_parameters().map(|l| json!({
+            "capabilities": l.capabilities().map(|k| json!({"add": strs(k.add()), "drop": strs(k.drop())})),
+            "initProcessEnabled": l.init_process_enabled(),
+            "sharedMemorySize": l.shared_memory_size(),
+            "devices": l.devices().iter().map(|d| json!({"hostPath": d.host_path(), "containerPath": d.container_path()})).collect::<Vec<_>>(),
+        })),
+        "healthCheck": c.health_check().map(|h| json!({"command": strs(h.command()), "interval": h.interval(), "retries": h.retries()})),
+        "dockerSecurityOptions": strs(c.docker_security_options()),
+        "mountPoints": c.mount_points().iter().map(|m| json!({"sourceVolume": m.source_volume(), "containerPath": m.container_path(), "readOnly": m.read_only()})).collect::<Vec<_>>(),
+        "portMappings": c.port_mappings().iter().map(|p| json!({"containerPort": p.container_port(), "hostPort": p.host_port(), "protocol": p.protocol().map(|x| x.as_str())})).collect::<Vec<_>>(),
+        "repositoryCredentials": c.repository_credentials().map(|r| json!({"credentialsParameter": r.credentials_parameter()})),
+        "command": strs(c.command()),
+        "entryPoint": strs(c.entry_point()),
+        "dockerLabels": c.docker_labels(),
+    })
+}
+
+/// `DescribeTaskDefinition` output: `{"taskDefinition": ..., "tags": [...]}`.
+pub fn task_definition(td: &t::TaskDefinition, tag_list: &[t::Tag]) -> Value {
+    let body = json!({
+        "taskDefinitionArn": td.task_definition_arn(),
+        "family": td.family(),
+        "revision": td.revision(),
+        "status": td.status().map(|s| s.as_str()),
+        "containerDefinitions": td.container_definitions().iter().map(container).collect::<Vec<_>>(),
+        "taskRoleArn": td.task_role_arn(),
+        "executionRoleArn": td.execution_role_arn(),
+        "networkMode": td.network_mode().map(|x| x.as_str()),
+        "pidMode": td.pid_mode().map(|x| x.as_str()),
+        "ipcMode": td.ipc_mode().map(|x| x.as_str()),
+        "requiresCompatibilities": td.requires_compatibilities().iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "compatibilities": td.compatibilities().iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "cpu": td.cpu(),
+        "memory": td.memory(),
+        "runtimePlatform": td.runtime_platform().map(|r| json!({
+            "operatingSystemFamily": r.operating_system_family().map(|x| x.as_str()),
+            "cpuArchitecture": r.cpu_architecture().map(|x| x.as_str()),
+        })),
+        "volumes": td.volumes().iter().map(|v| json!({
+            "name": v.name(),
+            "host": v.host().map(|h| json!({"sourcePath": h.source_path()})),
+            "efsVolumeConfiguration": v.efs_volume_configuration().map(|e| json!({
+                "fileSystemId": e.file_system_id(),
+                "rootDirectory": e.root_directory(),
+                "transitEncryption": e.transit_encryption().map(|x| x.as_str()),
+                "authorizationConfig": e.authorization_config().map(|a| json!({"accessPointId": a.access_point_id(), "iam": a.iam().map(|x| x.as_str())})),
+            })),
+        })).collect::<Vec<_>>(),
+        "registeredAt": ts(td.registered_at()),
+        "deregisteredAt": ts(td.deregistered_at()),
+        "registeredBy": td.registered_by(),
+    });
+    clean(json!({"taskDefinition": body, "tags": tags(tag_list)}))
+}
+
+fn strategy(v: &[t::CapacityProviderStrategyItem]) -> Value {
+    Value::Array(v.iter().map(|s| json!({"capacityProvider": s.capacity_provider(), "weight": s.weight(), "base": s.base()})).collect())
+}
+
+fn network(n: Option<&t::NetworkConfiguration>) -> Value {
+    n.map_or(Value::Null, |n| {
+        json!({"awsvpcConfiguration": n.awsvpc_configuration().map(|a| json!({
+            "subnets": strs(a.subnets()),
+            "securityGroups": strs(a.security_groups()),
+            "assignPublicIp": a.assign_public_ip().map(|x| x.as_str()),
+        }))})
+    })
+}
+
+pub fn task_set(ts_: &t::TaskSet) -> Value {
+    clean(json!({
+        "id": ts_.id(),
+        "taskSetArn": ts_.task_set_arn(),
+        "serviceArn": ts_.service_arn(),
+        "clusterArn": ts_.cluster_arn(),
+        "status": ts_.status(),
+        "taskDefinition": ts_.task_definition(),
+        "launchType": ts_.launch_type().map(|x| x.as_str()),
+        "capacityProviderStrategy": strategy(ts_.capacity_provider_strategy()),
+        "platformVersion": ts_.platform_version(),
+        "networkConfiguration": network(ts_.network_configuration()),
+        "tags": tags(ts_.tags()),
+    }))
+}
+
+pub fn service(s: &t::Service) -> Value {
+    clean(json!({
+        "serviceArn": s.service_arn(),
+        "serviceName": s.service_name(),
+        "clusterArn": s.cluster_arn(),
+        "status": s.status(),
+        "desiredCount": s.desired_count(),
+        "launchType": s.launch_type().map(|x| x.as_str()),
+        "capacityProviderStrategy": strategy(s.capacity_provider_strategy()),
+        "platformVersion": s.platform_version(),
+        "platformFamily": s.platform_family(),
+        "taskDefinition": s.task_definition(),
+        "networkConfiguration": network(s.network_configuration()),
+        "enableExecuteCommand": s.enable_execute_command(),
+        "deploymentController": s.deployment_controller().map(|d| json!({"type": d.r#type().as_str()})),
+        "taskSets": s.task_sets().iter().map(task_set).collect::<Vec<_>>(),
+        "deployments": s.deployments().iter().map(|d| json!({
+            "id": d.id(),
+            "status": d.status(),
+            "taskDefinition": d.task_definition(),
+            "platformVersion": d.platform_version(),
+            "serviceConnectConfiguration": d.service_connect_configuration().map(|c| json!({"enabled": c.enabled(), "namespace": c.namespace()})),
+        })).collect::<Vec<_>>(),
+        "loadBalancers": s.load_balancers().iter().map(|l| json!({"targetGroupArn": l.target_group_arn(), "containerName": l.container_name(), "containerPort": l.container_port()})).collect::<Vec<_>>(),
+        "schedulingStrategy": s.scheduling_strategy().map(|x| x.as_str()),
+        "createdAt": ts(s.created_at()),
+        "tags": tags(s.tags()),
+    }))
+}
+
+pub fn cluster(c: &t::Cluster) -> Value {
+    clean(json!({
+        "clusterArn": c.cluster_arn(),
+        "clusterName": c.cluster_name(),
+        "status": c.status(),
+        "registeredContainerInstancesCount": c.registered_container_instances_count(),
+        "runningTasksCount": c.running_tasks_count(),
+        "activeServicesCount": c.active_services_count(),
+        "settings": c.settings().iter().map(|s| json!({"name": s.name().map(|x| x.as_str()), "value": s.value()})).collect::<Vec<_>>(),
+        "configuration": c.configuration().map(|x| json!({
+            "executeCommandConfiguration": x.execute_command_configuration().map(|e| json!({
+                "kmsKeyId": e.kms_key_id(),
+                "logging": e.logging().map(|l| l.as_str()),
+                "logConfiguration": e.log_configuration().map(|l| json!({
+                    "cloudWatchLogGroupName": l.cloud_watch_log_group_name(),
+                    "cloudWatchEncryptionEnabled": l.cloud_watch_encryption_enabled(),
+                    "s3BucketName": l.s3_bucket_name(),
+                    "s3EncryptionEnabled": l.s3_encryption_enabled(),
+                    "s3KeyPrefix": l.s3_key_prefix(),
+                })),
+            })),
+            "managedStorageConfiguration": x.managed_storage_configuration().map(|m| json!({
+                "kmsKeyId": m.kms_key_id(),
+                "fargateEphemeralStorageKmsKeyId": m.fargate_ephemeral_storage_kms_key_id(),
+            })),
+        })),
+        "capacityProviders": strs(c.capacity_providers()),
+        "serviceConnectDefaults": c.service_connect_defaults().map(|d| json!({"namespace": d.namespace()})),
+        "tags": tags(c.tags()),
+    }))
+}
+
+pub fn capacity_provider(c: &t::CapacityProvider) -> Value {
+    clean(json!({
+        "capacityProviderArn": c.capacity_provider_arn(),
+        "name": c.name(),
+        "status": c.status().map(|x| x.as_str()),
+        "autoScalingGroupProvider": c.auto_scaling_group_provider().map(|a| json!({
+            "autoScalingGroupArn": a.auto_scaling_group_arn(),
+            "managedScaling": a.managed_scaling().map(|m| json!({"status": m.status().map(|x| x.as_str())})),
+            "managedTerminationProtection": a.managed_termination_protection().map(|x| x.as_str()),
+            "managedDraining": a.managed_draining().map(|x| x.as_str()),
+        })),
+        "tags": tags(c.tags()),
+    }))
+}
+
+pub fn container_instance(c: &t::ContainerInstance, cluster_arn: &str) -> Value {
+    clean(json!({
+        "containerInstanceArn": c.container_instance_arn(),
+        "ec2InstanceId": c.ec2_instance_id(),
+        "status": c.status(),
+        "agentConnected": c.agent_connected(),
+        "versionInfo": c.version_info().map(|v| json!({"agentVersion": v.agent_version(), "agentHash": v.agent_hash(), "dockerVersion": v.docker_version()})),
+        "attributes": c.attributes().iter().map(|a| json!({"name": a.name(), "value": a.value()})).collect::<Vec<_>>(),
+        "tags": tags(c.tags()),
+        "clusterArn": cluster_arn,
+    }))
+}
