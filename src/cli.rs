@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use ecs_posture_core::checks::{Check, catalog};
 use ecs_posture_core::finding::{Evaluation, Framework, Severity, Status};
+use ecs_posture_core::scope::Scope;
 use ecs_posture_core::{Options, docs, engine, render};
 
 use crate::input;
@@ -30,7 +31,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan ECS JSON (API output, task definitions before registration, container definition lists)
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List the check catalog
     Checks(ChecksArgs),
     /// Print one check's documentation
@@ -38,6 +39,8 @@ pub enum Command {
         /// Check id (TD01) or slug (privileged-container)
         id: String,
     },
+    /// Read an estate through the ECS API and write it as ECS API JSON, scannable offline
+    Snapshot(SnapshotArgs),
     /// Print the generated check reference (docs/checks.md)
     Docs {
         /// Write to this file instead of standard output
@@ -56,11 +59,79 @@ pub enum Format {
     Markdown,
 }
 
+/// Which part of the live estate to read.
+#[derive(Args, Debug, Default, Clone)]
+pub struct LiveScope {
+    /// Read this cluster (name or ARN; repeatable). Without scope flags the whole region is read.
+    #[arg(long = "cluster", value_name = "NAME|ARN")]
+    pub clusters: Vec<String>,
+    /// Read this service (ARN or CLUSTER/SERVICE; repeatable)
+    #[arg(long = "service", value_name = "ARN")]
+    pub services: Vec<String>,
+    /// Read this task definition revision (ARN or FAMILY:REVISION; repeatable)
+    #[arg(long = "task-definition", value_name = "ARN")]
+    pub task_definitions: Vec<String>,
+}
+
+impl LiveScope {
+    pub fn scope(&self) -> Scope {
+        let mut parts: Vec<Scope> = Vec::new();
+        parts.extend(self.clusters.iter().cloned().map(Scope::Cluster));
+        parts.extend(self.services.iter().cloned().map(Scope::Service));
+        parts.extend(
+            self.task_definitions
+                .iter()
+                .cloned()
+                .map(Scope::TaskDefinition),
+        );
+        match parts.len() {
+            0 => Scope::Region,
+            1 => parts.remove(0),
+            _ => Scope::Many(parts),
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotArgs {
+    /// Read through the ECS API (standard AWS credentials, region and endpoint settings)
+    #[arg(long, required = true)]
+    pub live: bool,
+    #[command(flatten)]
+    pub scope: LiveScope,
+    /// Folder to write the ECS API JSON into
+    #[arg(long, short)]
+    pub output: String,
+}
+
 #[derive(Args, Debug)]
 pub struct ScanArgs {
     /// Files or folders of ECS JSON (folders are read recursively); `-` reads standard input
-    #[arg(required = true)]
+    #[arg(required_unless_present = "live")]
     pub paths: Vec<String>,
+    /// Read the estate through the ECS API instead of files
+    #[arg(long, conflicts_with = "paths")]
+    pub live: bool,
+    #[command(flatten)]
+    pub scope: LiveScope,
+    /// Run the finding lifecycle: import into Security Hub, alert SNS, record in the ledger
+    #[arg(long, requires = "live")]
+    pub publish: bool,
+    /// SNS topic for alerts on new HIGH/CRITICAL findings (with --publish)
+    #[arg(long, requires = "publish")]
+    pub sns_topic_arn: Option<String>,
+    /// DynamoDB table of the ledger (with --publish)
+    #[arg(long, requires = "publish", conflicts_with = "ledger_file")]
+    pub ledger_table: Option<String>,
+    /// Local file of the ledger (with --publish)
+    #[arg(long, requires = "publish")]
+    pub ledger_file: Option<String>,
+    /// Alert on transitions at or above this severity (with --publish)
+    #[arg(long, default_value = "high", value_parser = parse_severity)]
+    pub alert_threshold: Severity,
+    /// Re-import findings that are still failing after this many days (with --publish)
+    #[arg(long, default_value_t = 7)]
+    pub refresh_age_days: u32,
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Run only checks of at least this severity
@@ -147,6 +218,8 @@ pub enum CliError {
     Input(Vec<ecs_posture_core::model::InputError>),
     #[error(transparent)]
     Config(#[from] ecs_posture_core::config::ConfigError),
+    #[error("{0}")]
+    Live(String),
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -157,6 +230,7 @@ pub enum CliError {
 
 /// Parse arguments, run, and return the process exit code.
 pub fn main() -> i32 {
+    crate::logging::init_cli();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -175,7 +249,9 @@ pub fn main() -> i32 {
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CliError> {
     match cli.command {
-        Command::Scan(args) => scan(args, out),
+        Command::Scan(args) if args.live => crate::live::scan(*args, out),
+        Command::Scan(args) => scan(*args, out),
+        Command::Snapshot(args) => crate::live::snapshot(args, out),
         Command::Checks(args) => list_checks(args, out),
         Command::Explain { id } => {
             let check = catalog::find(&id).ok_or_else(|| {
@@ -217,7 +293,7 @@ pub fn load_options(path: Option<&str>) -> Result<Options, CliError> {
     }
 }
 
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -243,18 +319,14 @@ fn locate(texts: &std::collections::HashMap<String, String>, e: &Evaluation) -> 
 
 fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let opts = load_options(args.config.as_deref())?;
-    let mut checks = engine::select(&opts, &args.checks, &args.skip_checks, args.framework)
-        .map_err(CliError::Usage)?;
-    if let Some(min) = args.min_severity {
-        checks.retain(|c| c.severity >= min);
-    }
+    let checks = scan_checks(&args, &opts)?;
     let loaded = input::load(&args.paths).map_err(CliError::Input)?;
     let mut ctx = engine::Context::for_snapshot(&loaded.snapshot);
-    if let Some(a) = args.account {
-        ctx.account = a;
+    if let Some(a) = &args.account {
+        ctx.account = a.clone();
     }
-    if let Some(r) = args.region {
-        ctx.region = r;
+    if let Some(r) = &args.region {
+        ctx.region = r.clone();
     }
     for f in &loaded.snapshot.failures {
         eprintln!(
@@ -265,6 +337,16 @@ fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         );
     }
     let evaluations = engine::evaluate(&loaded.snapshot, &checks, &opts, &ctx);
+    report(&args, &loaded, &evaluations, out)
+}
+
+/// Render evaluations in the chosen format and decide the exit code (`--fail-on`).
+pub fn report(
+    args: &ScanArgs,
+    loaded: &input::Loaded,
+    evaluations: &[Evaluation],
+    out: &mut dyn Write,
+) -> Result<i32, CliError> {
     let shown: Vec<&Evaluation> = evaluations
         .iter()
         .filter(|e| args.all || args.format == Format::Json || e.status == Status::Failed)
@@ -278,9 +360,9 @@ fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
                 .and_then(|c| c.parse().ok())
                 .filter(|_| tty)
                 .unwrap_or(100);
-            render::table::render(&evaluations, &shown, width, colored)
+            render::table::render(evaluations, &shown, width, colored)
         }
-        Format::Json => render::json::render(&evaluations, &shown) + "\n",
+        Format::Json => render::json::render(evaluations, &shown) + "\n",
         Format::Asff => render::asff::render(&shown, &loaded.snapshot, now_ms()),
         Format::Sarif => {
             render::sarif::render(&shown, env!("CARGO_PKG_VERSION"), &|e| {
@@ -288,7 +370,7 @@ fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
             }) + "\n"
         }
         Format::Csv => render::csv::render(&shown),
-        Format::Markdown => render::markdown::render(&evaluations, &shown),
+        Format::Markdown => render::markdown::render(evaluations, &shown),
     };
     match &args.output {
         Some(path) => std::fs::write(path, &text).map_err(|source| CliError::Io {
@@ -304,6 +386,16 @@ fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
             .any(|e| e.status == Status::Failed && e.severity() >= level),
     };
     Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The checks a scan runs: the configuration's selection narrowed by the command line.
+pub fn scan_checks(args: &ScanArgs, opts: &Options) -> Result<Vec<&'static Check>, CliError> {
+    let mut checks = engine::select(opts, &args.checks, &args.skip_checks, args.framework)
+        .map_err(CliError::Usage)?;
+    if let Some(min) = args.min_severity {
+        checks.retain(|c| c.severity >= min);
+    }
+    Ok(checks)
 }
 
 fn resource_matches(c: &Check, filter: &str) -> bool {

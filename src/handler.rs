@@ -15,8 +15,8 @@ use ecs_posture_core::finding::{Evaluation, Severity};
 use ecs_posture_core::lifecycle::{self, Alerted, ImportReason, LedgerEntry, PlanInput, Source};
 use ecs_posture_core::render::{alert, asff};
 use ecs_posture_core::scope::Scope;
-use ecs_posture_core::summary::{summarize, Summary};
-use ecs_posture_core::{engine, Options};
+use ecs_posture_core::summary::{Summary, summarize};
+use ecs_posture_core::{Options, engine};
 
 use crate::ports::{Collected, FindingSink, Inventory, Ledger, Notifier};
 
@@ -57,7 +57,11 @@ impl Settings {
 /// Checks that the configuration turns off (explicitly, or by not enabling them).
 pub fn disabled_checks(options: &Options, selected: &[&'static Check]) -> HashSet<&'static str> {
     let _ = options;
-    ecs_posture_core::CATALOG.iter().filter(|c| !selected.iter().any(|s| s.id == c.id)).map(|c| c.id).collect()
+    ecs_posture_core::CATALOG
+        .iter()
+        .filter(|c| !selected.iter().any(|s| s.id == c.id))
+        .map(|c| c.id)
+        .collect()
 }
 
 /// What an invocation did. Returned by the Lambda, printed by the CLI.
@@ -94,9 +98,16 @@ pub enum HandlerError {
     #[error(transparent)]
     Ledger(#[from] crate::ports::LedgerError),
     #[error("Security Hub rejected {count} finding(s): {details}")]
-    ImportFailed { count: usize, details: String, report: Box<RunReport> },
+    ImportFailed {
+        count: usize,
+        details: String,
+        report: Box<RunReport>,
+    },
     #[error("alert not sent: {message}")]
-    Notify { message: String, report: Box<RunReport> },
+    Notify {
+        message: String,
+        report: Box<RunReport>,
+    },
     #[error("scan incomplete, nothing in the unread parts was archived: {}", .report.read_errors.join("; "))]
     Incomplete { report: Box<RunReport> },
 }
@@ -115,7 +126,9 @@ impl HandlerError {
 
     pub fn report(&self) -> Option<&RunReport> {
         match self {
-            HandlerError::ImportFailed { report, .. } | HandlerError::Notify { report, .. } | HandlerError::Incomplete { report } => Some(report),
+            HandlerError::ImportFailed { report, .. }
+            | HandlerError::Notify { report, .. }
+            | HandlerError::Incomplete { report } => Some(report),
             _ => None,
         }
     }
@@ -130,7 +143,11 @@ pub struct Handler<I, S, L, N> {
 }
 
 /// Build the ASFF finding for a planned import.
-fn planned_finding(p: &lifecycle::PlannedImport, evaluations: &[Evaluation], collected: &Collected) -> Option<Value> {
+fn planned_finding(
+    p: &lifecycle::PlannedImport,
+    evaluations: &[Evaluation],
+    collected: &Collected,
+) -> Option<Value> {
     match p.source {
         Source::Evaluation(i) => {
             let e = &evaluations[i];
@@ -145,7 +162,11 @@ fn planned_finding(p: &lifecycle::PlannedImport, evaluations: &[Evaluation], col
                 arn: &p.entry.resource_arn,
                 name: &p.entry.resource_name,
                 cluster: p.entry.cluster.as_deref(),
-                evidence: &[],
+                evidence: if p.import.record_state == asff::RecordState::Active {
+                    &p.entry.evidence
+                } else {
+                    &[]
+                },
             };
             Some(asff::subject_finding(&subject, None, &p.import))
         }
@@ -155,9 +176,15 @@ fn planned_finding(p: &lifecycle::PlannedImport, evaluations: &[Evaluation], col
 impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
     /// Scan `scope` and keep Security Hub true. `run_id` identifies this invocation (alert
     /// claims); `now_ms` is the clock.
-    pub async fn run(&self, scope: &Scope, run_id: &str, now_ms: i64) -> Result<RunReport, HandlerError> {
+    pub async fn run(
+        &self,
+        scope: &Scope,
+        run_id: &str,
+        now_ms: i64,
+    ) -> Result<RunReport, HandlerError> {
         let started = Instant::now();
-        let collected = self.inventory.collect(scope).await?;
+        // Boxed: SDK futures are large, and nesting them inline overflows small stacks in debug builds.
+        let collected = Box::pin(self.inventory.collect(scope)).await?;
         let mut ctx = engine::Context::for_snapshot(&collected.snapshot);
         if let Some(a) = &self.settings.account {
             ctx.account = a.clone();
@@ -165,8 +192,14 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
         if let Some(r) = &self.settings.region {
             ctx.region = r.clone();
         }
-        let evaluations = engine::evaluate(&collected.snapshot, &self.settings.checks, &self.settings.options, &ctx);
-        let ledger: HashMap<String, LedgerEntry> = self.ledger.load(&ctx.account, &ctx.region).await?;
+        let evaluations = engine::evaluate(
+            &collected.snapshot,
+            &self.settings.checks,
+            &self.settings.options,
+            &ctx,
+        );
+        let ledger: HashMap<String, LedgerEntry> =
+            Box::pin(self.ledger.load(&ctx.account, &ctx.region)).await?;
         let plan = lifecycle::plan(&PlanInput {
             evaluations: &evaluations,
             ledger: &ledger,
@@ -213,21 +246,40 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
                     findings.push(f);
                     by_id.insert(p.id.as_str(), p);
                 }
-                None => warn!(finding_id = %p.id, check_id = %p.entry.check_id, "check no longer in the catalog; finding left as is"),
+                None => {
+                    warn!(finding_id = %p.id, check_id = %p.entry.check_id, "check no longer in the catalog; finding left as is")
+                }
             }
         }
-        let import = if findings.is_empty() { Default::default() } else { self.sink.import(findings).await };
-        let accepted: Vec<LedgerEntry> = import.accepted.iter().filter_map(|id| by_id.get(id.as_str()).map(|p| p.entry.clone())).collect();
-        self.ledger.record(&accepted).await?;
+        let import = if findings.is_empty() {
+            Default::default()
+        } else {
+            Box::pin(self.sink.import(findings)).await
+        };
+        let accepted: Vec<LedgerEntry> = import
+            .accepted
+            .iter()
+            .filter_map(|id| by_id.get(id.as_str()).map(|p| p.entry.clone()))
+            .collect();
+        Box::pin(self.ledger.record(&accepted)).await?;
         report.imported = accepted.len();
-        report.failed_imports = import.failed.iter().map(|f| format!("{} ({}: {})", f.id, f.code, f.message)).collect();
+        report.failed_imports = import
+            .failed
+            .iter()
+            .map(|f| format!("{} ({}: {})", f.id, f.code, f.message))
+            .collect();
 
         // Alert on transitions whose finding Security Hub holds.
         let accepted_ids: HashSet<&str> = import.accepted.iter().map(String::as_str).collect();
         let due: Vec<&lifecycle::AlertItem> = if self.settings.alert_threshold.is_some() {
             plan.alerts
                 .iter()
-                .filter(|a| accepted_ids.contains(a.id.as_str()) || ledger.get(&a.id).is_some_and(|e| e.state == lifecycle::FindingState::Failed))
+                .filter(|a| {
+                    accepted_ids.contains(a.id.as_str())
+                        || ledger
+                            .get(&a.id)
+                            .is_some_and(|e| e.state == lifecycle::FindingState::Failed)
+                })
                 .collect()
         } else {
             Vec::new()
@@ -236,23 +288,48 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
         if !due.is_empty() {
             let marks: Vec<(String, Alerted)> = due
                 .iter()
-                .map(|a| (a.id.clone(), Alerted { failing_since_ms: a.failing_since_ms, severity: a.severity, at_ms: now_ms }))
+                .map(|a| {
+                    (
+                        a.id.clone(),
+                        Alerted {
+                            failing_since_ms: a.failing_since_ms,
+                            severity: a.severity,
+                            at_ms: now_ms,
+                        },
+                    )
+                })
                 .collect();
-            let claimed: HashSet<String> = self.ledger.claim_alerts(&marks, run_id, now_ms, self.settings.alert_claim_ttl_ms).await?.into_iter().collect();
-            let items: Vec<lifecycle::AlertItem> = due.iter().filter(|a| claimed.contains(&a.id)).map(|a| (*a).clone()).collect();
+            let claimed: HashSet<String> = Box::pin(self.ledger.claim_alerts(
+                &marks,
+                run_id,
+                now_ms,
+                self.settings.alert_claim_ttl_ms,
+            ))
+            .await?
+            .into_iter()
+            .collect();
+            let items: Vec<lifecycle::AlertItem> = due
+                .iter()
+                .filter(|a| claimed.contains(&a.id))
+                .map(|a| (*a).clone())
+                .collect();
             if !items.is_empty() {
                 let message = alert::render(&items, &ctx.account, &ctx.region);
-                let claimed_marks: Vec<(String, Alerted)> = marks.into_iter().filter(|(id, _)| claimed.contains(id)).collect();
-                match self.notifier.publish(&message).await {
+                let claimed_marks: Vec<(String, Alerted)> = marks
+                    .into_iter()
+                    .filter(|(id, _)| claimed.contains(id))
+                    .collect();
+                match Box::pin(self.notifier.publish(&message)).await {
                     Ok(message_id) => {
-                        self.ledger.record_alerts(&claimed_marks, run_id).await?;
+                        Box::pin(self.ledger.record_alerts(&claimed_marks, run_id)).await?;
                         info!(message_id = %message_id, findings = items.len(), subject = %message.subject, "alert published");
                         report.alerted = items.len();
                         report.alert_subject = Some(message.subject);
                     }
                     Err(e) => {
-                        let ids: Vec<String> = claimed_marks.iter().map(|(id, _)| id.clone()).collect();
-                        self.ledger.release_alerts(&ids, run_id).await?;
+                        let ids: Vec<String> =
+                            claimed_marks.iter().map(|(id, _)| id.clone()).collect();
+                        Box::pin(self.ledger.release_alerts(&ids, run_id)).await?;
                         notify_error = Some(e.0);
                     }
                 }
@@ -261,14 +338,29 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
         report.duration_ms = started.elapsed().as_millis() as u64;
 
         if !import.failed.is_empty() {
-            let details = import.failed.iter().take(20).map(|f| format!("{} ({}: {})", f.id, f.code, f.message)).collect::<Vec<_>>().join("; ");
-            return Err(HandlerError::ImportFailed { count: import.failed.len(), details, report: Box::new(report) });
+            let details = import
+                .failed
+                .iter()
+                .take(20)
+                .map(|f| format!("{} ({}: {})", f.id, f.code, f.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(HandlerError::ImportFailed {
+                count: import.failed.len(),
+                details,
+                report: Box::new(report),
+            });
         }
         if let Some(message) = notify_error {
-            return Err(HandlerError::Notify { message, report: Box::new(report) });
+            return Err(HandlerError::Notify {
+                message,
+                report: Box::new(report),
+            });
         }
         if !report.complete {
-            return Err(HandlerError::Incomplete { report: Box::new(report) });
+            return Err(HandlerError::Incomplete {
+                report: Box::new(report),
+            });
         }
         Ok(report)
     }

@@ -14,7 +14,9 @@ pub mod aws;
 pub mod cli;
 pub mod handler;
 pub mod input;
+pub mod live;
 pub mod local;
+pub mod logging;
 pub mod ports;
 
 pub use ecs_posture_core as core;

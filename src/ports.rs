@@ -38,7 +38,10 @@ pub struct InventoryError(pub String);
 
 /// Reads the ECS estate for a scope.
 pub trait Inventory {
-    fn collect(&self, scope: &Scope) -> impl std::future::Future<Output = Result<Collected, InventoryError>> + Send;
+    fn collect(
+        &self,
+        scope: &Scope,
+    ) -> impl std::future::Future<Output = Result<Collected, InventoryError>> + Send;
 }
 
 /// A finding Security Hub did not accept.
@@ -58,7 +61,10 @@ pub struct ImportReport {
 
 /// Imports ASFF findings (BatchImportFindings input) and says which were accepted.
 pub trait FindingSink {
-    fn import(&self, findings: Vec<Value>) -> impl std::future::Future<Output = ImportReport> + Send;
+    fn import(
+        &self,
+        findings: Vec<Value>,
+    ) -> impl std::future::Future<Output = ImportReport> + Send;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,17 +74,38 @@ pub struct LedgerError(pub String);
 /// Remembers, per finding Id, what Security Hub accepted and which alerts were sent.
 pub trait Ledger {
     /// Entries of one account and region.
-    fn load(&self, account: &str, region: &str) -> impl std::future::Future<Output = Result<HashMap<String, LedgerEntry>, LedgerError>> + Send;
+    fn load(
+        &self,
+        account: &str,
+        region: &str,
+    ) -> impl std::future::Future<Output = Result<HashMap<String, LedgerEntry>, LedgerError>> + Send;
     /// Record accepted imports. An entry is written only if it is newer (last_imported_ms) than
     /// the stored one, so concurrent or repeated invocations cannot roll state back.
-    fn record(&self, entries: &[LedgerEntry]) -> impl std::future::Future<Output = Result<(), LedgerError>> + Send;
+    fn record(
+        &self,
+        entries: &[LedgerEntry],
+    ) -> impl std::future::Future<Output = Result<(), LedgerError>> + Send;
     /// Claim the right to alert on these transitions; returns the Ids claimed by `owner`. A
     /// transition already alerted, or claimed by another live invocation, is not returned.
-    fn claim_alerts(&self, items: &[(String, Alerted)], owner: &str, now_ms: i64, ttl_ms: i64) -> impl std::future::Future<Output = Result<Vec<String>, LedgerError>> + Send;
+    fn claim_alerts(
+        &self,
+        items: &[(String, Alerted)],
+        owner: &str,
+        now_ms: i64,
+        ttl_ms: i64,
+    ) -> impl std::future::Future<Output = Result<Vec<String>, LedgerError>> + Send;
     /// Record alerts as sent (after Publish succeeded) and drop the claims.
-    fn record_alerts(&self, items: &[(String, Alerted)], owner: &str) -> impl std::future::Future<Output = Result<(), LedgerError>> + Send;
+    fn record_alerts(
+        &self,
+        items: &[(String, Alerted)],
+        owner: &str,
+    ) -> impl std::future::Future<Output = Result<(), LedgerError>> + Send;
     /// Give claims back after a failed Publish, so the next invocation retries.
-    fn release_alerts(&self, ids: &[String], owner: &str) -> impl std::future::Future<Output = Result<(), LedgerError>> + Send;
+    fn release_alerts(
+        &self,
+        ids: &[String],
+        owner: &str,
+    ) -> impl std::future::Future<Output = Result<(), LedgerError>> + Send;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,7 +114,10 @@ pub struct NotifyError(pub String);
 
 /// Sends one alert.
 pub trait Notifier {
-    fn publish(&self, alert: &Alert) -> impl std::future::Future<Output = Result<String, NotifyError>> + Send;
+    fn publish(
+        &self,
+        alert: &Alert,
+    ) -> impl std::future::Future<Output = Result<String, NotifyError>> + Send;
 }
 
 /// A notifier that sends nothing (alerting switched off).

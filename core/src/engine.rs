@@ -133,11 +133,7 @@ fn build_index(snapshot: &Snapshot) -> Index<'_> {
     let mut referenced = HashSet::new();
     for r in &snapshot.services {
         let s = &r.item;
-        for t in s.task_definition.iter().chain(
-            s.deployments
-                .iter()
-                .filter_map(|d| d.task_definition.as_ref()),
-        ) {
+        for t in s.task_definitions_in_use() {
             referenced.insert(td_key(t));
         }
     }

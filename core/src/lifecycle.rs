@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
-use crate::checks::{Check, catalog};
+use crate::checks::{Check, Revisions, catalog};
 use crate::finding::{Evaluation, Severity, Status};
 use crate::render::asff::{Import, RecordState, finding_id};
 use crate::scope::Coverage;
@@ -72,6 +72,10 @@ pub struct LedgerEntry {
     pub state: FindingState,
     pub severity: Severity,
     pub evidence_hash: String,
+    /// The evidence of the last import (names containers and fields, never values): lets a
+    /// finding be refreshed while its resource is not re-read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
     pub created_at_ms: i64,
     /// First observation of the current FAILED episode.
     pub first_observed_ms: i64,
@@ -197,6 +201,7 @@ fn entry_for(
         state,
         severity: e.check.severity,
         evidence_hash: evidence_hash(e.evidence()),
+        evidence: e.evidence().to_vec(),
         created_at_ms: created,
         first_observed_ms: first,
         last_imported_ms: updated,
@@ -371,12 +376,43 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         } else if ran.contains(p.check_id.as_str())
             && input.coverage.covers(&p.resource_type, &p.resource_arn)
         {
-            out.imports.push(archive(
-                p,
-                now,
-                "resource deleted, deregistered or superseded",
-                Source::Entry,
-            ));
+            let still_readable = p.resource_type == "AwsEcsTaskDefinition"
+                && input
+                    .coverage
+                    .active_task_definitions
+                    .contains(&p.resource_arn)
+                && check_of(p).is_some_and(|c| c.revisions == Revisions::All);
+            if !still_readable {
+                out.imports.push(archive(
+                    p,
+                    now,
+                    "resource deleted, deregistered or superseded",
+                    Source::Entry,
+                ));
+            } else if p.state == FindingState::Failed
+                && now - p.last_imported_ms >= input.refresh_age_ms
+            {
+                // A superseded revision is not re-read, but what this check found in it is
+                // still exposed: keep the finding alive in Security Hub.
+                let updated = next_update(now, Some(p));
+                out.imports.push(PlannedImport {
+                    id: p.id.clone(),
+                    reason: ImportReason::Refresh,
+                    source: Source::Entry,
+                    import: Import {
+                        compliance: Status::Failed,
+                        record_state: RecordState::Active,
+                        created_at_ms: p.created_at_ms,
+                        first_observed_ms: p.first_observed_ms,
+                        updated_at_ms: updated,
+                    },
+                    note: Some("superseded revision still readable"),
+                    entry: LedgerEntry {
+                        last_imported_ms: updated,
+                        ..p.clone()
+                    },
+                });
+            }
         }
     }
     out

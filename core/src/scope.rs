@@ -46,6 +46,8 @@ pub struct Coverage {
     pub task_definition_families: BTreeSet<String>,
     /// Every ACTIVE task definition revision of the region was listed.
     pub all_task_definitions: bool,
+    /// ACTIVE revisions (ARNs) seen in those listings: superseded but still describable.
+    pub active_task_definitions: BTreeSet<String>,
     /// Every cluster of the region was listed.
     pub all_clusters: bool,
     /// Clusters (ARN) whose services were all listed.
@@ -116,6 +118,8 @@ impl Coverage {
         self.task_definition_families
             .extend(other.task_definition_families);
         self.all_task_definitions |= other.all_task_definitions;
+        self.active_task_definitions
+            .extend(other.active_task_definitions);
         self.all_clusters |= other.all_clusters;
         self.services_of_clusters.extend(other.services_of_clusters);
         self.task_sets_of_services
@@ -123,6 +127,221 @@ impl Coverage {
         self.container_instances_of_clusters
             .extend(other.container_instances_of_clusters);
         self.unreadable.extend(other.unreadable);
+    }
+}
+
+use crate::model::{Record, Snapshot};
+
+fn matches_name(arn: Option<&str>, name: Option<&str>, wanted: &str) -> bool {
+    arn == Some(wanted)
+        || name == Some(wanted)
+        || arn.is_some_and(|a| a.rsplit('/').next() == Some(wanted))
+}
+
+fn td_key(reference: &str) -> &str {
+    reference
+        .rsplit_once("task-definition/")
+        .map(|(_, k)| k)
+        .unwrap_or(reference)
+}
+
+fn td_matches(td: &crate::model::TaskDefinition, reference: &str) -> bool {
+    let key = td_key(reference);
+    match (td.family.as_deref(), td.revision) {
+        (Some(f), Some(r)) => key == format!("{f}:{r}") || key == f,
+        (Some(f), None) => key == f,
+        _ => false,
+    }
+}
+
+/// The part of a complete snapshot (a folder standing for a whole region) that `scope` names,
+/// with the coverage an inventory reading exactly that part would prove.
+pub fn select(snapshot: &Snapshot, scope: &Scope) -> (Snapshot, Coverage) {
+    let mut out = Snapshot {
+        failures: snapshot.failures.clone(),
+        ..Snapshot::default()
+    };
+    let mut cov = Coverage::default();
+    select_into(snapshot, scope, &mut out, &mut cov);
+    (out, cov)
+}
+
+fn push_unique<T: Clone>(list: &mut Vec<Record<T>>, r: &Record<T>, same: impl Fn(&T, &T) -> bool) {
+    if !list.iter().any(|x| same(&x.item, &r.item)) {
+        list.push(r.clone());
+    }
+}
+
+fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Coverage) {
+    let same_td = |a: &crate::model::TaskDefinition, b: &crate::model::TaskDefinition| {
+        a.task_definition_arn.is_some() && a.task_definition_arn == b.task_definition_arn
+    };
+    let add_service =
+        |out: &mut Snapshot, cov: &mut Coverage, r: &Record<crate::model::Service>| {
+            let s = &r.item;
+            push_unique(&mut out.services, r, |a, b| {
+                a.service_arn == b.service_arn && a.service_name == b.service_name
+            });
+            if let Some(a) = &s.service_arn {
+                cov.resources.insert(a.clone());
+                cov.task_sets_of_services.insert(a.clone());
+            }
+            for t in &snap.task_sets {
+                if t.item.service_arn.is_some() && t.item.service_arn == s.service_arn {
+                    push_unique(&mut out.task_sets, t, |a, b| {
+                        a.task_set_arn == b.task_set_arn
+                    });
+                }
+            }
+            let refs: Vec<&str> = s.task_definitions_in_use().collect();
+            for td in &snap.task_definitions {
+                if refs.iter().any(|r| td_matches(&td.item, r)) {
+                    push_unique(&mut out.task_definitions, td, same_td);
+                    if let Some(a) = &td.item.task_definition_arn {
+                        cov.resources.insert(a.clone());
+                    }
+                }
+            }
+        };
+    match scope {
+        Scope::Many(list) => {
+            for s in list {
+                select_into(snap, s, out, cov);
+            }
+        }
+        Scope::Region => {
+            *out = snap.clone();
+            cov.all_task_definitions = true;
+            for td in &snap.task_definitions {
+                if let (Some(a), true) = (&td.item.task_definition_arn, td.item.is_active()) {
+                    cov.active_task_definitions.insert(a.clone());
+                }
+            }
+            cov.all_clusters = true;
+            for c in &snap.clusters {
+                if let Some(a) = &c.item.cluster_arn {
+                    cov.services_of_clusters.insert(a.clone());
+                    cov.container_instances_of_clusters.insert(a.clone());
+                }
+            }
+            for s in &snap.services {
+                if let Some(c) = &s.item.cluster_arn {
+                    cov.services_of_clusters.insert(c.clone());
+                }
+                if let Some(a) = &s.item.service_arn {
+                    cov.task_sets_of_services.insert(a.clone());
+                }
+            }
+            for c in &snap.capacity_providers {
+                if let Some(a) = &c.item.capacity_provider_arn {
+                    cov.resources.insert(a.clone());
+                }
+            }
+        }
+        Scope::Cluster(wanted) => {
+            let Some(cluster) = snap.clusters.iter().find(|c| {
+                matches_name(
+                    c.item.cluster_arn.as_deref(),
+                    c.item.cluster_name.as_deref(),
+                    wanted,
+                )
+            }) else {
+                if wanted.starts_with("arn:") {
+                    cov.resources.insert(wanted.clone());
+                }
+                return;
+            };
+            push_unique(&mut out.clusters, cluster, |a, b| {
+                a.cluster_arn == b.cluster_arn
+            });
+            let arn = cluster.item.cluster_arn.clone().unwrap_or_default();
+            cov.resources.insert(arn.clone());
+            cov.services_of_clusters.insert(arn.clone());
+            cov.container_instances_of_clusters.insert(arn.clone());
+            for s in snap
+                .services
+                .iter()
+                .filter(|s| s.item.cluster_arn.as_deref() == Some(arn.as_str()))
+            {
+                add_service(out, cov, s);
+            }
+            for ci in snap
+                .container_instances
+                .iter()
+                .filter(|c| c.item.cluster_arn.as_deref() == Some(arn.as_str()))
+            {
+                push_unique(&mut out.container_instances, ci, |a, b| {
+                    a.container_instance_arn == b.container_instance_arn
+                });
+            }
+            for cp in &snap.capacity_providers {
+                if cp
+                    .item
+                    .name
+                    .as_ref()
+                    .is_some_and(|n| cluster.item.capacity_providers.contains(n))
+                {
+                    push_unique(&mut out.capacity_providers, cp, |a, b| {
+                        a.capacity_provider_arn == b.capacity_provider_arn
+                    });
+                    if let Some(a) = &cp.item.capacity_provider_arn {
+                        cov.resources.insert(a.clone());
+                    }
+                }
+            }
+        }
+        Scope::Service(wanted) => {
+            let found: Vec<&Record<crate::model::Service>> = snap
+                .services
+                .iter()
+                .filter(|s| {
+                    let i = &s.item;
+                    i.service_arn.as_deref() == Some(wanted.as_str())
+                        || i.service_arn
+                            .as_deref()
+                            .is_some_and(|a| a.ends_with(&format!("service/{wanted}")))
+                        || (!wanted.contains('/')
+                            && i.service_name.as_deref() == Some(wanted.as_str()))
+                })
+                .collect();
+            if found.is_empty() && wanted.starts_with("arn:") {
+                cov.resources.insert(wanted.clone());
+            }
+            for s in found {
+                add_service(out, cov, s);
+                if let Some(c) = snap.clusters.iter().find(|c| {
+                    c.item.cluster_arn.is_some() && c.item.cluster_arn == s.item.cluster_arn
+                }) {
+                    push_unique(&mut out.clusters, c, |a, b| a.cluster_arn == b.cluster_arn);
+                    if let Some(a) = &c.item.cluster_arn {
+                        cov.resources.insert(a.clone());
+                    }
+                }
+            }
+        }
+        Scope::TaskDefinition(wanted) => {
+            let family = family_of(wanted).to_owned();
+            cov.task_definition_families.insert(family.clone());
+            for td in snap
+                .task_definitions
+                .iter()
+                .filter(|t| t.item.family.as_deref() == Some(family.as_str()))
+            {
+                push_unique(&mut out.task_definitions, td, same_td);
+                if let (Some(a), true) = (&td.item.task_definition_arn, td.item.is_active()) {
+                    cov.active_task_definitions.insert(a.clone());
+                }
+            }
+            for s in &snap.services {
+                let uses = s
+                    .item
+                    .task_definitions_in_use()
+                    .any(|t| family_of(t) == family);
+                if uses {
+                    add_service(out, cov, s);
+                }
+            }
+        }
     }
 }
 
@@ -165,169 +384,5 @@ mod tests {
             "a-b"
         );
         assert_eq!(family_of("a-b:12"), "a-b");
-    }
-}
-
-use crate::model::{Record, Snapshot};
-
-fn matches_name(arn: Option<&str>, name: Option<&str>, wanted: &str) -> bool {
-    arn == Some(wanted) || name == Some(wanted) || arn.is_some_and(|a| a.rsplit('/').next() == Some(wanted))
-}
-
-fn td_key(reference: &str) -> &str {
-    reference.rsplit_once("task-definition/").map(|(_, k)| k).unwrap_or(reference)
-}
-
-fn td_matches(td: &crate::model::TaskDefinition, reference: &str) -> bool {
-    let key = td_key(reference);
-    match (td.family.as_deref(), td.revision) {
-        (Some(f), Some(r)) => key == format!("{f}:{r}") || key == f,
-        (Some(f), None) => key == f,
-        _ => false,
-    }
-}
-
-/// The part of a complete snapshot (a folder standing for a whole region) that `scope` names,
-/// with the coverage an inventory reading exactly that part would prove.
-pub fn select(snapshot: &Snapshot, scope: &Scope) -> (Snapshot, Coverage) {
-    let mut out = Snapshot { failures: snapshot.failures.clone(), ..Snapshot::default() };
-    let mut cov = Coverage::default();
-    select_into(snapshot, scope, &mut out, &mut cov);
-    (out, cov)
-}
-
-fn push_unique<T: Clone>(list: &mut Vec<Record<T>>, r: &Record<T>, same: impl Fn(&T, &T) -> bool) {
-    if !list.iter().any(|x| same(&x.item, &r.item)) {
-        list.push(r.clone());
-    }
-}
-
-fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Coverage) {
-    let same_td = |a: &crate::model::TaskDefinition, b: &crate::model::TaskDefinition| {
-        a.task_definition_arn.is_some() && a.task_definition_arn == b.task_definition_arn
-    };
-    let add_service = |out: &mut Snapshot, cov: &mut Coverage, r: &Record<crate::model::Service>| {
-        let s = &r.item;
-        push_unique(&mut out.services, r, |a, b| a.service_arn == b.service_arn && a.service_name == b.service_name);
-        if let Some(a) = &s.service_arn {
-            cov.resources.insert(a.clone());
-            cov.task_sets_of_services.insert(a.clone());
-        }
-        for t in &snap.task_sets {
-            if t.item.service_arn.is_some() && t.item.service_arn == s.service_arn {
-                push_unique(&mut out.task_sets, t, |a, b| a.task_set_arn == b.task_set_arn);
-            }
-        }
-        let refs: Vec<&str> = s
-            .task_definition
-            .iter()
-            .chain(s.deployments.iter().filter_map(|d| d.task_definition.as_ref()))
-            .chain(s.task_sets.iter().filter_map(|t| t.task_definition.as_ref()))
-            .map(String::as_str)
-            .collect();
-        for td in &snap.task_definitions {
-            if refs.iter().any(|r| td_matches(&td.item, r)) {
-                push_unique(&mut out.task_definitions, td, same_td);
-                if let Some(a) = &td.item.task_definition_arn {
-                    cov.resources.insert(a.clone());
-                }
-            }
-        }
-    };
-    match scope {
-        Scope::Many(list) => {
-            for s in list {
-                select_into(snap, s, out, cov);
-            }
-        }
-        Scope::Region => {
-            *out = snap.clone();
-            cov.all_task_definitions = true;
-            cov.all_clusters = true;
-            for c in &snap.clusters {
-                if let Some(a) = &c.item.cluster_arn {
-                    cov.services_of_clusters.insert(a.clone());
-                    cov.container_instances_of_clusters.insert(a.clone());
-                }
-            }
-            for s in &snap.services {
-                if let Some(c) = &s.item.cluster_arn {
-                    cov.services_of_clusters.insert(c.clone());
-                }
-                if let Some(a) = &s.item.service_arn {
-                    cov.task_sets_of_services.insert(a.clone());
-                }
-            }
-            for c in &snap.capacity_providers {
-                if let Some(a) = &c.item.capacity_provider_arn {
-                    cov.resources.insert(a.clone());
-                }
-            }
-        }
-        Scope::Cluster(wanted) => {
-            let Some(cluster) = snap.clusters.iter().find(|c| matches_name(c.item.cluster_arn.as_deref(), c.item.cluster_name.as_deref(), wanted)) else {
-                if wanted.starts_with("arn:") {
-                    cov.resources.insert(wanted.clone());
-                }
-                return;
-            };
-            push_unique(&mut out.clusters, cluster, |a, b| a.cluster_arn == b.cluster_arn);
-            let arn = cluster.item.cluster_arn.clone().unwrap_or_default();
-            cov.resources.insert(arn.clone());
-            cov.services_of_clusters.insert(arn.clone());
-            cov.container_instances_of_clusters.insert(arn.clone());
-            for s in snap.services.iter().filter(|s| s.item.cluster_arn.as_deref() == Some(arn.as_str())) {
-                add_service(out, cov, s);
-            }
-            for ci in snap.container_instances.iter().filter(|c| c.item.cluster_arn.as_deref() == Some(arn.as_str())) {
-                push_unique(&mut out.container_instances, ci, |a, b| a.container_instance_arn == b.container_instance_arn);
-            }
-            for cp in &snap.capacity_providers {
-                if cp.item.name.as_ref().is_some_and(|n| cluster.item.capacity_providers.contains(n)) {
-                    push_unique(&mut out.capacity_providers, cp, |a, b| a.capacity_provider_arn == b.capacity_provider_arn);
-                    if let Some(a) = &cp.item.capacity_provider_arn {
-                        cov.resources.insert(a.clone());
-                    }
-                }
-            }
-        }
-        Scope::Service(wanted) => {
-            let found: Vec<&Record<crate::model::Service>> = snap
-                .services
-                .iter()
-                .filter(|s| {
-                    let i = &s.item;
-                    i.service_arn.as_deref() == Some(wanted.as_str())
-                        || i.service_arn.as_deref().is_some_and(|a| a.ends_with(&format!("service/{wanted}")))
-                        || (!wanted.contains('/') && i.service_name.as_deref() == Some(wanted.as_str()))
-                })
-                .collect();
-            if found.is_empty() && wanted.starts_with("arn:") {
-                cov.resources.insert(wanted.clone());
-            }
-            for s in found {
-                add_service(out, cov, s);
-                if let Some(c) = snap.clusters.iter().find(|c| c.item.cluster_arn.is_some() && c.item.cluster_arn == s.item.cluster_arn) {
-                    push_unique(&mut out.clusters, c, |a, b| a.cluster_arn == b.cluster_arn);
-                    if let Some(a) = &c.item.cluster_arn {
-                        cov.resources.insert(a.clone());
-                    }
-                }
-            }
-        }
-        Scope::TaskDefinition(wanted) => {
-            let family = family_of(wanted).to_owned();
-            cov.task_definition_families.insert(family.clone());
-            for td in snap.task_definitions.iter().filter(|t| t.item.family.as_deref() == Some(family.as_str())) {
-                push_unique(&mut out.task_definitions, td, same_td);
-            }
-            for s in &snap.services {
-                let uses = s.item.task_definition.iter().any(|t| family_of(t) == family)
-                    || s.item.deployments.iter().filter_map(|d| d.task_definition.as_ref()).any(|t| family_of(t) == family);
-                if uses {
-                    add_service(out, cov, s);
-                }
-            }
-        }
     }
 }

@@ -1,0 +1,276 @@
+//! DynamoDB ledger: one item per finding Id (partition key `id`), written with conditional
+//! updates so that concurrent or repeated invocations never roll state back, never double-alert,
+//! and never record an alert that was not published.
+//!
+//! Item attributes: `entry` (the ledger entry as JSON), `account`, `region`, `state`,
+//! `last_imported_ms`, `alerted_since`/`alerted_severity`/`alerted_at` (the last alert),
+//! `claim_owner`/`claim_until` (an alert being published), `expires_at` (TTL, archived entries).
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use ecs_posture_core::finding::Severity;
+use ecs_posture_core::lifecycle::{Alerted, FindingState, LedgerEntry};
+
+use crate::ports::{Ledger, LedgerError};
+
+/// Archived entries are kept this long after their last import (DynamoDB TTL).
+const ARCHIVED_RETENTION_SECS: i64 = 180 * 24 * 60 * 60;
+
+pub struct DynamoLedger {
+    client: Client,
+    table: String,
+}
+
+impl DynamoLedger {
+    pub fn new(client: Client, table: impl Into<String>) -> DynamoLedger {
+        DynamoLedger {
+            client,
+            table: table.into(),
+        }
+    }
+}
+
+fn n(v: i64) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+fn s(v: &str) -> AttributeValue {
+    AttributeValue::S(v.to_owned())
+}
+
+fn rank(s: Severity) -> i64 {
+    Severity::ALL.len() as i64 - 1 - Severity::ALL.iter().position(|x| *x == s).unwrap_or(0) as i64
+}
+
+fn from_rank(r: i64) -> Severity {
+    let idx =
+        (Severity::ALL.len() as i64 - 1 - r).clamp(0, Severity::ALL.len() as i64 - 1) as usize;
+    Severity::ALL[idx]
+}
+
+fn num(item: &HashMap<String, AttributeValue>, k: &str) -> Option<i64> {
+    item.get(k)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|x| x.parse().ok())
+}
+
+fn conditional_failed<E>(e: &aws_sdk_dynamodb::error::SdkError<E>) -> bool
+where
+    E: std::fmt::Debug + aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    e.as_service_error().and_then(|s| s.code()) == Some("ConditionalCheckFailedException")
+}
+
+fn err<E: std::error::Error + 'static>(what: &str, e: E) -> LedgerError {
+    LedgerError(format!("{what}: {}", DisplayErrorContext(e)))
+}
+
+impl Ledger for DynamoLedger {
+    async fn load(
+        &self,
+        account: &str,
+        region: &str,
+    ) -> Result<HashMap<String, LedgerEntry>, LedgerError> {
+        let mut out = HashMap::new();
+        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        loop {
+            let r = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .filter_expression("#a = :a AND #r = :r")
+                .expression_attribute_names("#a", "account")
+                .expression_attribute_names("#r", "region")
+                .expression_attribute_values(":a", s(account))
+                .expression_attribute_values(":r", s(region))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| err(&format!("Scan {}", self.table), e))?;
+            for item in r.items() {
+                let Some(text) = item.get("entry").and_then(|v| v.as_s().ok()) else {
+                    continue;
+                };
+                let mut entry: LedgerEntry = serde_json::from_str(text).map_err(|e| {
+                    LedgerError(format!("{}: item with a malformed entry: {e}", self.table))
+                })?;
+                entry.alerted = match (num(item, "alerted_since"), num(item, "alerted_severity")) {
+                    (Some(since), Some(sev)) => Some(Alerted {
+                        failing_since_ms: since,
+                        severity: from_rank(sev),
+                        at_ms: num(item, "alerted_at").unwrap_or(0),
+                    }),
+                    _ => None,
+                };
+                out.insert(entry.id.clone(), entry);
+            }
+            start = r.last_evaluated_key().cloned();
+            if start.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    async fn record(&self, entries: &[LedgerEntry]) -> Result<(), LedgerError> {
+        for e in entries {
+            let json = serde_json::to_string(&LedgerEntry {
+                alerted: None,
+                ..e.clone()
+            })
+            .map_err(|x| LedgerError(x.to_string()))?;
+            let mut req = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key("id", s(&e.id))
+                .condition_expression("attribute_not_exists(id) OR last_imported_ms < :u")
+                .expression_attribute_names("#a", "account")
+                .expression_attribute_names("#r", "region")
+                .expression_attribute_names("#s", "state")
+                .expression_attribute_values(":e", s(&json))
+                .expression_attribute_values(":u", n(e.last_imported_ms))
+                .expression_attribute_values(":a", s(&e.account))
+                .expression_attribute_values(":r", s(&e.region))
+                .expression_attribute_values(":s", s(e.state.as_str()));
+            req = if e.state == FindingState::Archived {
+                req.update_expression("SET entry = :e, last_imported_ms = :u, #a = :a, #r = :r, #s = :s, expires_at = :x")
+                    .expression_attribute_values(":x", n(e.last_imported_ms / 1000 + ARCHIVED_RETENTION_SECS))
+            } else {
+                req.update_expression("SET entry = :e, last_imported_ms = :u, #a = :a, #r = :r, #s = :s REMOVE expires_at")
+            };
+            match req.send().await {
+                Ok(_) => {}
+                Err(x) if conditional_failed(&x) => {
+                    tracing::info!(finding_id = %e.id, "ledger already holds a newer import");
+                    continue;
+                }
+                Err(x) => return Err(err(&format!("UpdateItem {}", e.id), x)),
+            }
+            if e.alerted.is_none() {
+                // A new FAILED episode: forget the alert of an earlier one (not a concurrent one's).
+                let r = self
+                    .client
+                    .update_item()
+                    .table_name(&self.table)
+                    .key("id", s(&e.id))
+                    .update_expression("REMOVE alerted_since, alerted_severity, alerted_at")
+                    .condition_expression("attribute_exists(alerted_since) AND alerted_since < :f")
+                    .expression_attribute_values(":f", n(e.first_observed_ms))
+                    .send()
+                    .await;
+                if let Err(x) = r
+                    && !conditional_failed(&x)
+                {
+                    return Err(err(&format!("UpdateItem {}", e.id), x));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn claim_alerts(
+        &self,
+        items: &[(String, Alerted)],
+        owner: &str,
+        now_ms: i64,
+        ttl_ms: i64,
+    ) -> Result<Vec<String>, LedgerError> {
+        let mut won = Vec::new();
+        for (id, a) in items {
+            let r = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key("id", s(id))
+                .update_expression("SET claim_owner = :o, claim_until = :until")
+                .condition_expression(
+                    "attribute_exists(id) AND (attribute_not_exists(claim_until) OR claim_until < :now OR claim_owner = :o) \
+                     AND (attribute_not_exists(alerted_since) OR alerted_since <> :since OR alerted_severity < :sev)",
+                )
+                .expression_attribute_values(":o", s(owner))
+                .expression_attribute_values(":until", n(now_ms + ttl_ms))
+                .expression_attribute_values(":now", n(now_ms))
+                .expression_attribute_values(":since", n(a.failing_since_ms))
+                .expression_attribute_values(":sev", n(rank(a.severity)))
+                .send()
+                .await;
+            match r {
+                Ok(_) => won.push(id.clone()),
+                Err(x) if conditional_failed(&x) => {
+                    tracing::info!(finding_id = %id, "alert already sent or being sent")
+                }
+                Err(x) => return Err(err(&format!("UpdateItem {id}"), x)),
+            }
+        }
+        Ok(won)
+    }
+
+    async fn record_alerts(
+        &self,
+        items: &[(String, Alerted)],
+        owner: &str,
+    ) -> Result<(), LedgerError> {
+        for (id, a) in items {
+            let r = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key("id", s(id))
+                .update_expression("SET alerted_since = :since, alerted_severity = :sev, alerted_at = :at REMOVE claim_owner, claim_until")
+                .condition_expression("claim_owner = :o")
+                .expression_attribute_values(":since", n(a.failing_since_ms))
+                .expression_attribute_values(":sev", n(rank(a.severity)))
+                .expression_attribute_values(":at", n(a.at_ms))
+                .expression_attribute_values(":o", s(owner))
+                .send()
+                .await;
+            match r {
+                Ok(_) => {}
+                Err(x) if conditional_failed(&x) => {
+                    tracing::warn!(finding_id = %id, "alert claim lost before it was recorded")
+                }
+                Err(x) => return Err(err(&format!("UpdateItem {id}"), x)),
+            }
+        }
+        Ok(())
+    }
+
+    async fn release_alerts(&self, ids: &[String], owner: &str) -> Result<(), LedgerError> {
+        for id in ids {
+            let r = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key("id", s(id))
+                .update_expression("REMOVE claim_owner, claim_until")
+                .condition_expression("claim_owner = :o")
+                .expression_attribute_values(":o", s(owner))
+                .send()
+                .await;
+            if let Err(x) = r
+                && !conditional_failed(&x)
+            {
+                return Err(err(&format!("UpdateItem {id}"), x));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_rank_round_trips() {
+        for s in Severity::ALL {
+            assert_eq!(from_rank(rank(s)), s);
+        }
+        assert!(rank(Severity::Critical) > rank(Severity::High));
+    }
+}

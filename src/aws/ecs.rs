@@ -6,18 +6,35 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 
-use aws_sdk_ecs::error::DisplayErrorContext;
-use aws_sdk_ecs::types::{CapacityProviderField, ClusterField, ServiceField, TaskDefinitionField, TaskDefinitionStatus};
 use aws_sdk_ecs::Client;
+use aws_sdk_ecs::error::DisplayErrorContext;
+use aws_sdk_ecs::types::{
+    CapacityProviderField, ClusterField, ServiceField, TaskDefinitionField, TaskDefinitionStatus,
+};
 use indicatif::ProgressBar;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use ecs_posture_core::model::Snapshot;
-use ecs_posture_core::scope::{family_of, Coverage, Scope};
+use ecs_posture_core::scope::{Coverage, Scope, family_of};
 
 use super::ecs_json;
+
+/// Revisions a service runs: its own, draining (non-PRIMARY) deployments', and its task sets'.
+fn in_use(s: &aws_sdk_ecs::types::Service) -> Vec<String> {
+    s.task_definition()
+        .into_iter()
+        .chain(
+            s.deployments()
+                .iter()
+                .filter(|d| d.status() != Some("PRIMARY"))
+                .filter_map(|d| d.task_definition()),
+        )
+        .chain(s.task_sets().iter().filter_map(|t| t.task_definition()))
+        .map(str::to_owned)
+        .collect()
+}
 use crate::ports::{Collected, Inventory, InventoryError};
 
 /// Built-in capacity providers: not describable as ASG providers and never tagged.
@@ -32,7 +49,11 @@ pub struct EcsInventory {
 
 impl EcsInventory {
     pub fn new(client: Client) -> EcsInventory {
-        EcsInventory { client, concurrency: 8, progress: None }
+        EcsInventory {
+            client,
+            concurrency: 8,
+            progress: None,
+        }
     }
 
     pub fn with_concurrency(mut self, n: usize) -> EcsInventory {
@@ -116,7 +137,12 @@ impl Ctx {
                     c.resources.insert(arn.clone());
                 });
             } else {
-                self.unreadable(&arn, format!("{reason} {}", f.detail().unwrap_or("")).trim().to_owned());
+                self.unreadable(
+                    &arn,
+                    format!("{reason} {}", f.detail().unwrap_or(""))
+                        .trim()
+                        .to_owned(),
+                );
             }
         }
     }
@@ -126,7 +152,14 @@ impl Ctx {
         let mut token = None;
         loop {
             self.call("ListClusters");
-            match self.client.list_clusters().max_results(100).set_next_token(token).send().await {
+            match self
+                .client
+                .list_clusters()
+                .max_results(100)
+                .set_next_token(token)
+                .send()
+                .await
+            {
                 Ok(r) => {
                     out.extend(r.cluster_arns().iter().cloned());
                     token = r.next_token().map(str::to_owned);
@@ -187,7 +220,15 @@ impl Ctx {
         let mut token = None;
         loop {
             self.call("ListServices");
-            match self.client.list_services().cluster(cluster).max_results(100).set_next_token(token).send().await {
+            match self
+                .client
+                .list_services()
+                .cluster(cluster)
+                .max_results(100)
+                .set_next_token(token)
+                .send()
+                .await
+            {
                 Ok(r) => {
                     arns.extend(r.service_arns().iter().cloned());
                     token = r.next_token().map(str::to_owned);
@@ -213,14 +254,19 @@ impl Ctx {
         let mut refs = Vec::new();
         for chunk in arns.chunks(10) {
             self.call("DescribeServices");
-            let r = self.client.describe_services().cluster(cluster).set_services(Some(chunk.to_vec())).include(ServiceField::Tags).send().await;
+            let r = self
+                .client
+                .describe_services()
+                .cluster(cluster)
+                .set_services(Some(chunk.to_vec()))
+                .include(ServiceField::Tags)
+                .send()
+                .await;
             match r {
                 Ok(r) => {
                     self.failures(r.failures());
                     for s in r.services() {
-                        refs.extend(s.task_definition().map(str::to_owned));
-                        refs.extend(s.deployments().iter().filter_map(|d| d.task_definition().map(str::to_owned)));
-                        refs.extend(s.task_sets().iter().filter_map(|t| t.task_definition().map(str::to_owned)));
+                        refs.extend(in_use(s));
                         if let Some(arn) = s.service_arn() {
                             self.covered(|c| {
                                 c.resources.insert(arn.to_owned());
@@ -247,7 +293,15 @@ impl Ctx {
         let mut token = None;
         loop {
             self.call("ListContainerInstances");
-            match self.client.list_container_instances().cluster(cluster).max_results(100).set_next_token(token).send().await {
+            match self
+                .client
+                .list_container_instances()
+                .cluster(cluster)
+                .max_results(100)
+                .set_next_token(token)
+                .send()
+                .await
+            {
                 Ok(r) => {
                     arns.extend(r.container_instance_arns().iter().cloned());
                     token = r.next_token().map(str::to_owned);
@@ -256,7 +310,10 @@ impl Ctx {
                     }
                 }
                 Err(e) => {
-                    self.error(format!("ListContainerInstances {cluster}: {}", err_text(&e)));
+                    self.error(format!(
+                        "ListContainerInstances {cluster}: {}",
+                        err_text(&e)
+                    ));
                     return;
                 }
             }
@@ -264,11 +321,25 @@ impl Ctx {
         let mut complete = true;
         for chunk in arns.chunks(100) {
             self.call("DescribeContainerInstances");
-            match self.client.describe_container_instances().cluster(cluster).set_container_instances(Some(chunk.to_vec())).send().await {
+            match self
+                .client
+                .describe_container_instances()
+                .cluster(cluster)
+                .set_container_instances(Some(chunk.to_vec()))
+                .send()
+                .await
+            {
                 Ok(r) => {
                     self.failures(r.failures());
-                    let docs: Vec<Value> = r.container_instances().iter().map(|c| ecs_json::container_instance(c, cluster)).collect();
-                    self.doc("ecs:DescribeContainerInstances", json!({"containerInstances": docs}));
+                    let docs: Vec<Value> = r
+                        .container_instances()
+                        .iter()
+                        .map(|c| ecs_json::container_instance(c, cluster))
+                        .collect();
+                    self.doc(
+                        "ecs:DescribeContainerInstances",
+                        json!({"containerInstances": docs}),
+                    );
                 }
                 Err(e) => {
                     complete = false;
@@ -287,10 +358,21 @@ impl Ctx {
     }
 
     async fn capacity_providers(&self, names: &BTreeSet<String>) {
-        let names: Vec<String> = names.iter().filter(|n| !BUILT_IN_PROVIDERS.contains(&n.as_str())).cloned().collect();
+        let names: Vec<String> = names
+            .iter()
+            .filter(|n| !BUILT_IN_PROVIDERS.contains(&n.as_str()))
+            .cloned()
+            .collect();
         for chunk in names.chunks(100) {
             self.call("DescribeCapacityProviders");
-            match self.client.describe_capacity_providers().set_capacity_providers(Some(chunk.to_vec())).include(CapacityProviderField::Tags).send().await {
+            match self
+                .client
+                .describe_capacity_providers()
+                .set_capacity_providers(Some(chunk.to_vec()))
+                .include(CapacityProviderField::Tags)
+                .send()
+                .await
+            {
                 Ok(r) => {
                     self.failures(r.failures());
                     for c in r.capacity_providers() {
@@ -300,8 +382,15 @@ impl Ctx {
                             });
                         }
                     }
-                    let docs: Vec<Value> = r.capacity_providers().iter().map(ecs_json::capacity_provider).collect();
-                    self.doc("ecs:DescribeCapacityProviders", json!({"capacityProviders": docs}));
+                    let docs: Vec<Value> = r
+                        .capacity_providers()
+                        .iter()
+                        .map(ecs_json::capacity_provider)
+                        .collect();
+                    self.doc(
+                        "ecs:DescribeCapacityProviders",
+                        json!({"capacityProviders": docs}),
+                    );
                 }
                 Err(e) => {
                     let why = err_text(&e);
@@ -330,14 +419,25 @@ impl Ctx {
                 .await;
             match r {
                 Ok(r) => {
-                    out.extend(r.task_definition_arns().iter().filter(|a| family.is_none_or(|f| family_of(a) == f)).cloned());
+                    let arns: Vec<String> = r
+                        .task_definition_arns()
+                        .iter()
+                        .filter(|a| family.is_none_or(|f| family_of(a) == f))
+                        .cloned()
+                        .collect();
+                    self.covered(|c| c.active_task_definitions.extend(arns.iter().cloned()));
+                    out.extend(arns);
                     token = r.next_token().map(str::to_owned);
                     if token.is_none() {
                         return Some(out);
                     }
                 }
                 Err(e) => {
-                    self.error(format!("ListTaskDefinitions{}: {}", family.map(|f| format!(" {f}")).unwrap_or_default(), err_text(&e)));
+                    self.error(format!(
+                        "ListTaskDefinitions{}: {}",
+                        family.map(|f| format!(" {f}")).unwrap_or_default(),
+                        err_text(&e)
+                    ));
                     return None;
                 }
             }
@@ -347,7 +447,14 @@ impl Ctx {
     async fn describe_task_definition(&self, reference: String) {
         let _permit = self.sem.acquire().await;
         self.call("DescribeTaskDefinition");
-        match self.client.describe_task_definition().task_definition(&reference).include(TaskDefinitionField::Tags).send().await {
+        match self
+            .client
+            .describe_task_definition()
+            .task_definition(&reference)
+            .include(TaskDefinitionField::Tags)
+            .send()
+            .await
+        {
             Ok(r) => match r.task_definition() {
                 Some(td) => {
                     if let Some(arn) = td.task_definition_arn() {
@@ -355,15 +462,24 @@ impl Ctx {
                             c.resources.insert(arn.to_owned());
                         });
                     }
-                    self.doc("ecs:DescribeTaskDefinition", ecs_json::task_definition(td, r.tags()));
+                    self.doc(
+                        "ecs:DescribeTaskDefinition",
+                        ecs_json::task_definition(td, r.tags()),
+                    );
                 }
-                None => self.unreadable(&reference, "DescribeTaskDefinition returned no task definition".to_owned()),
+                None => self.unreadable(
+                    &reference,
+                    "DescribeTaskDefinition returned no task definition".to_owned(),
+                ),
             },
             Err(e) => {
                 let text = err_text(&e);
                 // ECS answers ClientException "Unable to describe task definition" for a revision
                 // that does not exist (deleted): that proves absence.
-                let missing = e.as_service_error().is_some_and(|s| s.is_client_exception()) && text.contains("Unable to describe task definition");
+                let missing = e
+                    .as_service_error()
+                    .is_some_and(|s| s.is_client_exception())
+                    && text.contains("Unable to describe task definition");
                 if missing {
                     self.covered(|c| {
                         c.resources.insert(reference.clone());
@@ -379,7 +495,10 @@ impl Ctx {
         let mut seen = HashSet::new();
         let mut set = JoinSet::new();
         for r in refs {
-            let key = r.rsplit_once("task-definition/").map(|(_, k)| k.to_owned()).unwrap_or_else(|| r.clone());
+            let key = r
+                .rsplit_once("task-definition/")
+                .map(|(_, k)| k.to_owned())
+                .unwrap_or_else(|| r.clone());
             if seen.insert(key) {
                 let me = self.clone();
                 set.spawn(async move { me.describe_task_definition(r).await });
@@ -396,8 +515,8 @@ impl Ctx {
             let c = c.clone();
             set.spawn(async move {
                 let _permit = me.sem.acquire().await;
-                let refs = me.services_of(&c).await;
-                me.container_instances_of(&c).await;
+                let refs = Box::pin(me.services_of(&c)).await;
+                Box::pin(me.container_instances_of(&c)).await;
                 refs
             });
         }
@@ -411,14 +530,17 @@ impl Ctx {
     }
 
     async fn region(&self) {
-        let Some(listed) = self.list_clusters().await else { return };
+        let Some(listed) = self.list_clusters().await else {
+            return;
+        };
         let found = self.describe_clusters(&listed).await;
         if found.len() == listed.len() {
             self.covered(|c| c.all_clusters = true);
         }
         let arns: Vec<String> = found.iter().map(|(a, _)| a.clone()).collect();
-        let providers: BTreeSet<String> = found.iter().flat_map(|(_, p)| p.iter().cloned()).collect();
-        let referenced = self.cluster_contents(&arns).await;
+        let providers: BTreeSet<String> =
+            found.iter().flat_map(|(_, p)| p.iter().cloned()).collect();
+        let referenced = Box::pin(self.cluster_contents(&arns)).await;
         self.capacity_providers(&providers).await;
         let mut wanted: Vec<String> = Vec::new();
         if let Some(all) = self.list_task_definitions(None).await {
@@ -427,7 +549,11 @@ impl Ctx {
             let mut latest: BTreeMap<String, (i64, String)> = BTreeMap::new();
             for arn in all {
                 let family = family_of(&arn).to_owned();
-                let rev = arn.rsplit(':').next().and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
+                let rev = arn
+                    .rsplit(':')
+                    .next()
+                    .and_then(|r| r.parse::<i64>().ok())
+                    .unwrap_or(0);
                 if latest.get(&family).is_none_or(|(r, _)| *r < rev) {
                     latest.insert(family, (rev, arn));
                 }
@@ -435,14 +561,17 @@ impl Ctx {
             wanted.extend(latest.into_values().map(|(_, a)| a));
         }
         wanted.extend(referenced);
-        self.describe_task_definitions(wanted).await;
+        Box::pin(self.describe_task_definitions(wanted)).await;
     }
 
     async fn cluster(&self, name: &str) {
         let found = self.describe_clusters(&[name.to_owned()]).await;
-        let Some((arn, providers)) = found.into_iter().next() else { return };
+        let Some((arn, providers)) = found.into_iter().next() else {
+            return;
+        };
         let referenced = self.cluster_contents(std::slice::from_ref(&arn)).await;
-        self.capacity_providers(&providers.into_iter().collect()).await;
+        self.capacity_providers(&providers.into_iter().collect())
+            .await;
         self.describe_task_definitions(referenced).await;
     }
 
@@ -459,7 +588,9 @@ impl Ctx {
             },
         };
         let cluster = cluster.unwrap_or_else(|| "default".to_owned());
-        let refs = self.describe_services(&cluster, std::slice::from_ref(&service)).await;
+        let refs = self
+            .describe_services(&cluster, std::slice::from_ref(&service))
+            .await;
         self.describe_clusters(std::slice::from_ref(&cluster)).await;
         self.describe_task_definitions(refs).await;
     }
@@ -471,7 +602,12 @@ impl Ctx {
             self.covered(|c| {
                 c.task_definition_families.insert(family.clone());
             });
-            if let Some(latest) = active.iter().max_by_key(|a| a.rsplit(':').next().and_then(|r| r.parse::<i64>().ok()).unwrap_or(0)) {
+            if let Some(latest) = active.iter().max_by_key(|a| {
+                a.rsplit(':')
+                    .next()
+                    .and_then(|r| r.parse::<i64>().ok())
+                    .unwrap_or(0)
+            }) {
                 refs.push(latest.clone());
             }
         }
@@ -501,7 +637,15 @@ impl Ctx {
         let mut token = None;
         loop {
             self.call("ListServices");
-            match self.client.list_services().cluster(cluster).max_results(100).set_next_token(token).send().await {
+            match self
+                .client
+                .list_services()
+                .cluster(cluster)
+                .max_results(100)
+                .set_next_token(token)
+                .send()
+                .await
+            {
                 Ok(r) => {
                     arns.extend(r.service_arns().iter().cloned());
                     token = r.next_token().map(str::to_owned);
@@ -518,19 +662,23 @@ impl Ctx {
         let mut refs = Vec::new();
         for chunk in arns.chunks(10) {
             self.call("DescribeServices");
-            match self.client.describe_services().cluster(cluster).set_services(Some(chunk.to_vec())).include(ServiceField::Tags).send().await {
+            match self
+                .client
+                .describe_services()
+                .cluster(cluster)
+                .set_services(Some(chunk.to_vec()))
+                .include(ServiceField::Tags)
+                .send()
+                .await
+            {
                 Ok(r) => {
                     let users: Vec<&aws_sdk_ecs::types::Service> = r
                         .services()
                         .iter()
-                        .filter(|s| {
-                            s.task_definition().is_some_and(|t| family_of(t) == family)
-                                || s.deployments().iter().any(|d| d.task_definition().is_some_and(|t| family_of(t) == family))
-                        })
+                        .filter(|s| in_use(s).iter().any(|t| family_of(t) == family))
                         .collect();
                     for s in &users {
-                        refs.extend(s.task_definition().map(str::to_owned));
-                        refs.extend(s.deployments().iter().filter_map(|d| d.task_definition().map(str::to_owned)));
+                        refs.extend(in_use(s));
                         if let Some(a) = s.service_arn() {
                             self.covered(|c| {
                                 c.resources.insert(a.to_owned());
@@ -552,13 +700,16 @@ impl Ctx {
         refs
     }
 
-    fn collect_scope<'a>(&'a self, scope: &'a Scope) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
+    fn collect_scope<'a>(
+        &'a self,
+        scope: &'a Scope,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
         Box::pin(async move {
             match scope {
-                Scope::Region => self.region().await,
-                Scope::Cluster(c) => self.cluster(c).await,
-                Scope::Service(s) => self.service(s).await,
-                Scope::TaskDefinition(t) => self.task_definition(t).await,
+                Scope::Region => Box::pin(self.region()).await,
+                Scope::Cluster(c) => Box::pin(self.cluster(c)).await,
+                Scope::Service(s) => Box::pin(self.service(s)).await,
+                Scope::TaskDefinition(t) => Box::pin(self.task_definition(t)).await,
                 Scope::Many(list) => {
                     for s in list {
                         self.collect_scope(s).await;
@@ -578,7 +729,12 @@ pub struct Documents {
 impl EcsInventory {
     /// Read a scope and return both the documents and the collected snapshot.
     pub async fn read(&self, scope: &Scope) -> Documents {
-        let ctx = Ctx { client: self.client.clone(), acc: Arc::new(Mutex::new(Acc::default())), sem: Arc::new(Semaphore::new(self.concurrency)), progress: self.progress.clone() };
+        let ctx = Ctx {
+            client: self.client.clone(),
+            acc: Arc::new(Mutex::new(Acc::default())),
+            sem: Arc::new(Semaphore::new(self.concurrency)),
+            progress: self.progress.clone(),
+        };
         ctx.collect_scope(scope).await;
         let acc = std::mem::take(&mut *ctx.acc.lock().unwrap_or_else(|p| p.into_inner()));
         let mut snapshot = Snapshot::default();
@@ -590,7 +746,15 @@ impl EcsInventory {
         }
         let api_calls = acc.calls;
         tracing::info!(scope = %scope.describe(), api_calls = api_calls.values().sum::<u64>(), resources = snapshot.resource_count(), errors = errors.len(), "inventory read");
-        Documents { docs: acc.docs, collected: Collected { snapshot, coverage: acc.coverage, api_calls, errors } }
+        Documents {
+            docs: acc.docs,
+            collected: Collected {
+                snapshot,
+                coverage: acc.coverage,
+                api_calls,
+                errors,
+            },
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! Pure conversion, no I/O.
 
 use aws_sdk_ecs::types as t;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 fn ts(d: Option<&aws_smithy_types::DateTime>) -> Value {
     d.map_or(Value::Null, |d| json!(d.as_secs_f64()))
@@ -14,13 +14,22 @@ fn strs(v: &[String]) -> Value {
 }
 
 fn tags(v: &[t::Tag]) -> Value {
-    Value::Array(v.iter().map(|x| json!({"key": x.key(), "value": x.value()})).collect())
+    Value::Array(
+        v.iter()
+            .map(|x| json!({"key": x.key(), "value": x.value()}))
+            .collect(),
+    )
 }
 
 /// Drop nulls so documents read like CLI output.
 fn clean(v: Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, clean(v))).collect::<Map<_, _>>()),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, clean(v)))
+                .collect::<Map<_, _>>(),
+        ),
         Value::Array(a) => Value::Array(a.into_iter().map(clean).collect()),
         other => other,
     }

@@ -27,7 +27,8 @@ pub async fn sdk_config() -> SdkConfig {
             .operation_timeout(Duration::from_secs(120))
             .build(),
     );
-    let env_sets_retries = std::env::var_os("AWS_RETRY_MODE").is_some() || std::env::var_os("AWS_MAX_ATTEMPTS").is_some();
+    let env_sets_retries = std::env::var_os("AWS_RETRY_MODE").is_some()
+        || std::env::var_os("AWS_MAX_ATTEMPTS").is_some();
     if !env_sets_retries {
         loader = loader.retry_config(RetryConfig::adaptive().with_max_attempts(6));
     }

@@ -412,3 +412,60 @@ fn ledger_entries_round_trip_as_json() {
     assert_eq!(entry.region, "us-east-1");
     assert!(check_of(&entry).is_some());
 }
+
+#[test]
+fn superseded_revision_with_an_every_revision_finding_stays_active_and_is_refreshed() {
+    let secret = |rev: u32| {
+        format!(
+            r#"{{"taskDefinition":{{"taskDefinitionArn":"arn:aws:ecs:us-east-1:111122223333:task-definition/app:{rev}","family":"app","revision":{rev},"status":"ACTIVE","containerDefinitions":[{{"name":"c","image":"x:1","environment":[{{"name":"DB_PASSWORD","value":"Sup3rS3cret!"}}]}}]}},"tags":[]}}"#
+        )
+    };
+    let mut w = World::new();
+    w.run(
+        &evals(&[secret(1)], &["TD09"]),
+        &full_coverage(),
+        &["TD09"],
+        T0,
+    );
+    // Revision 2 replaces it; the region scan describes only revision 2 but lists revision 1 as ACTIVE.
+    let mut cov = full_coverage();
+    cov.active_task_definitions
+        .insert("arn:aws:ecs:us-east-1:111122223333:task-definition/app:1".into());
+    let two = r#"{"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:us-east-1:111122223333:task-definition/app:2","family":"app","revision":2,"status":"ACTIVE","containerDefinitions":[{"name":"c","image":"x:1"}]},"tags":[]}"#.to_owned();
+    let p = w.run(
+        &evals(std::slice::from_ref(&two), &["TD09"]),
+        &cov,
+        &["TD09"],
+        T0 + 1000,
+    );
+    assert!(
+        p.imports.is_empty(),
+        "the finding of the still-readable revision is kept: {:?}",
+        p.imports
+            .iter()
+            .map(|i| (&i.id, i.reason, i.note))
+            .collect::<Vec<_>>()
+    );
+    let p = w.run(
+        &evals(std::slice::from_ref(&two), &["TD09"]),
+        &cov,
+        &["TD09"],
+        T0 + 8 * DAY,
+    );
+    assert_eq!(p.imports.len(), 1);
+    assert_eq!(p.imports[0].reason, ImportReason::Refresh);
+    assert_eq!(p.imports[0].source, Source::Entry);
+    assert!(
+        !p.imports[0].entry.evidence.is_empty(),
+        "the refresh carries the last evidence"
+    );
+    // Deregistered: no longer in the ACTIVE listing -> archived.
+    let p = w.run(
+        &evals(&[two], &["TD09"]),
+        &full_coverage(),
+        &["TD09"],
+        T0 + 9 * DAY,
+    );
+    assert_eq!(p.imports.len(), 1);
+    assert_eq!(p.imports[0].reason, ImportReason::Archived);
+}

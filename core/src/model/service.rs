@@ -154,13 +154,41 @@ impl Service {
             .is_none_or(|s| !s.eq_ignore_ascii_case("INACTIVE"))
     }
 
+    /// Task definition revisions the service runs: its current one, those of deployments still
+    /// draining (ACTIVE), and those of its task sets. The PRIMARY deployment always runs the
+    /// service's own task definition, so it adds nothing.
+    pub fn task_definitions_in_use(&self) -> impl Iterator<Item = &str> {
+        self.task_definition
+            .iter()
+            .chain(
+                self.deployments
+                    .iter()
+                    .filter(|d| {
+                        !d.status
+                            .as_deref()
+                            .is_some_and(|s| s.eq_ignore_ascii_case("PRIMARY"))
+                    })
+                    .filter_map(|d| d.task_definition.as_ref()),
+            )
+            .chain(
+                self.task_sets
+                    .iter()
+                    .filter_map(|t| t.task_definition.as_ref()),
+            )
+            .map(String::as_str)
+    }
+
     /// Service Connect as configured: `DescribeServices` reports it on the PRIMARY deployment;
     /// `create-service` input carries it at the top level.
     pub fn service_connect(&self) -> Option<&ServiceConnectConfiguration> {
         self.service_connect_configuration.as_ref().or_else(|| {
             self.deployments
                 .iter()
-                .find(|d| d.status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("PRIMARY")))
+                .find(|d| {
+                    d.status
+                        .as_deref()
+                        .is_some_and(|s| s.eq_ignore_ascii_case("PRIMARY"))
+                })
                 .and_then(|d| d.service_connect_configuration.as_ref())
         })
     }

@@ -153,8 +153,7 @@ pub fn render(items: &[AlertItem], account: &str, region: &str) -> Alert {
         if items.len() == 1 { "" } else { "s" },
         parts.join(", ")
     );
-    let mut listed = 0;
-    for item in &items {
+    for (listed, item) in items.iter().enumerate() {
         let transition = match item.transition {
             Transition::New => "new",
             Transition::Regressed => "failing again",
@@ -193,7 +192,6 @@ pub fn render(items: &[AlertItem], account: &str, region: &str) -> Alert {
             break;
         }
         body.push_str(&block);
-        listed += 1;
     }
     Alert {
         subject,

@@ -51,7 +51,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(v: &ServiceView<'_>, _: &Options) -> Outcome {
-    let Some(sc) = v.service.service_connect().filter(|s| s.enabled == Some(true)) else {
+    let Some(sc) = v
+        .service
+        .service_connect()
+        .filter(|s| s.enabled == Some(true))
+    else {
         return Outcome::na("Service Connect not enabled");
     };
     let own = sc

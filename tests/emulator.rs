@@ -1,0 +1,766 @@
+//! The live path end to end against a real AWS API emulator (moto, on loopback) through the real
+//! AWS SDK: ECS inventory, Security Hub lifecycle, DynamoDB ledger, SNS alerts read back from SQS,
+//! faults injected by a loopback proxy.
+
+mod common;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_sdk_ecs::types::{
+    AssignPublicIp, AwsVpcConfiguration, ContainerDefinition, KeyValuePair, LaunchType,
+    NetworkConfiguration, NetworkMode,
+};
+use serde_json::Value;
+
+use common::{ACCOUNT, Fault, Moto, Proxy, REGION, Rule};
+use ecs_posture::aws::{
+    dynamodb::DynamoLedger, ecs::EcsInventory, securityhub::SecurityHubSink, sns::SnsNotifier,
+};
+use ecs_posture::handler::{Handler, HandlerError, RunReport, Settings};
+use ecs_posture::ports::Ledger;
+use ecs_posture_core::Options;
+use ecs_posture_core::scope::Scope;
+
+const SECRET: &str = "Qm9vdHN0cmFwUGFzc3dvcmQ4Njc1MzA5";
+
+struct Estate {
+    cfg: SdkConfig,
+    topic: String,
+    queue: String,
+    subnet: String,
+    sg: String,
+}
+
+async fn register(
+    ecs: &aws_sdk_ecs::Client,
+    family: &str,
+    privileged: bool,
+    secret: bool,
+) -> String {
+    let mut c = ContainerDefinition::builder()
+        .name("app")
+        .image("nginx:1.27")
+        .privileged(privileged)
+        .memory(256);
+    if secret {
+        c = c.environment(
+            KeyValuePair::builder()
+                .name("DB_PASSWORD")
+                .value(SECRET)
+                .build(),
+        );
+    }
+    let r = ecs
+        .register_task_definition()
+        .family(family)
+        .network_mode(NetworkMode::Awsvpc)
+        .requires_compatibilities(aws_sdk_ecs::types::Compatibility::Fargate)
+        .cpu("256")
+        .memory("512")
+        .container_definitions(c.build())
+        .send()
+        .await
+        .expect("RegisterTaskDefinition");
+    r.task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .expect("an ARN")
+        .to_owned()
+}
+
+fn network(subnet: &str, sg: &str, public: bool) -> NetworkConfiguration {
+    NetworkConfiguration::builder()
+        .awsvpc_configuration(
+            AwsVpcConfiguration::builder()
+                .subnets(subnet)
+                .security_groups(sg)
+                .assign_public_ip(if public {
+                    AssignPublicIp::Enabled
+                } else {
+                    AssignPublicIp::Disabled
+                })
+                .build()
+                .expect("awsvpc"),
+        )
+        .build()
+}
+
+async fn seed(moto: &Moto) -> Estate {
+    let cfg = common::sdk(&moto.url()).await;
+    let (subnet, sg) = moto.default_network();
+    let ecs = aws_sdk_ecs::Client::new(&cfg);
+    for cluster in ["prod", "staging"] {
+        ecs.create_cluster()
+            .cluster_name(cluster)
+            .send()
+            .await
+            .expect("CreateCluster");
+    }
+    let web = register(&ecs, "web", true, true).await;
+    let api = register(&ecs, "api", false, false).await;
+    ecs.create_service()
+        .cluster("prod")
+        .service_name("web")
+        .task_definition(&web)
+        .desired_count(1)
+        .launch_type(LaunchType::Fargate)
+        .network_configuration(network(&subnet, &sg, true))
+        .send()
+        .await
+        .expect("CreateService web");
+    ecs.create_service()
+        .cluster("staging")
+        .service_name("api")
+        .task_definition(&api)
+        .desired_count(1)
+        .launch_type(LaunchType::Fargate)
+        .network_configuration(network(&subnet, &sg, false))
+        .send()
+        .await
+        .expect("CreateService api");
+    aws_sdk_securityhub::Client::new(&cfg)
+        .enable_security_hub()
+        .send()
+        .await
+        .expect("EnableSecurityHub");
+    let dynamo = aws_sdk_dynamodb::Client::new(&cfg);
+    dynamo
+        .create_table()
+        .table_name("ledger")
+        .key_schema(
+            aws_sdk_dynamodb::types::KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .attribute_definitions(
+            aws_sdk_dynamodb::types::AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .send()
+        .await
+        .expect("CreateTable");
+    let sns = aws_sdk_sns::Client::new(&cfg);
+    let topic = sns
+        .create_topic()
+        .name("ecs-posture-alerts")
+        .send()
+        .await
+        .expect("CreateTopic")
+        .topic_arn()
+        .unwrap()
+        .to_owned();
+    let sqs = aws_sdk_sqs::Client::new(&cfg);
+    let queue = sqs
+        .create_queue()
+        .queue_name("alerts")
+        .send()
+        .await
+        .expect("CreateQueue")
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    let queue_arn = sqs
+        .get_queue_attributes()
+        .queue_url(&queue)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap()
+        .attributes()
+        .and_then(|a| {
+            a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+                .cloned()
+        })
+        .unwrap();
+    sns.subscribe()
+        .topic_arn(&topic)
+        .protocol("sqs")
+        .endpoint(queue_arn)
+        .send()
+        .await
+        .expect("Subscribe");
+    Estate {
+        cfg,
+        topic,
+        queue,
+        subnet,
+        sg,
+    }
+}
+
+type AwsHandler = Handler<EcsInventory, SecurityHubSink, DynamoLedger, SnsNotifier>;
+
+/// A handler whose clients go through `url` (moto, or the proxy in front of it).
+async fn handler(url: &str, estate: &Estate) -> AwsHandler {
+    let cfg = common::sdk(url).await;
+    let mut settings = Settings::new(Options::default()).unwrap();
+    settings.alert_threshold = Some(ecs_posture_core::Severity::High);
+    Handler {
+        inventory: EcsInventory::new(aws_sdk_ecs::Client::new(&cfg)),
+        sink: SecurityHubSink::new(aws_sdk_securityhub::Client::new(&cfg))
+            .with_retries(2, Duration::from_millis(10)),
+        ledger: DynamoLedger::new(aws_sdk_dynamodb::Client::new(&cfg), "ledger"),
+        notifier: SnsNotifier::new(aws_sdk_sns::Client::new(&cfg), &estate.topic),
+        settings,
+    }
+}
+
+async fn run(h: &AwsHandler, scope: &Scope, now: i64) -> Result<RunReport, HandlerError> {
+    h.run(scope, &format!("test-{now}"), now).await
+}
+
+/// Every ecs-posture finding in Security Hub, by Id (moto ignores GetFindings filters).
+async fn findings(
+    cfg: &SdkConfig,
+) -> HashMap<String, aws_sdk_securityhub::types::AwsSecurityFinding> {
+    let sh = aws_sdk_securityhub::Client::new(cfg);
+    let mut out = HashMap::new();
+    let mut token = None;
+    loop {
+        let r = sh
+            .get_findings()
+            .max_results(100)
+            .set_next_token(token)
+            .send()
+            .await
+            .expect("GetFindings");
+        for f in r.findings() {
+            if f.product_name() == Some("ecs-posture") {
+                out.insert(f.id().unwrap_or_default().to_owned(), f.clone());
+            }
+        }
+        token = r.next_token().filter(|t| !t.is_empty()).map(str::to_owned);
+        if token.is_none() {
+            return out;
+        }
+    }
+}
+
+/// Alerts delivered to the SQS queue subscribed to the topic (SNS envelopes).
+async fn alerts(estate: &Estate) -> Vec<Value> {
+    let sqs = aws_sdk_sqs::Client::new(&estate.cfg);
+    let mut out = Vec::new();
+    loop {
+        let r = sqs
+            .receive_message()
+            .queue_url(&estate.queue)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .expect("ReceiveMessage");
+        if r.messages().is_empty() {
+            return out;
+        }
+        for m in r.messages() {
+            out.push(serde_json::from_str(m.body().unwrap_or("{}")).expect("an SNS envelope"));
+            sqs.delete_message()
+                .queue_url(&estate.queue)
+                .receipt_handle(m.receipt_handle().unwrap())
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+}
+
+fn status_of(f: &aws_sdk_securityhub::types::AwsSecurityFinding) -> (String, String) {
+    (
+        f.compliance()
+            .and_then(|c| c.status())
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        f.record_state()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+    )
+}
+
+fn ids_for<'a>(
+    all: &'a HashMap<String, aws_sdk_securityhub::types::AwsSecurityFinding>,
+    check: &str,
+    resource_part: &str,
+) -> Vec<&'a aws_sdk_securityhub::types::AwsSecurityFinding> {
+    all.values()
+        .filter(|f| {
+            f.generator_id() == Some(check)
+                && f.resources()
+                    .iter()
+                    .any(|r| r.id().is_some_and(|id| id.contains(resource_part)))
+        })
+        .collect()
+}
+
+const T0: i64 = 1_780_000_000_000;
+
+#[test]
+fn region_scan_keeps_security_hub_true_over_time() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let h = handler(&moto.url(), &estate).await;
+
+        // First scan: findings land, one alert for the new HIGH/CRITICAL ones.
+        let report = run(&h, &Scope::Region, T0).await.expect("first scan");
+        assert!(report.complete, "{:?}", report.read_errors);
+        assert!(report.new > 0 && report.imported == report.new);
+        let all = findings(&estate.cfg).await;
+        assert_eq!(
+            all.len(),
+            report.imported,
+            "one Security Hub finding per import"
+        );
+        let td01 = ids_for(&all, "TD01", "task-definition/web:1");
+        assert_eq!(td01.len(), 1);
+        assert_eq!(status_of(td01[0]), ("FAILED".into(), "ACTIVE".into()));
+        assert_eq!(ids_for(&all, "SV01", "service/prod/web").len(), 1);
+        assert!(
+            ids_for(&all, "SV01", "service/staging/api").is_empty(),
+            "PASSED evaluations that never failed are not imported"
+        );
+        let sent = alerts(&estate).await;
+        assert_eq!(sent.len(), 1, "one alert per invocation");
+        let subject = sent[0]["Subject"].as_str().unwrap();
+        assert!(
+            subject.len() < 100 && subject.contains("CRITICAL"),
+            "{subject}"
+        );
+        assert_eq!(
+            sent[0]["MessageAttributes"]["severity"]["Value"],
+            "CRITICAL"
+        );
+        assert!(sent[0]["Message"].as_str().unwrap().contains("How to fix"));
+        assert_eq!(
+            report.alerted as u64,
+            sent[0]["MessageAttributes"]["finding_count"]["Value"]
+                .as_str()
+                .unwrap()
+                .parse::<u64>()
+                .unwrap()
+        );
+
+        // Rerun: nothing new, no duplicate finding, no alert.
+        let report = run(&h, &Scope::Region, T0 + 60_000)
+            .await
+            .expect("second scan");
+        assert_eq!(report.imported, 0);
+        assert_eq!(findings(&estate.cfg).await.len(), all.len());
+        assert!(alerts(&estate).await.is_empty());
+
+        // Fix the service and register a compliant revision that the service now runs.
+        let ecs = aws_sdk_ecs::Client::new(&estate.cfg);
+        let web2 = register(&ecs, "web", false, false).await;
+        ecs.update_service()
+            .cluster("prod")
+            .service("web")
+            .task_definition(&web2)
+            .network_configuration(network(&estate.subnet, &estate.sg, false))
+            .send()
+            .await
+            .expect("UpdateService");
+        let report = run(&h, &Scope::Region, T0 + 120_000)
+            .await
+            .expect("third scan");
+        assert!(report.fixed >= 1 && report.archived >= 1, "{report:?}");
+        let all = findings(&estate.cfg).await;
+        let sv01 = ids_for(&all, "SV01", "service/prod/web");
+        assert_eq!(status_of(sv01[0]), ("PASSED".into(), "ACTIVE".into()));
+        assert_eq!(
+            sv01[0]
+                .severity()
+                .and_then(|s| s.label())
+                .map(|l| l.as_str()),
+            Some("INFORMATIONAL")
+        );
+        let old = ids_for(&all, "TD01", "task-definition/web:1");
+        assert_eq!(
+            old[0].record_state().map(|s| s.as_str()),
+            Some("ARCHIVED"),
+            "the superseded revision's finding is archived"
+        );
+        // The secret is still readable in the superseded revision: its finding stays active.
+        let secret = ids_for(&all, "TD09", "task-definition/web:1");
+        assert_eq!(status_of(secret[0]), ("FAILED".into(), "ACTIVE".into()));
+        // Fixes and archives do not alert; the new revision's own HIGH failures do, once.
+        for a in alerts(&estate).await {
+            let body = a["Message"].as_str().unwrap_or_default();
+            assert!(
+                body.contains("web:2")
+                    && !body.contains("web:1")
+                    && !body.contains("service/prod/web"),
+                "{body}"
+            );
+        }
+
+        // Deregister the old revision: its remaining findings are archived.
+        ecs.deregister_task_definition()
+            .task_definition("web:1")
+            .send()
+            .await
+            .expect("DeregisterTaskDefinition");
+        let report = run(&h, &Scope::TaskDefinition("web:1".into()), T0 + 180_000)
+            .await
+            .expect("rescan of the deregistered revision");
+        assert!(report.archived >= 1, "{report:?}");
+        let all = findings(&estate.cfg).await;
+        assert!(
+            ids_for(&all, "TD09", "task-definition/web:1")
+                .iter()
+                .all(|f| f.record_state().map(|s| s.as_str()) == Some("ARCHIVED"))
+        );
+
+        // The same invocation again changes nothing.
+        let before = findings(&estate.cfg).await;
+        let report = run(&h, &Scope::Region, T0 + 240_000).await.expect("repeat");
+        assert_eq!(report.imported, 0, "{report:?}");
+        let after = findings(&estate.cfg).await;
+        assert_eq!(before.len(), after.len());
+        for (id, f) in &before {
+            assert_eq!(after[id].updated_at(), f.updated_at(), "{id} was touched");
+        }
+        assert!(alerts(&estate).await.is_empty());
+    })
+}
+
+#[test]
+fn secret_values_never_leave_the_process() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        let logs = common_logs::capture();
+        run(&h, &Scope::Region, T0).await.expect("scan");
+        let seen = proxy.seen();
+        assert!(
+            seen.iter()
+                .any(|s| s.operation.contains("/findings/import")),
+            "findings went through the proxy"
+        );
+        assert!(
+            seen.iter().any(|s| s.operation == "Publish"),
+            "the alert went through the proxy"
+        );
+        for s in &seen {
+            assert!(
+                !s.body.contains(SECRET),
+                "{} request carries the secret value",
+                s.operation
+            );
+        }
+        let log = logs.text();
+        assert!(log.contains("planned import"), "logs were captured");
+        if let Some(line) = log.lines().find(|l| l.contains(SECRET)) {
+            panic!(
+                "the logs carry the secret value: {}",
+                &line[..line.len().min(300)]
+            );
+        }
+        // The finding names where the secret is.
+        let all = findings(&estate.cfg).await;
+        let td09 = ids_for(&all, "TD09", "task-definition/web:1");
+        assert!(td09[0].description().unwrap_or("").contains("DB_PASSWORD"));
+    })
+}
+
+mod common_logs {
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    pub struct Buf(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    pub struct Capture {
+        buf: Buf,
+        _guard: tracing::subscriber::DefaultGuard,
+    }
+
+    impl Capture {
+        pub fn text(&self) -> String {
+            String::from_utf8_lossy(&self.buf.0.lock().unwrap()).into_owned()
+        }
+    }
+
+    /// Capture every log line of this thread (tests run the handler on the current thread).
+    pub fn capture() -> Capture {
+        let buf = Buf::default();
+        let writer = buf.clone();
+        // The production filter, asked for everything at TRACE.
+        let sub = tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(ecs_posture::logging::filter(Some("trace"), "info"))
+            .with_writer(move || writer.clone())
+            .finish();
+        Capture {
+            buf,
+            _guard: tracing::subscriber::set_default(sub),
+        }
+    }
+}
+
+#[test]
+fn throttled_ecs_reads_archive_nothing_and_pass_nothing() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        run(&h, &Scope::Region, T0).await.expect("baseline");
+        let _ = alerts(&estate).await;
+        let baseline = findings(&estate.cfg).await;
+
+        // Transient throttling is absorbed by the SDK's retries.
+        proxy.add(Rule::new(
+            "DescribeServices",
+            Fault::Error {
+                status: 400,
+                code: "ThrottlingException",
+                message: "Rate exceeded",
+                json: true,
+            },
+            1,
+        ));
+        let r = run(&h, &Scope::Region, T0 + 1000)
+            .await
+            .expect("a throttled call is retried");
+        assert!(r.complete);
+
+        // Throttling past the retries: the services are unread, nothing of theirs is archived or passed.
+        proxy.clear();
+        proxy.add(Rule::new(
+            "DescribeServices",
+            Fault::Error {
+                status: 400,
+                code: "ThrottlingException",
+                message: "Rate exceeded",
+                json: true,
+            },
+            usize::MAX,
+        ));
+        let ecs = aws_sdk_ecs::Client::new(&estate.cfg);
+        ecs.update_service()
+            .cluster("prod")
+            .service("web")
+            .network_configuration(network(&estate.subnet, &estate.sg, false))
+            .send()
+            .await
+            .unwrap();
+        let err = run(&h, &Scope::Region, T0 + 2000)
+            .await
+            .expect_err("an incomplete scan is an error");
+        assert_eq!(err.name(), "ScanIncomplete");
+        assert!(
+            err.to_string().contains("DescribeServices") && err.to_string().contains("Throttling"),
+            "{err}"
+        );
+        let after = findings(&estate.cfg).await;
+        let sv01 = ids_for(&after, "SV01", "service/prod/web");
+        assert_eq!(
+            status_of(sv01[0]),
+            ("FAILED".into(), "ACTIVE".into()),
+            "an unread service is never reported as passing or archived"
+        );
+        assert_eq!(after.len(), baseline.len());
+
+        // Once ECS answers again the fix is seen.
+        proxy.clear();
+        let r = run(&h, &Scope::Region, T0 + 3000).await.expect("recovered");
+        assert!(r.fixed >= 1);
+    })
+}
+
+#[test]
+fn security_hub_failures_are_retried_by_the_next_invocation() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+
+        // 5xx on every import: nothing recorded in the ledger, no alert, a clear error.
+        proxy.add(Rule::new(
+            "/findings/import",
+            Fault::Error {
+                status: 500,
+                code: "InternalException",
+                message: "boom",
+                json: true,
+            },
+            usize::MAX,
+        ));
+        let err = run(&h, &Scope::Region, T0)
+            .await
+            .expect_err("imports failed");
+        assert_eq!(err.name(), "ImportFailed");
+        assert!(
+            err.to_string().contains("ecs-posture/us-east-1/"),
+            "the error names the findings: {err}"
+        );
+        let ledger = h.ledger.load(ACCOUNT, REGION).await.unwrap();
+        assert!(
+            ledger.is_empty(),
+            "nothing recorded for findings Security Hub did not accept"
+        );
+        assert!(
+            alerts(&estate).await.is_empty(),
+            "no alert for findings that are not in Security Hub"
+        );
+
+        // FailedFindings for one finding: the others are recorded, that one is retried next time.
+        proxy.clear();
+        let victim = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let v2 = victim.clone();
+        proxy.add(Rule::new(
+            "/findings/import",
+            Fault::Rewrite(std::sync::Arc::new(move |req: &str, _resp: &str| {
+                let body: Value = serde_json::from_str(req).unwrap();
+                let findings = body["Findings"].as_array().unwrap();
+                let id = findings[0]["Id"].as_str().unwrap().to_owned();
+                *v2.lock().unwrap() = id.clone();
+                serde_json::json!({"FailedCount": 1, "SuccessCount": findings.len() - 1, "FailedFindings": [{"Id": id, "ErrorCode": "InvalidInput", "ErrorMessage": "rejected by test"}]}).to_string()
+            })),
+            1,
+        ));
+        let err = run(&h, &Scope::Region, T0 + 1000)
+            .await
+            .expect_err("one finding failed");
+        let victim = victim.lock().unwrap().clone();
+        assert!(
+            err.to_string().contains(&victim) && err.to_string().contains("InvalidInput"),
+            "{err}"
+        );
+        let ledger = h.ledger.load(ACCOUNT, REGION).await.unwrap();
+        assert!(!ledger.contains_key(&victim));
+        assert!(!ledger.is_empty());
+        let sent = alerts(&estate).await;
+        assert_eq!(sent.len(), 1);
+
+        // Clean run: the failed finding is imported; the alert for it comes now, once.
+        proxy.clear();
+        let r = run(&h, &Scope::Region, T0 + 2000).await.expect("clean run");
+        assert_eq!(r.imported, 1);
+        let ledger = h.ledger.load(ACCOUNT, REGION).await.unwrap();
+        assert!(ledger.contains_key(&victim));
+        let _ = alerts(&estate).await;
+        let r = run(&h, &Scope::Region, T0 + 3000).await.expect("steady");
+        assert_eq!((r.imported, r.alerted), (0, 0));
+    })
+}
+
+#[test]
+fn failed_publish_is_retried_and_never_doubled() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        proxy.add(Rule::new(
+            "Publish",
+            Fault::Error {
+                status: 500,
+                code: "InternalError",
+                message: "sns down",
+                json: false,
+            },
+            usize::MAX,
+        ));
+        let err = run(&h, &Scope::Region, T0)
+            .await
+            .expect_err("publish failed");
+        assert_eq!(err.name(), "NotifyFailed");
+        assert!(err.to_string().contains("Publish"), "{err}");
+        assert!(alerts(&estate).await.is_empty());
+        assert!(
+            err.report().unwrap().imported > 0,
+            "findings were still imported"
+        );
+        proxy.clear();
+        let r = run(&h, &Scope::Region, T0 + 1000).await.expect("retry");
+        assert_eq!(r.imported, 0, "no duplicate imports");
+        assert!(r.alerted > 0);
+        assert_eq!(alerts(&estate).await.len(), 1);
+        let r = run(&h, &Scope::Region, T0 + 2000).await.expect("steady");
+        assert_eq!(r.alerted, 0);
+        assert!(
+            alerts(&estate).await.is_empty(),
+            "never two alerts for one transition"
+        );
+    })
+}
+
+#[test]
+fn a_dying_emulator_loses_nothing() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        run(&h, &Scope::Region, T0).await.expect("baseline");
+        let baseline = findings(&estate.cfg).await;
+        let _ = alerts(&estate).await;
+        // The server dies after three more requests, in the middle of the inventory.
+        proxy
+            .die_after
+            .store(proxy.count("") + 3, std::sync::atomic::Ordering::SeqCst);
+        let err = run(&h, &Scope::Region, T0 + 1000)
+            .await
+            .expect_err("the scan cannot finish");
+        assert!(!err.to_string().is_empty());
+        proxy.clear();
+        let after = findings(&estate.cfg).await;
+        assert_eq!(after.len(), baseline.len());
+        for (id, f) in &baseline {
+            assert_eq!(
+                status_of(&after[id]),
+                status_of(f),
+                "{id} changed while the emulator was down"
+            );
+        }
+        let r = run(&h, &Scope::Region, T0 + 2000).await.expect("recovered");
+        assert_eq!((r.imported, r.alerted), (0, 0));
+    })
+}
+
+#[test]
+fn list_pagination_is_followed() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        // The first ListClusters page names only a ghost cluster and a nextToken; moto itself never paginates.
+        proxy.add(Rule::new(
+            "ListClusters",
+            Fault::Rewrite(std::sync::Arc::new(|req: &str, resp: &str| {
+                if req.contains("nextToken") {
+                    resp.to_owned()
+                } else {
+                    r#"{"clusterArns":[],"nextToken":"page-2"}"#.to_owned()
+                }
+            })),
+            2,
+        ));
+        let h = handler(&proxy.url(), &estate).await;
+        let r = run(&h, &Scope::Region, T0).await.expect("scan");
+        assert_eq!(r.api_calls_by_operation["ListClusters"], 2);
+        assert!(
+            r.resources >= 6,
+            "both clusters were found on page 2: {r:?}"
+        );
+    })
+}
