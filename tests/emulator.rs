@@ -593,6 +593,28 @@ fn security_hub_failures_are_retried_by_the_next_invocation() {
         let proxy = Proxy::start(moto.port);
         let h = handler(&proxy.url(), &estate).await;
 
+        // Throttling on Security Hub is absorbed by the SDK's retries.
+        proxy.add(Rule::new(
+            "/findings/import",
+            Fault::Error {
+                status: 429,
+                code: "TooManyRequestsException",
+                message: "Rate exceeded",
+                json: true,
+            },
+            1,
+        ));
+        let r = run(&h, &Scope::Cluster("staging".into()), T0 - 1000)
+            .await
+            .expect("a throttled import is retried");
+        assert!(r.imported > 0 && r.failed_imports.is_empty(), "{r:?}");
+        assert!(
+            proxy.count("/findings/import") >= 2,
+            "the throttled call was retried"
+        );
+        let _ = alerts(&estate).await;
+        proxy.clear();
+
         // 5xx on every import: nothing recorded in the ledger, no alert, a clear error.
         proxy.add(Rule::new(
             "/findings/import",
@@ -614,7 +636,9 @@ fn security_hub_failures_are_retried_by_the_next_invocation() {
         );
         let ledger = h.ledger.load(ACCOUNT, REGION).await.unwrap();
         assert!(
-            ledger.is_empty(),
+            ledger
+                .values()
+                .all(|e| !e.resource_arn.contains("/prod/") && !e.resource_arn.contains("web:")),
             "nothing recorded for findings Security Hub did not accept"
         );
         assert!(
@@ -762,5 +786,126 @@ fn list_pagination_is_followed() {
             r.resources >= 6,
             "both clusters were found on page 2: {r:?}"
         );
+    })
+}
+
+fn cli(moto: &Moto, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ecs-posture"))
+        .args(args)
+        .env("AWS_ENDPOINT_URL", moto.url())
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", REGION)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_MAX_ATTEMPTS", "2")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("run ecs-posture")
+}
+
+#[test]
+fn cli_live_scan_snapshot_and_publish() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let dir = tempfile::tempdir().unwrap();
+        let snap = dir.path().join("estate");
+
+        // scan --live reads through the SDK and reports like the offline scan, with API call counts.
+        let live = cli(
+            &moto,
+            &["scan", "--live", "--format", "json", "--fail-on", "none"],
+        );
+        assert_eq!(
+            live.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&live.stderr)
+        );
+        assert!(String::from_utf8_lossy(&live.stderr).contains("ECS API calls: "));
+        let live_json: Value = serde_json::from_slice(&live.stdout).unwrap();
+
+        // snapshot --live writes ECS API JSON that scans offline to the same evaluations.
+        let out = cli(&moto, &["snapshot", "--live", "-o", snap.to_str().unwrap()]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let offline = cli(
+            &moto,
+            &[
+                "scan",
+                snap.to_str().unwrap(),
+                "--format",
+                "json",
+                "--fail-on",
+                "none",
+            ],
+        );
+        let offline_json: Value = serde_json::from_slice(&offline.stdout).unwrap();
+        let key = |doc: &Value| {
+            let mut v: Vec<(String, String, String)> = doc["evaluations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    (
+                        e["check_id"].as_str().unwrap().to_owned(),
+                        e["resource"]["arn"].as_str().unwrap().to_owned(),
+                        e["status"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(key(&live_json), key(&offline_json));
+        assert!(
+            !std::fs::read_to_string(snap.join("task-definitions/web-1.json"))
+                .unwrap()
+                .is_empty()
+        );
+
+        // --publish with a scope flag and a ledger file: imports, alerts, and a second run is quiet.
+        let ledger = dir.path().join("ledger.json");
+        let args = [
+            "scan",
+            "--live",
+            "--cluster",
+            "prod",
+            "--publish",
+            "--ledger-file",
+            ledger.to_str().unwrap(),
+            "--sns-topic-arn",
+            &estate.topic,
+            "--format",
+            "json",
+        ];
+        let first = cli(&moto, &args);
+        assert_eq!(
+            first.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&first.stderr)
+        );
+        let report: Value = serde_json::from_slice(&first.stdout).unwrap();
+        assert!(
+            report["new"].as_u64().unwrap() > 0 && report["alerted"].as_u64().unwrap() > 0,
+            "{report}"
+        );
+        assert_eq!(report["scope"], "cluster prod");
+        assert_eq!(alerts(&estate).await.len(), 1);
+        let second = cli(&moto, &args);
+        let report: Value = serde_json::from_slice(&second.stdout).unwrap();
+        assert_eq!(
+            (report["imported"].as_u64(), report["alerted"].as_u64()),
+            (Some(0), Some(0))
+        );
+        assert!(alerts(&estate).await.is_empty());
+        let usage = cli(&moto, &["scan", "--live", "--publish"]);
+        assert_eq!(usage.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&usage.stderr).contains("--ledger-table"));
     })
 }
