@@ -41,6 +41,9 @@ pub enum Command {
     },
     /// Read an estate through the ECS API and write it as ECS API JSON, scannable offline
     Snapshot(SnapshotArgs),
+    /// Run the Lambda's job for one event on a local estate, writing Security Hub batches, the
+    /// SNS alert and the ledger under a local folder
+    Invoke(InvokeArgs),
     /// Print the generated check reference (docs/checks.md)
     Docs {
         /// Write to this file instead of standard output
@@ -90,6 +93,24 @@ impl LiveScope {
             _ => Scope::Many(parts),
         }
     }
+}
+
+#[derive(Args, Debug)]
+pub struct InvokeArgs {
+    /// The Lambda event (JSON file; `-` reads standard input), e.g. events/schedule.json
+    pub event: String,
+    /// Files or folders of ECS JSON standing for the region's estate
+    #[arg(long, required = true, num_args = 1..)]
+    pub estate: Vec<String>,
+    /// Folder for the Security Hub batches (securityhub/), SNS alerts (sns/) and ledger.json
+    #[arg(long, default_value = "out/local")]
+    pub out: String,
+    /// TOML config file with an [options] table
+    #[arg(long)]
+    pub config: Option<String>,
+    /// Print the summary as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -252,6 +273,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CliError> {
         Command::Scan(args) if args.live => crate::live::scan(*args, out),
         Command::Scan(args) => scan(*args, out),
         Command::Snapshot(args) => crate::live::snapshot(args, out),
+        Command::Invoke(args) => crate::invoke::invoke(args, out),
         Command::Checks(args) => list_checks(args, out),
         Command::Explain { id } => {
             let check = catalog::find(&id).ok_or_else(|| {

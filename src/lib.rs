@@ -14,9 +14,13 @@ pub mod aws;
 pub mod cli;
 pub mod handler;
 pub mod input;
+pub mod invoke;
+pub mod lambda;
 pub mod live;
 pub mod local;
 pub mod logging;
 pub mod ports;
+pub mod settings_env;
+pub mod trigger;
 
 pub use ecs_posture_core as core;

@@ -100,6 +100,14 @@ pub trait Ledger {
         items: &[(String, Alerted)],
         owner: &str,
     ) -> impl std::future::Future<Output = Result<(), LedgerError>> + Send;
+    /// Collapse bursts: true when no scan for `key` started within `window_ms` (and records this
+    /// one), false when one did.
+    fn debounce(
+        &self,
+        key: &str,
+        now_ms: i64,
+        window_ms: i64,
+    ) -> impl std::future::Future<Output = Result<bool, LedgerError>> + Send;
     /// Give claims back after a failed Publish, so the next invocation retries.
     fn release_alerts(
         &self,

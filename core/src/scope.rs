@@ -19,6 +19,8 @@ pub enum Scope {
     /// One task definition revision (ARN or `family:revision`), its family's ACTIVE revisions,
     /// and the services that run the family.
     TaskDefinition(String),
+    /// One capacity provider (name or ARN).
+    CapacityProvider(String),
     /// Several scopes in one scan.
     Many(Vec<Scope>),
 }
@@ -30,6 +32,7 @@ impl Scope {
             Scope::Cluster(c) => format!("cluster {c}"),
             Scope::Service(s) => format!("service {s}"),
             Scope::TaskDefinition(t) => format!("task definition {t}"),
+            Scope::CapacityProvider(c) => format!("capacity provider {c}"),
             Scope::Many(v) => v.iter().map(Scope::describe).collect::<Vec<_>>().join(", "),
         }
     }
@@ -317,6 +320,29 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                         cov.resources.insert(a.clone());
                     }
                 }
+            }
+        }
+        Scope::CapacityProvider(wanted) => {
+            let found = snap.capacity_providers.iter().find(|c| {
+                matches_name(
+                    c.item.capacity_provider_arn.as_deref(),
+                    c.item.name.as_deref(),
+                    wanted,
+                )
+            });
+            match found {
+                Some(cp) => {
+                    push_unique(&mut out.capacity_providers, cp, |a, b| {
+                        a.capacity_provider_arn == b.capacity_provider_arn
+                    });
+                    if let Some(a) = &cp.item.capacity_provider_arn {
+                        cov.resources.insert(a.clone());
+                    }
+                }
+                None if wanted.starts_with("arn:") => {
+                    cov.resources.insert(wanted.clone());
+                }
+                None => {}
             }
         }
         Scope::TaskDefinition(wanted) => {

@@ -240,6 +240,26 @@ impl Ledger for DynamoLedger {
         Ok(())
     }
 
+    async fn debounce(&self, key: &str, now_ms: i64, window_ms: i64) -> Result<bool, LedgerError> {
+        let r = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(&format!("debounce#{key}")))
+            .update_expression("SET debounce_until = :until, expires_at = :x")
+            .condition_expression("attribute_not_exists(debounce_until) OR debounce_until < :now")
+            .expression_attribute_values(":until", n(now_ms + window_ms))
+            .expression_attribute_values(":now", n(now_ms))
+            .expression_attribute_values(":x", n((now_ms + window_ms) / 1000 + 3600))
+            .send()
+            .await;
+        match r {
+            Ok(_) => Ok(true),
+            Err(x) if conditional_failed(&x) => Ok(false),
+            Err(x) => Err(err(&format!("UpdateItem debounce#{key}"), x)),
+        }
+    }
+
     async fn release_alerts(&self, ids: &[String], owner: &str) -> Result<(), LedgerError> {
         for id in ids {
             let r = self

@@ -710,6 +710,10 @@ impl Ctx {
                 Scope::Cluster(c) => Box::pin(self.cluster(c)).await,
                 Scope::Service(s) => Box::pin(self.service(s)).await,
                 Scope::TaskDefinition(t) => Box::pin(self.task_definition(t)).await,
+                Scope::CapacityProvider(c) => {
+                    let name = c.rsplit('/').next().unwrap_or(c).to_owned();
+                    Box::pin(self.capacity_providers(&std::iter::once(name).collect())).await
+                }
                 Scope::Many(list) => {
                     for s in list {
                         self.collect_scope(s).await;

@@ -249,6 +249,18 @@ impl Ledger for FileLedger {
         })
     }
 
+    async fn debounce(&self, key: &str, now_ms: i64, window_ms: i64) -> Result<bool, LedgerError> {
+        self.with(|_, claims| {
+            let k = format!("debounce#{key}");
+            if claims.get(&k).is_some_and(|(_, until)| *until > now_ms) {
+                false
+            } else {
+                claims.insert(k, ("debounce".to_owned(), now_ms + window_ms));
+                true
+            }
+        })
+    }
+
     async fn release_alerts(&self, ids: &[String], owner: &str) -> Result<(), LedgerError> {
         self.with(|_, claims| {
             for id in ids {

@@ -1,0 +1,326 @@
+//! Every file of events/ is routed as documented, and the function's job runs on it with the
+//! local adapters over the example estate.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use ecs_posture::handler::{Handler, Settings};
+use ecs_posture::lambda::App;
+use ecs_posture::local::{FileLedger, FileNotifier, FileSink, FolderInventory};
+use ecs_posture::trigger::{Route, route};
+use ecs_posture_core::Options;
+use ecs_posture_core::scope::Scope;
+
+const A: &str = "arn:aws:ecs:eu-west-1:111122223333:";
+
+fn load(name: &str) -> Value {
+    let path = format!("{}/events/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+enum Expect {
+    Scan(Scope),
+    Debounced(Scope),
+    Ignored,
+    Rejected,
+    Batch,
+}
+
+fn expectations() -> Vec<(&'static str, Expect)> {
+    use Expect::*;
+    vec![
+        ("schedule.json", Scan(Scope::Region)),
+        ("scheduler-region.json", Scan(Scope::Region)),
+        (
+            "scheduler-clusters.json",
+            Scan(Scope::Many(vec![
+                Scope::Cluster("prod".into()),
+                Scope::Service(format!("{A}service/staging/web")),
+            ])),
+        ),
+        (
+            "cloudtrail-register-task-definition.json",
+            Scan(Scope::TaskDefinition(format!("{A}task-definition/web:7"))),
+        ),
+        (
+            "cloudtrail-deregister-task-definition.json",
+            Scan(Scope::TaskDefinition(format!("{A}task-definition/web:6"))),
+        ),
+        (
+            "cloudtrail-delete-task-definitions.json",
+            Scan(Scope::Many(vec![
+                Scope::TaskDefinition(format!("{A}task-definition/web:5")),
+                Scope::TaskDefinition(format!("{A}task-definition/web:4")),
+            ])),
+        ),
+        (
+            "cloudtrail-create-service.json",
+            Scan(Scope::Service(format!("{A}service/staging/web"))),
+        ),
+        (
+            "cloudtrail-update-service.json",
+            Scan(Scope::Service(format!("{A}service/prod/web"))),
+        ),
+        (
+            "cloudtrail-delete-service.json",
+            Scan(Scope::Service(format!("{A}service/prod/legacy"))),
+        ),
+        (
+            "cloudtrail-create-task-set.json",
+            Scan(Scope::Service("prod/api".into())),
+        ),
+        (
+            "cloudtrail-create-cluster.json",
+            Scan(Scope::Cluster(format!("{A}cluster/batch"))),
+        ),
+        (
+            "cloudtrail-update-cluster-settings.json",
+            Scan(Scope::Cluster(format!("{A}cluster/prod"))),
+        ),
+        (
+            "cloudtrail-put-cluster-capacity-providers.json",
+            Scan(Scope::Cluster(format!("{A}cluster/prod"))),
+        ),
+        (
+            "cloudtrail-delete-cluster.json",
+            Scan(Scope::Cluster(format!("{A}cluster/old"))),
+        ),
+        (
+            "cloudtrail-update-capacity-provider.json",
+            Scan(Scope::CapacityProvider(format!(
+                "{A}capacity-provider/prod-asg"
+            ))),
+        ),
+        (
+            "cloudtrail-tag-resource.json",
+            Scan(Scope::Service(format!("{A}service/prod/worker"))),
+        ),
+        ("cloudtrail-failed-call.json", Ignored),
+        ("cloudtrail-malformed.json", Rejected),
+        (
+            "ecs-deployment-state-change.json",
+            Debounced(Scope::Service(format!("{A}service/prod/web"))),
+        ),
+        (
+            "ecs-service-action.json",
+            Debounced(Scope::Service(format!("{A}service/prod/web"))),
+        ),
+        ("sqs-fanout.json", Batch),
+        ("unrelated-event.json", Ignored),
+    ]
+}
+
+#[test]
+fn every_event_file_is_covered() {
+    let mut files: Vec<String> =
+        std::fs::read_dir(format!("{}/events", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|n| n.ends_with(".json"))
+            .collect();
+    files.sort();
+    let mut expected: Vec<String> = expectations()
+        .iter()
+        .map(|(n, _)| (*n).to_owned())
+        .collect();
+    expected.sort();
+    assert_eq!(
+        files, expected,
+        "every events/ file needs an expectation here and a line in events/README.md"
+    );
+    let readme =
+        std::fs::read_to_string(format!("{}/events/README.md", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+    for f in &files {
+        assert!(
+            readme.contains(f.as_str()),
+            "events/README.md does not describe {f}"
+        );
+    }
+}
+
+#[test]
+fn every_event_routes_as_documented() {
+    for (name, expect) in expectations() {
+        let event = load(name);
+        let routed = route(&event);
+        match (expect, routed) {
+            (
+                Expect::Scan(scope),
+                Ok(Route::Scan {
+                    scope: got,
+                    debounce: None,
+                    ..
+                }),
+            ) => assert_eq!(got, scope, "{name}"),
+            (
+                Expect::Debounced(scope),
+                Ok(Route::Scan {
+                    scope: got,
+                    debounce: Some(key),
+                    ..
+                }),
+            ) => {
+                assert_eq!(got, scope, "{name}");
+                assert!(key.contains("service/prod/web"));
+            }
+            (Expect::Ignored, Ok(Route::Ignored { .. })) => {}
+            (Expect::Rejected, Err(e)) => {
+                assert_eq!(
+                    e.event_id, "7bf73129-1428-4cd3-a780-95db273d1602",
+                    "{name}: the event id is named"
+                );
+            }
+            (Expect::Batch, Ok(Route::Batch(items))) => {
+                assert_eq!(items.len(), 2);
+                assert!(
+                    matches!(&items[0].1, Ok(Route::Scan { scope: Scope::Cluster(c), .. }) if c == "staging")
+                );
+                assert!(items[1].1.is_err());
+            }
+            (_, got) => panic!("{name}: unexpected route {got:?}"),
+        }
+    }
+}
+
+fn app(out: &std::path::Path) -> App<FolderInventory, FileSink, FileLedger, FileNotifier> {
+    let mut settings = Settings::new(Options::default()).unwrap();
+    settings.alert_threshold = Some(ecs_posture_core::Severity::High);
+    App {
+        handler: Handler {
+            inventory: FolderInventory {
+                paths: vec![format!("{}/examples/estate", env!("CARGO_MANIFEST_DIR"))],
+            },
+            sink: FileSink {
+                dir: out.join("securityhub"),
+            },
+            ledger: FileLedger::new(out.join("ledger.json")),
+            notifier: FileNotifier {
+                dir: out.join("sns"),
+            },
+            settings,
+        },
+        debounce_ms: 60_000,
+    }
+}
+
+#[tokio::test]
+async fn the_function_handles_every_event_on_the_local_estate() {
+    for (name, expect) in expectations() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path());
+        let (result, metrics) = app.handle(&load(name), "req-1", 1_780_000_000_000).await;
+        let v = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+        match expect {
+            Expect::Scan(_) | Expect::Debounced(_) => {
+                assert_eq!(v["status"], "ok", "{name}: {v}");
+                assert_eq!(metrics.len(), 1, "{name}: one EMF line per scan");
+                assert_eq!(
+                    metrics[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"],
+                    "ecs-posture"
+                );
+            }
+            Expect::Ignored => assert_eq!(v["status"], "ignored", "{name}"),
+            Expect::Rejected => assert_eq!(v["status"], "rejected", "{name}"),
+            Expect::Batch => {
+                assert_eq!(
+                    v["batchItemFailures"].as_array().unwrap().len(),
+                    0,
+                    "a malformed message is not retried"
+                );
+                assert_eq!(v["results"].as_array().unwrap().len(), 2);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn bursts_of_native_events_cost_one_scan_per_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let event = load("ecs-service-action.json");
+    let (first, _) = app.handle(&event, "a", 1_780_000_000_000).await;
+    assert_eq!(first.unwrap()["status"], "ok");
+    let (second, m) = app.handle(&event, "b", 1_780_000_010_000).await;
+    assert_eq!(second.unwrap()["status"], "debounced");
+    assert!(m.is_empty());
+    let (third, _) = app.handle(&event, "c", 1_780_000_070_001).await;
+    assert_eq!(third.unwrap()["status"], "ok", "a new window scans again");
+}
+
+#[test]
+fn invoke_twice_imports_and_alerts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_ecs-posture"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "invoke",
+                "events/schedule.json",
+                "--estate",
+                "examples/estate",
+                "--out",
+                out.to_str().unwrap(),
+                "--json",
+            ])
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let s: Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert!(
+        s["imported"].as_u64().unwrap() > 0 && s["alerted"].as_u64().unwrap() > 0,
+        "{s}"
+    );
+    let batch: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("securityhub/batch-0001.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        batch["Findings"].as_array().unwrap().len() as u64,
+        s["imported"].as_u64().unwrap()
+    );
+    let alert: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("sns/alert-0001.json")).unwrap())
+            .unwrap();
+    assert!(alert["Subject"].as_str().unwrap().len() < 100);
+    let second = run();
+    let s: Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(
+        (s["imported"].as_u64(), s["alerted"].as_u64()),
+        (Some(0), Some(0)),
+        "{s}"
+    );
+    assert!(!out.join("sns/alert-0002.json").exists());
+    // The human form says where things went.
+    let third = Command::new(env!("CARGO_BIN_EXE_ecs-posture"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "invoke",
+            "events/cloudtrail-register-task-definition.json",
+            "--estate",
+            "examples/estate",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&third.stdout);
+    assert!(
+        text.contains("RegisterTaskDefinition") && text.contains("securityhub"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Pr0dPassw0rd"),
+        "the event's secret value is never echoed"
+    );
+}
