@@ -2,6 +2,8 @@
 //! and request-capturing loopback proxy in front of it, and SDK clients pointed at either.
 #![allow(dead_code)]
 
+pub mod estate;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::PathBuf;

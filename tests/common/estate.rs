@@ -1,0 +1,241 @@
+//! A small insecure estate seeded into the emulator through the real SDK, and readers of what
+//! ecs-posture sent to Security Hub and SNS.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use aws_config::SdkConfig;
+use aws_sdk_ecs::types::{
+    AssignPublicIp, AwsVpcConfiguration, ContainerDefinition, KeyValuePair, LaunchType,
+    NetworkConfiguration, NetworkMode,
+};
+use serde_json::Value;
+
+use super::Moto;
+
+pub const SECRET: &str = "Qm9vdHN0cmFwUGFzc3dvcmQ4Njc1MzA5";
+
+pub struct Estate {
+    pub cfg: SdkConfig,
+    pub topic: String,
+    pub queue: String,
+    pub subnet: String,
+    pub sg: String,
+}
+
+pub async fn register(
+    ecs: &aws_sdk_ecs::Client,
+    family: &str,
+    privileged: bool,
+    secret: bool,
+) -> String {
+    let mut c = ContainerDefinition::builder()
+        .name("app")
+        .image("nginx:1.27")
+        .privileged(privileged)
+        .memory(256);
+    if secret {
+        c = c.environment(
+            KeyValuePair::builder()
+                .name("DB_PASSWORD")
+                .value(SECRET)
+                .build(),
+        );
+    }
+    let r = ecs
+        .register_task_definition()
+        .family(family)
+        .network_mode(NetworkMode::Awsvpc)
+        .requires_compatibilities(aws_sdk_ecs::types::Compatibility::Fargate)
+        .cpu("256")
+        .memory("512")
+        .container_definitions(c.build())
+        .send()
+        .await
+        .expect("RegisterTaskDefinition");
+    r.task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .expect("an ARN")
+        .to_owned()
+}
+
+pub fn network(subnet: &str, sg: &str, public: bool) -> NetworkConfiguration {
+    NetworkConfiguration::builder()
+        .awsvpc_configuration(
+            AwsVpcConfiguration::builder()
+                .subnets(subnet)
+                .security_groups(sg)
+                .assign_public_ip(if public {
+                    AssignPublicIp::Enabled
+                } else {
+                    AssignPublicIp::Disabled
+                })
+                .build()
+                .expect("awsvpc"),
+        )
+        .build()
+}
+
+pub async fn seed(moto: &Moto) -> Estate {
+    let cfg = super::sdk(&moto.url()).await;
+    let (subnet, sg) = moto.default_network();
+    let ecs = aws_sdk_ecs::Client::new(&cfg);
+    for cluster in ["prod", "staging"] {
+        ecs.create_cluster()
+            .cluster_name(cluster)
+            .send()
+            .await
+            .expect("CreateCluster");
+    }
+    let web = register(&ecs, "web", true, true).await;
+    let api = register(&ecs, "api", false, false).await;
+    ecs.create_service()
+        .cluster("prod")
+        .service_name("web")
+        .task_definition(&web)
+        .desired_count(1)
+        .launch_type(LaunchType::Fargate)
+        .network_configuration(network(&subnet, &sg, true))
+        .send()
+        .await
+        .expect("CreateService web");
+    ecs.create_service()
+        .cluster("staging")
+        .service_name("api")
+        .task_definition(&api)
+        .desired_count(1)
+        .launch_type(LaunchType::Fargate)
+        .network_configuration(network(&subnet, &sg, false))
+        .send()
+        .await
+        .expect("CreateService api");
+    aws_sdk_securityhub::Client::new(&cfg)
+        .enable_security_hub()
+        .send()
+        .await
+        .expect("EnableSecurityHub");
+    let dynamo = aws_sdk_dynamodb::Client::new(&cfg);
+    dynamo
+        .create_table()
+        .table_name("ledger")
+        .key_schema(
+            aws_sdk_dynamodb::types::KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .attribute_definitions(
+            aws_sdk_dynamodb::types::AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .send()
+        .await
+        .expect("CreateTable");
+    let sns = aws_sdk_sns::Client::new(&cfg);
+    let topic = sns
+        .create_topic()
+        .name("ecs-posture-alerts")
+        .send()
+        .await
+        .expect("CreateTopic")
+        .topic_arn()
+        .unwrap()
+        .to_owned();
+    let sqs = aws_sdk_sqs::Client::new(&cfg);
+    let queue = sqs
+        .create_queue()
+        .queue_name("alerts")
+        .send()
+        .await
+        .expect("CreateQueue")
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    let queue_arn = sqs
+        .get_queue_attributes()
+        .queue_url(&queue)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap()
+        .attributes()
+        .and_then(|a| {
+            a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+                .cloned()
+        })
+        .unwrap();
+    sns.subscribe()
+        .topic_arn(&topic)
+        .protocol("sqs")
+        .endpoint(queue_arn)
+        .send()
+        .await
+        .expect("Subscribe");
+    Estate {
+        cfg,
+        topic,
+        queue,
+        subnet,
+        sg,
+    }
+}
+
+/// Every ecs-posture finding in Security Hub, by Id (moto ignores GetFindings filters).
+pub async fn findings(
+    cfg: &SdkConfig,
+) -> HashMap<String, aws_sdk_securityhub::types::AwsSecurityFinding> {
+    let sh = aws_sdk_securityhub::Client::new(cfg);
+    let mut out = HashMap::new();
+    let mut token = None;
+    loop {
+        let r = sh
+            .get_findings()
+            .max_results(100)
+            .set_next_token(token)
+            .send()
+            .await
+            .expect("GetFindings");
+        for f in r.findings() {
+            if f.product_name() == Some("ecs-posture") {
+                out.insert(f.id().unwrap_or_default().to_owned(), f.clone());
+            }
+        }
+        token = r.next_token().filter(|t| !t.is_empty()).map(str::to_owned);
+        if token.is_none() {
+            return out;
+        }
+    }
+}
+
+/// Alerts delivered to the SQS queue subscribed to the topic (SNS envelopes).
+pub async fn alerts(estate: &Estate) -> Vec<Value> {
+    let sqs = aws_sdk_sqs::Client::new(&estate.cfg);
+    let mut out = Vec::new();
+    loop {
+        let r = sqs
+            .receive_message()
+            .queue_url(&estate.queue)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .expect("ReceiveMessage");
+        if r.messages().is_empty() {
+            return out;
+        }
+        for m in r.messages() {
+            out.push(serde_json::from_str(m.body().unwrap_or("{}")).expect("an SNS envelope"));
+            sqs.delete_message()
+                .queue_url(&estate.queue)
+                .receipt_handle(m.receipt_handle().unwrap())
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+}
