@@ -44,6 +44,16 @@ pub enum Command {
     /// Run the Lambda's job for one event on a local estate, writing Security Hub batches, the
     /// SNS alert and the ledger under a local folder
     Invoke(InvokeArgs),
+    /// Reports: summary, detailed, executive, json, markdown, html, csv
+    Report(Box<crate::reports::ReportArgs>),
+    /// Actionable remediation, highest risk first, deduplicated across resources
+    Recommendations(Box<crate::reports::RecommendationsArgs>),
+    /// Per-control compliance status for one framework
+    Compliance(Box<crate::reports::ComplianceArgs>),
+    /// Score, severity distribution, categories, framework coverage and trend
+    Metrics(Box<crate::reports::MetricsArgs>),
+    /// The clusters of the region with a one-line posture each (live)
+    Clusters(crate::reports::ClustersArgs),
     /// Print the generated check reference (docs/checks.md)
     Docs {
         /// Write to this file instead of standard output
@@ -274,6 +284,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CliError> {
         Command::Scan(args) => scan(*args, out),
         Command::Snapshot(args) => crate::live::snapshot(args, out),
         Command::Invoke(args) => crate::invoke::invoke(args, out),
+        Command::Report(args) => crate::reports::report(*args, out),
+        Command::Recommendations(args) => crate::reports::recommendations(*args, out),
+        Command::Compliance(args) => crate::reports::compliance(*args, out),
+        Command::Metrics(args) => crate::reports::metrics(*args, out),
+        Command::Clusters(args) => crate::reports::clusters(args, out),
         Command::Checks(args) => list_checks(args, out),
         Command::Explain { id } => {
             let check = catalog::find(&id).ok_or_else(|| {

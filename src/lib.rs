@@ -20,6 +20,7 @@ pub mod live;
 pub mod local;
 pub mod logging;
 pub mod ports;
+pub mod reports;
 pub mod settings_env;
 pub mod trigger;
 

@@ -324,3 +324,24 @@ pub fn snapshot(args: SnapshotArgs, out: &mut dyn Write) -> Result<i32, CliError
     }
     Ok(EXIT_OK)
 }
+
+/// Read a scope through the ECS API: the snapshot and the read errors.
+pub fn read_snapshot(
+    scope: &Scope,
+) -> Result<(ecs_posture_core::model::Snapshot, Vec<String>), CliError> {
+    let rt = runtime()?;
+    let docs = rt.block_on(async {
+        let (_, inv) = inventory(scope).await;
+        inv.read(scope).await
+    });
+    eprintln!("{}", calls_line(&docs.collected.api_calls));
+    let mut errors = docs.collected.errors;
+    errors.extend(
+        docs.collected
+            .coverage
+            .unreadable
+            .iter()
+            .map(|u| format!("could not read {u}")),
+    );
+    Ok((docs.collected.snapshot, errors))
+}

@@ -25,6 +25,7 @@ pub mod finding;
 pub mod lifecycle;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod scope;
 pub mod summary;
 
