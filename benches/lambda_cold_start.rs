@@ -125,6 +125,7 @@ fn main() {
             let _ = child.wait();
         }
         let _ = watch.kill();
+        let _ = watch.wait();
         println!(
             "cold start (process start to ready for the first event), release bootstrap on this host: median {:.1} ms of 5 (init_ms reported by the function: median {:.1} ms)",
             median(cold),

@@ -249,6 +249,9 @@ fn coverage_note(f: Framework) -> &'static str {
     }
 }
 
+/// Per control: the checks behind it, any failure, any pass, the failing resources.
+type ControlAcc = (BTreeSet<&'static str>, bool, bool, Vec<String>);
+
 /// Per-control status for one framework, from the evaluations of the checks that ran.
 pub fn compliance(
     framework: Framework,
@@ -256,8 +259,7 @@ pub fn compliance(
     checks_run: &[&'static Check],
     services: &HashMap<String, Vec<String>>,
 ) -> ComplianceReport {
-    let mut controls: BTreeMap<&'static str, (BTreeSet<&'static str>, bool, bool, Vec<String>)> =
-        BTreeMap::new();
+    let mut controls: BTreeMap<&'static str, ControlAcc> = BTreeMap::new();
     for c in checks_run {
         for control in c.controls(framework) {
             controls.entry(control).or_default().0.insert(c.id);
@@ -307,7 +309,7 @@ pub fn compliance(
             },
         )
         .collect();
-    list.sort_by(|a, b| natural(&a.control).cmp(&natural(&b.control)));
+    list.sort_by_key(|c| natural(&c.control));
     let count = |s: ControlStatus| list.iter().filter(|c| c.status == s).count();
     let (passed, failed, na) = (
         count(ControlStatus::Passed),

@@ -22,7 +22,21 @@ pub fn hang(text: &str, first: &str, rest: &str) -> String {
     for para in text.split('\n') {
         let mut indent = first;
         let mut line = String::from(indent);
-        for word in para.split_whitespace() {
+        // Words longer than a line (commands, ARNs) are cut into line-sized pieces.
+        let room = WIDTH
+            .saturating_sub(rest.chars().count().max(first.chars().count()))
+            .max(20);
+        let pieces: Vec<String> = para
+            .split_whitespace()
+            .flat_map(|w| {
+                let chars: Vec<char> = w.chars().collect();
+                chars
+                    .chunks(room)
+                    .map(|c| c.iter().collect::<String>())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for word in &pieces {
             if line.len() > indent.len() && line.chars().count() + 1 + word.chars().count() > WIDTH
             {
                 out.push_str(line.trim_end());
@@ -224,6 +238,15 @@ pub fn executive(
     out
 }
 
+/// A snippet line, indented; a line too long for the terminal continues on the next lines.
+fn code_line(l: &str) -> String {
+    if l.chars().count() + 5 <= WIDTH {
+        format!("     {l}\n")
+    } else {
+        hang(l, "     ", "         ")
+    }
+}
+
 pub fn recommendations_text(recs: &[Recommendation]) -> String {
     if recs.is_empty() {
         return "No recommendations: every evaluated check passes.\n".to_owned();
@@ -239,15 +262,15 @@ pub fn recommendations_text(recs: &[Recommendation]) -> String {
         out.push_str(&wrap(&format!("Steps: {}", r.steps), "   "));
         out.push_str("   AWS CLI:\n");
         for l in r.cli.lines() {
-            out.push_str(&format!("     {l}\n"));
+            out.push_str(&code_line(l));
         }
         out.push_str("   CloudFormation:\n");
         for l in r.cloudformation.lines() {
-            out.push_str(&format!("     {l}\n"));
+            out.push_str(&code_line(l));
         }
         out.push_str("   Terraform:\n");
         for l in r.terraform.lines() {
-            out.push_str(&format!("     {l}\n"));
+            out.push_str(&code_line(l));
         }
         out.push('\n');
     }
