@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 fn main() {
@@ -71,7 +71,9 @@ fn main() {
             let mut out = child.stdout.take().unwrap();
             let mut buf = Vec::new();
             let mut byte = [0u8; 1];
-            while !String::from_utf8_lossy(&buf).contains("\"ready\"") {
+            // Read up to the end of the "ready" log line.
+            while !String::from_utf8_lossy(&buf).contains("\"ready\"") || buf.last() != Some(&b'\n')
+            {
                 if out.read(&mut byte).unwrap_or(0) == 0 {
                     panic!("bootstrap exited: {}", String::from_utf8_lossy(&buf));
                 }

@@ -1,7 +1,7 @@
 //! `report`, `recommendations`, `compliance`, `metrics` and `clusters`: every output from the
 //! same evaluations that go to Security Hub.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use clap::{Args, ValueEnum};
@@ -222,8 +222,7 @@ pub fn report(args: ReportArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let g = gather(&args.source)?;
     let filter = args.filters.filter();
     let shown: Vec<&Evaluation> = g.evaluations.iter().filter(|e| filter.keeps(e)).collect();
-    let owned: Vec<Evaluation> = shown.iter().map(|e| (*e).clone()).collect();
-    let summary = summarize(&owned);
+    let summary = summarize(shown.iter().copied());
     let services = report::services_by_task_definition(&g.snapshot);
     let trend = history(&args.history)?;
     let failed: Vec<&Evaluation> = shown
@@ -238,7 +237,7 @@ pub fn report(args: ReportArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         ReportFormat::Html => html::render(&summary, &shown, &services, &trend, &now_rfc3339()),
         ReportFormat::Csv => render::csv::render(&failed),
         ReportFormat::Markdown => {
-            let mut md = render::markdown::render(&owned, &failed);
+            let mut md = render::markdown::render(shown.iter().copied(), &failed);
             md.push_str("\n## Recommendations\n\n");
             for r in report::recommendations(&shown, &services) {
                 md.push_str(&format!(
@@ -249,8 +248,9 @@ pub fn report(args: ReportArgs, out: &mut dyn Write) -> Result<i32, CliError> {
             md
         }
         ReportFormat::Json => {
-            let evaluations: Vec<_> = shown.iter().map(|e| render::json::evaluation(e)).collect();
-            let labels: BTreeMap<&str, String> = shown
+            // The findings (FAILED evaluations); `scan --format json` lists every evaluation.
+            let evaluations: Vec<_> = failed.iter().map(|e| render::json::evaluation(e)).collect();
+            let labels: BTreeMap<&str, String> = failed
                 .iter()
                 .map(|e| {
                     (
@@ -310,7 +310,6 @@ pub fn metrics(args: MetricsArgs, out: &mut dyn Write) -> Result<i32, CliError> 
     let filter = args.filters.filter();
     let shown: Vec<&Evaluation> = g.evaluations.iter().filter(|e| filter.keeps(e)).collect();
     let m = report::metrics(
-        &g.evaluations,
         &shown,
         &g.checks,
         history(&args.history)?,
@@ -356,7 +355,7 @@ pub fn clusters(args: ClustersArgs, out: &mut dyn Write) -> Result<i32, CliError
     let rows: Vec<_> = by_cluster
         .iter()
         .map(|(name, evals)| {
-            let s = summarize(evals);
+            let s = summarize(evals.iter());
             json!({"cluster": name, "score": s.score, "risk_level": s.risk_level, "resources": s.resources, "failed_by_severity": s.failed_by_severity})
         })
         .collect();
@@ -384,6 +383,5 @@ pub fn clusters(args: ClustersArgs, out: &mut dyn Write) -> Result<i32, CliError
         }
     };
     emit(out, None, &text)?;
-    let _: HashMap<(), ()> = HashMap::new();
     Ok(EXIT_OK)
 }

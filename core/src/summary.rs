@@ -108,13 +108,15 @@ pub fn risk_level(score: u8, failed: &SeverityCounts) -> RiskLevel {
     }
 }
 
-pub fn summarize(evaluations: &[Evaluation]) -> Summary {
+pub fn summarize<'a>(evaluations: impl IntoIterator<Item = &'a Evaluation>) -> Summary {
     let mut by_status = StatusCounts::default();
     let mut failed = SeverityCounts::default();
     let mut resources = HashSet::new();
     let mut failing = HashSet::new();
     let mut checks = HashSet::new();
+    let mut count = 0;
     for e in evaluations {
+        count += 1;
         resources.insert(e.resource.arn.as_str());
         checks.insert(e.check.id);
         match e.status {
@@ -129,7 +131,7 @@ pub fn summarize(evaluations: &[Evaluation]) -> Summary {
     }
     let score = score(&failed);
     Summary {
-        evaluations: evaluations.len(),
+        evaluations: count,
         resources: resources.len(),
         resources_failing: failing.len(),
         checks: checks.len(),

@@ -7,7 +7,7 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', "<br>")
 }
 
-pub fn render(all: &[Evaluation], shown: &[&Evaluation]) -> String {
+pub fn render<'a>(all: impl IntoIterator<Item = &'a Evaluation>, shown: &[&Evaluation]) -> String {
     let s = summarize(all);
     let f = &s.failed_by_severity;
     let mut out = String::from("# ecs-posture report\n\n");

@@ -384,7 +384,6 @@ pub struct FrameworkCoverage {
 }
 
 pub fn metrics(
-    all: &[Evaluation],
     shown: &[&Evaluation],
     checks_run: &[&'static Check],
     trend: Vec<TrendPoint>,
@@ -412,10 +411,8 @@ pub fn metrics(
             }
         })
         .collect();
-    let _ = all;
-    let owned: Vec<Evaluation> = shown.iter().map(|e| (*e).clone()).collect();
     Metrics {
-        summary: summarize(&owned),
+        summary: summarize(shown.iter().copied()),
         categories,
         frameworks,
         trend,
