@@ -49,25 +49,16 @@ fn main() {
         let mut in_function = Vec::new();
         for i in 0..5 {
             let start = Instant::now();
-            let mut child = Command::new(env!("CARGO_BIN_EXE_bootstrap"))
-                .env(
-                    "AWS_LAMBDA_RUNTIME_API",
-                    format!("http://127.0.0.1:{port}/.rt"),
-                )
-                .env("AWS_LAMBDA_FUNCTION_NAME", "_")
-                .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
-                .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
-                .env("AWS_ENDPOINT_URL", moto.url())
-                .env("AWS_ACCESS_KEY_ID", "test")
-                .env("AWS_SECRET_ACCESS_KEY", "test")
-                .env("AWS_REGION", common::REGION)
-                .env("AWS_EC2_METADATA_DISABLED", "true")
-                .env("ECS_POSTURE_LEDGER_TABLE", "ledger")
-                .env("ECS_POSTURE_SNS_TOPIC_ARN", &estate.topic)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("bootstrap");
+            let mut child = common::bootstrap(
+                env!("CARGO_BIN_EXE_bootstrap"),
+                port,
+                &moto.url(),
+                &estate.topic,
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("bootstrap");
             let mut out = child.stdout.take().unwrap();
             let mut buf = Vec::new();
             let mut byte = [0u8; 1];

@@ -40,7 +40,7 @@ pub struct Settings {
 impl Settings {
     pub fn new(options: Options) -> Result<Settings, String> {
         let checks = engine::select(&options, &[], &[], None)?;
-        let disabled = disabled_checks(&options, &checks);
+        let disabled = disabled_checks(&checks);
         Ok(Settings {
             options,
             checks,
@@ -54,9 +54,9 @@ impl Settings {
     }
 }
 
-/// Checks that the configuration turns off (explicitly, or by not enabling them).
-pub fn disabled_checks(options: &Options, selected: &[&'static Check]) -> HashSet<&'static str> {
-    let _ = options;
+/// Checks that the configuration turns off (explicitly, or by not enabling them): every catalog
+/// check the selection does not run.
+pub fn disabled_checks(selected: &[&'static Check]) -> HashSet<&'static str> {
     ecs_posture_core::CATALOG
         .iter()
         .filter(|c| !selected.iter().any(|s| s.id == c.id))

@@ -101,27 +101,16 @@ fn bootstrap_handles_events_end_to_end() {
         let log = std::env::temp_dir().join(format!("ecs-posture-bootstrap-{port}.log"));
         let logfile = std::fs::File::create(&log).unwrap();
         let _function = Kill(
-            Command::new(env!("CARGO_BIN_EXE_bootstrap"))
-                .env(
-                    "AWS_LAMBDA_RUNTIME_API",
-                    format!("http://127.0.0.1:{port}/.rt"),
-                )
-                .env("AWS_LAMBDA_FUNCTION_NAME", "_")
-                .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
-                .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
-                .env("AWS_ENDPOINT_URL", moto.url())
-                .env("AWS_ACCESS_KEY_ID", "test")
-                .env("AWS_SECRET_ACCESS_KEY", "test")
-                .env("AWS_REGION", common::REGION)
-                .env("AWS_EC2_METADATA_DISABLED", "true")
-                .env("AWS_MAX_ATTEMPTS", "2")
-                .env("ECS_POSTURE_LEDGER_TABLE", "ledger")
-                .env("ECS_POSTURE_SNS_TOPIC_ARN", &estate.topic)
-                .env_remove("RUST_LOG")
-                .stdout(Stdio::from(logfile.try_clone().unwrap()))
-                .stderr(Stdio::from(logfile))
-                .spawn()
-                .expect("start bootstrap"),
+            common::bootstrap(
+                env!("CARGO_BIN_EXE_bootstrap"),
+                port,
+                &moto.url(),
+                &estate.topic,
+            )
+            .stdout(Stdio::from(logfile.try_clone().unwrap()))
+            .stderr(Stdio::from(logfile))
+            .spawn()
+            .expect("start bootstrap"),
         );
 
         // The nightly schedule: a region scan.

@@ -215,7 +215,8 @@ impl Ctx {
     }
 
     /// List and describe a cluster's services; returns the task definitions they reference.
-    async fn services_of(&self, cluster: &str) -> Vec<String> {
+    /// Every service ARN of a cluster, following pages; `false` when a page could not be read.
+    async fn list_services(&self, cluster: &str) -> (Vec<String>, bool) {
         let mut arns = Vec::new();
         let mut token = None;
         loop {
@@ -233,14 +234,21 @@ impl Ctx {
                     arns.extend(r.service_arns().iter().cloned());
                     token = r.next_token().map(str::to_owned);
                     if token.is_none() {
-                        break;
+                        return (arns, true);
                     }
                 }
                 Err(e) => {
                     self.error(format!("ListServices {cluster}: {}", err_text(&e)));
-                    return self.describe_services(cluster, &arns).await;
+                    return (arns, false);
                 }
             }
+        }
+    }
+
+    async fn services_of(&self, cluster: &str) -> Vec<String> {
+        let (arns, complete) = self.list_services(cluster).await;
+        if !complete {
+            return self.describe_services(cluster, &arns).await;
         }
         let refs = self.describe_services(cluster, &arns).await;
         self.covered(|c| {
@@ -633,32 +641,7 @@ impl Ctx {
 
     /// The services of a cluster that run `family`: added to the snapshot; returns their revisions.
     async fn services_using(&self, cluster: &str, family: &str) -> Vec<String> {
-        let mut arns = Vec::new();
-        let mut token = None;
-        loop {
-            self.call("ListServices");
-            match self
-                .client
-                .list_services()
-                .cluster(cluster)
-                .max_results(100)
-                .set_next_token(token)
-                .send()
-                .await
-            {
-                Ok(r) => {
-                    arns.extend(r.service_arns().iter().cloned());
-                    token = r.next_token().map(str::to_owned);
-                    if token.is_none() {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    self.error(format!("ListServices {cluster}: {}", err_text(&e)));
-                    break;
-                }
-            }
-        }
+        let (arns, _) = self.list_services(cluster).await;
         let mut refs = Vec::new();
         for chunk in arns.chunks(10) {
             self.call("DescribeServices");

@@ -461,3 +461,26 @@ where
         std::panic::resume_unwind(panic);
     }
 }
+
+/// The `bootstrap` binary configured for the Lambda Runtime API emulator on `runtime_port` and
+/// the AWS emulator at `aws_url`, with the ledger table `ledger` and alerts to `topic`.
+pub fn bootstrap(binary: &str, runtime_port: u16, aws_url: &str, topic: &str) -> Command {
+    let mut c = Command::new(binary);
+    c.env(
+        "AWS_LAMBDA_RUNTIME_API",
+        format!("http://127.0.0.1:{runtime_port}/.rt"),
+    )
+    .env("AWS_LAMBDA_FUNCTION_NAME", "_")
+    .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
+    .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
+    .env("AWS_ENDPOINT_URL", aws_url)
+    .env("AWS_ACCESS_KEY_ID", "test")
+    .env("AWS_SECRET_ACCESS_KEY", "test")
+    .env("AWS_REGION", REGION)
+    .env("AWS_EC2_METADATA_DISABLED", "true")
+    .env("AWS_MAX_ATTEMPTS", "2")
+    .env("ECS_POSTURE_LEDGER_TABLE", "ledger")
+    .env("ECS_POSTURE_SNS_TOPIC_ARN", topic)
+    .env_remove("RUST_LOG");
+    c
+}
