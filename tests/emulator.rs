@@ -673,6 +673,37 @@ fn cli_live_scan_snapshot_and_publish() {
             (Some(0), Some(0))
         );
         assert!(alerts(&estate).await.is_empty());
+        // clusters --live: one line of posture per cluster; report --live reads the same way.
+        let clusters = cli(&moto, &["clusters", "--live"]);
+        assert_eq!(
+            clusters.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&clusters.stderr)
+        );
+        let text = String::from_utf8_lossy(&clusters.stdout);
+        assert!(
+            text.starts_with("CLUSTER") && text.contains("prod") && text.contains("staging"),
+            "{text}"
+        );
+        let summary = cli(
+            &moto,
+            &[
+                "report",
+                "--live",
+                "--cluster",
+                "prod",
+                "--format",
+                "summary",
+            ],
+        );
+        assert_eq!(
+            summary.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&summary.stderr)
+        );
+        assert!(String::from_utf8_lossy(&summary.stdout).contains("web"));
         let usage = cli(&moto, &["scan", "--live", "--publish"]);
         assert_eq!(usage.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&usage.stderr).contains("--ledger-table"));
