@@ -157,6 +157,27 @@ impl Snapshot {
                 message: "the document is empty".to_owned(),
             });
         }
+        if text.contains("\"taskDefinition\"") {
+            // The most common document, `DescribeTaskDefinition` output, is read in one typed pass.
+            // Anything unusual (other keys, duplicate keys, bad values) falls back to the general
+            // path below, which also produces the precise error.
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct DescribeOutput {
+                #[serde(rename = "taskDefinition")]
+                task_definition: TaskDefinition,
+                #[serde(default, deserialize_with = "de::opt_tags")]
+                tags: Option<Vec<Tag>>,
+            }
+            if let Ok(out) = serde_json::from_str::<DescribeOutput>(text) {
+                let mut td = out.task_definition;
+                if out.tags.is_some() {
+                    td.tags = out.tags;
+                }
+                self.push_task_definition(td, &Arc::from(path));
+                return Ok(());
+            }
+        }
         let value: Value = serde_json::from_str(text).map_err(|e| InputError::Syntax {
             path: path.to_owned(),
             line: e.line(),

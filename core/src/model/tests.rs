@@ -213,3 +213,42 @@ fn arn_parts() {
     );
     assert!(Arn::parse("family:1").is_none());
 }
+
+#[test]
+fn fast_and_general_paths_agree() {
+    let docs = [
+        r#"{"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/a:3","family":"a","revision":3,"containerDefinitions":[{"name":"c","image":"x","privileged":"true","environment":[{"name":"A","value":5}]}]},"tags":{"owner":"t"}}"#,
+        r#"{"taskDefinition":{"family":"a","containerDefinitions":[],"tags":[{"key":"inner","value":"v"}]}}"#,
+        r#"{"taskDefinition":{"family":"a","containerDefinitions":[]},"tags":null}"#,
+    ];
+    for d in docs {
+        let mut fast = Snapshot::default();
+        fast.add_document("d.json", d).unwrap();
+        let mut general = Snapshot::default();
+        general
+            .add_value("d.json", &serde_json::from_str(d).unwrap())
+            .unwrap();
+        assert_eq!(
+            format!("{:?}", fast.task_definitions[0].item),
+            format!("{:?}", general.task_definitions[0].item),
+            "{d}"
+        );
+    }
+    // Other keys beside taskDefinition take the general path and keep everything.
+    let mut s = Snapshot::default();
+    s.add_document("d.json", r#"{"taskDefinition":{"family":"a","containerDefinitions":[]},"services":[{"serviceName":"s","taskDefinition":"a"}]}"#).unwrap();
+    assert_eq!((s.task_definitions.len(), s.services.len()), (1, 1));
+    // Errors still name the field.
+    let mut s = Snapshot::default();
+    let e = s
+        .add_document(
+            "d.json",
+            r#"{"taskDefinition":{"family":"a","containerDefinitions":[{"privileged":"maybe"}]}}"#,
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("taskDefinition.containerDefinitions[0].privileged"),
+        "{e}"
+    );
+}
