@@ -7,7 +7,7 @@ mod common;
 
 use std::io::Read;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -17,31 +17,11 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn main() {
     common::block_on(|| async move {
         let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let cargo_lambda = root.join(".venv/bin/cargo-lambda");
+        let cargo_lambda = common::cargo_lambda();
         let moto = common::Moto::start();
         let estate = common::estate::seed(&moto).await;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut watch = Command::new(&cargo_lambda)
-            .args([
-                "lambda",
-                "watch",
-                "--only-lambda-apis",
-                "-A",
-                "127.0.0.1",
-                "-P",
-                &port.to_string(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("cargo lambda watch");
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let runtime = common::RuntimeApi::start();
+        let port = runtime.port;
         let ecs = aws_sdk_ecs::Client::new(&estate.cfg);
         let mut cold = Vec::new();
         let mut init = Vec::new();
@@ -117,8 +97,6 @@ fn main() {
             let _ = child.kill();
             let _ = child.wait();
         }
-        let _ = watch.kill();
-        let _ = watch.wait();
         println!(
             "cold start (process start to ready for the first event), release bootstrap on this host: median {:.1} ms of 5 (init_ms reported by the function: median {:.1} ms)",
             median(cold),

@@ -6,22 +6,11 @@ mod common;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use common::Moto;
 use common::estate::{alerts, findings, seed};
-
-fn cargo_lambda() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/cargo-lambda");
-    assert!(
-        p.exists(),
-        "cargo-lambda not found at {}: install the pinned tools with `scripts/setup-venv.sh` (the test command does this)",
-        p.display()
-    );
-    p
-}
 
 struct Kill(Child);
 
@@ -32,24 +21,8 @@ impl Drop for Kill {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_port(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nothing listens on {port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 fn invoke(port: u16, event: &std::path::Path) -> Value {
-    let out = Command::new(cargo_lambda())
+    let out = Command::new(common::cargo_lambda())
         .args([
             "lambda",
             "invoke",
@@ -79,25 +52,8 @@ fn bootstrap_handles_events_end_to_end() {
     common::block_on(|| async move {
         let moto = Moto::start();
         let estate = seed(&moto).await;
-        let port = free_port();
-        let _watch = Kill(
-            Command::new(cargo_lambda())
-                .args([
-                    "lambda",
-                    "watch",
-                    "--only-lambda-apis",
-                    "-A",
-                    "127.0.0.1",
-                    "-P",
-                    &port.to_string(),
-                ])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("cargo lambda watch"),
-        );
-        wait_port(port);
+        let runtime = common::RuntimeApi::start();
+        let port = runtime.port;
         let log = std::env::temp_dir().join(format!("ecs-posture-bootstrap-{port}.log"));
         let logfile = std::fs::File::create(&log).unwrap();
         let _function = Kill(

@@ -58,11 +58,25 @@ fn num(item: &HashMap<String, AttributeValue>, k: &str) -> Option<i64> {
         .and_then(|x| x.parse().ok())
 }
 
-fn conditional_failed<E>(e: &aws_sdk_dynamodb::error::SdkError<E>) -> bool
+/// The outcome of a conditional write: `true` when applied, `false` when its condition did not
+/// hold, an error naming `what` otherwise.
+fn applied<T, E>(
+    result: Result<T, aws_sdk_dynamodb::error::SdkError<E>>,
+    what: &str,
+) -> Result<bool, LedgerError>
 where
-    E: std::fmt::Debug + aws_sdk_dynamodb::error::ProvideErrorMetadata,
+    E: std::error::Error + aws_sdk_dynamodb::error::ProvideErrorMetadata + 'static,
 {
-    e.as_service_error().and_then(|s| s.code()) == Some("ConditionalCheckFailedException")
+    match result {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error().and_then(|s| s.code())
+                == Some("ConditionalCheckFailedException") =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(err(what, e)),
+    }
 }
 
 fn err<E: std::error::Error + 'static>(what: &str, e: E) -> LedgerError {
@@ -143,13 +157,9 @@ impl Ledger for DynamoLedger {
             } else {
                 req.update_expression("SET entry = :e, last_imported_ms = :u, #a = :a, #r = :r, #s = :s REMOVE expires_at")
             };
-            match req.send().await {
-                Ok(_) => {}
-                Err(x) if conditional_failed(&x) => {
-                    tracing::info!(finding_id = %e.id, "ledger already holds a newer import");
-                    continue;
-                }
-                Err(x) => return Err(err(&format!("UpdateItem {}", e.id), x)),
+            if !applied(req.send().await, &format!("UpdateItem {}", e.id))? {
+                tracing::info!(finding_id = %e.id, "ledger already holds a newer import");
+                continue;
             }
             if e.alerted.is_none() {
                 // A new FAILED episode: forget the alert of an earlier one (not a concurrent one's).
@@ -163,11 +173,7 @@ impl Ledger for DynamoLedger {
                     .expression_attribute_values(":f", n(e.first_observed_ms))
                     .send()
                     .await;
-                if let Err(x) = r
-                    && !conditional_failed(&x)
-                {
-                    return Err(err(&format!("UpdateItem {}", e.id), x));
-                }
+                applied(r, &format!("UpdateItem {}", e.id))?;
             }
         }
         Ok(())
@@ -199,12 +205,10 @@ impl Ledger for DynamoLedger {
                 .expression_attribute_values(":sev", n(rank(a.severity)))
                 .send()
                 .await;
-            match r {
-                Ok(_) => won.push(id.clone()),
-                Err(x) if conditional_failed(&x) => {
-                    tracing::info!(finding_id = %id, "alert already sent or being sent")
-                }
-                Err(x) => return Err(err(&format!("UpdateItem {id}"), x)),
+            if applied(r, &format!("UpdateItem {id}"))? {
+                won.push(id.clone());
+            } else {
+                tracing::info!(finding_id = %id, "alert already sent or being sent");
             }
         }
         Ok(won)
@@ -229,12 +233,8 @@ impl Ledger for DynamoLedger {
                 .expression_attribute_values(":o", s(owner))
                 .send()
                 .await;
-            match r {
-                Ok(_) => {}
-                Err(x) if conditional_failed(&x) => {
-                    tracing::warn!(finding_id = %id, "alert claim lost before it was recorded")
-                }
-                Err(x) => return Err(err(&format!("UpdateItem {id}"), x)),
+            if !applied(r, &format!("UpdateItem {id}"))? {
+                tracing::warn!(finding_id = %id, "alert claim lost before it was recorded");
             }
         }
         Ok(())
@@ -253,11 +253,7 @@ impl Ledger for DynamoLedger {
             .expression_attribute_values(":x", n((now_ms + window_ms) / 1000 + 3600))
             .send()
             .await;
-        match r {
-            Ok(_) => Ok(true),
-            Err(x) if conditional_failed(&x) => Ok(false),
-            Err(x) => Err(err(&format!("UpdateItem debounce#{key}"), x)),
-        }
+        applied(r, &format!("UpdateItem debounce#{key}"))
     }
 
     async fn release_alerts(&self, ids: &[String], owner: &str) -> Result<(), LedgerError> {
@@ -272,11 +268,7 @@ impl Ledger for DynamoLedger {
                 .expression_attribute_values(":o", s(owner))
                 .send()
                 .await;
-            if let Err(x) = r
-                && !conditional_failed(&x)
-            {
-                return Err(err(&format!("UpdateItem {id}"), x));
-            }
+            applied(r, &format!("UpdateItem {id}"))?;
         }
         Ok(())
     }

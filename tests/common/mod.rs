@@ -20,7 +20,7 @@ use aws_credential_types::Credentials;
 pub const ACCOUNT: &str = "123456789012";
 pub const REGION: &str = "us-east-1";
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -483,4 +483,60 @@ pub fn bootstrap(binary: &str, runtime_port: u16, aws_url: &str, topic: &str) ->
     .env("ECS_POSTURE_SNS_TOPIC_ARN", topic)
     .env_remove("RUST_LOG");
     c
+}
+
+/// The pinned cargo-lambda of `.venv`.
+pub fn cargo_lambda() -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/cargo-lambda");
+    assert!(
+        p.exists(),
+        "cargo-lambda not found at {}: install the pinned tools with `scripts/setup-venv.sh` (the test command does this)",
+        p.display()
+    );
+    p
+}
+
+/// The Lambda Runtime API emulator (`cargo lambda watch --only-lambda-apis`) on a free loopback
+/// port, stopped when dropped.
+pub struct RuntimeApi {
+    child: Child,
+    pub port: u16,
+}
+
+impl RuntimeApi {
+    pub fn start() -> RuntimeApi {
+        let port = free_port();
+        let child = Command::new(cargo_lambda())
+            .args([
+                "lambda",
+                "watch",
+                "--only-lambda-apis",
+                "-A",
+                "127.0.0.1",
+                "-P",
+                &port.to_string(),
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cargo lambda watch");
+        let api = RuntimeApi { child, port };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "cargo lambda watch did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        api
+    }
+}
+
+impl Drop for RuntimeApi {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
