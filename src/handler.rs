@@ -1,24 +1,32 @@
 //! One invocation: scope -> collect -> evaluate -> plan -> execute.
 //!
 //! The same code serves the Lambda, `ecs-posture scan --live --publish` and `ecs-posture invoke`;
-//! only the adapters differ.
+//! only the adapters differ. [`Handler::run`] reads as its steps: collect and plan, import, alert,
+//! finish.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 use serde::Serialize;
-use serde_json::Value;
 use tracing::{info, warn};
 
+use ecs_posture_core::Options;
 use ecs_posture_core::checks::Check;
-use ecs_posture_core::finding::{Evaluation, Severity};
-use ecs_posture_core::lifecycle::{self, Alerted, ImportReason, LedgerEntry, PlanInput, Source};
+use ecs_posture_core::engine::{self, Context, UnknownCheck};
+use ecs_posture_core::evaluation::Evaluation;
+use ecs_posture_core::finding::Severity;
+use ecs_posture_core::lifecycle::{
+    self, AlertItem, Alerted, FindingState, ImportReason, LedgerEntry, Plan, PlanInput,
+    PlannedImport, RecordState, Source,
+};
 use ecs_posture_core::render::{alert, asff};
 use ecs_posture_core::scope::Scope;
 use ecs_posture_core::summary::{Summary, summarize};
-use ecs_posture_core::{Options, engine};
 
-use crate::ports::{Collected, FindingSink, Inventory, Ledger, Notifier};
+use crate::ports::{
+    Collected, FailedFinding, FindingSink, Inventory, InventoryError, Ledger, LedgerError,
+    Notifier, NotifyError,
+};
 
 /// What the handler needs besides its ports.
 #[derive(Debug, Clone)]
@@ -38,7 +46,8 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn new(options: Options) -> Result<Settings, String> {
+    /// The checks the options select, with the defaults for everything else.
+    pub fn new(options: Options) -> Result<Settings, UnknownCheck> {
         let checks = engine::select(&options, &[], &[], None)?;
         let disabled = disabled_checks(&checks);
         Ok(Settings {
@@ -94,18 +103,19 @@ pub struct RunReport {
 #[derive(Debug, thiserror::Error)]
 pub enum HandlerError {
     #[error("inventory: {0}")]
-    Inventory(#[from] crate::ports::InventoryError),
+    Inventory(#[from] InventoryError),
     #[error(transparent)]
-    Ledger(#[from] crate::ports::LedgerError),
+    Ledger(#[from] LedgerError),
     #[error("Security Hub rejected {count} finding(s): {details}")]
     ImportFailed {
         count: usize,
         details: String,
         report: Box<RunReport>,
     },
-    #[error("alert not sent: {message}")]
+    #[error("alert not sent: {source}")]
     Notify {
-        message: String,
+        #[source]
+        source: NotifyError,
         report: Box<RunReport>,
     },
     #[error("scan incomplete, nothing in the unread parts was archived: {}", .report.read_errors.join("; "))]
@@ -142,12 +152,35 @@ pub struct Handler<I, S, L, N> {
     pub settings: Settings,
 }
 
-/// Build the ASFF finding for a planned import.
+/// What one scan read, concluded and planned.
+struct Scanned {
+    collected: Collected,
+    ctx: Context,
+    evaluations: Vec<Evaluation>,
+    ledger: HashMap<String, LedgerEntry>,
+    plan: Plan,
+}
+
+/// What Security Hub accepted and refused.
+struct Imported {
+    accepted: Vec<String>,
+    failed: Vec<FailedFinding>,
+}
+
+/// The alert sent (or not).
+#[derive(Default)]
+struct Alerting {
+    alerted: usize,
+    subject: Option<String>,
+    error: Option<NotifyError>,
+}
+
+/// The ASFF finding for a planned import, or `None` when its check left the catalog.
 fn planned_finding(
-    p: &lifecycle::PlannedImport,
+    p: &PlannedImport,
     evaluations: &[Evaluation],
     collected: &Collected,
-) -> Option<Value> {
+) -> Option<asff::Finding> {
     match p.source {
         Source::Evaluation(i) => {
             let e = &evaluations[i];
@@ -162,13 +195,44 @@ fn planned_finding(
                 arn: &p.entry.resource_arn,
                 name: &p.entry.resource_name,
                 cluster: p.entry.cluster.as_deref(),
-                evidence: if p.import.record_state == asff::RecordState::Active {
-                    &p.entry.evidence
+                evidence: if p.import.record_state == RecordState::Active {
+                    (&p.entry.evidence[..]).into()
                 } else {
-                    &[]
+                    (&[][..]).into()
                 },
             };
             Some(asff::subject_finding(&subject, None, &p.import))
+        }
+    }
+}
+
+fn failed_line(f: &FailedFinding) -> String {
+    format!("{} ({}: {})", f.id, f.code, f.message)
+}
+
+impl Scanned {
+    /// The report of what was read and planned (imports and alerts are added as they happen).
+    fn report(&self, scope: &Scope) -> RunReport {
+        let c = &self.collected;
+        RunReport {
+            scope: scope.describe(),
+            account: self.ctx.account.clone(),
+            region: self.ctx.region.clone(),
+            resources: c.snapshot.resource_count(),
+            complete: c.is_complete(),
+            read_errors: c.read_errors(),
+            api_calls: c.api_call_total(),
+            api_calls_by_operation: c.api_calls.clone(),
+            evaluations: self.evaluations.len(),
+            new: self.plan.count(ImportReason::New),
+            regressed: self.plan.count(ImportReason::Regressed),
+            refreshed: self.plan.count(ImportReason::Refresh),
+            changed: self.plan.count(ImportReason::Changed),
+            fixed: self.plan.count(ImportReason::Fixed),
+            archived: self.plan.count(ImportReason::Archived),
+            unchanged: self.plan.unchanged,
+            summary: Some(summarize(&self.evaluations)),
+            ..RunReport::default()
         }
     }
 }
@@ -184,8 +248,22 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
     ) -> Result<RunReport, HandlerError> {
         let started = Instant::now();
         // Boxed: SDK futures are large, and nesting them inline overflows small stacks in debug builds.
+        let scanned = Box::pin(self.collect_and_plan(scope, now_ms)).await?;
+        let mut report = scanned.report(scope);
+        let imported = Box::pin(self.import(&scanned)).await?;
+        report.imported = imported.accepted.len();
+        report.failed_imports = imported.failed.iter().map(failed_line).collect();
+        let alerting = Box::pin(self.alert(&scanned, &imported, run_id, now_ms)).await?;
+        report.alerted = alerting.alerted;
+        report.alert_subject = alerting.subject;
+        report.duration_ms = started.elapsed().as_millis() as u64;
+        finish(report, imported.failed, alerting.error)
+    }
+
+    /// Read the scope, evaluate it and plan the lifecycle against the ledger.
+    async fn collect_and_plan(&self, scope: &Scope, now_ms: i64) -> Result<Scanned, HandlerError> {
         let collected = Box::pin(self.inventory.collect(scope)).await?;
-        let mut ctx = engine::Context::for_snapshot(&collected.snapshot);
+        let mut ctx = Context::for_snapshot(&collected.snapshot);
         if let Some(a) = &self.settings.account {
             ctx.account = a.clone();
         }
@@ -198,8 +276,7 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
             &self.settings.options,
             &ctx,
         );
-        let ledger: HashMap<String, LedgerEntry> =
-            Box::pin(self.ledger.load(&ctx.account, &ctx.region)).await?;
+        let ledger = Box::pin(self.ledger.load(&ctx.account, &ctx.region)).await?;
         let plan = lifecycle::plan(&PlanInput {
             evaluations: &evaluations,
             ledger: &ledger,
@@ -210,38 +287,24 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
             refresh_age_ms: self.settings.refresh_age_ms,
             alert_threshold: self.settings.alert_threshold.unwrap_or(Severity::Critical),
         });
-        let mut report = RunReport {
-            scope: scope.describe(),
-            account: ctx.account.clone(),
-            region: ctx.region.clone(),
-            resources: collected.snapshot.resource_count(),
-            complete: collected.is_complete(),
-            read_errors: collected.errors.clone(),
-            api_calls: collected.api_call_total(),
-            api_calls_by_operation: collected.api_calls.clone(),
-            evaluations: evaluations.len(),
-            new: plan.count(ImportReason::New),
-            regressed: plan.count(ImportReason::Regressed),
-            refreshed: plan.count(ImportReason::Refresh),
-            changed: plan.count(ImportReason::Changed),
-            fixed: plan.count(ImportReason::Fixed),
-            archived: plan.count(ImportReason::Archived),
-            unchanged: plan.unchanged,
-            summary: Some(summarize(&evaluations)),
-            ..RunReport::default()
-        };
-        for u in &collected.coverage.unreadable {
-            report.read_errors.push(format!("could not read {u}"));
-        }
         for p in &plan.imports {
             info!(finding_id = %p.id, check_id = %p.entry.check_id, resource_arn = %p.entry.resource_arn, status = p.entry.state.as_str(), reason = ?p.reason, note = p.note.unwrap_or(""), "planned import");
         }
+        Ok(Scanned {
+            collected,
+            ctx,
+            evaluations,
+            ledger,
+            plan,
+        })
+    }
 
-        // Import, then remember only what Security Hub accepted.
-        let mut findings = Vec::with_capacity(plan.imports.len());
-        let mut by_id: HashMap<&str, &lifecycle::PlannedImport> = HashMap::new();
-        for p in &plan.imports {
-            match planned_finding(p, &evaluations, &collected) {
+    /// Import the planned findings, then record in the ledger only what Security Hub accepted.
+    async fn import(&self, s: &Scanned) -> Result<Imported, HandlerError> {
+        let mut findings = Vec::with_capacity(s.plan.imports.len());
+        let mut by_id: HashMap<&str, &PlannedImport> = HashMap::new();
+        for p in &s.plan.imports {
+            match planned_finding(p, &s.evaluations, &s.collected) {
                 Some(f) => {
                     findings.push(f);
                     by_id.insert(p.id.as_str(), p);
@@ -251,117 +314,137 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
                 }
             }
         }
-        let import = if findings.is_empty() {
+        let report = if findings.is_empty() {
             Default::default()
         } else {
             Box::pin(self.sink.import(findings)).await
         };
-        let accepted: Vec<LedgerEntry> = import
+        let accepted: Vec<LedgerEntry> = report
             .accepted
             .iter()
             .filter_map(|id| by_id.get(id.as_str()).map(|p| p.entry.clone()))
             .collect();
         Box::pin(self.ledger.record(&accepted)).await?;
-        report.imported = accepted.len();
-        report.failed_imports = import
-            .failed
-            .iter()
-            .map(|f| format!("{} ({}: {})", f.id, f.code, f.message))
-            .collect();
+        Ok(Imported {
+            accepted: report.accepted,
+            failed: report.failed,
+        })
+    }
 
-        // Alert on transitions whose finding Security Hub holds.
-        let accepted_ids: HashSet<&str> = import.accepted.iter().map(String::as_str).collect();
-        let due: Vec<&lifecycle::AlertItem> = if self.settings.alert_threshold.is_some() {
-            plan.alerts
-                .iter()
-                .filter(|a| {
-                    accepted_ids.contains(a.id.as_str())
-                        || ledger
-                            .get(&a.id)
-                            .is_some_and(|e| e.state == lifecycle::FindingState::Failed)
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let mut notify_error = None;
-        if !due.is_empty() {
-            let marks: Vec<(String, Alerted)> = due
-                .iter()
-                .map(|a| {
-                    (
-                        a.id.clone(),
-                        Alerted {
-                            failing_since_ms: a.failing_since_ms,
-                            severity: a.severity,
-                            at_ms: now_ms,
-                        },
-                    )
-                })
-                .collect();
-            let claimed: HashSet<String> = Box::pin(self.ledger.claim_alerts(
-                &marks,
-                run_id,
-                now_ms,
-                self.settings.alert_claim_ttl_ms,
-            ))
-            .await?
-            .into_iter()
+    /// Alert once on the planned transitions whose finding Security Hub holds: claim, publish,
+    /// record (or release the claims when Publish fails).
+    async fn alert(
+        &self,
+        s: &Scanned,
+        imported: &Imported,
+        run_id: &str,
+        now_ms: i64,
+    ) -> Result<Alerting, HandlerError> {
+        if self.settings.alert_threshold.is_none() {
+            return Ok(Alerting::default());
+        }
+        let accepted: HashSet<&str> = imported.accepted.iter().map(String::as_str).collect();
+        let due: Vec<&AlertItem> = s
+            .plan
+            .alerts
+            .iter()
+            .filter(|a| {
+                accepted.contains(a.id.as_str())
+                    || s.ledger
+                        .get(&a.id)
+                        .is_some_and(|e| e.state == FindingState::Failed)
+            })
             .collect();
-            let items: Vec<lifecycle::AlertItem> = due
-                .iter()
-                .filter(|a| claimed.contains(&a.id))
-                .map(|a| (*a).clone())
-                .collect();
-            if !items.is_empty() {
-                let message = alert::render(&items, &ctx.account, &ctx.region);
-                let claimed_marks: Vec<(String, Alerted)> = marks
-                    .into_iter()
-                    .filter(|(id, _)| claimed.contains(id))
-                    .collect();
-                match Box::pin(self.notifier.publish(&message)).await {
-                    Ok(message_id) => {
-                        Box::pin(self.ledger.record_alerts(&claimed_marks, run_id)).await?;
-                        info!(message_id = %message_id, findings = items.len(), subject = %message.subject, "alert published");
-                        report.alerted = items.len();
-                        report.alert_subject = Some(message.subject);
-                    }
-                    Err(e) => {
-                        let ids: Vec<String> =
-                            claimed_marks.iter().map(|(id, _)| id.clone()).collect();
-                        Box::pin(self.ledger.release_alerts(&ids, run_id)).await?;
-                        notify_error = Some(e.0);
-                    }
-                }
+        if due.is_empty() {
+            return Ok(Alerting::default());
+        }
+        let marks: Vec<(String, Alerted)> = due
+            .iter()
+            .map(|a| {
+                (
+                    a.id.clone(),
+                    Alerted {
+                        failing_since_ms: a.failing_since_ms,
+                        severity: a.severity,
+                        at_ms: now_ms,
+                    },
+                )
+            })
+            .collect();
+        let claimed: HashSet<String> = Box::pin(self.ledger.claim_alerts(
+            &marks,
+            run_id,
+            now_ms,
+            self.settings.alert_claim_ttl_ms,
+        ))
+        .await?
+        .into_iter()
+        .collect();
+        let items: Vec<AlertItem> = due
+            .iter()
+            .filter(|a| claimed.contains(&a.id))
+            .map(|a| (*a).clone())
+            .collect();
+        if items.is_empty() {
+            return Ok(Alerting::default());
+        }
+        let message = alert::render(&items, &s.ctx.account, &s.ctx.region);
+        let claimed_marks: Vec<(String, Alerted)> = marks
+            .into_iter()
+            .filter(|(id, _)| claimed.contains(id))
+            .collect();
+        match Box::pin(self.notifier.publish(&message)).await {
+            Ok(message_id) => {
+                Box::pin(self.ledger.record_alerts(&claimed_marks, run_id)).await?;
+                info!(message_id = %message_id, findings = items.len(), subject = %message.subject, "alert published");
+                Ok(Alerting {
+                    alerted: items.len(),
+                    subject: Some(message.subject),
+                    error: None,
+                })
+            }
+            Err(e) => {
+                let ids: Vec<String> = claimed_marks.into_iter().map(|(id, _)| id).collect();
+                Box::pin(self.ledger.release_alerts(&ids, run_id)).await?;
+                Ok(Alerting {
+                    error: Some(e),
+                    ..Alerting::default()
+                })
             }
         }
-        report.duration_ms = started.elapsed().as_millis() as u64;
-
-        if !import.failed.is_empty() {
-            let details = import
-                .failed
-                .iter()
-                .take(20)
-                .map(|f| format!("{} ({}: {})", f.id, f.code, f.message))
-                .collect::<Vec<_>>()
-                .join("; ");
-            return Err(HandlerError::ImportFailed {
-                count: import.failed.len(),
-                details,
-                report: Box::new(report),
-            });
-        }
-        if let Some(message) = notify_error {
-            return Err(HandlerError::Notify {
-                message,
-                report: Box::new(report),
-            });
-        }
-        if !report.complete {
-            return Err(HandlerError::Incomplete {
-                report: Box::new(report),
-            });
-        }
-        Ok(report)
     }
+}
+
+/// The invocation's outcome: rejected imports first, then an unsent alert, then an incomplete
+/// read; each carries the report of what was done.
+fn finish(
+    report: RunReport,
+    failed: Vec<FailedFinding>,
+    notify_error: Option<NotifyError>,
+) -> Result<RunReport, HandlerError> {
+    if !failed.is_empty() {
+        let details = failed
+            .iter()
+            .take(20)
+            .map(failed_line)
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(HandlerError::ImportFailed {
+            count: failed.len(),
+            details,
+            report: Box::new(report),
+        });
+    }
+    if let Some(source) = notify_error {
+        return Err(HandlerError::Notify {
+            source,
+            report: Box::new(report),
+        });
+    }
+    if !report.complete {
+        return Err(HandlerError::Incomplete {
+            report: Box::new(report),
+        });
+    }
+    Ok(report)
 }

@@ -1,27 +1,34 @@
 //! # ecs-posture
 //!
 //! The shell around [`ecs_posture_core`]. The decisions (model, checks, evaluation, lifecycle
-//! planning, rendering) live in the pure core package; this crate does the I/O around them:
+//! planning, rendering) live in the pure core package; this crate does the I/O around them.
+//! Read in this order:
 //!
-//! - [`handler`]: one invocation (scope -> collect -> evaluate -> plan -> execute), generic over
-//!   the [`ports`] (inventory, finding sink, ledger, notifier);
+//! - [`ports`]: the small traits the handler runs over (inventory, finding sink, ledger,
+//!   notifier) and their errors;
+//! - [`handler`]: one invocation (collect and plan, import, alert), generic over the ports;
+//! - [`function`]: the Lambda's runtime-free job (event routing, debounce, metrics, the typed
+//!   response) and its configuration from the environment;
 //! - [`aws`]: the production adapters (ECS, Security Hub, DynamoDB, SNS through the AWS SDK);
 //! - [`local`]: folder and file adapters, the embedded default and the test doubles;
-//! - [`input`]: reading ECS JSON from files, folders and stdin; [`cli`]: the command line.
+//! - [`cli`]: the command line, one file per subcommand;
+//! - [`logging`]: log setup that keeps the SDK's request and response bodies out of the logs.
+//!
+//! The binaries (`src/bin/`) only wire these together.
 #![forbid(unsafe_code)]
 
-pub mod aws;
-pub mod cli;
-pub mod handler;
-pub mod input;
-pub mod invoke;
-pub mod lambda;
-pub mod live;
-pub mod local;
-pub mod logging;
 pub mod ports;
-pub mod reports;
-pub mod settings_env;
-pub mod trigger;
+
+pub mod handler;
+
+pub mod function;
+
+pub mod aws;
+
+pub mod local;
+
+pub mod cli;
+
+pub mod logging;
 
 pub use ecs_posture_core as core;

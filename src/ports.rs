@@ -1,14 +1,21 @@
 //! The small traits the handler runs over: where the estate comes from, where findings go, what
 //! is remembered between invocations, and who is alerted. AWS adapters serve production; local
 //! adapters (folders and files) are the embedded default and the fast test doubles.
+//!
+//! Each port has its own error type; an adapter's error (which keeps the AWS SDK error as its
+//! `source`) is wrapped, never flattened into text, so the chain stays inspectable.
 
 use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
 
 use ecs_posture_core::lifecycle::{Alerted, LedgerEntry};
-use ecs_posture_core::model::Snapshot;
+use ecs_posture_core::model::{InputError, Snapshot};
 use ecs_posture_core::render::alert::Alert;
+use ecs_posture_core::render::asff::Finding;
 use ecs_posture_core::scope::{Coverage, Scope};
-use serde_json::Value;
+
+/// A boxed error of an adapter, kept as the `source` of a port error.
+pub type AdapterError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// What an inventory read for a scope.
 #[derive(Debug, Default)]
@@ -19,6 +26,9 @@ pub struct Collected {
     pub api_calls: BTreeMap<String, u64>,
     /// Reads that failed (listing or describe), described without secrets.
     pub errors: Vec<String>,
+    /// The text of each document read from a file, by source name (locates findings in SARIF);
+    /// empty for reads through the API.
+    pub texts: HashMap<String, String>,
 }
 
 impl Collected {
@@ -30,18 +40,33 @@ impl Collected {
     pub fn is_complete(&self) -> bool {
         self.errors.is_empty() && self.coverage.unreadable.is_empty()
     }
+
+    /// Every read error, those of resources that could not be read included.
+    pub fn read_errors(&self) -> Vec<String> {
+        let mut out = self.errors.clone();
+        out.extend(
+            self.coverage
+                .unreadable
+                .iter()
+                .map(|u| format!("could not read {u}")),
+        );
+        out
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct InventoryError(pub String);
+pub enum InventoryError {
+    /// Documents that could not be read or parsed (every one is named).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Input(Vec<InputError>),
+}
 
 /// Reads the ECS estate for a scope.
 pub trait Inventory {
     fn collect(
         &self,
         scope: &Scope,
-    ) -> impl std::future::Future<Output = Result<Collected, InventoryError>> + Send;
+    ) -> impl Future<Output = Result<Collected, InventoryError>> + Send;
 }
 
 /// A finding Security Hub did not accept.
@@ -59,17 +84,26 @@ pub struct ImportReport {
     pub batches: usize,
 }
 
-/// Imports ASFF findings (BatchImportFindings input) and says which were accepted.
+/// Imports ASFF findings (BatchImportFindings) and says which were accepted.
 pub trait FindingSink {
-    fn import(
-        &self,
-        findings: Vec<Value>,
-    ) -> impl std::future::Future<Output = ImportReport> + Send;
+    fn import(&self, findings: Vec<Finding>) -> impl Future<Output = ImportReport> + Send;
 }
 
+/// A ledger read or write that failed.
 #[derive(Debug, thiserror::Error)]
-#[error("ledger: {0}")]
-pub struct LedgerError(pub String);
+#[error("ledger: {source}")]
+pub struct LedgerError {
+    #[source]
+    pub source: AdapterError,
+}
+
+impl LedgerError {
+    pub fn new(source: impl Into<AdapterError>) -> LedgerError {
+        LedgerError {
+            source: source.into(),
+        }
+    }
+}
 
 /// Remembers, per finding Id, what Security Hub accepted and which alerts were sent.
 pub trait Ledger {
@@ -78,13 +112,13 @@ pub trait Ledger {
         &self,
         account: &str,
         region: &str,
-    ) -> impl std::future::Future<Output = Result<HashMap<String, LedgerEntry>, LedgerError>> + Send;
+    ) -> impl Future<Output = Result<HashMap<String, LedgerEntry>, LedgerError>> + Send;
     /// Record accepted imports. An entry is written only if it is newer (last_imported_ms) than
     /// the stored one, so concurrent or repeated invocations cannot roll state back.
     fn record(
         &self,
         entries: &[LedgerEntry],
-    ) -> impl std::future::Future<Output = Result<(), LedgerError>> + Send;
+    ) -> impl Future<Output = Result<(), LedgerError>> + Send;
     /// Claim the right to alert on these transitions; returns the Ids claimed by `owner`. A
     /// transition already alerted, or claimed by another live invocation, is not returned.
     fn claim_alerts(
@@ -93,13 +127,13 @@ pub trait Ledger {
         owner: &str,
         now_ms: i64,
         ttl_ms: i64,
-    ) -> impl std::future::Future<Output = Result<Vec<String>, LedgerError>> + Send;
+    ) -> impl Future<Output = Result<Vec<String>, LedgerError>> + Send;
     /// Record alerts as sent (after Publish succeeded) and drop the claims.
     fn record_alerts(
         &self,
         items: &[(String, Alerted)],
         owner: &str,
-    ) -> impl std::future::Future<Output = Result<(), LedgerError>> + Send;
+    ) -> impl Future<Output = Result<(), LedgerError>> + Send;
     /// Collapse bursts: true when no scan for `key` started within `window_ms` (and records this
     /// one), false when one did.
     fn debounce(
@@ -107,32 +141,42 @@ pub trait Ledger {
         key: &str,
         now_ms: i64,
         window_ms: i64,
-    ) -> impl std::future::Future<Output = Result<bool, LedgerError>> + Send;
+    ) -> impl Future<Output = Result<bool, LedgerError>> + Send;
     /// Give claims back after a failed Publish, so the next invocation retries.
     fn release_alerts(
         &self,
         ids: &[String],
         owner: &str,
-    ) -> impl std::future::Future<Output = Result<(), LedgerError>> + Send;
+    ) -> impl Future<Output = Result<(), LedgerError>> + Send;
 }
 
+/// An alert that could not be sent.
 #[derive(Debug, thiserror::Error)]
-#[error("notifier: {0}")]
-pub struct NotifyError(pub String);
-
-/// Sends one alert.
-pub trait Notifier {
-    fn publish(
-        &self,
-        alert: &Alert,
-    ) -> impl std::future::Future<Output = Result<String, NotifyError>> + Send;
+#[error("notifier: {source}")]
+pub struct NotifyError {
+    #[source]
+    pub source: AdapterError,
 }
 
-/// A notifier that sends nothing (alerting switched off).
-pub struct NoNotifier;
+impl NotifyError {
+    pub fn new(source: impl Into<AdapterError>) -> NotifyError {
+        NotifyError {
+            source: source.into(),
+        }
+    }
+}
 
-impl Notifier for NoNotifier {
-    async fn publish(&self, _alert: &Alert) -> Result<String, NotifyError> {
-        Ok(String::new())
+/// Sends one alert; returns the message id.
+pub trait Notifier {
+    fn publish(&self, alert: &Alert) -> impl Future<Output = Result<String, NotifyError>> + Send;
+}
+
+/// An optional notifier: `None` sends nothing (alerting switched off).
+impl<N: Notifier + Sync> Notifier for Option<N> {
+    async fn publish(&self, alert: &Alert) -> Result<String, NotifyError> {
+        match self {
+            Some(n) => n.publish(alert).await,
+            None => Ok(String::new()),
+        }
     }
 }

@@ -276,9 +276,13 @@ mod common_logs {
             .with_env_filter(ecs_posture::logging::filter(Some("trace"), "info"))
             .with_writer(move || writer.clone())
             .finish();
+        let guard = tracing::subscriber::set_default(sub);
+        // Callsites first hit by another test's thread (with no subscriber) cached "never";
+        // recompute their interest now that this thread's subscriber exists.
+        tracing::callsite::rebuild_interest_cache();
         Capture {
             buf,
-            _guard: tracing::subscriber::set_default(sub),
+            _guard: guard,
         }
     }
 }

@@ -5,10 +5,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use ecs_posture::function::trigger::{Route, route};
+use ecs_posture::function::{App, Outcome, Response};
 use ecs_posture::handler::{Handler, Settings};
-use ecs_posture::lambda::App;
 use ecs_posture::local::{FileLedger, FileNotifier, FileSink, FolderInventory};
-use ecs_posture::trigger::{Route, route};
 use ecs_posture_core::Options;
 use ecs_posture_core::scope::Scope;
 
@@ -215,22 +215,50 @@ async fn the_function_handles_every_event_on_the_local_estate() {
         let v = result.unwrap_or_else(|e| panic!("{name}: {e}"));
         match expect {
             Expect::Scan(_) | Expect::Debounced(_) => {
-                assert_eq!(v["status"], "ok", "{name}: {v}");
+                assert!(
+                    matches!(v, Response::Event(Outcome::Ok(_))),
+                    "{name}: {v:?}"
+                );
+                // The wire format: {"status": "ok", "trigger": ..., "imported": ...}.
+                let json = v.to_json();
+                assert_eq!(json["status"], "ok", "{name}: {json}");
+                assert!(
+                    json["imported"].is_u64() && json["trigger"].is_string(),
+                    "{json}"
+                );
                 assert_eq!(metrics.len(), 1, "{name}: one EMF line per scan");
                 assert_eq!(
                     metrics[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"],
                     "ecs-posture"
                 );
             }
-            Expect::Ignored => assert_eq!(v["status"], "ignored", "{name}"),
-            Expect::Rejected => assert_eq!(v["status"], "rejected", "{name}"),
+            Expect::Ignored => {
+                assert!(
+                    matches!(v, Response::Event(Outcome::Ignored { .. })),
+                    "{name}"
+                );
+                assert_eq!(v.to_json()["status"], "ignored", "{name}");
+            }
+            Expect::Rejected => {
+                assert!(
+                    matches!(v, Response::Event(Outcome::Rejected { .. })),
+                    "{name}"
+                );
+                assert_eq!(v.to_json()["status"], "rejected", "{name}");
+            }
             Expect::Batch => {
+                let Response::Batch(b) = &v else {
+                    panic!("{name}: not a batch response: {v:?}")
+                };
                 assert_eq!(
-                    v["batchItemFailures"].as_array().unwrap().len(),
+                    b.sqs.batch_item_failures.len(),
                     0,
                     "a malformed message is not retried"
                 );
-                assert_eq!(v["results"].as_array().unwrap().len(), 2);
+                assert_eq!(b.results.len(), 2);
+                let json = v.to_json();
+                assert_eq!(json["batchItemFailures"].as_array().unwrap().len(), 0);
+                assert_eq!(json["results"].as_array().unwrap().len(), 2);
             }
         }
     }
@@ -242,12 +270,18 @@ async fn bursts_of_native_events_cost_one_scan_per_window() {
     let app = app(dir.path());
     let event = load("ecs-service-action.json");
     let (first, _) = app.handle(&event, "a", 1_780_000_000_000).await;
-    assert_eq!(first.unwrap()["status"], "ok");
+    assert!(matches!(first.unwrap(), Response::Event(Outcome::Ok(_))));
     let (second, m) = app.handle(&event, "b", 1_780_000_010_000).await;
-    assert_eq!(second.unwrap()["status"], "debounced");
+    assert!(matches!(
+        second.unwrap(),
+        Response::Event(Outcome::Debounced { .. })
+    ));
     assert!(m.is_empty());
     let (third, _) = app.handle(&event, "c", 1_780_000_070_001).await;
-    assert_eq!(third.unwrap()["status"], "ok", "a new window scans again");
+    assert!(
+        matches!(third.unwrap(), Response::Event(Outcome::Ok(_))),
+        "a new window scans again"
+    );
 }
 
 #[test]

@@ -139,7 +139,7 @@ fn template_wires_every_trigger_and_protection() {
         assert!(t.contains(needle), "template.yaml lacks {needle}");
     }
     // Every CloudTrail event the router handles is in the rule's pattern.
-    let router = read("src/trigger.rs");
+    let router = read("src/function/trigger.rs");
     for name in [
         "RegisterTaskDefinition",
         "DeregisterTaskDefinition",
@@ -170,7 +170,7 @@ fn template_wires_every_trigger_and_protection() {
         );
     }
     // The function's environment is what the bootstrap reads.
-    let env = read("src/settings_env.rs");
+    let env = read("src/function/config.rs");
     for var in [
         "ECS_POSTURE_LEDGER_TABLE",
         "ECS_POSTURE_SNS_TOPIC_ARN",

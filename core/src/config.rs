@@ -7,11 +7,12 @@
 //! disable_checks = ["TD26"]
 //! enable_checks = ["TD28"]
 //! ```
-//! Unknown keys and invalid values are errors that name the key.
+//! Unknown keys and invalid values are errors that name the key. Check ids in `enable_checks`
+//! and `disable_checks` are resolved (and rejected, naming the key) by `engine::select`.
 
 use serde::Deserialize;
 
-use crate::checks::catalog;
+use crate::model::Version;
 
 /// Security Hub's fixed list for ECS.8 / the `secretKeys` default of `ecs-no-environment-secrets`.
 pub const DEFAULT_SECRET_KEYS: [&str; 3] = [
@@ -20,15 +21,14 @@ pub const DEFAULT_SECRET_KEYS: [&str; 3] = [
     "ECS_ENGINE_AUTH_DATA",
 ];
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Tag keys every cluster, service, task definition and capacity provider must carry
     /// (Security Hub `requiredTagKeys`, at most 6, case-sensitive).
     pub required_tag_keys: Vec<String>,
     /// Fargate platform versions that count as latest (Security Hub ECS.10 fixes 1.4.0 / 1.0.0).
-    pub fargate_latest_linux_version: String,
-    pub fargate_latest_windows_version: String,
+    pub fargate_latest_linux_version: Version,
+    pub fargate_latest_windows_version: Version,
     /// Environment variable names that must never hold a value (ECS.8 `secretKeys`).
     pub secret_keys: Vec<String>,
     /// Extra words that make a variable or tag name secret-sounding (matched against the name's
@@ -43,7 +43,7 @@ pub struct Options {
     /// Host paths whose mount into a container is reported.
     pub sensitive_host_paths: Vec<String>,
     /// Lowest acceptable ECS container agent version.
-    pub min_agent_version: String,
+    pub min_agent_version: Version,
     /// EC2 instance type families reported as previous-generation.
     pub legacy_instance_families: Vec<String>,
     /// Checks to turn on besides those enabled by default (ids or slugs).
@@ -52,12 +52,17 @@ pub struct Options {
     pub disable_checks: Vec<String>,
 }
 
+/// A version literal of the defaults (valid by construction).
+fn version(text: &str) -> Version {
+    Version::parse(text).unwrap_or_else(|| unreachable!("default version {text} parses"))
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
             required_tag_keys: Vec::new(),
-            fargate_latest_linux_version: "1.4.0".to_owned(),
-            fargate_latest_windows_version: "1.0.0".to_owned(),
+            fargate_latest_linux_version: version("1.4.0"),
+            fargate_latest_windows_version: version("1.0.0"),
             secret_keys: DEFAULT_SECRET_KEYS
                 .iter()
                 .map(|s| (*s).to_owned())
@@ -104,7 +109,7 @@ impl Default for Options {
             .iter()
             .map(|s| (*s).to_owned())
             .collect(),
-            min_agent_version: "1.65.0".to_owned(),
+            min_agent_version: version("1.65.0"),
             legacy_instance_families: [
                 "t1", "m1", "m2", "m3", "c1", "c3", "cc2", "cg1", "cr1", "hi1", "hs1", "g2", "i2",
                 "r3",
@@ -118,11 +123,52 @@ impl Default for Options {
     }
 }
 
+/// The `[options]` table as written: versions still text, checked and converted by
+/// [`Options::from_toml`] so that an invalid value is an error naming its key.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawOptions {
+    required_tag_keys: Vec<String>,
+    fargate_latest_linux_version: String,
+    fargate_latest_windows_version: String,
+    secret_keys: Vec<String>,
+    secret_name_words: Vec<String>,
+    secret_ignore_names: Vec<String>,
+    trusted_registries: Vec<String>,
+    dangerous_capabilities: Vec<String>,
+    sensitive_host_paths: Vec<String>,
+    min_agent_version: String,
+    legacy_instance_families: Vec<String>,
+    enable_checks: Vec<String>,
+    disable_checks: Vec<String>,
+}
+
+impl Default for RawOptions {
+    fn default() -> Self {
+        let o = Options::default();
+        RawOptions {
+            required_tag_keys: o.required_tag_keys,
+            fargate_latest_linux_version: o.fargate_latest_linux_version.to_string(),
+            fargate_latest_windows_version: o.fargate_latest_windows_version.to_string(),
+            secret_keys: o.secret_keys,
+            secret_name_words: o.secret_name_words,
+            secret_ignore_names: o.secret_ignore_names,
+            trusted_registries: o.trusted_registries,
+            dangerous_capabilities: o.dangerous_capabilities,
+            sensitive_host_paths: o.sensitive_host_paths,
+            min_agent_version: o.min_agent_version.to_string(),
+            legacy_instance_families: o.legacy_instance_families,
+            enable_checks: o.enable_checks,
+            disable_checks: o.disable_checks,
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     #[serde(default)]
-    options: Options,
+    options: RawOptions,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -144,11 +190,40 @@ impl Options {
             path: path.to_owned(),
             message: e.to_string().trim().to_owned(),
         })?;
-        let opts = file.options;
+        let raw = file.options;
+        let version = |key: &'static str, text: &str| {
+            Version::parse(text).ok_or_else(|| ConfigError::Invalid {
+                path: path.to_owned(),
+                key,
+                message: format!("{text:?} is not a version like 1.4.0"),
+            })
+        };
+        let opts = Options {
+            fargate_latest_linux_version: version(
+                "fargate_latest_linux_version",
+                &raw.fargate_latest_linux_version,
+            )?,
+            fargate_latest_windows_version: version(
+                "fargate_latest_windows_version",
+                &raw.fargate_latest_windows_version,
+            )?,
+            min_agent_version: version("min_agent_version", &raw.min_agent_version)?,
+            required_tag_keys: raw.required_tag_keys,
+            secret_keys: raw.secret_keys,
+            secret_name_words: raw.secret_name_words,
+            secret_ignore_names: raw.secret_ignore_names,
+            trusted_registries: raw.trusted_registries,
+            dangerous_capabilities: raw.dangerous_capabilities,
+            sensitive_host_paths: raw.sensitive_host_paths,
+            legacy_instance_families: raw.legacy_instance_families,
+            enable_checks: raw.enable_checks,
+            disable_checks: raw.disable_checks,
+        };
         opts.validate(path)?;
         Ok(opts)
     }
 
+    /// Check the values that have limits. `path` names the source in errors.
     pub fn validate(&self, path: &str) -> Result<(), ConfigError> {
         let invalid = |key: &'static str, message: String| ConfigError::Invalid {
             path: path.to_owned(),
@@ -170,34 +245,6 @@ impl Options {
                 "required_tag_keys",
                 format!("{k:?} is not a valid tag key (1-128 characters)"),
             ));
-        }
-        for (key, v) in [
-            (
-                "fargate_latest_linux_version",
-                &self.fargate_latest_linux_version,
-            ),
-            (
-                "fargate_latest_windows_version",
-                &self.fargate_latest_windows_version,
-            ),
-            ("min_agent_version", &self.min_agent_version),
-        ] {
-            if crate::checks::container_instance::parse_version(v).is_none() {
-                return Err(invalid(key, format!("{v:?} is not a version like 1.4.0")));
-            }
-        }
-        for (key, list) in [
-            ("enable_checks", &self.enable_checks),
-            ("disable_checks", &self.disable_checks),
-        ] {
-            for id in list {
-                if catalog::find(id).is_none() {
-                    return Err(invalid(
-                        key,
-                        format!("unknown check {id:?} (see `ecs-posture checks`)"),
-                    ));
-                }
-            }
         }
         if let Some(c) = self
             .dangerous_capabilities

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::checks::Revisions;
 use crate::checks::catalog::{CATALOG, LATER};
+use crate::checks::{Check, Revisions};
 use crate::finding::Framework;
 
 fn anchor(id: &str) -> String {
@@ -53,64 +53,7 @@ pub fn checks_markdown() -> String {
     }
     let _ = writeln!(s);
     for c in CATALOG {
-        let _ = writeln!(s, "## {}\n", c.id);
-        let _ = writeln!(s, "**{}** (`{}`)\n", c.title, c.slug);
-        let _ = writeln!(
-            s,
-            "- Severity: {}\n- Resource: {} (`{}`)\n- Category: {}\n- Status: {:?}, {} by default\n- Revisions: {}\n- ASFF types: {}\n",
-            c.severity,
-            c.kind().label(),
-            c.kind().asff_type(),
-            c.category.as_str(),
-            c.status,
-            if c.enabled_by_default { "on" } else { "off" },
-            match c.revisions {
-                Revisions::LatestActive => "latest active",
-                Revisions::All => "every revision",
-            },
-            c.types
-                .iter()
-                .map(|t| format!("`{t}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let _ = writeln!(s, "{}\n", c.description);
-        let _ = writeln!(s, "**Risk.** {}\n", c.risk);
-        let _ = writeln!(s, "**Remediation.** {}\n", c.remediation.text);
-        let _ = writeln!(s, "AWS CLI:\n\n```sh\n{}\n```\n", c.remediation.cli);
-        let _ = writeln!(
-            s,
-            "CloudFormation:\n\n```yaml\n{}\n```\n",
-            c.remediation.cloudformation
-        );
-        let _ = writeln!(
-            s,
-            "Terraform:\n\n```hcl\n{}\n```\n",
-            c.remediation.terraform
-        );
-        if !c.options.is_empty() {
-            let _ = writeln!(s, "Options:\n");
-            for o in c.options {
-                let _ = writeln!(s, "- `{}` (default: {}): {}", o.key, o.default, o.doc);
-            }
-            let _ = writeln!(s);
-        }
-        let _ = writeln!(s, "Compliance:\n");
-        for f in Framework::ALL {
-            let controls: Vec<&str> = c.controls(f).collect();
-            if !controls.is_empty() {
-                let _ = writeln!(s, "- {} (`{}`): {}", f.title(), f.id(), controls.join(", "));
-            }
-        }
-        let _ = writeln!(s, "\nExamples (fixtures the test suite runs):\n");
-        for e in c.examples {
-            let _ = writeln!(s, "- {} -> {}", e.name, e.expect);
-        }
-        let _ = writeln!(s, "\nReferences:\n");
-        for r in c.references {
-            let _ = writeln!(s, "- <{r}>");
-        }
-        let _ = writeln!(s);
+        s.push_str(&check_section(c));
     }
     let _ = writeln!(s, "## Index by framework\n");
     for f in Framework::ALL {
@@ -139,5 +82,69 @@ pub fn checks_markdown() -> String {
     for (what, why) in LATER {
         let _ = writeln!(s, "- {what}: {why}");
     }
+    s
+}
+
+/// One check's section of docs/checks.md (what `ecs-posture explain` prints).
+pub fn check_section(c: &Check) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "## {}\n", c.id);
+    let _ = writeln!(s, "**{}** (`{}`)\n", c.title, c.slug);
+    let _ = writeln!(
+        s,
+        "- Severity: {}\n- Resource: {} (`{}`)\n- Category: {}\n- Status: {:?}, {} by default\n- Revisions: {}\n- ASFF types: {}\n",
+        c.severity,
+        c.kind().label(),
+        c.kind().asff_type(),
+        c.category.as_str(),
+        c.status,
+        if c.enabled_by_default { "on" } else { "off" },
+        match c.revisions {
+            Revisions::LatestActive => "latest active",
+            Revisions::All => "every revision",
+        },
+        c.types
+            .iter()
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(s, "{}\n", c.description);
+    let _ = writeln!(s, "**Risk.** {}\n", c.risk);
+    let _ = writeln!(s, "**Remediation.** {}\n", c.remediation.text);
+    let _ = writeln!(s, "AWS CLI:\n\n```sh\n{}\n```\n", c.remediation.cli);
+    let _ = writeln!(
+        s,
+        "CloudFormation:\n\n```yaml\n{}\n```\n",
+        c.remediation.cloudformation
+    );
+    let _ = writeln!(
+        s,
+        "Terraform:\n\n```hcl\n{}\n```\n",
+        c.remediation.terraform
+    );
+    if !c.options.is_empty() {
+        let _ = writeln!(s, "Options:\n");
+        for o in c.options {
+            let _ = writeln!(s, "- `{}` (default: {}): {}", o.key, o.default, o.doc);
+        }
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(s, "Compliance:\n");
+    for f in Framework::ALL {
+        let controls: Vec<&str> = c.controls(f).collect();
+        if !controls.is_empty() {
+            let _ = writeln!(s, "- {} (`{}`): {}", f.title(), f.id(), controls.join(", "));
+        }
+    }
+    let _ = writeln!(s, "\nExamples (fixtures the test suite runs):\n");
+    for e in c.examples {
+        let _ = writeln!(s, "- {} -> {}", e.name, e.expect);
+    }
+    let _ = writeln!(s, "\nReferences:\n");
+    for r in c.references {
+        let _ = writeln!(s, "- <{r}>");
+    }
+    let _ = writeln!(s);
     s
 }

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use crate::checks::{Check, Evaluator, Revisions, ServiceView, catalog};
 use crate::config::Options;
-use crate::finding::{Evaluation, Framework, Outcome, Resource, ResourceKind};
-use crate::model::{Arn, Cluster, Snapshot, TaskDefinition};
+use crate::evaluation::{Evaluation, Resource};
+use crate::finding::{Framework, Outcome, ResourceKind};
+use crate::model::{Arn, Cluster, Record, Snapshot, TaskDefinition};
 
 /// Account and region for resources whose documents carry no ARN (definitions not registered
 /// yet, bare container definition lists).
@@ -41,6 +42,44 @@ impl Context {
     }
 }
 
+/// Where a list of check names comes from, for errors that name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckList {
+    /// `--check`
+    Only,
+    /// `--skip-check`
+    Skip,
+    /// The `enable_checks` option.
+    EnableChecks,
+    /// The `disable_checks` option.
+    DisableChecks,
+}
+
+impl CheckList {
+    /// True for the lists that come from the options (a config file or the environment).
+    pub fn is_option(self) -> bool {
+        matches!(self, CheckList::EnableChecks | CheckList::DisableChecks)
+    }
+
+    /// The option key of the list (`enable_checks`), or the command-line flag.
+    pub fn key(self) -> &'static str {
+        match self {
+            CheckList::Only => "--check",
+            CheckList::Skip => "--skip-check",
+            CheckList::EnableChecks => "enable_checks",
+            CheckList::DisableChecks => "disable_checks",
+        }
+    }
+}
+
+/// A check name that is neither an id nor a slug of the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: unknown check {id:?} (see `ecs-posture checks`)", if .list.is_option() { format!("option `{}`", .list.key()) } else { .list.key().to_owned() })]
+pub struct UnknownCheck {
+    pub list: CheckList,
+    pub id: String,
+}
+
 /// Which checks run: the defaults adjusted by `enable_checks`/`disable_checks`, then narrowed by
 /// `only` (ids or slugs; these run even when off by default), `skip` and `framework`.
 pub fn select(
@@ -48,21 +87,22 @@ pub fn select(
     only: &[String],
     skip: &[String],
     framework: Option<Framework>,
-) -> Result<Vec<&'static Check>, String> {
-    let resolve = |names: &[String]| -> Result<Vec<&'static str>, String> {
+) -> Result<Vec<&'static Check>, UnknownCheck> {
+    let resolve = |names: &[String], list: CheckList| -> Result<Vec<&'static str>, UnknownCheck> {
         names
             .iter()
             .map(|n| {
-                catalog::find(n)
-                    .map(|c| c.id)
-                    .ok_or_else(|| format!("unknown check {n:?} (see `ecs-posture checks`)"))
+                catalog::find(n).map(|c| c.id).ok_or_else(|| UnknownCheck {
+                    list,
+                    id: n.clone(),
+                })
             })
             .collect()
     };
-    let only = resolve(only)?;
-    let skip = resolve(skip)?;
-    let enabled = resolve(&opts.enable_checks)?;
-    let disabled = resolve(&opts.disable_checks)?;
+    let only = resolve(only, CheckList::Only)?;
+    let skip = resolve(skip, CheckList::Skip)?;
+    let enabled = resolve(&opts.enable_checks, CheckList::EnableChecks)?;
+    let disabled = resolve(&opts.disable_checks, CheckList::DisableChecks)?;
     Ok(catalog::CATALOG
         .iter()
         .copied()
@@ -217,13 +257,35 @@ fn resource(
     })
 }
 
-fn push(
+/// One resource kind's loop, written once: each record becomes a [`Resource`], `prepare` computes
+/// what the kind's checks share for it (a service's view, a revision's state), and `verdict` runs
+/// one check's evaluator on it (`None` when the evaluator is of another kind).
+fn evaluate_kind<'s, T, P>(
     out: &mut Vec<Evaluation>,
-    check: &'static Check,
-    resource: &Arc<Resource>,
-    outcome: Outcome,
+    checks: &[&'static Check],
+    kind: ResourceKind,
+    records: &'s [Record<T>],
+    resource: impl Fn(usize, &'s Record<T>) -> Arc<Resource>,
+    prepare: impl Fn(&'s T) -> P,
+    verdict: impl Fn(&'s T, &P, &'static Check) -> Option<Outcome>,
 ) {
-    out.push(Evaluation::new(check, resource.clone(), outcome));
+    let checks: Vec<&'static Check> = checks
+        .iter()
+        .copied()
+        .filter(|c| c.kind() == kind)
+        .collect();
+    if checks.is_empty() {
+        return;
+    }
+    for (index, r) in records.iter().enumerate() {
+        let res = resource(index, r);
+        let prepared = prepare(&r.item);
+        for &check in &checks {
+            if let Some(outcome) = verdict(&r.item, &prepared, check) {
+                out.push(Evaluation::new(check, res.clone(), outcome));
+            }
+        }
+    }
 }
 
 /// Evaluate every resource of the snapshot with the selected checks. Every evaluation is
@@ -235,9 +297,6 @@ pub fn evaluate(
     ctx: &Context,
 ) -> Vec<Evaluation> {
     let lookup = build_index(snapshot);
-    let by_kind = |k: ResourceKind| -> Vec<&'static Check> {
-        checks.iter().copied().filter(|c| c.kind() == k).collect()
-    };
     let count = |k: ResourceKind| checks.iter().filter(|c| c.kind() == k).count();
     let expected = snapshot.task_definitions.len() * count(ResourceKind::TaskDefinition)
         + snapshot.services.len() * count(ResourceKind::Service)
@@ -247,68 +306,68 @@ pub fn evaluate(
         + snapshot.container_instances.len() * count(ResourceKind::ContainerInstance);
     let mut out = Vec::with_capacity(expected);
     let p = ctx.partition.as_str();
+    let (region, account) = (ctx.region.as_str(), ctx.account.as_str());
 
-    let td_checks = by_kind(ResourceKind::TaskDefinition);
-    if !td_checks.is_empty() {
-        for (index, r) in snapshot.task_definitions.iter().enumerate() {
+    evaluate_kind(
+        &mut out,
+        checks,
+        ResourceKind::TaskDefinition,
+        &snapshot.task_definitions,
+        |index, r| {
             let td = &r.item;
             let family = td
                 .family
                 .clone()
                 .filter(|f| !f.is_empty())
                 .unwrap_or_else(|| "unnamed".to_owned());
-            let res = resource(
+            resource(
                 ResourceKind::TaskDefinition,
                 index,
                 td.task_definition_arn.as_deref(),
                 || match td.revision {
-                    Some(rev) => format!(
-                        "arn:{p}:ecs:{}:{}:task-definition/{family}:{rev}",
-                        ctx.region, ctx.account
-                    ),
-                    None => format!(
-                        "arn:{p}:ecs:{}:{}:task-definition/{family}",
-                        ctx.region, ctx.account
-                    ),
+                    Some(rev) => {
+                        format!("arn:{p}:ecs:{region}:{account}:task-definition/{family}:{rev}")
+                    }
+                    None => format!("arn:{p}:ecs:{region}:{account}:task-definition/{family}"),
                 },
                 td.display_name(),
                 &r.source,
                 None,
-            );
-            let state = lookup.revision_state(td);
-            for &check in &td_checks {
-                let Evaluator::TaskDefinition(f) = check.evaluator else {
-                    continue;
-                };
-                let outcome = match (state, check.revisions) {
-                    (RevisionState::Inactive, _) => Outcome::na(
-                        "revision is INACTIVE (deregistered) and no service in the snapshot uses it",
-                    ),
-                    (RevisionState::Superseded, Revisions::LatestActive) => Outcome::na(
-                        "revision superseded by a newer ACTIVE revision of its family; only the latest ACTIVE revision is evaluated",
-                    ),
-                    _ => f(td, opts),
-                };
-                push(&mut out, check, &res, outcome);
-            }
-        }
-    }
+            )
+        },
+        |td| lookup.revision_state(td),
+        |td, state, check| {
+            let Evaluator::TaskDefinition(f) = check.evaluator else {
+                return None;
+            };
+            Some(match (*state, check.revisions) {
+                (RevisionState::Inactive, _) => Outcome::na(
+                    "revision is INACTIVE (deregistered) and no service in the snapshot uses it",
+                ),
+                (RevisionState::Superseded, Revisions::LatestActive) => Outcome::na(
+                    "revision superseded by a newer ACTIVE revision of its family; only the latest ACTIVE revision is evaluated",
+                ),
+                _ => f(td, opts),
+            })
+        },
+    );
 
-    let sv_checks = by_kind(ResourceKind::Service);
-    if !sv_checks.is_empty() {
-        for (index, r) in snapshot.services.iter().enumerate() {
+    evaluate_kind(
+        &mut out,
+        checks,
+        ResourceKind::Service,
+        &snapshot.services,
+        |index, r| {
             let s = &r.item;
             let cluster = cluster_name_of(s.cluster_arn.as_deref());
             let name = s.display_name();
-            let res = resource(
+            resource(
                 ResourceKind::Service,
                 index,
                 s.service_arn.as_deref(),
                 || {
                     format!(
-                        "arn:{p}:ecs:{}:{}:service/{}/{}",
-                        ctx.region,
-                        ctx.account,
+                        "arn:{p}:ecs:{region}:{account}:service/{}/{}",
                         cluster.as_deref().unwrap_or("default"),
                         name
                     )
@@ -316,141 +375,132 @@ pub fn evaluate(
                 name.clone(),
                 &r.source,
                 cluster.clone(),
-            );
-            let view = ServiceView {
-                service: s,
-                task_definition: s
-                    .task_definition
-                    .as_deref()
-                    .and_then(|t| lookup.task_definition(t)),
-                cluster: lookup.cluster(s.cluster_arn.as_deref()),
+            )
+        },
+        |s| ServiceView {
+            service: s,
+            task_definition: s
+                .task_definition
+                .as_deref()
+                .and_then(|t| lookup.task_definition(t)),
+            cluster: lookup.cluster(s.cluster_arn.as_deref()),
+        },
+        |s, view, check| {
+            let Evaluator::Service(f) = check.evaluator else {
+                return None;
             };
-            for &check in &sv_checks {
-                let Evaluator::Service(f) = check.evaluator else {
-                    continue;
-                };
-                let outcome = if s.is_active() {
-                    f(&view, opts)
-                } else {
-                    Outcome::na("service is INACTIVE (deleted)")
-                };
-                push(&mut out, check, &res, outcome);
-            }
-        }
-    }
+            Some(if s.is_active() {
+                f(view, opts)
+            } else {
+                Outcome::na("service is INACTIVE (deleted)")
+            })
+        },
+    );
 
-    let ts_checks = by_kind(ResourceKind::TaskSet);
-    if !ts_checks.is_empty() {
-        for (index, r) in snapshot.task_sets.iter().enumerate() {
+    evaluate_kind(
+        &mut out,
+        checks,
+        ResourceKind::TaskSet,
+        &snapshot.task_sets,
+        |index, r| {
             let t = &r.item;
             let name =
                 t.id.clone()
                     .unwrap_or_else(|| "(unnamed task set)".to_owned());
-            let res = resource(
+            resource(
                 ResourceKind::TaskSet,
                 index,
                 t.task_set_arn.as_deref(),
-                || {
-                    format!(
-                        "arn:{p}:ecs:{}:{}:task-set/default/unknown/{name}",
-                        ctx.region, ctx.account
-                    )
-                },
+                || format!("arn:{p}:ecs:{region}:{account}:task-set/default/unknown/{name}"),
                 name.clone(),
                 &r.source,
                 cluster_name_of(t.cluster_arn.as_deref()),
-            );
-            for &check in &ts_checks {
-                let Evaluator::TaskSet(f) = check.evaluator else {
-                    continue;
-                };
-                push(&mut out, check, &res, f(t, opts));
-            }
-        }
-    }
+            )
+        },
+        |_| (),
+        |t, (), check| match check.evaluator {
+            Evaluator::TaskSet(f) => Some(f(t, opts)),
+            _ => None,
+        },
+    );
 
-    let cl_checks = by_kind(ResourceKind::Cluster);
-    if !cl_checks.is_empty() {
-        for (index, r) in snapshot.clusters.iter().enumerate() {
-            let c = &r.item;
-            let name = c.display_name();
-            let res = resource(
+    evaluate_kind(
+        &mut out,
+        checks,
+        ResourceKind::Cluster,
+        &snapshot.clusters,
+        |index, r| {
+            let name = r.item.display_name();
+            resource(
                 ResourceKind::Cluster,
                 index,
-                c.cluster_arn.as_deref(),
-                || format!("arn:{p}:ecs:{}:{}:cluster/{name}", ctx.region, ctx.account),
+                r.item.cluster_arn.as_deref(),
+                || format!("arn:{p}:ecs:{region}:{account}:cluster/{name}"),
                 name.clone(),
                 &r.source,
                 Some(name.clone()),
-            );
-            for &check in &cl_checks {
-                let Evaluator::Cluster(f) = check.evaluator else {
-                    continue;
-                };
-                let outcome = if c.is_inactive() {
-                    Outcome::na("cluster is INACTIVE (deleted)")
-                } else {
-                    f(c, opts)
-                };
-                push(&mut out, check, &res, outcome);
-            }
-        }
-    }
+            )
+        },
+        |_| (),
+        |c, (), check| {
+            let Evaluator::Cluster(f) = check.evaluator else {
+                return None;
+            };
+            Some(if c.is_inactive() {
+                Outcome::na("cluster is INACTIVE (deleted)")
+            } else {
+                f(c, opts)
+            })
+        },
+    );
 
-    let cp_checks = by_kind(ResourceKind::CapacityProvider);
-    if !cp_checks.is_empty() {
-        for (index, r) in snapshot.capacity_providers.iter().enumerate() {
-            let c = &r.item;
-            let name = c.display_name();
-            let res = resource(
+    evaluate_kind(
+        &mut out,
+        checks,
+        ResourceKind::CapacityProvider,
+        &snapshot.capacity_providers,
+        |index, r| {
+            let name = r.item.display_name();
+            resource(
                 ResourceKind::CapacityProvider,
                 index,
-                c.capacity_provider_arn.as_deref(),
-                || {
-                    format!(
-                        "arn:{p}:ecs:{}:{}:capacity-provider/{name}",
-                        ctx.region, ctx.account
-                    )
-                },
+                r.item.capacity_provider_arn.as_deref(),
+                || format!("arn:{p}:ecs:{region}:{account}:capacity-provider/{name}"),
                 name.clone(),
                 &r.source,
                 None,
-            );
-            for &check in &cp_checks {
-                let Evaluator::CapacityProvider(f) = check.evaluator else {
-                    continue;
-                };
-                push(&mut out, check, &res, f(c, opts));
-            }
-        }
-    }
+            )
+        },
+        |_| (),
+        |c, (), check| match check.evaluator {
+            Evaluator::CapacityProvider(f) => Some(f(c, opts)),
+            _ => None,
+        },
+    );
 
-    let ci_checks = by_kind(ResourceKind::ContainerInstance);
-    if !ci_checks.is_empty() {
-        for (index, r) in snapshot.container_instances.iter().enumerate() {
+    evaluate_kind(
+        &mut out,
+        checks,
+        ResourceKind::ContainerInstance,
+        &snapshot.container_instances,
+        |index, r| {
             let c = &r.item;
             let name = c.display_name();
-            let res = resource(
+            resource(
                 ResourceKind::ContainerInstance,
                 index,
                 c.container_instance_arn.as_deref(),
-                || {
-                    format!(
-                        "arn:{p}:ecs:{}:{}:container-instance/default/{name}",
-                        ctx.region, ctx.account
-                    )
-                },
+                || format!("arn:{p}:ecs:{region}:{account}:container-instance/default/{name}"),
                 name.clone(),
                 &r.source,
                 cluster_name_of(c.cluster_arn.as_deref()),
-            );
-            for &check in &ci_checks {
-                let Evaluator::ContainerInstance(f) = check.evaluator else {
-                    continue;
-                };
-                push(&mut out, check, &res, f(c, opts));
-            }
-        }
-    }
+            )
+        },
+        |_| (),
+        |c, (), check| match check.evaluator {
+            Evaluator::ContainerInstance(f) => Some(f(c, opts)),
+            _ => None,
+        },
+    );
     out
 }

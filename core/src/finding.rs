@@ -1,11 +1,9 @@
-//! What an evaluation says: status, severity, the resource, evidence, compliance references.
+//! The vocabulary of findings: severity, status, resource kinds, frameworks and compliance
+//! references, and what a check concludes ([`Outcome`] with typed [`Evidence`]).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
-
-use crate::checks::Check;
 
 /// Severity, ordered so thresholds are comparisons (`sev >= Severity::High`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -215,117 +213,110 @@ pub struct ComplianceRef {
     pub control: &'static str,
 }
 
-/// The resource an evaluation is about. Shared by every evaluation of that resource.
+/// What a check found on a resource: the container (for container-level findings), the field
+/// and a short text. Never a secret value: evidence names where a value is, not what it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Resource {
-    pub kind: ResourceKind,
-    /// The ARN, or a synthesized ARN of the same form for definitions not registered yet.
-    pub arn: String,
-    /// A short human name (`family:revision`, service name, cluster name).
-    pub name: String,
-    /// The file (or API call) the resource was read from.
-    pub source: Arc<str>,
-    /// The cluster the resource belongs to, where known.
-    pub cluster: Option<String>,
-    /// Position of the resource in its kind's list in the snapshot it was evaluated from.
-    pub index: usize,
+pub struct Evidence {
+    /// The container the finding is about (`None` for the resource as a whole).
+    pub container: Option<Box<str>>,
+    /// The API field the finding is about (`privileged`, `networkMode`, ...), where one field is.
+    pub field: Option<&'static str>,
+    /// What was found (`privileged = true`).
+    pub text: Box<str>,
 }
 
-impl Resource {
-    /// The account in the resource's ARN (synthesized ARNs carry the scan's account).
-    pub fn account(&self) -> &str {
-        crate::model::Arn::parse(&self.arn)
-            .map(|a| a.account)
-            .unwrap_or("")
-    }
-
-    pub fn region(&self) -> &str {
-        crate::model::Arn::parse(&self.arn)
-            .map(|a| a.region)
-            .unwrap_or("")
-    }
-
-    pub fn partition(&self) -> &str {
-        crate::model::Arn::parse(&self.arn)
-            .map(|a| a.partition)
-            .filter(|p| !p.is_empty())
-            .unwrap_or("aws")
-    }
-}
-
-/// One check's verdict on one resource. Kept small (48 bytes): an estate evaluation holds one
-/// per check and resource.
-#[derive(Debug, Clone)]
-pub struct Evaluation {
-    pub check: &'static Check,
-    pub status: Status,
-    pub resource: Arc<Resource>,
-    detail: Detail,
-}
-
-#[derive(Debug, Clone)]
-enum Detail {
-    None,
-    Evidence(Box<[String]>),
-    Reason(&'static str),
-}
-
-impl Evaluation {
-    pub fn new(check: &'static Check, resource: Arc<Resource>, outcome: Outcome) -> Evaluation {
-        let (status, detail) = match outcome {
-            Outcome::Passed => (Status::Passed, Detail::None),
-            Outcome::Failed(e) => (Status::Failed, Detail::Evidence(e.into_boxed_slice())),
-            Outcome::NotApplicable(r) => (Status::NotApplicable, Detail::Reason(r)),
-        };
-        Evaluation {
-            check,
-            status,
-            resource,
-            detail,
+impl Evidence {
+    /// Evidence about the resource as a whole.
+    pub fn of(text: impl Into<String>) -> Evidence {
+        Evidence {
+            container: None,
+            field: None,
+            text: text.into().into_boxed_str(),
         }
     }
 
-    /// What was found, naming containers and fields; never a secret value. Empty unless FAILED.
-    pub fn evidence(&self) -> &[String] {
-        match &self.detail {
-            Detail::Evidence(e) => e,
-            _ => &[],
+    /// Evidence about one container.
+    pub fn container(name: &str, text: impl Into<String>) -> Evidence {
+        Evidence {
+            container: Some(name.into()),
+            field: None,
+            text: text.into().into_boxed_str(),
         }
     }
 
-    /// Why the check did not apply (NOT_APPLICABLE only).
-    pub fn reason(&self) -> Option<&'static str> {
-        match self.detail {
-            Detail::Reason(r) => Some(r),
-            _ => None,
+    /// Name the API field the evidence is about.
+    pub fn field(mut self, field: &'static str) -> Evidence {
+        self.field = Some(field);
+        self
+    }
+
+    pub fn container_name(&self) -> Option<&str> {
+        self.container.as_deref()
+    }
+}
+
+/// `container web: privileged = true`, or the text alone for the resource as a whole.
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.container {
+            Some(c) => write!(f, "container {c}: {}", self.text),
+            None => f.write_str(&self.text),
         }
     }
+}
 
-    pub fn severity(&self) -> Severity {
-        self.check.severity
+/// Evidence serializes as its text line, as every output shows it.
+impl Serialize for Evidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
+}
 
-    pub fn is_failed(&self) -> bool {
-        self.status == Status::Failed
+impl From<String> for Evidence {
+    fn from(text: String) -> Evidence {
+        Evidence::of(text)
     }
+}
+
+impl From<&str> for Evidence {
+    fn from(text: &str) -> Evidence {
+        Evidence::of(text)
+    }
+}
+
+/// Evidence lines joined by `sep`, as every text output shows them.
+pub fn join_evidence(evidence: &[Evidence], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, e) in evidence.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(&e.to_string());
+    }
+    out
 }
 
 /// A check's verdict before it is attached to a resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Passed,
-    Failed(Vec<String>),
+    Failed(Vec<Evidence>),
     NotApplicable(&'static str),
 }
 
 impl Outcome {
     /// Failed with this evidence, or passed when there is none.
-    pub fn fail_if_any(evidence: Vec<String>) -> Outcome {
+    pub fn fail_if_any<E: Into<Evidence>>(evidence: Vec<E>) -> Outcome {
         if evidence.is_empty() {
             Outcome::Passed
         } else {
-            Outcome::Failed(evidence)
+            Outcome::Failed(evidence.into_iter().map(Into::into).collect())
         }
+    }
+
+    /// Failed with this evidence.
+    pub fn failed<E: Into<Evidence>>(evidence: impl IntoIterator<Item = E>) -> Outcome {
+        Outcome::Failed(evidence.into_iter().map(Into::into).collect())
     }
 
     pub fn na(reason: &'static str) -> Outcome {

@@ -23,8 +23,8 @@ use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
 use crate::checks::{Check, Revisions, catalog};
-use crate::finding::{Evaluation, Severity, Status};
-use crate::render::asff::{Import, RecordState, finding_id};
+use crate::evaluation::{Evaluation, finding_id};
+use crate::finding::{Severity, Status};
 use crate::scope::Coverage;
 
 /// Default re-import age for findings that are still failing: 7 days.
@@ -83,6 +83,37 @@ pub struct LedgerEntry {
     pub last_imported_ms: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alerted: Option<Alerted>,
+}
+
+/// How a finding is imported (ASFF `RecordState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RecordState {
+    Active,
+    Archived,
+}
+
+/// Timestamps and state of one import of one finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Import {
+    pub compliance: Status,
+    pub record_state: RecordState,
+    pub created_at_ms: i64,
+    pub first_observed_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+impl Import {
+    /// A first import now, of the evaluation's own status.
+    pub fn new_at(status: Status, now_ms: i64) -> Import {
+        Import {
+            compliance: status,
+            record_state: RecordState::Active,
+            created_at_ms: now_ms,
+            first_observed_ms: now_ms,
+            updated_at_ms: now_ms,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -200,8 +231,8 @@ fn entry_for(
         region: e.resource.region().to_owned(),
         state,
         severity: e.check.severity,
-        evidence_hash: evidence_hash(e.evidence()),
-        evidence: e.evidence().to_vec(),
+        evidence_hash: evidence_hash(&e.evidence_lines()),
+        evidence: e.evidence_lines(),
         created_at_ms: created,
         first_observed_ms: first,
         last_imported_ms: updated,
@@ -234,7 +265,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         seen.insert(id.clone());
         match (e.status, prev) {
             (Status::Failed, prev) => {
-                let hash = evidence_hash(e.evidence());
+                let hash = evidence_hash(&e.evidence_lines());
                 let (reason, created, first) = match prev {
                     None => (Some(ImportReason::New), now, now),
                     Some(p) if p.state != FindingState::Failed => {
@@ -280,7 +311,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                         resource_arn: e.resource.arn.clone(),
                         resource_name: e.resource.name.clone(),
                         cluster: e.resource.cluster.clone(),
-                        evidence: e.evidence().to_vec(),
+                        evidence: e.evidence_lines(),
                     });
                 }
                 match reason {

@@ -169,6 +169,37 @@ pub fn select(snapshot: &Snapshot, scope: &Scope) -> (Snapshot, Coverage) {
     (out, cov)
 }
 
+/// What reading a whole region proves complete: every cluster, task definition, service listing,
+/// container instance listing and task set listing of the snapshot.
+pub fn region_coverage(snap: &Snapshot, cov: &mut Coverage) {
+    cov.all_task_definitions = true;
+    for td in &snap.task_definitions {
+        if let (Some(a), true) = (&td.item.task_definition_arn, td.item.is_active()) {
+            cov.active_task_definitions.insert(a.clone());
+        }
+    }
+    cov.all_clusters = true;
+    for c in &snap.clusters {
+        if let Some(a) = &c.item.cluster_arn {
+            cov.services_of_clusters.insert(a.clone());
+            cov.container_instances_of_clusters.insert(a.clone());
+        }
+    }
+    for s in &snap.services {
+        if let Some(c) = &s.item.cluster_arn {
+            cov.services_of_clusters.insert(c.clone());
+        }
+        if let Some(a) = &s.item.service_arn {
+            cov.task_sets_of_services.insert(a.clone());
+        }
+    }
+    for c in &snap.capacity_providers {
+        if let Some(a) = &c.item.capacity_provider_arn {
+            cov.resources.insert(a.clone());
+        }
+    }
+}
+
 fn push_unique<T: Clone>(list: &mut Vec<Record<T>>, r: &Record<T>, same: impl Fn(&T, &T) -> bool) {
     if !list.iter().any(|x| same(&x.item, &r.item)) {
         list.push(r.clone());
@@ -214,32 +245,7 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
         }
         Scope::Region => {
             *out = snap.clone();
-            cov.all_task_definitions = true;
-            for td in &snap.task_definitions {
-                if let (Some(a), true) = (&td.item.task_definition_arn, td.item.is_active()) {
-                    cov.active_task_definitions.insert(a.clone());
-                }
-            }
-            cov.all_clusters = true;
-            for c in &snap.clusters {
-                if let Some(a) = &c.item.cluster_arn {
-                    cov.services_of_clusters.insert(a.clone());
-                    cov.container_instances_of_clusters.insert(a.clone());
-                }
-            }
-            for s in &snap.services {
-                if let Some(c) = &s.item.cluster_arn {
-                    cov.services_of_clusters.insert(c.clone());
-                }
-                if let Some(a) = &s.item.service_arn {
-                    cov.task_sets_of_services.insert(a.clone());
-                }
-            }
-            for c in &snap.capacity_providers {
-                if let Some(a) = &c.item.capacity_provider_arn {
-                    cov.resources.insert(a.clone());
-                }
-            }
+            region_coverage(snap, cov);
         }
         Scope::Cluster(wanted) => {
             let Some(cluster) = snap.clusters.iter().find(|c| {

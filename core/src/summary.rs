@@ -7,7 +7,8 @@
 use serde::Serialize;
 use std::collections::HashSet;
 
-use crate::finding::{Evaluation, Severity, Status};
+use crate::evaluation::Evaluation;
+use crate::finding::{Severity, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "UPPERCASE")]

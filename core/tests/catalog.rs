@@ -273,3 +273,44 @@ fn every_fixture_gives_its_expected_status() {
     }
     assert!(run >= 150, "only {run} fixtures");
 }
+
+/// `checks/<kind>/` holds only checks, one file each, named after the check's slug; helpers live
+/// in `checks/support/`.
+#[test]
+fn each_check_file_is_named_after_its_slug() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/checks");
+    let mut files = std::collections::BTreeMap::new();
+    for kind in std::fs::read_dir(&root).unwrap() {
+        let kind = kind.unwrap().path();
+        if !kind.is_dir() || kind.ends_with("support") {
+            continue;
+        }
+        for f in std::fs::read_dir(&kind).unwrap() {
+            let f = f.unwrap().path();
+            let stem = f.file_stem().unwrap().to_string_lossy().into_owned();
+            if stem != "mod" {
+                files.insert(stem, std::fs::read_to_string(&f).unwrap());
+            }
+        }
+    }
+    let slugs: std::collections::BTreeSet<String> = ecs_posture_core::CATALOG
+        .iter()
+        .map(|c| c.slug.replace('-', "_"))
+        .collect();
+    let names: std::collections::BTreeSet<String> = files.keys().cloned().collect();
+    assert_eq!(
+        names, slugs,
+        "files under checks/<kind>/ must be exactly the checks, named after their slugs"
+    );
+    for c in ecs_posture_core::CATALOG {
+        let text = &files[&c.slug.replace('-', "_")];
+        assert!(
+            text.contains(&format!("slug: \"{}\"", c.slug))
+                && text.contains(&format!("id: \"{}\"", c.id)),
+            "{}.rs does not define check {} ({})",
+            c.slug.replace('-', "_"),
+            c.id,
+            c.slug
+        );
+    }
+}

@@ -114,6 +114,7 @@ fn selection_honours_defaults_options_and_filters() {
     assert!(
         select(&Options::default(), &["NOPE".into()], &[], None)
             .unwrap_err()
+            .to_string()
             .contains("NOPE")
     );
 }
@@ -179,9 +180,11 @@ fn config_errors_name_the_key() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("min_agent_version"), "{e}");
-    let e = Options::from_toml("c.toml", "[options]\ndisable_checks = [\"XX99\"]\n")
-        .unwrap_err()
-        .to_string();
+    // Check ids are resolved by `select`, whose error names the list.
+    let opts = Options::from_toml("c.toml", "[options]\ndisable_checks = [\"XX99\"]\n").unwrap();
+    let e = select(&opts, &[], &[], None).unwrap_err();
+    assert_eq!(e.list, ecs_posture_core::engine::CheckList::DisableChecks);
+    let e = e.to_string();
     assert!(e.contains("disable_checks") && e.contains("XX99"), "{e}");
     let e = Options::from_toml(
         "c.toml",

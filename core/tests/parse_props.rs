@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 use serde_json::Value;
 
+use ecs_posture_core::finding::ResourceKind;
 use ecs_posture_core::{Context, Options, Snapshot, evaluate, select};
 
 fn json_value() -> impl Strategy<Value = Value> {
@@ -63,7 +64,20 @@ proptest! {
             let checks = select(&opts, &[], &[], None).unwrap();
             let evals = evaluate(&s, &checks, &opts, &Context::default());
             // Every resource gets exactly one evaluation per check of its kind.
-            prop_assert!(evals.len() <= s.resource_count() * checks.len());
+            let per_kind = |k: ResourceKind| checks.iter().filter(|c| c.kind() == k).count();
+            let expected = s.task_definitions.len() * per_kind(ResourceKind::TaskDefinition)
+                + s.services.len() * per_kind(ResourceKind::Service)
+                + s.task_sets.len() * per_kind(ResourceKind::TaskSet)
+                + s.clusters.len() * per_kind(ResourceKind::Cluster)
+                + s.capacity_providers.len() * per_kind(ResourceKind::CapacityProvider)
+                + s.container_instances.len() * per_kind(ResourceKind::ContainerInstance);
+            prop_assert_eq!(evals.len(), expected);
+            for e in &evals {
+                prop_assert_eq!(
+                    evals.iter().filter(|x| x.check.id == e.check.id && std::sync::Arc::ptr_eq(&x.resource, &e.resource)).count(),
+                    1
+                );
+            }
         }
     }
 

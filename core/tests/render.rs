@@ -76,7 +76,7 @@ fn secret_values_never_reach_any_output() {
     }
     // The evidence names where the secret is.
     let td09 = evals.iter().find(|e| e.check.id == "TD09").unwrap();
-    let ev = td09.evidence().join("\n");
+    let ev = td09.evidence_lines().join("\n");
     assert!(
         ev.contains("DB_PASSWORD")
             && ev.contains("command argument 1")
@@ -183,19 +183,19 @@ fn assert_no_blank_strings(v: &Value) {
 
 #[test]
 fn finding_ids_are_deterministic_and_status_independent() {
-    let a = asff::finding_id_for(
+    let a = ecs_posture_core::evaluation::finding_id_for(
         "111122223333",
         "eu-west-1",
         "TD01",
         "arn:aws:ecs:eu-west-1:111122223333:task-definition/app:2",
     );
-    let b = asff::finding_id_for(
+    let b = ecs_posture_core::evaluation::finding_id_for(
         "111122223333",
         "eu-west-1",
         "TD01",
         "arn:aws:ecs:eu-west-1:111122223333:task-definition/app:2",
     );
-    let c = asff::finding_id_for(
+    let c = ecs_posture_core::evaluation::finding_id_for(
         "111122223333",
         "eu-west-1",
         "TD01",
@@ -208,7 +208,10 @@ fn finding_ids_are_deterministic_and_status_independent() {
         "arn:aws:ecs:eu-west-1:1:task-definition/{}:1",
         "x".repeat(3000)
     );
-    assert!(asff::finding_id_for("1", "eu-west-1", "TD01", &long_arn).len() < 100);
+    assert!(
+        ecs_posture_core::evaluation::finding_id_for("1", "eu-west-1", "TD01", &long_arn).len()
+            < 100
+    );
 }
 
 #[test]
@@ -216,7 +219,12 @@ fn passed_imports_are_informational() {
     let s = estate();
     let evals = all_evaluations(&s);
     let e = evals.iter().find(|e| e.status == Status::Passed).unwrap();
-    let f = asff::finding(e, None, &asff::Import::new_at(Status::Passed, 0));
+    let f = asff::finding(
+        e,
+        None,
+        &ecs_posture_core::lifecycle::Import::new_at(Status::Passed, 0),
+    )
+    .to_json();
     assert_eq!(f["Severity"]["Label"], "INFORMATIONAL");
     assert_eq!(f["Severity"]["Original"], e.check.severity.as_str());
     assert_eq!(f["Compliance"]["Status"], "PASSED");
@@ -224,20 +232,32 @@ fn passed_imports_are_informational() {
 
 #[test]
 fn batches_respect_count_and_size() {
-    let small: Vec<Value> = (0..250).map(|i| serde_json::json!({"Id": i})).collect();
+    let s = estate();
+    let evals = all_evaluations(&s);
+    let e = evals.iter().find(|e| e.status == Status::Failed).unwrap();
+    let one = asff::finding(
+        e,
+        None,
+        &ecs_posture_core::lifecycle::Import::new_at(Status::Failed, 0),
+    );
+    let small: Vec<asff::Finding> = (0..250).map(|_| one.clone()).collect();
     let b = asff::batches(small);
     assert_eq!(
         b.iter().map(Vec::len).collect::<Vec<_>>(),
         vec![100, 100, 50]
     );
-    let big: Vec<Value> = (0..40)
-        .map(|_| serde_json::json!({"Pad": "x".repeat(200_000)}))
+    let big: Vec<asff::Finding> = (0..40)
+        .map(|_| {
+            let mut f = one.clone();
+            f.description = "x".repeat(200_000);
+            f
+        })
         .collect();
     let b = asff::batches(big);
-    assert!(
-        b.iter()
-            .all(|batch| serde_json::to_vec(batch).unwrap().len() <= asff::MAX_BATCH_BYTES)
-    );
+    assert!(b.len() > 1);
+    assert!(b.iter().all(|batch| {
+        serde_json::to_vec(&asff::batch_json(batch)).unwrap().len() <= asff::MAX_BATCH_BYTES
+    }));
     assert_eq!(b.iter().map(Vec::len).sum::<usize>(), 40);
 }
 

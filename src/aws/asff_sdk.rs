@@ -1,280 +1,280 @@
-//! ASFF JSON (as the core renders it) -> AWS SDK Security Hub types. Pure conversion.
-
-use std::collections::HashMap;
+//! The core's ASFF structs -> AWS SDK Security Hub types, field to field. Pure conversion: a
+//! field renamed or retyped on either side fails to compile.
 
 use aws_sdk_securityhub::types as t;
-use serde_json::Value;
 
-fn s(v: &Value, k: &str) -> Option<String> {
-    v.get(k).and_then(Value::as_str).map(str::to_owned)
+use ecs_posture_core::Severity;
+use ecs_posture_core::lifecycle::RecordState;
+use ecs_posture_core::render::asff::{self, ComplianceStatus, FindingSeverity, details as d};
+
+fn list<T, U>(v: &[T], f: impl Fn(&T) -> U) -> Option<Vec<U>> {
+    (!v.is_empty()).then(|| v.iter().map(f).collect())
 }
 
-fn b(v: &Value, k: &str) -> Option<bool> {
-    v.get(k).and_then(Value::as_bool)
+fn strings(v: &[String]) -> Option<Vec<String>> {
+    list(v, Clone::clone)
 }
 
-fn i(v: &Value, k: &str) -> Option<i32> {
-    v.get(k)
-        .and_then(Value::as_i64)
-        .and_then(|n| i32::try_from(n).ok())
+fn label(s: Severity) -> t::SeverityLabel {
+    match s {
+        Severity::Informational => t::SeverityLabel::Informational,
+        Severity::Low => t::SeverityLabel::Low,
+        Severity::Medium => t::SeverityLabel::Medium,
+        Severity::High => t::SeverityLabel::High,
+        Severity::Critical => t::SeverityLabel::Critical,
+    }
 }
 
-fn ss(v: &Value, k: &str) -> Option<Vec<String>> {
-    v.get(k).and_then(Value::as_array).map(|a| {
-        a.iter()
-            .filter_map(|x| x.as_str().map(str::to_owned))
-            .collect()
-    })
+fn container(c: &d::ContainerDetails) -> t::AwsEcsTaskDefinitionContainerDefinitionsDetails {
+    t::AwsEcsTaskDefinitionContainerDefinitionsDetails::builder()
+        .set_name(c.name.clone())
+        .set_image(c.image.clone())
+        .set_cpu(c.cpu)
+        .set_memory(c.memory)
+        .set_memory_reservation(c.memory_reservation)
+        .set_essential(c.essential)
+        .set_privileged(c.privileged)
+        .set_readonly_root_filesystem(c.readonly_root_filesystem)
+        .set_user(c.user.clone())
+        .set_environment(list(&c.environment, |e| {
+            t::AwsEcsTaskDefinitionContainerDefinitionsEnvironmentDetails::builder()
+                .set_name(e.name.clone())
+                .build()
+        }))
+        .set_secrets(list(&c.secrets, |s| {
+            t::AwsEcsTaskDefinitionContainerDefinitionsSecretsDetails::builder()
+                .set_name(s.name.clone())
+                .set_value_from(s.value_from.clone())
+                .build()
+        }))
+        .set_log_configuration(c.log_configuration.as_ref().map(|l| {
+            t::AwsEcsTaskDefinitionContainerDefinitionsLogConfigurationDetails::builder()
+                .set_log_driver(l.log_driver.clone())
+                .build()
+        }))
+        .set_linux_parameters(c.linux_parameters.as_ref().map(|l| {
+            t::AwsEcsTaskDefinitionContainerDefinitionsLinuxParametersDetails::builder()
+                .set_init_process_enabled(l.init_process_enabled)
+                .set_capabilities(l.capabilities.as_ref().map(|k| {
+                    t::AwsEcsTaskDefinitionContainerDefinitionsLinuxParametersCapabilitiesDetails::builder()
+                        .set_add(strings(&k.add))
+                        .set_drop(strings(&k.drop))
+                        .build()
+                }))
+                .build()
+        }))
+        .set_docker_security_options(strings(&c.docker_security_options))
+        .set_mount_points(list(&c.mount_points, |m| {
+            t::AwsEcsTaskDefinitionContainerDefinitionsMountPointsDetails::builder()
+                .set_source_volume(m.source_volume.clone())
+                .set_container_path(m.container_path.clone())
+                .set_read_only(m.read_only)
+                .build()
+        }))
+        .build()
 }
 
-fn list<T>(v: &Value, k: &str, f: impl Fn(&Value) -> T) -> Option<Vec<T>> {
-    v.get(k)
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(f).collect())
+fn volume(v: &d::VolumeDetails) -> t::AwsEcsTaskDefinitionVolumesDetails {
+    t::AwsEcsTaskDefinitionVolumesDetails::builder()
+        .set_name(v.name.clone())
+        .set_host(v.host.as_ref().map(|h| {
+            t::AwsEcsTaskDefinitionVolumesHostDetails::builder()
+                .set_source_path(h.source_path.clone())
+                .build()
+        }))
+        .set_efs_volume_configuration(v.efs_volume_configuration.as_ref().map(|e| {
+            t::AwsEcsTaskDefinitionVolumesEfsVolumeConfigurationDetails::builder()
+                .set_filesystem_id(e.filesystem_id.clone())
+                .set_transit_encryption(e.transit_encryption.clone())
+                .set_authorization_config(e.authorization_config.as_ref().map(|a| {
+                    t::AwsEcsTaskDefinitionVolumesEfsVolumeConfigurationAuthorizationConfigDetails::builder()
+                        .set_iam(a.iam.clone())
+                        .set_access_point_id(a.access_point_id.clone())
+                        .build()
+                }))
+                .build()
+        }))
+        .build()
 }
 
-fn obj<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
-    v.get(k).filter(|x| x.is_object())
-}
-
-fn task_definition(v: &Value) -> t::AwsEcsTaskDefinitionDetails {
-    let container = |c: &Value| {
-        t::AwsEcsTaskDefinitionContainerDefinitionsDetails::builder()
-            .set_name(s(c, "Name"))
-            .set_image(s(c, "Image"))
-            .set_cpu(i(c, "Cpu"))
-            .set_memory(i(c, "Memory"))
-            .set_memory_reservation(i(c, "MemoryReservation"))
-            .set_essential(b(c, "Essential"))
-            .set_privileged(b(c, "Privileged"))
-            .set_readonly_root_filesystem(b(c, "ReadonlyRootFilesystem"))
-            .set_user(s(c, "User"))
-            .set_environment(list(c, "Environment", |e| t::AwsEcsTaskDefinitionContainerDefinitionsEnvironmentDetails::builder().set_name(s(e, "Name")).build()))
-            .set_secrets(list(c, "Secrets", |e| {
-                t::AwsEcsTaskDefinitionContainerDefinitionsSecretsDetails::builder().set_name(s(e, "Name")).set_value_from(s(e, "ValueFrom")).build()
-            }))
-            .set_log_configuration(obj(c, "LogConfiguration").map(|l| t::AwsEcsTaskDefinitionContainerDefinitionsLogConfigurationDetails::builder().set_log_driver(s(l, "LogDriver")).build()))
-            .set_linux_parameters(obj(c, "LinuxParameters").map(|l| {
-                t::AwsEcsTaskDefinitionContainerDefinitionsLinuxParametersDetails::builder()
-                    .set_init_process_enabled(b(l, "InitProcessEnabled"))
-                    .set_capabilities(obj(l, "Capabilities").map(|k| {
-                        t::AwsEcsTaskDefinitionContainerDefinitionsLinuxParametersCapabilitiesDetails::builder().set_add(ss(k, "Add")).set_drop(ss(k, "Drop")).build()
-                    }))
-                    .build()
-            }))
-            .set_docker_security_options(ss(c, "DockerSecurityOptions"))
-            .set_mount_points(list(c, "MountPoints", |m| {
-                t::AwsEcsTaskDefinitionContainerDefinitionsMountPointsDetails::builder()
-                    .set_source_volume(s(m, "SourceVolume"))
-                    .set_container_path(s(m, "ContainerPath"))
-                    .set_read_only(b(m, "ReadOnly"))
-                    .build()
-            }))
-            .build()
-    };
-    let volume = |vol: &Value| {
-        t::AwsEcsTaskDefinitionVolumesDetails::builder()
-            .set_name(s(vol, "Name"))
-            .set_host(obj(vol, "Host").map(|h| t::AwsEcsTaskDefinitionVolumesHostDetails::builder().set_source_path(s(h, "SourcePath")).build()))
-            .set_efs_volume_configuration(obj(vol, "EfsVolumeConfiguration").map(|e| {
-                t::AwsEcsTaskDefinitionVolumesEfsVolumeConfigurationDetails::builder()
-                    .set_filesystem_id(s(e, "FilesystemId"))
-                    .set_transit_encryption(s(e, "TransitEncryption"))
-                    .set_authorization_config(obj(e, "AuthorizationConfig").map(|a| {
-                        t::AwsEcsTaskDefinitionVolumesEfsVolumeConfigurationAuthorizationConfigDetails::builder().set_iam(s(a, "Iam")).set_access_point_id(s(a, "AccessPointId")).build()
-                    }))
-                    .build()
-            }))
-            .build()
-    };
+fn task_definition(v: &d::TaskDefinitionDetails) -> t::AwsEcsTaskDefinitionDetails {
     t::AwsEcsTaskDefinitionDetails::builder()
-        .set_container_definitions(list(v, "ContainerDefinitions", container))
-        .set_cpu(s(v, "Cpu"))
-        .set_memory(s(v, "Memory"))
-        .set_execution_role_arn(s(v, "ExecutionRoleArn"))
-        .set_task_role_arn(s(v, "TaskRoleArn"))
-        .set_family(s(v, "Family"))
-        .set_network_mode(s(v, "NetworkMode"))
-        .set_pid_mode(s(v, "PidMode"))
-        .set_ipc_mode(s(v, "IpcMode"))
-        .set_requires_compatibilities(ss(v, "RequiresCompatibilities"))
-        .set_status(s(v, "Status"))
-        .set_volumes(list(v, "Volumes", volume))
+        .set_container_definitions(list(&v.container_definitions, container))
+        .set_cpu(v.cpu.clone())
+        .set_memory(v.memory.clone())
+        .set_execution_role_arn(v.execution_role_arn.clone())
+        .set_task_role_arn(v.task_role_arn.clone())
+        .set_family(v.family.clone())
+        .set_network_mode(v.network_mode.clone())
+        .set_pid_mode(v.pid_mode.clone())
+        .set_ipc_mode(v.ipc_mode.clone())
+        .set_requires_compatibilities(strings(&v.requires_compatibilities))
+        .set_status(v.status.clone())
+        .set_volumes(list(&v.volumes, volume))
         .build()
 }
 
-fn service(v: &Value) -> t::AwsEcsServiceDetails {
+fn service(v: &d::ServiceDetails) -> t::AwsEcsServiceDetails {
     t::AwsEcsServiceDetails::builder()
-        .set_service_name(s(v, "ServiceName"))
-        .set_service_arn(s(v, "ServiceArn"))
-        .set_cluster(s(v, "Cluster"))
-        .set_launch_type(s(v, "LaunchType"))
-        .set_platform_version(s(v, "PlatformVersion"))
-        .set_task_definition(s(v, "TaskDefinition"))
-        .set_enable_execute_command(b(v, "EnableExecuteCommand"))
-        .set_desired_count(i(v, "DesiredCount"))
-        .set_scheduling_strategy(s(v, "SchedulingStrategy"))
-        .set_deployment_controller(obj(v, "DeploymentController").map(|d| {
+        .set_service_name(v.service_name.clone())
+        .set_service_arn(v.service_arn.clone())
+        .set_cluster(v.cluster.clone())
+        .set_launch_type(v.launch_type.clone())
+        .set_platform_version(v.platform_version.clone())
+        .set_task_definition(v.task_definition.clone())
+        .set_enable_execute_command(v.enable_execute_command)
+        .set_desired_count(v.desired_count)
+        .set_scheduling_strategy(v.scheduling_strategy.clone())
+        .set_deployment_controller(v.deployment_controller.as_ref().map(|c| {
             t::AwsEcsServiceDeploymentControllerDetails::builder()
-                .set_type(s(d, "Type"))
+                .set_type(c.r#type.clone())
                 .build()
         }))
-        .set_capacity_provider_strategy(list(v, "CapacityProviderStrategy", |c| {
+        .set_capacity_provider_strategy(list(&v.capacity_provider_strategy, |c| {
             t::AwsEcsServiceCapacityProviderStrategyDetails::builder()
-                .set_capacity_provider(s(c, "CapacityProvider"))
-                .set_weight(i(c, "Weight"))
-                .set_base(i(c, "Base"))
+                .set_capacity_provider(c.capacity_provider.clone())
+                .set_weight(c.weight)
+                .set_base(c.base)
                 .build()
         }))
-        .set_network_configuration(
-            obj(v, "NetworkConfiguration")
-                .and_then(|n| obj(n, "AwsVpcConfiguration"))
-                .map(|a| {
-                    t::AwsEcsServiceNetworkConfigurationDetails::builder()
-                .aws_vpc_configuration(
+        .set_network_configuration(v.network_configuration.as_ref().map(|n| {
+            t::AwsEcsServiceNetworkConfigurationDetails::builder()
+                .set_aws_vpc_configuration(n.aws_vpc_configuration.as_ref().map(|a| {
                     t::AwsEcsServiceNetworkConfigurationAwsVpcConfigurationDetails::builder()
-                        .set_assign_public_ip(s(a, "AssignPublicIp"))
-                        .set_security_groups(ss(a, "SecurityGroups"))
-                        .set_subnets(ss(a, "Subnets"))
-                        .build(),
-                )
+                        .set_assign_public_ip(a.assign_public_ip.clone())
+                        .set_security_groups(strings(&a.security_groups))
+                        .set_subnets(strings(&a.subnets))
+                        .build()
+                }))
                 .build()
-                }),
-        )
+        }))
         .build()
 }
 
-fn cluster(v: &Value) -> t::AwsEcsClusterDetails {
+fn cluster(v: &d::ClusterDetails) -> t::AwsEcsClusterDetails {
     t::AwsEcsClusterDetails::builder()
-        .set_cluster_arn(s(v, "ClusterArn"))
-        .set_cluster_name(s(v, "ClusterName"))
-        .set_status(s(v, "Status"))
-        .set_capacity_providers(ss(v, "CapacityProviders"))
-        .set_cluster_settings(list(v, "ClusterSettings", |x| t::AwsEcsClusterClusterSettingsDetails::builder().set_name(s(x, "Name")).set_value(s(x, "Value")).build()))
-        .set_configuration(obj(v, "Configuration").and_then(|c| obj(c, "ExecuteCommandConfiguration")).map(|e| {
+        .set_cluster_arn(v.cluster_arn.clone())
+        .set_cluster_name(v.cluster_name.clone())
+        .set_status(v.status.clone())
+        .set_capacity_providers(strings(&v.capacity_providers))
+        .set_cluster_settings(list(&v.cluster_settings, |x| {
+            t::AwsEcsClusterClusterSettingsDetails::builder()
+                .set_name(x.name.clone())
+                .set_value(x.value.clone())
+                .build()
+        }))
+        .set_configuration(v.configuration.as_ref().map(|c| {
             t::AwsEcsClusterConfigurationDetails::builder()
-                .execute_command_configuration(
+                .set_execute_command_configuration(c.execute_command_configuration.as_ref().map(|e| {
                     t::AwsEcsClusterConfigurationExecuteCommandConfigurationDetails::builder()
-                        .set_kms_key_id(s(e, "KmsKeyId"))
-                        .set_logging(s(e, "Logging"))
-                        .set_log_configuration(obj(e, "LogConfiguration").map(|l| {
+                        .set_kms_key_id(e.kms_key_id.clone())
+                        .set_logging(e.logging.clone())
+                        .set_log_configuration(e.log_configuration.as_ref().map(|l| {
                             t::AwsEcsClusterConfigurationExecuteCommandConfigurationLogConfigurationDetails::builder()
-                                .set_cloud_watch_log_group_name(s(l, "CloudWatchLogGroupName"))
-                                .set_cloud_watch_encryption_enabled(b(l, "CloudWatchEncryptionEnabled"))
-                                .set_s3_bucket_name(s(l, "S3BucketName"))
-                                .set_s3_encryption_enabled(b(l, "S3EncryptionEnabled"))
-                                .set_s3_key_prefix(s(l, "S3KeyPrefix"))
+                                .set_cloud_watch_log_group_name(l.cloud_watch_log_group_name.clone())
+                                .set_cloud_watch_encryption_enabled(l.cloud_watch_encryption_enabled)
+                                .set_s3_bucket_name(l.s3_bucket_name.clone())
+                                .set_s3_encryption_enabled(l.s3_encryption_enabled)
+                                .set_s3_key_prefix(l.s3_key_prefix.clone())
                                 .build()
                         }))
-                        .build(),
-                )
+                        .build()
+                }))
                 .build()
         }))
-        .set_registered_container_instances_count(i(v, "RegisteredContainerInstancesCount"))
-        .set_running_tasks_count(i(v, "RunningTasksCount"))
-        .set_active_services_count(i(v, "ActiveServicesCount"))
+        .set_registered_container_instances_count(v.registered_container_instances_count)
+        .set_running_tasks_count(v.running_tasks_count)
+        .set_active_services_count(v.active_services_count)
         .build()
 }
 
-fn details(v: &Value) -> t::ResourceDetails {
-    let mut d = t::ResourceDetails::builder();
-    if let Some(x) = obj(v, "AwsEcsTaskDefinition") {
-        d = d.aws_ecs_task_definition(task_definition(x));
-    }
-    if let Some(x) = obj(v, "AwsEcsService") {
-        d = d.aws_ecs_service(service(x));
-    }
-    if let Some(x) = obj(v, "AwsEcsCluster") {
-        d = d.aws_ecs_cluster(cluster(x));
-    }
-    if let Some(other) = obj(v, "Other").and_then(Value::as_object) {
-        let map: HashMap<String, String> = other
-            .iter()
-            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
-            .collect();
-        d = d.set_other(Some(map));
-    }
-    d.build()
+fn details(v: &d::ResourceDetails) -> t::ResourceDetails {
+    t::ResourceDetails::builder()
+        .set_aws_ecs_task_definition(v.aws_ecs_task_definition.as_ref().map(task_definition))
+        .set_aws_ecs_service(v.aws_ecs_service.as_ref().map(service))
+        .set_aws_ecs_cluster(v.aws_ecs_cluster.as_ref().map(cluster))
+        .set_other((!v.other.is_empty()).then(|| v.other.clone().into_iter().collect()))
+        .build()
 }
 
-fn severity(v: &Value) -> Option<t::Severity> {
-    v.as_object()?;
-    Some(
-        t::Severity::builder()
-            .set_label(s(v, "Label").map(|l| t::SeverityLabel::from(l.as_str())))
-            .set_original(s(v, "Original"))
-            .build(),
-    )
+fn severity(s: &FindingSeverity) -> t::Severity {
+    t::Severity::builder()
+        .label(label(s.label))
+        .original(s.original.as_str())
+        .build()
 }
 
-/// Convert one finding. Fields the core never sets are left unset.
-pub fn finding(v: &Value) -> t::AwsSecurityFinding {
-    let resources = list(v, "Resources", |r| {
-        t::Resource::builder()
-            .set_type(s(r, "Type"))
-            .set_id(s(r, "Id"))
-            .set_partition(s(r, "Partition").map(|p| t::Partition::from(p.as_str())))
-            .set_region(s(r, "Region"))
-            .set_details(obj(r, "Details").map(details))
-            .build()
-    });
-    let fpf = obj(v, "FindingProviderFields").map(|f| {
-        t::FindingProviderFields::builder()
-            .set_severity(obj(f, "Severity").map(|sv| {
-                t::FindingProviderSeverity::builder()
-                    .set_label(s(sv, "Label").map(|l| t::SeverityLabel::from(l.as_str())))
-                    .set_original(s(sv, "Original"))
-                    .build()
-            }))
-            .set_types(ss(f, "Types"))
-            .build()
-    });
-    let product_fields: Option<HashMap<String, String>> =
-        obj(v, "ProductFields").and_then(Value::as_object).map(|m| {
-            m.iter()
-                .filter_map(|(k, x)| x.as_str().map(|s| (k.clone(), s.to_owned())))
-                .collect()
-        });
-    let compliance = obj(v, "Compliance").map(|c| {
-        t::Compliance::builder()
-            .set_status(s(c, "Status").map(|x| t::ComplianceStatus::from(x.as_str())))
-            .set_related_requirements(ss(c, "RelatedRequirements"))
-            .build()
-    });
-    let remediation = obj(v, "Remediation")
-        .and_then(|r| obj(r, "Recommendation"))
-        .map(|rec| {
+/// Convert one finding.
+pub fn finding(f: &asff::Finding) -> t::AwsSecurityFinding {
+    let resources: Vec<t::Resource> = f
+        .resources
+        .iter()
+        .map(|r| {
+            t::Resource::builder()
+                .r#type(&r.r#type)
+                .id(&r.id)
+                .partition(t::Partition::from(r.partition.as_str()))
+                .region(&r.region)
+                .set_details(r.details.as_ref().map(details))
+                .build()
+        })
+        .collect();
+    let provider = &f.finding_provider_fields;
+    t::AwsSecurityFinding::builder()
+        .schema_version(f.schema_version)
+        .id(&f.id)
+        .product_arn(&f.product_arn)
+        .product_name(f.product_name)
+        .company_name(f.company_name)
+        .generator_id(f.generator_id)
+        .aws_account_id(&f.aws_account_id)
+        .region(&f.region)
+        .set_types(Some(f.types.iter().map(|x| (*x).to_owned()).collect()))
+        .created_at(&f.created_at)
+        .updated_at(&f.updated_at)
+        .first_observed_at(&f.first_observed_at)
+        .last_observed_at(&f.last_observed_at)
+        .severity(severity(&f.severity))
+        .finding_provider_fields(
+            t::FindingProviderFields::builder()
+                .severity(
+                    t::FindingProviderSeverity::builder()
+                        .label(label(provider.severity.label))
+                        .original(provider.severity.original.as_str())
+                        .build(),
+                )
+                .set_types(Some(
+                    provider.types.iter().map(|x| (*x).to_owned()).collect(),
+                ))
+                .build(),
+        )
+        .title(&f.title)
+        .description(&f.description)
+        .remediation(
             t::Remediation::builder()
                 .recommendation(
                     t::Recommendation::builder()
-                        .set_text(s(rec, "Text"))
-                        .set_url(s(rec, "Url"))
+                        .text(&f.remediation.recommendation.text)
+                        .url(f.remediation.recommendation.url)
                         .build(),
                 )
-                .build()
-        });
-    t::AwsSecurityFinding::builder()
-        .set_schema_version(s(v, "SchemaVersion"))
-        .set_id(s(v, "Id"))
-        .set_product_arn(s(v, "ProductArn"))
-        .set_product_name(s(v, "ProductName"))
-        .set_company_name(s(v, "CompanyName"))
-        .set_generator_id(s(v, "GeneratorId"))
-        .set_aws_account_id(s(v, "AwsAccountId"))
-        .set_region(s(v, "Region"))
-        .set_types(ss(v, "Types"))
-        .set_created_at(s(v, "CreatedAt"))
-        .set_updated_at(s(v, "UpdatedAt"))
-        .set_first_observed_at(s(v, "FirstObservedAt"))
-        .set_last_observed_at(s(v, "LastObservedAt"))
-        .set_severity(v.get("Severity").and_then(severity))
-        .set_finding_provider_fields(fpf)
-        .set_title(s(v, "Title"))
-        .set_description(s(v, "Description"))
-        .set_remediation(remediation)
-        .set_product_fields(product_fields)
-        .set_resources(resources)
-        .set_compliance(compliance)
-        .set_record_state(s(v, "RecordState").map(|x| t::RecordState::from(x.as_str())))
+                .build(),
+        )
+        .set_product_fields(Some(f.product_fields.clone().into_iter().collect()))
+        .set_resources(Some(resources))
+        .compliance(
+            t::Compliance::builder()
+                .status(match f.compliance.status {
+                    ComplianceStatus::Passed => t::ComplianceStatus::Passed,
+                    ComplianceStatus::Failed => t::ComplianceStatus::Failed,
+                    ComplianceStatus::NotAvailable => t::ComplianceStatus::NotAvailable,
+                })
+                .set_related_requirements(strings(&f.compliance.related_requirements))
+                .build(),
+        )
+        .record_state(match f.record_state {
+            RecordState::Active => t::RecordState::Active,
+            RecordState::Archived => t::RecordState::Archived,
+        })
         .build()
 }

@@ -9,13 +9,47 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::scan::ScanError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use ecs_posture_core::finding::Severity;
 use ecs_posture_core::lifecycle::{Alerted, FindingState, LedgerEntry};
 
 use crate::ports::{Ledger, LedgerError};
+
+/// A DynamoDB call of the ledger that failed; the SDK error is the `source`.
+#[derive(Debug, thiserror::Error)]
+pub enum DynamoError {
+    #[error("Scan {table}: {}", super::sdk_error_summary(.source))]
+    Scan {
+        table: String,
+        #[source]
+        source: SdkError<ScanError, HttpResponse>,
+    },
+    #[error("UpdateItem {table} {id}: {}", super::sdk_error_summary(.source))]
+    UpdateItem {
+        table: String,
+        id: String,
+        #[source]
+        source: SdkError<UpdateItemError, HttpResponse>,
+    },
+    #[error("{table}: item {id} holds a malformed entry: {source}")]
+    MalformedEntry {
+        table: String,
+        id: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{id}: the entry cannot be written as JSON: {source}")]
+    Encode {
+        id: String,
+        #[source]
+        source: serde_json::Error,
+    },
+}
 
 /// Archived entries are kept this long after their last import (DynamoDB TTL).
 const ARCHIVED_RETENTION_SECS: i64 = 180 * 24 * 60 * 60;
@@ -58,29 +92,29 @@ fn num(item: &HashMap<String, AttributeValue>, k: &str) -> Option<i64> {
         .and_then(|x| x.parse().ok())
 }
 
-/// The outcome of a conditional write: `true` when applied, `false` when its condition did not
-/// hold, an error naming `what` otherwise.
-fn applied<T, E>(
-    result: Result<T, aws_sdk_dynamodb::error::SdkError<E>>,
-    what: &str,
-) -> Result<bool, LedgerError>
-where
-    E: std::error::Error + aws_sdk_dynamodb::error::ProvideErrorMetadata + 'static,
-{
-    match result {
-        Ok(_) => Ok(true),
-        Err(e)
-            if e.as_service_error().and_then(|s| s.code())
-                == Some("ConditionalCheckFailedException") =>
-        {
-            Ok(false)
+impl DynamoLedger {
+    /// The outcome of a conditional UpdateItem on `id`: `true` when applied, `false` when its
+    /// condition did not hold.
+    fn applied<T>(
+        &self,
+        result: Result<T, SdkError<UpdateItemError, HttpResponse>>,
+        id: &str,
+    ) -> Result<bool, LedgerError> {
+        match result {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(source) => Err(LedgerError::new(DynamoError::UpdateItem {
+                table: self.table.clone(),
+                id: id.to_owned(),
+                source,
+            })),
         }
-        Err(e) => Err(err(what, e)),
     }
-}
-
-fn err<E: std::error::Error + 'static>(what: &str, e: E) -> LedgerError {
-    LedgerError(format!("{what}: {}", DisplayErrorContext(e)))
 }
 
 impl Ledger for DynamoLedger {
@@ -90,28 +124,39 @@ impl Ledger for DynamoLedger {
         region: &str,
     ) -> Result<HashMap<String, LedgerEntry>, LedgerError> {
         let mut out = HashMap::new();
-        let mut start: Option<HashMap<String, AttributeValue>> = None;
-        loop {
-            let r = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .filter_expression("#a = :a AND #r = :r")
-                .expression_attribute_names("#a", "account")
-                .expression_attribute_names("#r", "region")
-                .expression_attribute_values(":a", s(account))
-                .expression_attribute_values(":r", s(region))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| err(&format!("Scan {}", self.table), e))?;
+        let mut pages = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .filter_expression("#a = :a AND #r = :r")
+            .expression_attribute_names("#a", "account")
+            .expression_attribute_names("#r", "region")
+            .expression_attribute_values(":a", s(account))
+            .expression_attribute_values(":r", s(region))
+            .consistent_read(true)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let r = page.map_err(|source| {
+                LedgerError::new(DynamoError::Scan {
+                    table: self.table.clone(),
+                    source,
+                })
+            })?;
             for item in r.items() {
                 let Some(text) = item.get("entry").and_then(|v| v.as_s().ok()) else {
                     continue;
                 };
-                let mut entry: LedgerEntry = serde_json::from_str(text).map_err(|e| {
-                    LedgerError(format!("{}: item with a malformed entry: {e}", self.table))
+                let mut entry: LedgerEntry = serde_json::from_str(text).map_err(|source| {
+                    LedgerError::new(DynamoError::MalformedEntry {
+                        table: self.table.clone(),
+                        id: item
+                            .get("id")
+                            .and_then(|v| v.as_s().ok())
+                            .cloned()
+                            .unwrap_or_default(),
+                        source,
+                    })
                 })?;
                 entry.alerted = match (num(item, "alerted_since"), num(item, "alerted_severity")) {
                     (Some(since), Some(sev)) => Some(Alerted {
@@ -123,11 +168,8 @@ impl Ledger for DynamoLedger {
                 };
                 out.insert(entry.id.clone(), entry);
             }
-            start = r.last_evaluated_key().cloned();
-            if start.is_none() {
-                return Ok(out);
-            }
         }
+        Ok(out)
     }
 
     async fn record(&self, entries: &[LedgerEntry]) -> Result<(), LedgerError> {
@@ -136,7 +178,12 @@ impl Ledger for DynamoLedger {
                 alerted: None,
                 ..e.clone()
             })
-            .map_err(|x| LedgerError(x.to_string()))?;
+            .map_err(|source| {
+                LedgerError::new(DynamoError::Encode {
+                    id: e.id.clone(),
+                    source,
+                })
+            })?;
             let mut req = self
                 .client
                 .update_item()
@@ -157,7 +204,7 @@ impl Ledger for DynamoLedger {
             } else {
                 req.update_expression("SET entry = :e, last_imported_ms = :u, #a = :a, #r = :r, #s = :s REMOVE expires_at")
             };
-            if !applied(req.send().await, &format!("UpdateItem {}", e.id))? {
+            if !self.applied(req.send().await, &e.id)? {
                 tracing::info!(finding_id = %e.id, "ledger already holds a newer import");
                 continue;
             }
@@ -173,7 +220,7 @@ impl Ledger for DynamoLedger {
                     .expression_attribute_values(":f", n(e.first_observed_ms))
                     .send()
                     .await;
-                applied(r, &format!("UpdateItem {}", e.id))?;
+                self.applied(r, &e.id)?;
             }
         }
         Ok(())
@@ -205,7 +252,7 @@ impl Ledger for DynamoLedger {
                 .expression_attribute_values(":sev", n(rank(a.severity)))
                 .send()
                 .await;
-            if applied(r, &format!("UpdateItem {id}"))? {
+            if self.applied(r, id)? {
                 won.push(id.clone());
             } else {
                 tracing::info!(finding_id = %id, "alert already sent or being sent");
@@ -233,7 +280,7 @@ impl Ledger for DynamoLedger {
                 .expression_attribute_values(":o", s(owner))
                 .send()
                 .await;
-            if !applied(r, &format!("UpdateItem {id}"))? {
+            if !self.applied(r, id)? {
                 tracing::warn!(finding_id = %id, "alert claim lost before it was recorded");
             }
         }
@@ -253,7 +300,7 @@ impl Ledger for DynamoLedger {
             .expression_attribute_values(":x", n((now_ms + window_ms) / 1000 + 3600))
             .send()
             .await;
-        applied(r, &format!("UpdateItem debounce#{key}"))
+        self.applied(r, &format!("debounce#{key}"))
     }
 
     async fn release_alerts(&self, ids: &[String], owner: &str) -> Result<(), LedgerError> {
@@ -268,7 +315,7 @@ impl Ledger for DynamoLedger {
                 .expression_attribute_values(":o", s(owner))
                 .send()
                 .await;
-            applied(r, &format!("UpdateItem {id}"))?;
+            self.applied(r, id)?;
         }
         Ok(())
     }

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_ecs::Client;
-use aws_sdk_ecs::error::DisplayErrorContext;
+use aws_sdk_ecs::config::http::HttpResponse;
+use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ecs::types::{
     CapacityProviderField, ClusterField, ServiceField, TaskDefinitionField, TaskDefinitionStatus,
 };
@@ -56,11 +57,6 @@ impl EcsInventory {
         }
     }
 
-    pub fn with_concurrency(mut self, n: usize) -> EcsInventory {
-        self.concurrency = n.max(1);
-        self
-    }
-
     pub fn with_progress(mut self, bar: ProgressBar) -> EcsInventory {
         self.progress = Some(bar);
         self
@@ -84,9 +80,9 @@ struct Ctx {
     progress: Option<ProgressBar>,
 }
 
-fn err_text<E: std::error::Error>(e: &E) -> String {
-    // DisplayErrorContext prints the service's code and message (no request payloads).
-    DisplayErrorContext(e).to_string()
+fn err_text<E: ProvideErrorMetadata>(e: &SdkError<E, HttpResponse>) -> String {
+    // The service's code, message and request id: never a request or response body.
+    super::sdk_error_summary(e)
 }
 
 impl Ctx {
@@ -149,30 +145,23 @@ impl Ctx {
 
     async fn list_clusters(&self) -> Option<Vec<String>> {
         let mut out = Vec::new();
-        let mut token = None;
-        loop {
+        let mut pages = self
+            .client
+            .list_clusters()
+            .max_results(100)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
             self.call("ListClusters");
-            match self
-                .client
-                .list_clusters()
-                .max_results(100)
-                .set_next_token(token)
-                .send()
-                .await
-            {
-                Ok(r) => {
-                    out.extend(r.cluster_arns().iter().cloned());
-                    token = r.next_token().map(str::to_owned);
-                    if token.is_none() {
-                        return Some(out);
-                    }
-                }
+            match page {
+                Ok(r) => out.extend(r.cluster_arns().iter().cloned()),
                 Err(e) => {
                     self.error(format!("ListClusters: {}", err_text(&e)));
                     return None;
                 }
             }
         }
+        Some(out)
     }
 
     /// Describe clusters (100 per call); returns (ARN, capacity provider names) of those found.
@@ -214,35 +203,27 @@ impl Ctx {
         found
     }
 
-    /// List and describe a cluster's services; returns the task definitions they reference.
     /// Every service ARN of a cluster, following pages; `false` when a page could not be read.
     async fn list_services(&self, cluster: &str) -> (Vec<String>, bool) {
         let mut arns = Vec::new();
-        let mut token = None;
-        loop {
+        let mut pages = self
+            .client
+            .list_services()
+            .cluster(cluster)
+            .max_results(100)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
             self.call("ListServices");
-            match self
-                .client
-                .list_services()
-                .cluster(cluster)
-                .max_results(100)
-                .set_next_token(token)
-                .send()
-                .await
-            {
-                Ok(r) => {
-                    arns.extend(r.service_arns().iter().cloned());
-                    token = r.next_token().map(str::to_owned);
-                    if token.is_none() {
-                        return (arns, true);
-                    }
-                }
+            match page {
+                Ok(r) => arns.extend(r.service_arns().iter().cloned()),
                 Err(e) => {
                     self.error(format!("ListServices {cluster}: {}", err_text(&e)));
                     return (arns, false);
                 }
             }
         }
+        (arns, true)
     }
 
     async fn services_of(&self, cluster: &str) -> Vec<String> {
@@ -298,25 +279,17 @@ impl Ctx {
 
     async fn container_instances_of(&self, cluster: &str) {
         let mut arns = Vec::new();
-        let mut token = None;
-        loop {
+        let mut pages = self
+            .client
+            .list_container_instances()
+            .cluster(cluster)
+            .max_results(100)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
             self.call("ListContainerInstances");
-            match self
-                .client
-                .list_container_instances()
-                .cluster(cluster)
-                .max_results(100)
-                .set_next_token(token)
-                .send()
-                .await
-            {
-                Ok(r) => {
-                    arns.extend(r.container_instance_arns().iter().cloned());
-                    token = r.next_token().map(str::to_owned);
-                    if token.is_none() {
-                        break;
-                    }
-                }
+            match page {
+                Ok(r) => arns.extend(r.container_instance_arns().iter().cloned()),
                 Err(e) => {
                     self.error(format!(
                         "ListContainerInstances {cluster}: {}",
@@ -413,19 +386,17 @@ impl Ctx {
     /// ACTIVE revision ARNs of the region, or of one family (exact match).
     async fn list_task_definitions(&self, family: Option<&str>) -> Option<Vec<String>> {
         let mut out = Vec::new();
-        let mut token = None;
-        loop {
+        let mut pages = self
+            .client
+            .list_task_definitions()
+            .status(TaskDefinitionStatus::Active)
+            .set_family_prefix(family.map(str::to_owned))
+            .max_results(100)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
             self.call("ListTaskDefinitions");
-            let r = self
-                .client
-                .list_task_definitions()
-                .status(TaskDefinitionStatus::Active)
-                .set_family_prefix(family.map(str::to_owned))
-                .max_results(100)
-                .set_next_token(token)
-                .send()
-                .await;
-            match r {
+            match page {
                 Ok(r) => {
                     let arns: Vec<String> = r
                         .task_definition_arns()
@@ -435,10 +406,6 @@ impl Ctx {
                         .collect();
                     self.covered(|c| c.active_task_definitions.extend(arns.iter().cloned()));
                     out.extend(arns);
-                    token = r.next_token().map(str::to_owned);
-                    if token.is_none() {
-                        return Some(out);
-                    }
                 }
                 Err(e) => {
                     self.error(format!(
@@ -450,6 +417,7 @@ impl Ctx {
                 }
             }
         }
+        Some(out)
     }
 
     async fn describe_task_definition(&self, reference: String) {
@@ -484,10 +452,11 @@ impl Ctx {
                 let text = err_text(&e);
                 // ECS answers ClientException "Unable to describe task definition" for a revision
                 // that does not exist (deleted): that proves absence.
-                let missing = e
-                    .as_service_error()
-                    .is_some_and(|s| s.is_client_exception())
-                    && text.contains("Unable to describe task definition");
+                let missing = e.as_service_error().is_some_and(|s| {
+                    s.is_client_exception()
+                        && s.message()
+                            .is_some_and(|m| m.contains("Unable to describe task definition"))
+                });
                 if missing {
                     self.covered(|c| {
                         c.resources.insert(reference.clone());
@@ -740,6 +709,7 @@ impl EcsInventory {
                 coverage: acc.coverage,
                 api_calls,
                 errors,
+                texts: Default::default(),
             },
         }
     }

@@ -1,5 +1,9 @@
-//! AWS adapters: thin, batched and retried. Conversions to and from SDK types live in pure
+//! AWS adapters: thin, batched, paginated and retried, one per service, each with its own error
+//! type that keeps the SDK error as its `source`. Conversions to and from SDK types live in pure
 //! sibling modules ([`ecs_json`], [`asff_sdk`]).
+//!
+//! - [`ecs`]: the ECS inventory; [`securityhub`]: the finding sink; [`dynamodb`]: the ledger;
+//!   [`sns`]: the notifier.
 
 pub mod asff_sdk;
 pub mod dynamodb;
@@ -13,6 +17,9 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_ecs::config::http::HttpResponse as Response;
+use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_ecs::operation::RequestId;
 
 /// Load the SDK configuration once, with every standard setting (region, profile, credentials,
 /// `AWS_ENDPOINT_URL` and the per-service endpoint variables). Unless the environment or profile
@@ -38,4 +45,46 @@ pub async fn sdk_config() -> SdkConfig {
 /// Region and account hints from the SDK configuration.
 pub fn region_of(config: &SdkConfig) -> Option<String> {
     config.region().map(|r| r.as_ref().to_owned())
+}
+
+/// An SDK error as one line: the service's error code, message and request id, or what kept the
+/// request from being answered. Never the request or the raw response body (which can carry
+/// task definition environment values).
+pub fn sdk_error_summary<E: ProvideErrorMetadata>(e: &SdkError<E, Response>) -> String {
+    let detail = match e {
+        SdkError::ServiceError(s) => {
+            let err = s.err();
+            let code = err.code().unwrap_or("UnknownError");
+            match err.message() {
+                Some(m) if !m.is_empty() => format!("{code}: {m}"),
+                _ => code.to_owned(),
+            }
+        }
+        SdkError::TimeoutError(_) => "the request timed out".to_owned(),
+        SdkError::DispatchFailure(d) => {
+            let why = if d.is_timeout() {
+                "timed out"
+            } else if d.is_io() {
+                "connection error"
+            } else {
+                "could not be sent"
+            };
+            format!("the request {why}")
+        }
+        SdkError::ResponseError(_) => "the response could not be read".to_owned(),
+        SdkError::ConstructionFailure(_) => "the request could not be built".to_owned(),
+        _ => "the request failed".to_owned(),
+    };
+    match e.request_id() {
+        Some(id) => format!("{detail} (request id {id})"),
+        None => detail,
+    }
+}
+
+/// The error code of a service error (`ThrottlingException`), if the service answered.
+pub fn sdk_error_code<E: ProvideErrorMetadata>(e: &SdkError<E, Response>) -> Option<&str> {
+    match e {
+        SdkError::ServiceError(s) => s.err().code(),
+        _ => None,
+    }
 }

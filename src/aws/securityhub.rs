@@ -5,10 +5,8 @@
 use std::time::Duration;
 
 use aws_sdk_securityhub::Client;
-use aws_sdk_securityhub::error::DisplayErrorContext;
-use serde_json::Value;
 
-use ecs_posture_core::render::asff;
+use ecs_posture_core::render::asff::{self, Finding};
 
 use super::asff_sdk;
 use crate::ports::{FailedFinding, FindingSink, ImportReport};
@@ -47,12 +45,8 @@ fn permanent(code: &str) -> bool {
     )
 }
 
-fn id_of(v: &Value) -> String {
-    v["Id"].as_str().unwrap_or_default().to_owned()
-}
-
 impl FindingSink for SecurityHubSink {
-    async fn import(&self, findings: Vec<Value>) -> ImportReport {
+    async fn import(&self, findings: Vec<Finding>) -> ImportReport {
         let mut report = ImportReport::default();
         for batch in asff::batches(findings) {
             let mut pending = batch;
@@ -80,7 +74,7 @@ impl FindingSink for SecurityHubSink {
                             })
                             .collect();
                         for f in &pending {
-                            let id = id_of(f);
+                            let id = f.id.clone();
                             match failed.iter().find(|x| x.id == id) {
                                 None => report.accepted.push(id),
                                 Some(x) if !permanent(&x.code) && attempt < self.retries => {
@@ -92,18 +86,17 @@ impl FindingSink for SecurityHubSink {
                     }
                     Err(e) => {
                         // The SDK already retried throttling and 5xx; try the batch again later.
-                        let code = e
-                            .as_service_error()
-                            .and_then(|s| s.meta().code())
+                        let code = super::sdk_error_code(&e)
                             .unwrap_or("RequestFailed")
                             .to_owned();
-                        let message = DisplayErrorContext(&e).to_string();
+                        let message =
+                            format!("BatchImportFindings: {}", super::sdk_error_summary(&e));
                         tracing::warn!(error = %message, attempt, findings = pending.len(), "BatchImportFindings failed");
                         if attempt < self.retries && !permanent(&code) {
                             retry = pending.clone();
                         } else {
                             last_failed.extend(pending.iter().map(|f| FailedFinding {
-                                id: id_of(f),
+                                id: f.id.clone(),
                                 code: code.clone(),
                                 message: message.clone(),
                             }));

@@ -1,12 +1,31 @@
 //! SNS notifier: one Publish per alert, with message attributes for subscription filter policies.
 
 use aws_sdk_sns::Client;
-use aws_sdk_sns::error::DisplayErrorContext;
+use aws_sdk_sns::config::http::HttpResponse;
+use aws_sdk_sns::error::{BuildError, SdkError};
+use aws_sdk_sns::operation::publish::PublishError;
 use aws_sdk_sns::types::MessageAttributeValue;
 
 use ecs_posture_core::render::alert::Alert;
 
 use crate::ports::{Notifier, NotifyError};
+
+/// An SNS call that failed; the SDK error is the `source`.
+#[derive(Debug, thiserror::Error)]
+pub enum SnsError {
+    #[error("Publish to {topic}: {}", super::sdk_error_summary(.source.as_ref()))]
+    Publish {
+        topic: String,
+        #[source]
+        source: Box<SdkError<PublishError, HttpResponse>>,
+    },
+    #[error("message attribute {name}: {source}")]
+    Attribute {
+        name: &'static str,
+        #[source]
+        source: BuildError,
+    },
+}
 
 pub struct SnsNotifier {
     client: Client,
@@ -35,16 +54,20 @@ impl Notifier for SnsNotifier {
                 .data_type(a.data_type)
                 .string_value(&a.value)
                 .build()
-                .map_err(|e| NotifyError(format!("message attribute {}: {e}", a.name)))?;
+                .map_err(|source| {
+                    NotifyError::new(SnsError::Attribute {
+                        name: a.name,
+                        source,
+                    })
+                })?;
             req = req.message_attributes(a.name, value);
         }
         match req.send().await {
             Ok(r) => Ok(r.message_id().unwrap_or_default().to_owned()),
-            Err(e) => Err(NotifyError(format!(
-                "Publish to {}: {}",
-                self.topic_arn,
-                DisplayErrorContext(&e)
-            ))),
+            Err(source) => Err(NotifyError::new(SnsError::Publish {
+                topic: self.topic_arn.clone(),
+                source: Box::new(source),
+            })),
         }
     }
 }

@@ -10,33 +10,15 @@ use serde_json::Value;
 use ecs_posture::aws::{
     self, dynamodb::DynamoLedger, ecs::EcsInventory, securityhub::SecurityHubSink, sns::SnsNotifier,
 };
+use ecs_posture::function::config::LambdaConfig;
+use ecs_posture::function::{App, DEBOUNCE_MS};
 use ecs_posture::handler::Handler;
-use ecs_posture::lambda::{App, DEBOUNCE_MS};
-use ecs_posture::ports::{NoNotifier, Notifier};
-use ecs_posture::settings_env::LambdaConfig;
 
 fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
-}
-
-async fn serve<N: Notifier + Sync + Send + 'static>(
-    app: App<EcsInventory, SecurityHubSink, DynamoLedger, N>,
-) -> Result<(), Error> {
-    let app = &app;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        let (result, metrics) = app
-            .handle(&event.payload, &event.context.request_id, now_ms())
-            .await;
-        for m in metrics {
-            // CloudWatch Embedded Metric Format: one JSON line on stdout.
-            println!("{m}");
-        }
-        result.map_err(Error::from)
-    }))
-    .await
 }
 
 #[tokio::main]
@@ -46,48 +28,41 @@ async fn main() -> Result<(), Error> {
     let config = match LambdaConfig::from_env() {
         Ok(c) => c,
         Err(e) => {
-            tracing::error!(error = "InvalidConfiguration", message = %e, "start-up failed");
+            tracing::error!(error = "InvalidConfiguration", variable = e.var(), message = %e, "start-up failed");
             return Err(e.into());
         }
     };
     let sdk = aws::sdk_config().await;
     let mut settings = config.settings;
     settings.region = settings.region.clone().or_else(|| aws::region_of(&sdk));
-    let inventory = EcsInventory::new(aws_sdk_ecs::Client::new(&sdk));
-    let sink = SecurityHubSink::new(aws_sdk_securityhub::Client::new(&sdk));
-    let ledger = DynamoLedger::new(aws_sdk_dynamodb::Client::new(&sdk), &config.ledger_table);
+    let app = App {
+        handler: Handler {
+            inventory: EcsInventory::new(aws_sdk_ecs::Client::new(&sdk)),
+            sink: SecurityHubSink::new(aws_sdk_securityhub::Client::new(&sdk)),
+            ledger: DynamoLedger::new(aws_sdk_dynamodb::Client::new(&sdk), &config.ledger_table),
+            notifier: config
+                .topic_arn
+                .as_ref()
+                .map(|topic| SnsNotifier::new(aws_sdk_sns::Client::new(&sdk), topic)),
+            settings,
+        },
+        debounce_ms: DEBOUNCE_MS,
+    };
     tracing::info!(
         init_ms = started.elapsed().as_millis() as u64,
         alerts = config.topic_arn.is_some(),
         "ready"
     );
-    match config.topic_arn {
-        Some(topic) => {
-            let notifier = SnsNotifier::new(aws_sdk_sns::Client::new(&sdk), topic);
-            serve(App {
-                handler: Handler {
-                    inventory,
-                    sink,
-                    ledger,
-                    notifier,
-                    settings,
-                },
-                debounce_ms: DEBOUNCE_MS,
-            })
-            .await
+    let app = &app;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        let (result, metrics) = app
+            .handle(&event.payload, &event.context.request_id, now_ms())
+            .await;
+        for m in metrics {
+            // CloudWatch Embedded Metric Format: one JSON line on stdout.
+            println!("{m}");
         }
-        None => {
-            serve(App {
-                handler: Handler {
-                    inventory,
-                    sink,
-                    ledger,
-                    notifier: NoNotifier,
-                    settings,
-                },
-                debounce_ms: DEBOUNCE_MS,
-            })
-            .await
-        }
-    }
+        result.map(|r| r.to_json()).map_err(Error::from)
+    }))
+    .await
 }

@@ -11,11 +11,13 @@ pub mod capacity_provider;
 pub mod catalog;
 pub mod cluster;
 pub mod container_instance;
-pub mod secrets;
 pub mod service;
+pub mod support;
 pub mod task_definition;
 
 use serde::Serialize;
+
+pub(crate) use support::{capability_name, containers, sensitive_tags_outcome, tagging_outcome};
 
 use crate::config::Options;
 use crate::finding::{ComplianceRef, Framework, Outcome, ResourceKind, Severity, Status};
@@ -243,60 +245,4 @@ pub(crate) mod types {
         "Software and Configuration Checks/AWS Security Best Practices/Runtime Behavior Analysis";
     pub const SENSITIVE: &str = "Sensitive Data Identifications/Passwords";
     pub const PATCH: &str = "Software and Configuration Checks/Patch Management";
-}
-
-/// Iterate the containers of a task definition with their display names.
-pub(crate) fn containers(
-    td: &TaskDefinition,
-) -> impl Iterator<Item = (&str, &crate::model::ContainerDefinition)> {
-    td.container_definitions
-        .iter()
-        .map(|c| (c.display_name(), c))
-}
-
-/// Shared evaluator for the tagging checks (Security Hub ECS.13/14/15 semantics): FAIL when the
-/// resource has no tag other than `aws:` ones, or lacks one of `required_tag_keys`.
-pub(crate) fn tagging_outcome(tags: Option<&[crate::model::Tag]>, opts: &Options) -> Outcome {
-    let Some(tags) = tags else {
-        return Outcome::na("tags were not returned (describe with --include TAGS)");
-    };
-    let user_tags: Vec<&str> = tags
-        .iter()
-        .map(|t| t.key.as_str())
-        .filter(|k| !k.to_ascii_lowercase().starts_with("aws:"))
-        .collect();
-    if user_tags.is_empty() {
-        return Outcome::Failed(vec!["no tags other than aws: system tags".to_owned()]);
-    }
-    let missing: Vec<&str> = opts
-        .required_tag_keys
-        .iter()
-        .map(String::as_str)
-        .filter(|k| !user_tags.contains(k))
-        .collect();
-    if missing.is_empty() {
-        Outcome::Passed
-    } else {
-        Outcome::Failed(vec![format!(
-            "missing required tag keys: {}",
-            missing.join(", ")
-        )])
-    }
-}
-
-/// Shared evaluator for the sensitive-data-in-tags checks.
-pub(crate) fn sensitive_tags_outcome(
-    tags: Option<&[crate::model::Tag]>,
-    opts: &Options,
-) -> Outcome {
-    let Some(tags) = tags else {
-        return Outcome::na("tags were not returned (describe with --include TAGS)");
-    };
-    let evidence: Vec<String> = tags
-        .iter()
-        .filter_map(|t| {
-            secrets::classify(&t.key, &t.value, opts).map(|kind| format!("tag {}: {kind}", t.key))
-        })
-        .collect();
-    Outcome::fail_if_any(evidence)
 }

@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod de;
 pub mod service;
 pub mod task_definition;
+pub mod version;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -20,6 +21,7 @@ pub use service::{Service, TaskSet};
 pub use task_definition::{
     ContainerDefinition, LaunchTypes, NetworkMode, OsFamily, TaskDefinition, UserSpec,
 };
+pub use version::Version;
 
 /// An ECS tag (`key`/`value`, lowercase on the wire).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! CSV, one row per evaluation shown.
 
-use crate::finding::Evaluation;
+use crate::evaluation::Evaluation;
 
 fn field(s: &str) -> String {
     // Also neutralise spreadsheet formulas.
@@ -33,7 +33,7 @@ pub fn render(shown: &[&Evaluation]) -> String {
             &if e.evidence().is_empty() {
                 e.reason().unwrap_or("").to_owned()
             } else {
-                e.evidence().join("; ")
+                crate::finding::join_evidence(e.evidence(), "; ")
             },
             &e.resource.source,
         ];

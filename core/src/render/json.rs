@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::finding::{ComplianceRef, Evaluation};
+use crate::evaluation::Evaluation;
+use crate::finding::{ComplianceRef, Evidence};
 use crate::summary::{Summary, summarize};
 
 #[derive(Serialize)]
@@ -28,7 +29,7 @@ pub struct JsonEvaluation<'a> {
     pub category: &'static str,
     pub resource: JsonResource<'a>,
     pub compliance: &'static [ComplianceRef],
-    pub evidence: &'a [String],
+    pub evidence: &'a [Evidence],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'a str>,
 }

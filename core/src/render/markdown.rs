@@ -1,6 +1,6 @@
 //! Markdown, for pull request comments and wikis.
 
-use crate::finding::Evaluation;
+use crate::evaluation::Evaluation;
 use crate::summary::summarize;
 
 fn cell(s: &str) -> String {
@@ -44,7 +44,7 @@ pub fn render<'a>(all: impl IntoIterator<Item = &'a Evaluation>, shown: &[&Evalu
             cell(&if e.evidence().is_empty() {
                 e.reason().unwrap_or("").to_owned()
             } else {
-                e.evidence().join("; ")
+                crate::finding::join_evidence(e.evidence(), "; ")
             })
         ));
     }

@@ -5,7 +5,8 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 use crate::checks::Check;
-use crate::finding::{Evaluation, Severity, Status};
+use crate::evaluation::Evaluation;
+use crate::finding::{Severity, Status};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -80,7 +81,7 @@ pub fn render(
             let message = if e.evidence().is_empty() {
                 format!("{} ({})", e.check.title, e.resource.name)
             } else {
-                format!("{}: {} ({})", e.check.title, e.evidence().join("; "), e.resource.name)
+                format!("{}: {} ({})", e.check.title, crate::finding::join_evidence(e.evidence(), "; "), e.resource.name)
             };
             json!({
                 "ruleId": e.check.id,
@@ -94,7 +95,7 @@ pub fn render(
                     },
                     "logicalLocations": [{"name": e.resource.name, "fullyQualifiedName": e.resource.arn, "kind": "resource"}]
                 }],
-                "partialFingerprints": {"ecsPosture/v1": super::asff::finding_id(e)},
+                "partialFingerprints": {"ecsPosture/v1": crate::evaluation::finding_id(e)},
             })
         })
         .collect();
@@ -111,5 +112,6 @@ pub fn render(
             "results": results,
         }]
     });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    // A `Value` always serializes: its alternate Display is the pretty form.
+    format!("{doc:#}")
 }

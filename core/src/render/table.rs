@@ -2,7 +2,8 @@
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
-use crate::finding::{Evaluation, Severity};
+use crate::evaluation::Evaluation;
+use crate::finding::Severity;
 use crate::summary::summarize;
 
 fn color(s: Severity) -> Color {
@@ -46,7 +47,11 @@ pub fn render(all: &[Evaluation], shown: &[&Evaluation], width: u16, colored: bo
                     .map(|r| format!("{}\n({r})", e.check.title))
                     .unwrap_or_else(|| e.check.title.to_owned())
             } else {
-                format!("{}\n{}", e.check.title, e.evidence().join("\n"))
+                format!(
+                    "{}\n{}",
+                    e.check.title,
+                    crate::finding::join_evidence(e.evidence(), "\n")
+                )
             };
             t.add_row(vec![
                 sev,

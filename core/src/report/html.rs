@@ -1,9 +1,8 @@
 //! One self-contained HTML report (inline CSS and SVG, no network, printable).
 
-use std::collections::HashMap;
-
-use super::{TrendPoint, recommendations, resource_label};
-use crate::finding::{Evaluation, Severity, Status};
+use super::{ServicesByTaskDefinition, TrendPoint, recommendations, resource_label};
+use crate::evaluation::Evaluation;
+use crate::finding::{Severity, Status};
 use crate::summary::Summary;
 
 fn esc(s: &str) -> String {
@@ -75,7 +74,7 @@ fn chart(s: &Summary) -> String {
 pub fn render(
     s: &Summary,
     shown: &[&Evaluation],
-    services: &HashMap<String, Vec<String>>,
+    services: &ServicesByTaskDefinition,
     trend: &[TrendPoint],
     generated: &str,
 ) -> String {
@@ -97,7 +96,7 @@ pub fn render(
             esc(e.check.id),
             esc(e.check.title),
             esc(&resource_label(e, services)),
-            esc(&e.evidence().join("; ")),
+            esc(&crate::finding::join_evidence(e.evidence(), "; ")),
             esc(e.check.remediation.text)
         ));
     }

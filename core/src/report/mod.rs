@@ -8,7 +8,8 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::checks::{Category, Check};
-use crate::finding::{Evaluation, Framework, ResourceKind, Severity, Status};
+use crate::evaluation::Evaluation;
+use crate::finding::{Framework, ResourceKind, Severity, Status};
 use crate::model::Snapshot;
 use crate::summary::{Summary, summarize};
 
@@ -43,9 +44,27 @@ impl Filter {
     }
 }
 
-/// Services (`cluster-service`) that run each task definition, for seed 001's naming convention.
-pub fn services_by_task_definition(snapshot: &Snapshot) -> HashMap<String, Vec<String>> {
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+/// A service named by its cluster and its own name, kept apart (cluster names contain `-` too).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ServiceRef {
+    pub cluster: String,
+    pub service: String,
+}
+
+/// Reports name a service `cluster-service` (`prod-web`).
+impl std::fmt::Display for ServiceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.cluster, self.service)
+    }
+}
+
+/// The services that run each task definition revision (`family:revision`).
+pub type ServicesByTaskDefinition = HashMap<String, Vec<ServiceRef>>;
+
+/// The services (cluster and name) that run each task definition, for resource labels such as
+/// `Task Definition: web:7 | Service: prod-web`.
+pub fn services_by_task_definition(snapshot: &Snapshot) -> ServicesByTaskDefinition {
+    let mut out: ServicesByTaskDefinition = HashMap::new();
     for r in &snapshot.services {
         let s = &r.item;
         let cluster = s
@@ -53,7 +72,10 @@ pub fn services_by_task_definition(snapshot: &Snapshot) -> HashMap<String, Vec<S
             .as_deref()
             .map(|c| c.rsplit('/').next().unwrap_or(c))
             .unwrap_or("default");
-        let label = format!("{cluster}-{}", s.display_name());
+        let service = ServiceRef {
+            cluster: cluster.to_owned(),
+            service: s.display_name(),
+        };
         for t in s.task_definitions_in_use() {
             let key = t
                 .rsplit_once("task-definition/")
@@ -61,23 +83,53 @@ pub fn services_by_task_definition(snapshot: &Snapshot) -> HashMap<String, Vec<S
                 .unwrap_or(t)
                 .to_owned();
             let entry = out.entry(key).or_default();
-            if !entry.contains(&label) {
-                entry.push(label.clone());
+            if !entry.contains(&service) {
+                entry.push(service.clone());
             }
         }
     }
     out
 }
 
+/// The evaluations of each cluster of the snapshot: the cluster's own, and those of what runs in
+/// it (its services, container instances and the task definitions its services run). Every
+/// cluster of the snapshot has a row, even with nothing in it.
+pub fn evaluations_by_cluster<'a>(
+    snapshot: &Snapshot,
+    evaluations: &'a [Evaluation],
+) -> BTreeMap<String, Vec<&'a Evaluation>> {
+    let services = services_by_task_definition(snapshot);
+    let mut by_cluster: BTreeMap<String, Vec<&Evaluation>> = BTreeMap::new();
+    for c in &snapshot.clusters {
+        by_cluster.entry(c.item.display_name()).or_default();
+    }
+    for e in evaluations {
+        let clusters: BTreeSet<&str> = match e.resource.cluster.as_deref() {
+            Some(c) => BTreeSet::from([c]),
+            None => services
+                .get(&e.resource.name)
+                .map(|s| s.iter().map(|svc| svc.cluster.as_str()).collect())
+                .unwrap_or_default(),
+        };
+        for c in clusters {
+            by_cluster.entry(c.to_owned()).or_default().push(e);
+        }
+    }
+    by_cluster
+}
+
 /// `Container: web | Service: prod-web`, `Task Definition: web:7 | Service: prod-web`,
 /// `Service: prod-web`, `Cluster: prod`.
-pub fn resource_label(e: &Evaluation, services: &HashMap<String, Vec<String>>) -> String {
+pub fn resource_label(e: &Evaluation, services: &ServicesByTaskDefinition) -> String {
     let r = &e.resource;
     match r.kind {
         ResourceKind::TaskDefinition => {
             let svc = services
                 .get(&r.name)
-                .map(|s| format!(" | Service: {}", s.join(", ")))
+                .map(|s| {
+                    let names: Vec<String> = s.iter().map(ToString::to_string).collect();
+                    format!(" | Service: {}", names.join(", "))
+                })
                 .unwrap_or_default();
             format!("Task Definition: {}{svc}", r.name)
         }
@@ -98,13 +150,6 @@ pub fn resource_label(e: &Evaluation, services: &HashMap<String, Vec<String>>) -
                 .unwrap_or_default()
         ),
     }
-}
-
-/// The container an evidence line names, if any (`container web: ...`).
-pub fn container_of(evidence: &str) -> Option<&str> {
-    evidence
-        .strip_prefix("container ")
-        .and_then(|r| r.split(':').next())
 }
 
 /// One deduplicated recommendation: a check failing on some resources.
@@ -137,7 +182,7 @@ fn plural(kind: ResourceKind, n: usize) -> String {
 /// Recommendations, highest risk first (severity, then how many resources are affected).
 pub fn recommendations(
     evaluations: &[&Evaluation],
-    services: &HashMap<String, Vec<String>>,
+    services: &ServicesByTaskDefinition,
 ) -> Vec<Recommendation> {
     let mut by_check: BTreeMap<&'static str, (&'static Check, Vec<String>)> = BTreeMap::new();
     for e in evaluations.iter().filter(|e| e.status == Status::Failed) {
@@ -257,7 +302,7 @@ pub fn compliance(
     framework: Framework,
     evaluations: &[&Evaluation],
     checks_run: &[&'static Check],
-    services: &HashMap<String, Vec<String>>,
+    services: &ServicesByTaskDefinition,
 ) -> ComplianceReport {
     let mut controls: BTreeMap<&'static str, ControlAcc> = BTreeMap::new();
     for c in checks_run {
@@ -387,7 +432,7 @@ pub fn metrics(
     shown: &[&Evaluation],
     checks_run: &[&'static Check],
     trend: Vec<TrendPoint>,
-    services: &HashMap<String, Vec<String>>,
+    services: &ServicesByTaskDefinition,
 ) -> Metrics {
     let mut categories: BTreeMap<&'static str, CategoryCounts> = BTreeMap::new();
     for e in shown {

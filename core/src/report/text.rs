@@ -1,12 +1,13 @@
 //! Text and Markdown renderings of reports. Lines fit 100 columns; no color codes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::{
-    ComplianceReport, ControlStatus, Metrics, Recommendation, business_impact, recommendations,
-    resource_label,
+    ComplianceReport, ControlStatus, Metrics, Recommendation, ServicesByTaskDefinition,
+    business_impact, recommendations, resource_label,
 };
-use crate::finding::{Evaluation, Severity, Status};
+use crate::evaluation::Evaluation;
+use crate::finding::{Severity, Status};
 use crate::summary::Summary;
 
 pub const WIDTH: usize = 100;
@@ -77,11 +78,7 @@ fn header(title: &str, s: &Summary) -> String {
 }
 
 /// Key figures, the findings by priority, and quick actions.
-pub fn summary(
-    s: &Summary,
-    shown: &[&Evaluation],
-    services: &HashMap<String, Vec<String>>,
-) -> String {
+pub fn summary(s: &Summary, shown: &[&Evaluation], services: &ServicesByTaskDefinition) -> String {
     let mut out = header("ECS security summary", s);
     let recs = recommendations(shown, services);
     for sev in [
@@ -119,11 +116,7 @@ pub fn summary(
 }
 
 /// Every finding with full context, grouped by resource.
-pub fn detailed(
-    s: &Summary,
-    shown: &[&Evaluation],
-    services: &HashMap<String, Vec<String>>,
-) -> String {
+pub fn detailed(s: &Summary, shown: &[&Evaluation], services: &ServicesByTaskDefinition) -> String {
     let mut out = header("ECS security report (detailed)", s);
     let mut groups: BTreeMap<String, Vec<&Evaluation>> = BTreeMap::new();
     for e in shown.iter().filter(|e| e.status == Status::Failed) {
@@ -146,7 +139,8 @@ pub fn detailed(
                 "",
             ));
             for ev in e.evidence() {
-                let prefix = super::container_of(ev)
+                let prefix = ev
+                    .container_name()
                     .map(|c| format!("Container: {c} | "))
                     .unwrap_or_default();
                 out.push_str(&wrap(&format!("Found: {prefix}{ev}"), "    "));
@@ -179,7 +173,7 @@ pub fn detailed(
 pub fn executive(
     s: &Summary,
     shown: &[&Evaluation],
-    services: &HashMap<String, Vec<String>>,
+    services: &ServicesByTaskDefinition,
     trend: &[super::TrendPoint],
 ) -> String {
     let mut out = format!(

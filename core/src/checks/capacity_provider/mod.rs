@@ -1,3 +1,3 @@
 //! Capacity provider checks.
-pub mod tagged;
-pub mod termination_protection;
+pub mod capacity_provider_untagged;
+pub mod termination_protection_disabled;

@@ -1,9 +1,9 @@
 //! Cluster checks.
-pub mod container_insights;
-pub mod exec_kms;
-pub mod exec_log_encryption;
-pub mod exec_logging;
-pub mod managed_storage_cmk;
-pub mod sensitive_tags;
-pub mod status;
-pub mod tagged;
+pub mod cluster_failed;
+pub mod cluster_untagged;
+pub mod container_insights_disabled;
+pub mod credential_in_cluster_tags;
+pub mod exec_log_not_encrypted;
+pub mod exec_logging_disabled;
+pub mod exec_session_not_kms_encrypted;
+pub mod fargate_storage_not_cmk_encrypted;

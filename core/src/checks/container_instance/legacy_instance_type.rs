@@ -58,7 +58,7 @@ fn eval(c: &ContainerInstance, opts: &Options) -> Outcome {
         .iter()
         .any(|f| f.eq_ignore_ascii_case(family))
     {
-        Outcome::Failed(vec![format!("instance type {t} is previous-generation")])
+        Outcome::failed([format!("instance type {t} is previous-generation")])
     } else {
         Outcome::Passed
     }

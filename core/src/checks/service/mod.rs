@@ -1,10 +1,10 @@
 //! Service and task set checks.
-pub mod exec_enabled;
-pub mod fargate_platform_version;
-pub mod platform_version_unpinned;
-pub mod public_ip;
-pub mod security_groups;
-pub mod sensitive_tags;
-pub mod service_connect_namespace;
-pub mod tagged;
-pub mod task_set_public_ip;
+pub mod credential_in_service_tags;
+pub mod ecs_exec_enabled;
+pub mod fargate_platform_version_outdated;
+pub mod fargate_platform_version_unpinned;
+pub mod service_assigns_public_ip;
+pub mod service_connect_without_namespace;
+pub mod service_untagged;
+pub mod service_without_security_group;
+pub mod task_set_assigns_public_ip;

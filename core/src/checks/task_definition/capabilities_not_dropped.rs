@@ -1,6 +1,6 @@
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status};
+use crate::finding::{Evidence, Outcome, Severity, Status};
 use crate::model::{OsFamily, TaskDefinition};
 
 pub static CHECK: Check = Check {
@@ -51,13 +51,12 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
                 !c.linux_parameters
                     .as_ref()
                     .and_then(|l| l.capabilities.as_ref())
-                    .is_some_and(|caps| {
-                        caps.drop
-                            .iter()
-                            .any(|d| super::dangerous_capabilities::normalize(d) == "ALL")
-                    })
+                    .is_some_and(|caps| caps.drop.iter().any(|d| capability_name(d) == "ALL"))
             })
-            .map(|(n, _)| format!("container {n}: capabilities.drop does not include ALL"))
+            .map(|(n, _)| {
+                Evidence::container(n, "capabilities.drop does not include ALL")
+                    .field("capabilities.drop")
+            })
             .collect(),
     )
 }

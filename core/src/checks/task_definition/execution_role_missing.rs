@@ -1,6 +1,6 @@
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status};
+use crate::finding::{Evidence, Outcome, Severity, Status};
 use crate::model::TaskDefinition;
 
 pub static CHECK: Check = Check {
@@ -51,27 +51,28 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
     let mut needs = Vec::new();
     for (n, c) in containers(td) {
         if !c.secrets.is_empty() {
-            needs.push(format!("container {n}: uses secrets"));
+            needs.push(Evidence::container(n, "uses secrets"));
         }
         if c.log_configuration
             .as_ref()
             .is_some_and(|l| !l.secret_options.is_empty())
         {
-            needs.push(format!(
-                "container {n}: log configuration uses secretOptions"
+            needs.push(Evidence::container(
+                n,
+                "log configuration uses secretOptions",
             ));
         }
         if c.repository_credentials
             .as_ref()
             .is_some_and(|r| r.credentials_parameter.is_some())
         {
-            needs.push(format!("container {n}: pulls with repositoryCredentials"));
+            needs.push(Evidence::container(n, "pulls with repositoryCredentials"));
         }
         if fargate && c.log_driver().is_some_and(|d| d == "awslogs") {
-            needs.push(format!("container {n}: awslogs driver on Fargate"));
+            needs.push(Evidence::container(n, "awslogs driver on Fargate"));
         }
         if fargate && c.image.as_deref().is_some_and(|i| i.contains(".dkr.ecr.")) {
-            needs.push(format!("container {n}: pulls from Amazon ECR on Fargate"));
+            needs.push(Evidence::container(n, "pulls from Amazon ECR on Fargate"));
         }
     }
     if needs.is_empty() {
@@ -87,7 +88,10 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
         Outcome::Failed(
             needs
                 .into_iter()
-                .map(|n| format!("{n}, but executionRoleArn is not set"))
+                .map(|mut n| {
+                    n.text = format!("{}, but executionRoleArn is not set", n.text).into();
+                    n.field("executionRoleArn")
+                })
                 .collect(),
         )
     }

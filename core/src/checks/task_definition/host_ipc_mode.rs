@@ -54,7 +54,7 @@ pub static CHECK: Check = Check {
 
 fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
     if td.ipc_mode_is_host() {
-        Outcome::Failed(vec!["ipcMode = host".to_owned()])
+        Outcome::failed(["ipcMode = host".to_owned()])
     } else {
         Outcome::Passed
     }

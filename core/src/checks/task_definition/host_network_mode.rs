@@ -56,7 +56,7 @@ pub static CHECK: Check = Check {
 
 fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
     if td.network_mode() == NetworkMode::Host {
-        Outcome::Failed(vec!["networkMode = host".to_owned()])
+        Outcome::failed(["networkMode = host".to_owned()])
     } else {
         Outcome::Passed
     }

@@ -1,6 +1,6 @@
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status};
+use crate::finding::{Evidence, Outcome, Severity, Status};
 use crate::model::{NetworkMode, TaskDefinition, UserSpec};
 
 pub static CHECK: Check = Check {
@@ -75,12 +75,16 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
                     && matches!(c.user_spec(), UserSpec::Absent | UserSpec::Root)
             })
             .map(|(n, c)| match c.user_spec() {
-                UserSpec::Absent => format!(
-                    "container {n}: host network, not privileged, user not set (root by default)"
+                UserSpec::Absent => Evidence::container(
+                    n,
+                    "host network, not privileged, user not set (root by default)",
                 ),
-                _ => format!(
-                    "container {n}: host network, not privileged, user = {}",
-                    c.user.as_deref().unwrap_or("")
+                _ => Evidence::container(
+                    n,
+                    format!(
+                        "host network, not privileged, user = {}",
+                        c.user.as_deref().unwrap_or("")
+                    ),
                 ),
             })
             .collect(),

@@ -59,7 +59,7 @@ pub static CHECK: Check = Check {
 
 fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
     if td.pid_mode_is_host() {
-        Outcome::Failed(vec!["pidMode = host".to_owned()])
+        Outcome::failed(["pidMode = host".to_owned()])
     } else {
         Outcome::Passed
     }

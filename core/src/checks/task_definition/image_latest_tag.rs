@@ -1,9 +1,9 @@
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status};
+use crate::finding::{Evidence, Outcome, Severity, Status};
 use crate::model::TaskDefinition;
 
-use super::image;
+use crate::checks::support::image;
 
 pub static CHECK: Check = Check {
     id: "TD27",
@@ -77,12 +77,15 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
             continue;
         }
         match img.tag {
-            None => evidence.push(format!(
-                "container {n}: image {} has no tag (pulls latest)",
-                c.image.as_deref().unwrap_or("")
+            None => evidence.push(Evidence::container(
+                n,
+                format!(
+                    "image {} has no tag (pulls latest)",
+                    c.image.as_deref().unwrap_or("")
+                ),
             )),
             Some(t) if t.eq_ignore_ascii_case("latest") => {
-                evidence.push(format!("container {n}: image tag latest"))
+                evidence.push(Evidence::container(n, "image tag latest"))
             }
             _ => {}
         }

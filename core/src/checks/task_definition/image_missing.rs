@@ -1,6 +1,6 @@
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status};
+use crate::finding::{Evidence, Outcome, Severity, Status};
 use crate::model::TaskDefinition;
 
 pub static CHECK: Check = Check {
@@ -45,7 +45,7 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
     Outcome::fail_if_any(
         containers(td)
             .filter(|(_, c)| c.image.as_deref().is_none_or(|i| i.trim().is_empty()))
-            .map(|(n, _)| format!("container {n}: no image"))
+            .map(|(n, _)| Evidence::container(n, "no image"))
             .collect(),
     )
 }

@@ -1,6 +1,6 @@
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status};
+use crate::finding::{Evidence, Outcome, Severity, Status};
 use crate::model::{OsFamily, TaskDefinition, UserSpec};
 
 pub static CHECK: Check = Check {
@@ -69,10 +69,12 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
     Outcome::fail_if_any(
         containers(td)
             .filter_map(|(n, c)| match c.user_spec() {
-                UserSpec::Absent => Some(format!("container {n}: user not set (root by default)")),
-                UserSpec::Root => Some(format!(
-                    "container {n}: user = {}",
-                    c.user.as_deref().unwrap_or("")
+                UserSpec::Absent => {
+                    Some(Evidence::container(n, "user not set (root by default)").field("user"))
+                }
+                UserSpec::Root => Some(Evidence::container(
+                    n,
+                    format!("user = {}", c.user.as_deref().unwrap_or("")),
                 )),
                 _ => None,
             })

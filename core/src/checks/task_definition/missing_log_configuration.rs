@@ -1,6 +1,6 @@
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status};
+use crate::finding::{Evidence, Outcome, Severity, Status};
 use crate::model::TaskDefinition;
 
 pub static CHECK: Check = Check {
@@ -67,8 +67,9 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
         containers(td)
             .filter(|(_, c)| c.log_driver().is_none())
             .map(|(n, c)| match c.log_configuration {
-                None => format!("container {n}: no logConfiguration"),
-                Some(_) => format!("container {n}: logConfiguration without logDriver"),
+                None => Evidence::container(n, "no logConfiguration"),
+                Some(_) => Evidence::container(n, "logConfiguration without logDriver")
+                    .field("logConfiguration"),
             })
             .collect(),
     )

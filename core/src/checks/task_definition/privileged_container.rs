@@ -1,6 +1,6 @@
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status};
+use crate::finding::{Evidence, Outcome, Severity, Status};
 use crate::model::TaskDefinition;
 
 pub static CHECK: Check = Check {
@@ -69,7 +69,7 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
     Outcome::fail_if_any(
         containers(td)
             .filter(|(_, c)| c.privileged == Some(true))
-            .map(|(n, _)| format!("container {n}: privileged = true"))
+            .map(|(n, _)| Evidence::container(n, "privileged = true").field("privileged"))
             .collect(),
     )
 }

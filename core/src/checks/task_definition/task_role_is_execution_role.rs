@@ -59,9 +59,7 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
     ) {
         (Some(t), Some(e)) if !t.is_empty() && !e.is_empty() => {
             if t == e {
-                Outcome::Failed(vec![format!(
-                    "taskRoleArn and executionRoleArn are both {t}"
-                )])
+                Outcome::failed([format!("taskRoleArn and executionRoleArn are both {t}")])
             } else {
                 Outcome::Passed
             }

@@ -49,6 +49,6 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
     {
         Outcome::Passed
     } else {
-        Outcome::Failed(vec!["taskRoleArn not set".to_owned()])
+        Outcome::failed(["taskRoleArn not set".to_owned()])
     }
 }

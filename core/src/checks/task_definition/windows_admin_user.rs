@@ -1,6 +1,6 @@
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status};
+use crate::finding::{Evidence, Outcome, Severity, Status};
 use crate::model::{OsFamily, TaskDefinition, UserSpec};
 
 pub static CHECK: Check = Check {
@@ -71,12 +71,13 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
     Outcome::fail_if_any(
         containers(td)
             .filter_map(|(n, c)| match c.user_spec() {
-                UserSpec::Absent => Some(format!(
-                    "container {n}: user not set (ContainerAdministrator by default on Windows)"
+                UserSpec::Absent => Some(Evidence::container(
+                    n,
+                    "user not set (ContainerAdministrator by default on Windows)",
                 )),
-                UserSpec::WindowsAdmin => Some(format!(
-                    "container {n}: user = {}",
-                    c.user.as_deref().unwrap_or("")
+                UserSpec::WindowsAdmin => Some(Evidence::container(
+                    n,
+                    format!("user = {}", c.user.as_deref().unwrap_or("")),
                 )),
                 _ => None,
             })

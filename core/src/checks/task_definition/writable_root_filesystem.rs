@@ -1,6 +1,6 @@
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status};
+use crate::finding::{Evidence, Outcome, Severity, Status};
 use crate::model::{OsFamily, TaskDefinition};
 
 pub static CHECK: Check = Check {
@@ -71,8 +71,10 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
         containers(td)
             .filter(|(_, c)| c.readonly_root_filesystem != Some(true))
             .map(|(n, c)| match c.readonly_root_filesystem {
-                Some(false) => format!("container {n}: readonlyRootFilesystem = false"),
-                _ => format!("container {n}: readonlyRootFilesystem not set (defaults to false)"),
+                Some(false) => Evidence::container(n, "readonlyRootFilesystem = false")
+                    .field("readonlyRootFilesystem"),
+                _ => Evidence::container(n, "readonlyRootFilesystem not set (defaults to false)")
+                    .field("readonlyRootFilesystem"),
             })
             .collect(),
     )

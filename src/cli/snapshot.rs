@@ -1,0 +1,100 @@
+//! `ecs-posture snapshot --live`: the ECS API's JSON for a scope, written to a folder that
+//! `scan` reads offline later.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::common::{CliError, EXIT_OK, EXIT_USAGE, pretty_json, runtime};
+use super::source::{LiveScope, calls_line, live_inventory};
+
+#[derive(Args, Debug)]
+pub struct SnapshotArgs {
+    /// Read through the ECS API (standard AWS credentials, region and endpoint settings)
+    #[arg(long, required = true)]
+    pub live: bool,
+    #[command(flatten)]
+    pub scope: LiveScope,
+    /// Folder to write the ECS API JSON into
+    #[arg(long, short)]
+    pub output: String,
+}
+
+fn write_json(path: &Path, v: &Value) -> Result<(), CliError> {
+    let text = pretty_json("a snapshot document", v)?;
+    std::fs::write(path, text).map_err(|source| CliError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+pub fn snapshot(args: SnapshotArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    let scope = args.scope.scope();
+    let docs = runtime()?.block_on(async {
+        let (_, inv) = live_inventory(&scope).await;
+        inv.read(&scope).await
+    });
+    let dir = Path::new(&args.output);
+    let tds = dir.join("task-definitions");
+    std::fs::create_dir_all(&tds).map_err(|source| CliError::Io {
+        path: tds.display().to_string(),
+        source,
+    })?;
+    let mut merged: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    let mut written = 0;
+    for (_, doc) in &docs.docs {
+        if let Some(td) = doc.get("taskDefinition") {
+            let name = format!(
+                "{}-{}.json",
+                td["family"].as_str().unwrap_or("unnamed"),
+                td["revision"].as_i64().unwrap_or(0)
+            );
+            write_json(&tds.join(name.replace(['/', '\\'], "_")), doc)?;
+            written += 1;
+            continue;
+        }
+        for key in [
+            "clusters",
+            "services",
+            "capacityProviders",
+            "containerInstances",
+        ] {
+            if let Some(items) = doc.get(key).and_then(Value::as_array) {
+                merged.entry(key).or_default().extend(items.iter().cloned());
+            }
+        }
+    }
+    for (key, file) in [
+        ("clusters", "clusters.json"),
+        ("services", "services.json"),
+        ("capacityProviders", "capacity-providers.json"),
+        ("containerInstances", "container-instances.json"),
+    ] {
+        if let Some(items) = merged.get(key) {
+            written += items.len();
+            write_json(&dir.join(file), &json!({ key: items }))?;
+        }
+    }
+    let c = &docs.collected;
+    writeln!(
+        out,
+        "Wrote {written} resources of {} to {}\n{}",
+        scope.describe(),
+        dir.display(),
+        calls_line(&c.api_calls)
+    )
+    .map_err(|source| CliError::Io {
+        path: "(stdout)".into(),
+        source,
+    })?;
+    if !c.errors.is_empty() {
+        for e in &c.errors {
+            eprintln!("error: {e}");
+        }
+        return Ok(EXIT_USAGE);
+    }
+    Ok(EXIT_OK)
+}

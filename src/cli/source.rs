@@ -1,0 +1,109 @@
+//! Where a command's estate comes from, loaded in one place through the [`Inventory`] port:
+//! files and folders of ECS JSON ([`FolderInventory`]) or the ECS API ([`EcsInventory`]).
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use ecs_posture_core::scope::Scope;
+
+use super::common::{CliError, runtime};
+use crate::aws::{self, ecs::EcsInventory};
+use crate::local::FolderInventory;
+use crate::ports::{Collected, Inventory};
+
+/// Which part of the live estate to read.
+#[derive(Args, Debug, Default, Clone)]
+pub struct LiveScope {
+    /// Read this cluster (name or ARN; repeatable). Without scope flags the whole region is read.
+    #[arg(long = "cluster", value_name = "NAME|ARN")]
+    pub clusters: Vec<String>,
+    /// Read this service (ARN or CLUSTER/SERVICE; repeatable)
+    #[arg(long = "service", value_name = "ARN")]
+    pub services: Vec<String>,
+    /// Read this task definition revision (ARN or FAMILY:REVISION; repeatable)
+    #[arg(long = "task-definition", value_name = "ARN")]
+    pub task_definitions: Vec<String>,
+}
+
+impl LiveScope {
+    pub fn scope(&self) -> Scope {
+        let mut parts: Vec<Scope> = Vec::new();
+        parts.extend(self.clusters.iter().cloned().map(Scope::Cluster));
+        parts.extend(self.services.iter().cloned().map(Scope::Service));
+        parts.extend(
+            self.task_definitions
+                .iter()
+                .cloned()
+                .map(Scope::TaskDefinition),
+        );
+        match parts.len() {
+            0 => Scope::Region,
+            1 => parts.remove(0),
+            _ => Scope::Many(parts),
+        }
+    }
+}
+
+/// Where the estate comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Origin<'a> {
+    /// Files and folders of ECS JSON (`-` is standard input), standing for a whole region.
+    Files(&'a [String]),
+    /// The ECS API, through the standard AWS SDK settings.
+    Live(&'a Scope),
+}
+
+/// `ECS API calls: 12 (DescribeClusters 1, ...)`.
+pub fn calls_line(calls: &BTreeMap<String, u64>) -> String {
+    let total: u64 = calls.values().sum();
+    let parts: Vec<String> = calls.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    format!("ECS API calls: {total} ({})", parts.join(", "))
+}
+
+fn progress(scope: &Scope) -> Option<ProgressBar> {
+    if *scope != Scope::Region || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} reading the ECS estate: {pos} API calls ({msg})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
+}
+
+/// The SDK configuration and the ECS inventory (with a progress bar on a terminal for a region).
+pub async fn live_inventory(scope: &Scope) -> (aws_config::SdkConfig, EcsInventory) {
+    let config = aws::sdk_config().await;
+    let mut inv = EcsInventory::new(aws_sdk_ecs::Client::new(&config));
+    if let Some(bar) = progress(scope) {
+        inv = inv.with_progress(bar);
+    }
+    (config, inv)
+}
+
+/// Load the estate. Live reads print the API calls they made on standard error; what could not
+/// be read is in the result (`errors`, `coverage.unreadable`), never evaluated as passing.
+pub fn load(origin: Origin<'_>) -> Result<Collected, CliError> {
+    match origin {
+        Origin::Files(paths) => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .map_err(|e| CliError::Live(format!("cannot start the async runtime: {e}")))?;
+            let inventory = FolderInventory::new(paths.to_vec());
+            Ok(rt.block_on(inventory.collect(&Scope::Region))?)
+        }
+        Origin::Live(scope) => {
+            let collected = runtime()?.block_on(async {
+                let (_, inv) = live_inventory(scope).await;
+                inv.collect(scope).await
+            })?;
+            eprintln!("{}", calls_line(&collected.api_calls));
+            Ok(collected)
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! The Lambda's configuration, from environment variables, validated at start-up: a bad value
+//! fails the init with a message naming the variable, not every event.
+
+use ecs_posture_core::Options;
+use ecs_posture_core::config::ConfigError;
+use ecs_posture_core::engine::{CheckList, UnknownCheck};
+use ecs_posture_core::finding::Severity;
+
+use crate::handler::Settings;
+
+/// A configuration problem, naming the environment variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EnvError {
+    #[error("{var} is not set: {what}")]
+    Missing {
+        var: &'static str,
+        what: &'static str,
+    },
+    #[error("{var}: {message}")]
+    Invalid { var: &'static str, message: String },
+}
+
+impl EnvError {
+    /// The variable at fault.
+    pub fn var(&self) -> &'static str {
+        match self {
+            EnvError::Missing { var, .. } | EnvError::Invalid { var, .. } => var,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LambdaConfig {
+    pub ledger_table: String,
+    pub topic_arn: Option<String>,
+    pub settings: Settings,
+}
+
+fn list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The variable an option of `ECS_POSTURE_OPTIONS` can also be set by, if any.
+fn var_of_option(key: &str) -> &'static str {
+    match key {
+        "required_tag_keys" => "ECS_POSTURE_REQUIRED_TAG_KEYS",
+        "enable_checks" => "ECS_POSTURE_ENABLE_CHECKS",
+        "disable_checks" => "ECS_POSTURE_DISABLE_CHECKS",
+        _ => "ECS_POSTURE_OPTIONS",
+    }
+}
+
+impl LambdaConfig {
+    /// Read from a variable lookup (the process environment in production).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<LambdaConfig, EnvError> {
+        let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let invalid = |var: &'static str, message: String| EnvError::Invalid { var, message };
+        let ledger_table = get("ECS_POSTURE_LEDGER_TABLE").ok_or(EnvError::Missing {
+            var: "ECS_POSTURE_LEDGER_TABLE",
+            what: "name the DynamoDB ledger table",
+        })?;
+        let topic_arn = get("ECS_POSTURE_SNS_TOPIC_ARN");
+        if let Some(t) = &topic_arn
+            && (!t.starts_with("arn:") || !t.contains(":sns:"))
+        {
+            return Err(invalid(
+                "ECS_POSTURE_SNS_TOPIC_ARN",
+                format!("{t:?} is not an SNS topic ARN"),
+            ));
+        }
+        let threshold: Severity = match get("ECS_POSTURE_ALERT_THRESHOLD") {
+            None => Severity::High,
+            Some(v) => v
+                .parse()
+                .map_err(|e| invalid("ECS_POSTURE_ALERT_THRESHOLD", e))?,
+        };
+        let refresh_days: i64 = match get("ECS_POSTURE_REFRESH_AGE_DAYS") {
+            None => 7,
+            Some(v) => v.trim().parse().ok().filter(|d| (1..=80).contains(d)).ok_or_else(|| invalid("ECS_POSTURE_REFRESH_AGE_DAYS", format!("{v:?} is not a number of days from 1 to 80 (Security Hub deletes findings not updated for 90 days)")))?,
+        };
+        let mut options = match get("ECS_POSTURE_OPTIONS") {
+            None => Options::default(),
+            Some(text) => Options::from_toml("ECS_POSTURE_OPTIONS", &text)
+                .map_err(|e| invalid("ECS_POSTURE_OPTIONS", option_message(&e)))?,
+        };
+        if let Some(v) = get("ECS_POSTURE_REQUIRED_TAG_KEYS") {
+            options.required_tag_keys = list(&v);
+        }
+        if let Some(v) = get("ECS_POSTURE_ENABLE_CHECKS") {
+            options.enable_checks.extend(list(&v));
+        }
+        if let Some(v) = get("ECS_POSTURE_DISABLE_CHECKS") {
+            options.disable_checks.extend(list(&v));
+        }
+        options.validate("environment").map_err(|e| match &e {
+            ConfigError::Invalid { key, message, .. } => {
+                invalid(var_of_option(key), message.clone())
+            }
+            ConfigError::Parse { message, .. } => invalid("ECS_POSTURE_OPTIONS", message.clone()),
+        })?;
+        let mut settings = Settings::new(options).map_err(|e: UnknownCheck| {
+            let var = match e.list {
+                CheckList::EnableChecks => "ECS_POSTURE_ENABLE_CHECKS",
+                CheckList::DisableChecks => "ECS_POSTURE_DISABLE_CHECKS",
+                CheckList::Only | CheckList::Skip => "ECS_POSTURE_OPTIONS",
+            };
+            invalid(
+                var,
+                format!("unknown check {:?} (see `ecs-posture checks`)", e.id),
+            )
+        })?;
+        settings.alert_threshold = topic_arn.as_ref().map(|_| threshold);
+        settings.refresh_age_ms = refresh_days * 24 * 60 * 60 * 1000;
+        Ok(LambdaConfig {
+            ledger_table,
+            topic_arn,
+            settings,
+        })
+    }
+
+    pub fn from_env() -> Result<LambdaConfig, EnvError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+}
+
+/// An `ECS_POSTURE_OPTIONS` problem without the source name (the variable is named instead).
+fn option_message(e: &ConfigError) -> String {
+    match e {
+        ConfigError::Parse { message, .. } => message.clone(),
+        ConfigError::Invalid { key, message, .. } => format!("option `{key}`: {message}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(vars: &[(&str, &str)]) -> Result<LambdaConfig, EnvError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        LambdaConfig::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn validates_and_names_the_variable() {
+        assert_eq!(cfg(&[]).unwrap_err().var(), "ECS_POSTURE_LEDGER_TABLE");
+        let ok = cfg(&[
+            ("ECS_POSTURE_LEDGER_TABLE", "t"),
+            ("ECS_POSTURE_SNS_TOPIC_ARN", "arn:aws:sns:us-east-1:1:t"),
+            ("ECS_POSTURE_ALERT_THRESHOLD", "critical"),
+            ("ECS_POSTURE_DISABLE_CHECKS", "TD26, TD25"),
+        ])
+        .unwrap();
+        assert_eq!(ok.settings.alert_threshold, Some(Severity::Critical));
+        assert!(!ok.settings.checks.iter().any(|c| c.id == "TD26"));
+        assert!(ok.settings.disabled.contains("TD26"));
+        assert!(
+            cfg(&[
+                ("ECS_POSTURE_LEDGER_TABLE", "t"),
+                ("ECS_POSTURE_ALERT_THRESHOLD", "urgent")
+            ])
+            .unwrap_err()
+            .var()
+            .eq("ECS_POSTURE_ALERT_THRESHOLD")
+        );
+        assert!(
+            cfg(&[
+                ("ECS_POSTURE_LEDGER_TABLE", "t"),
+                ("ECS_POSTURE_REFRESH_AGE_DAYS", "120")
+            ])
+            .unwrap_err()
+            .var()
+            .eq("ECS_POSTURE_REFRESH_AGE_DAYS")
+        );
+        assert!(
+            cfg(&[
+                ("ECS_POSTURE_LEDGER_TABLE", "t"),
+                ("ECS_POSTURE_SNS_TOPIC_ARN", "my-topic")
+            ])
+            .unwrap_err()
+            .var()
+            .eq("ECS_POSTURE_SNS_TOPIC_ARN")
+        );
+        assert!(
+            cfg(&[
+                ("ECS_POSTURE_LEDGER_TABLE", "t"),
+                ("ECS_POSTURE_DISABLE_CHECKS", "XX01")
+            ])
+            .unwrap_err()
+            .var()
+            .eq("ECS_POSTURE_DISABLE_CHECKS")
+        );
+        assert!(
+            cfg(&[
+                ("ECS_POSTURE_LEDGER_TABLE", "t"),
+                ("ECS_POSTURE_OPTIONS", "[options]\nbogus = 1")
+            ])
+            .unwrap_err()
+            .to_string()
+            .contains("bogus")
+        );
+        let no_topic = cfg(&[("ECS_POSTURE_LEDGER_TABLE", "t")]).unwrap();
+        assert_eq!(
+            no_topic.settings.alert_threshold, None,
+            "no topic, no alerts"
+        );
+    }
+}

@@ -1,0 +1,294 @@
+//! The Lambda function's job, independent of the runtime: route the event, scan, keep Security
+//! Hub true, emit one CloudWatch Embedded Metric Format line, return a small typed [`Response`].
+//! The `bootstrap` binary wires it to the Lambda runtime with AWS adapters; `ecs-posture invoke`
+//! runs it with local adapters.
+//!
+//! - [`trigger`]: event -> scope (pure);
+//! - [`config`]: the function's settings from environment variables, validated at start-up.
+
+pub mod config;
+pub mod trigger;
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
+use serde::Serialize;
+use serde_json::{Value, json};
+use tracing::{error, info, warn};
+
+use crate::handler::{Handler, HandlerError, RunReport};
+use crate::ports::{FindingSink, Inventory, Ledger, Notifier};
+use trigger::Route;
+
+/// Native ECS events for one service are collapsed to one scan per window.
+pub const DEBOUNCE_MS: i64 = 60_000;
+
+pub struct App<I, S, L, N> {
+    pub handler: Handler<I, S, L, N>,
+    pub debounce_ms: i64,
+}
+
+/// What one scan did, as the function returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScanSummary {
+    pub trigger: String,
+    pub scope: String,
+    pub resources: usize,
+    pub imported: usize,
+    pub new: usize,
+    pub fixed: usize,
+    pub archived: usize,
+    pub alerted: usize,
+    pub ecs_api_calls: u64,
+    pub duration_ms: u64,
+    pub score: Option<u8>,
+}
+
+impl ScanSummary {
+    fn of(report: &RunReport, trigger: &str) -> ScanSummary {
+        ScanSummary {
+            trigger: trigger.to_owned(),
+            scope: report.scope.clone(),
+            resources: report.resources,
+            imported: report.imported,
+            new: report.new,
+            fixed: report.fixed,
+            archived: report.archived,
+            alerted: report.alerted,
+            ecs_api_calls: report.api_calls,
+            duration_ms: report.duration_ms,
+            score: report.summary.as_ref().map(|s| s.score),
+        }
+    }
+}
+
+/// The outcome of one event (or one SQS message): `{"status": ..., ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Scanned; Security Hub is up to date for the scope.
+    Ok(ScanSummary),
+    /// A scan of the same scope started within the debounce window.
+    Debounced { trigger: String, scope: String },
+    /// Not an event this function handles.
+    Ignored {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// A malformed event of a known type (not retried: retrying cannot fix it).
+    Rejected { error: String },
+}
+
+/// Why an SQS message was not scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Skipped {
+    Rejected,
+    Ignored,
+}
+
+/// One SQS message's result (failed scans are in `batchItemFailures` instead).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum MessageResult {
+    Skipped { message_id: String, status: Skipped },
+    Scanned { message_id: String, result: Outcome },
+}
+
+/// The SQS partial batch response, with each message's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchResponse {
+    #[serde(flatten)]
+    pub sqs: SqsBatchResponse,
+    pub results: Vec<MessageResult>,
+}
+
+/// What the function returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Response {
+    Event(Outcome),
+    Batch(BatchResponse),
+}
+
+impl Response {
+    /// The response as JSON, keys in order (what the Lambda returns and `invoke --json` prints).
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self)
+            .unwrap_or_else(|e| json!({"status": "error", "error": e.to_string()}))
+    }
+}
+
+/// The CloudWatch Embedded Metric Format line for one scan.
+pub fn emf(report: &RunReport, trigger: &str, error: Option<&str>, now_ms: i64) -> Value {
+    let metric = |name: &str| json!({"Name": name, "Unit": "Count"});
+    let f = report
+        .summary
+        .as_ref()
+        .map(|s| s.failed_by_severity.clone())
+        .unwrap_or_default();
+    json!({
+        "_aws": {
+            "Timestamp": now_ms,
+            "CloudWatchMetrics": [{
+                "Namespace": "ecs-posture",
+                "Dimensions": [["Trigger"]],
+                "Metrics": [
+                    metric("FailedCritical"), metric("FailedHigh"), metric("FailedMedium"), metric("FailedLow"),
+                    metric("Imported"), metric("Archived"), metric("Alerted"), metric("EcsApiCalls"), metric("Errors"),
+                    {"Name": "DurationMs", "Unit": "Milliseconds"},
+                    {"Name": "Score", "Unit": "None"},
+                ],
+            }],
+        },
+        "Trigger": trigger,
+        "Scope": report.scope,
+        "FailedCritical": f.critical,
+        "FailedHigh": f.high,
+        "FailedMedium": f.medium,
+        "FailedLow": f.low,
+        "Imported": report.imported,
+        "Archived": report.archived,
+        "Alerted": report.alerted,
+        "EcsApiCalls": report.api_calls,
+        "Errors": u8::from(error.is_some()),
+        "DurationMs": report.duration_ms,
+        "Score": report.summary.as_ref().map_or(100, |s| s.score),
+        "Complete": report.complete,
+        "Error": error,
+    })
+}
+
+/// A scan that failed: retryable (the invocation fails so that it is retried).
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {source}")]
+pub struct InvocationError {
+    pub name: &'static str,
+    #[source]
+    pub source: HandlerError,
+}
+
+impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> App<I, S, L, N> {
+    /// Run one routed scan.
+    async fn scan(
+        &self,
+        route: Route,
+        request_id: &str,
+        now_ms: i64,
+        metrics: &mut Vec<Value>,
+    ) -> Result<Outcome, InvocationError> {
+        let Route::Scan {
+            scope,
+            debounce,
+            trigger,
+        } = route
+        else {
+            return Ok(Outcome::Ignored { reason: None });
+        };
+        if let Some(key) = debounce {
+            match Box::pin(self.handler.ledger.debounce(&key, now_ms, self.debounce_ms)).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    info!(trigger = %trigger, scope = %scope.describe(), "debounced: a scan of this scope started within the window");
+                    return Ok(Outcome::Debounced {
+                        trigger,
+                        scope: scope.describe(),
+                    });
+                }
+                Err(e) => {
+                    return Err(InvocationError {
+                        name: "LedgerError",
+                        source: HandlerError::Ledger(e),
+                    });
+                }
+            }
+        }
+        info!(trigger = %trigger, scope = %scope.describe(), "scan");
+        match Box::pin(self.handler.run(&scope, request_id, now_ms)).await {
+            Ok(report) => {
+                metrics.push(emf(&report, &trigger, None, now_ms));
+                Ok(Outcome::Ok(ScanSummary::of(&report, &trigger)))
+            }
+            Err(e) => {
+                let name = e.name();
+                if let Some(report) = e.report() {
+                    metrics.push(emf(report, &trigger, Some(name), now_ms));
+                }
+                error!(error = name, message = %e, scope = %scope.describe(), "scan failed");
+                Err(InvocationError { name, source: e })
+            }
+        }
+    }
+
+    /// Scan each SQS message; failed scans are reported for a retry of that message alone.
+    async fn batch(
+        &self,
+        items: Vec<(String, Result<Route, trigger::TriggerError>)>,
+        request_id: &str,
+        now_ms: i64,
+        metrics: &mut Vec<Value>,
+    ) -> BatchResponse {
+        let mut sqs = SqsBatchResponse::default();
+        let mut results = Vec::new();
+        for (message_id, routed) in items {
+            match routed {
+                Err(e) => {
+                    error!(error = "MalformedEvent", message_id = %message_id, kind = %e.kind, problem = %e.problem, "message rejected");
+                    results.push(MessageResult::Skipped {
+                        message_id,
+                        status: Skipped::Rejected,
+                    });
+                }
+                Ok(Route::Ignored { reason }) => {
+                    warn!(message_id = %message_id, reason = %reason, "message ignored");
+                    results.push(MessageResult::Skipped {
+                        message_id,
+                        status: Skipped::Ignored,
+                    });
+                }
+                Ok(route) => {
+                    let id = format!("{request_id}/{message_id}");
+                    match self.scan(route, &id, now_ms, metrics).await {
+                        Ok(result) => results.push(MessageResult::Scanned { message_id, result }),
+                        Err(_) => {
+                            let mut failure = BatchItemFailure::default();
+                            failure.item_identifier = message_id;
+                            sqs.batch_item_failures.push(failure);
+                        }
+                    }
+                }
+            }
+        }
+        BatchResponse { sqs, results }
+    }
+
+    /// Handle one Lambda event. EMF lines are returned for the caller to print.
+    pub async fn handle(
+        &self,
+        event: &Value,
+        request_id: &str,
+        now_ms: i64,
+    ) -> (Result<Response, InvocationError>, Vec<Value>) {
+        let mut metrics = Vec::new();
+        let result = match trigger::route(event) {
+            Err(e) => {
+                error!(error = "MalformedEvent", event_id = %e.event_id, kind = %e.kind, problem = %e.problem, "event rejected");
+                Ok(Response::Event(Outcome::Rejected {
+                    error: e.to_string(),
+                }))
+            }
+            Ok(Route::Ignored { reason }) => {
+                info!(reason = %reason, "event ignored");
+                Ok(Response::Event(Outcome::Ignored {
+                    reason: Some(reason),
+                }))
+            }
+            Ok(Route::Batch(items)) => Ok(Response::Batch(
+                self.batch(items, request_id, now_ms, &mut metrics).await,
+            )),
+            Ok(route) => self
+                .scan(route, request_id, now_ms, &mut metrics)
+                .await
+                .map(Response::Event),
+        };
+        (result, metrics)
+    }
+}

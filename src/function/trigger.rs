@@ -1,0 +1,432 @@
+//! Event -> what to scan. Pure: no I/O, no clock.
+//!
+//! The event payload is never trusted as resource state (CloudTrail truncates large fields and
+//! `requestParameters` may carry secret values): only identifiers are taken from it, and the
+//! resources are described again. Nothing here logs the payload.
+//!
+//! The envelopes are typed with `aws_lambda_events` (the SQS event, the EventBridge envelope);
+//! an EventBridge `detail` stays `serde_json::Value`, because CloudTrail records routinely lack
+//! fields that typed CloudTrail structs require, and only a few identifiers are read from it.
+
+use aws_lambda_events::event::eventbridge::EventBridgeEvent;
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use serde_json::Value;
+
+use ecs_posture_core::scope::Scope;
+
+/// What one event asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// Scan this scope. `debounce` names a key under which bursts are collapsed (one scan per
+    /// window), for native ECS events that arrive many at a time.
+    Scan {
+        scope: Scope,
+        debounce: Option<String>,
+        trigger: String,
+    },
+    /// SQS: one route per message, reported per message id.
+    Batch(Vec<(String, Result<Route, TriggerError>)>),
+    /// Not an event this function handles: log one line, succeed.
+    Ignored { reason: String },
+}
+
+/// A malformed event of a known type: not retryable (retrying cannot fix it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed {kind} event {event_id}: {problem}")]
+pub struct TriggerError {
+    pub kind: String,
+    pub event_id: String,
+    pub problem: String,
+}
+
+fn text<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    let mut cur = v;
+    for p in path {
+        cur = cur.get(*p)?;
+    }
+    cur.as_str().filter(|s| !s.trim().is_empty())
+}
+
+fn malformed(kind: &str, event: &Value, problem: impl Into<String>) -> TriggerError {
+    TriggerError {
+        kind: kind.to_owned(),
+        event_id: text(event, &["id"])
+            .or_else(|| text(event, &["detail", "eventID"]))
+            .unwrap_or("(no id)")
+            .to_owned(),
+        problem: problem.into(),
+    }
+}
+
+fn scan(scope: Scope, trigger: impl Into<String>) -> Route {
+    Route::Scan {
+        scope,
+        debounce: None,
+        trigger: trigger.into(),
+    }
+}
+
+/// Parse a known EventBridge event's envelope; `detail` stays JSON.
+fn envelope(kind: &str, event: &Value) -> Result<EventBridgeEvent<Value>, TriggerError> {
+    let mut e = event.clone();
+    if let Some(m) = e.as_object_mut() {
+        m.entry("detail").or_insert(Value::Null);
+    }
+    serde_json::from_value(e).map_err(|e| {
+        malformed(
+            kind,
+            event,
+            format!("the EventBridge envelope does not parse: {e}"),
+        )
+    })
+}
+
+/// Route one Lambda event.
+pub fn route(event: &Value) -> Result<Route, TriggerError> {
+    if let Some(records) = event.get("Records").and_then(Value::as_array) {
+        if records
+            .iter()
+            .any(|r| text(r, &["eventSource"]) == Some("aws:sqs"))
+        {
+            let sqs: SqsEvent = serde_json::from_value(event.clone()).map_err(|e| {
+                malformed("SQS", event, format!("the SQS event does not parse: {e}"))
+            })?;
+            return Ok(Route::Batch(sqs.records.iter().map(sqs_record).collect()));
+        }
+        return Ok(Route::Ignored {
+            reason: "records that are not SQS messages".into(),
+        });
+    }
+    if let Some(spec) = event.get("scan") {
+        return scheduler_input(spec, event);
+    }
+    let source = text(event, &["source"]).unwrap_or("");
+    let detail_type = text(event, &["detail-type"]).unwrap_or("");
+    match (source, detail_type) {
+        ("aws.events", "Scheduled Event") | ("aws.scheduler", "Scheduled Event") => {
+            envelope(detail_type, event)?;
+            Ok(scan(Scope::Region, "schedule"))
+        }
+        (_, "AWS API Call via CloudTrail") => cloudtrail(&envelope("CloudTrail", event)?, event),
+        ("aws.ecs", "ECS Deployment State Change") | ("aws.ecs", "ECS Service Action") => {
+            let e = envelope(detail_type, event)?;
+            let service = e
+                .resources
+                .iter()
+                .flatten()
+                .find(|a| a.contains(":service/"))
+                .ok_or_else(|| malformed(detail_type, event, "no service ARN in resources"))?;
+            Ok(Route::Scan {
+                scope: Scope::Service(service.clone()),
+                debounce: Some(format!("service#{service}")),
+                trigger: detail_type.to_owned(),
+            })
+        }
+        ("", "") => Ok(Route::Ignored {
+            reason: "not an EventBridge, Scheduler or SQS event".into(),
+        }),
+        (s, d) => Ok(Route::Ignored {
+            reason: format!("event {s}/{d} is not handled"),
+        }),
+    }
+}
+
+fn sqs_record(record: &SqsMessage) -> (String, Result<Route, TriggerError>) {
+    let id = record
+        .message_id
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "(no message id)".to_owned());
+    let body = record.body.as_deref().unwrap_or("");
+    let parsed: Result<Value, _> = serde_json::from_str(body);
+    let route = match parsed {
+        Err(e) => Err(TriggerError {
+            kind: "SQS message".into(),
+            event_id: id.clone(),
+            problem: format!(
+                "body is not JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        }),
+        Ok(v) => match route(&v) {
+            Ok(Route::Batch(_)) => Err(TriggerError {
+                kind: "SQS message".into(),
+                event_id: id.clone(),
+                problem: "nested SQS records".into(),
+            }),
+            other => other,
+        },
+    };
+    (id, route)
+}
+
+/// EventBridge Scheduler (or SQS fan-out) input: `{"scan": "region"}` or
+/// `{"scan": {"clusters": [...], "services": [...], "task_definitions": [...], "capacity_providers": [...]}}`.
+fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
+    match spec {
+        Value::String(s) if s.eq_ignore_ascii_case("region") => {
+            Ok(scan(Scope::Region, "scheduler"))
+        }
+        Value::Object(m) => {
+            let mut parts = Vec::new();
+            for (key, make) in [
+                ("clusters", Scope::Cluster as fn(String) -> Scope),
+                ("services", Scope::Service),
+                ("task_definitions", Scope::TaskDefinition),
+                ("capacity_providers", Scope::CapacityProvider),
+            ] {
+                match m.get(key) {
+                    None => {}
+                    Some(Value::Array(items)) => {
+                        for i in items {
+                            let s =
+                                i.as_str().filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+                                    malformed(
+                                        "scan request",
+                                        event,
+                                        format!("`{key}` must hold non-empty strings"),
+                                    )
+                                })?;
+                            parts.push(make(s.to_owned()));
+                        }
+                    }
+                    Some(_) => {
+                        return Err(malformed(
+                            "scan request",
+                            event,
+                            format!("`{key}` must be a list"),
+                        ));
+                    }
+                }
+            }
+            if let Some(unknown) = m.keys().find(|k| {
+                ![
+                    "clusters",
+                    "services",
+                    "task_definitions",
+                    "capacity_providers",
+                ]
+                .contains(&k.as_str())
+            }) {
+                return Err(malformed(
+                    "scan request",
+                    event,
+                    format!(
+                        "unknown key `{unknown}` (expected clusters, services, task_definitions, capacity_providers)"
+                    ),
+                ));
+            }
+            match parts.len() {
+                0 => Err(malformed("scan request", event, "names nothing to scan")),
+                1 => Ok(scan(parts.remove(0), "scheduler")),
+                _ => Ok(scan(Scope::Many(parts), "scheduler")),
+            }
+        }
+        _ => Err(malformed(
+            "scan request",
+            event,
+            "`scan` must be \"region\" or an object",
+        )),
+    }
+}
+
+/// The scope of a resource ARN (TagResource/UntagResource).
+fn scope_of_arn(arn: &str) -> Option<Scope> {
+    let resource = arn.split(':').nth(5)?;
+    let kind = resource.split('/').next()?;
+    Some(match kind {
+        "task-definition" => Scope::TaskDefinition(arn.to_owned()),
+        "service" => Scope::Service(arn.to_owned()),
+        "cluster" => Scope::Cluster(arn.to_owned()),
+        "capacity-provider" => Scope::CapacityProvider(arn.to_owned()),
+        "task-set" => {
+            // task-set/<cluster>/<service>/<id> -> the service.
+            let (prefix, rest) = arn.split_once(":task-set/")?;
+            let mut parts = rest.splitn(3, '/');
+            let (cluster, service) = (parts.next()?, parts.next()?);
+            Scope::Service(format!("{prefix}:service/{cluster}/{service}"))
+        }
+        "container-instance" => {
+            let (prefix, rest) = arn.split_once(":container-instance/")?;
+            let (cluster, _) = rest.split_once('/')?;
+            Scope::Cluster(format!("{prefix}:cluster/{cluster}"))
+        }
+        _ => return None,
+    })
+}
+
+fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route, TriggerError> {
+    let d = &envelope.detail;
+    if d.is_null() {
+        return Err(malformed("CloudTrail", event, "no detail"));
+    }
+    if text(d, &["eventSource"]) != Some("ecs.amazonaws.com") {
+        return Ok(Route::Ignored {
+            reason: format!(
+                "CloudTrail event from {}",
+                text(d, &["eventSource"]).unwrap_or("an unknown source")
+            ),
+        });
+    }
+    let name =
+        text(d, &["eventName"]).ok_or_else(|| malformed("CloudTrail", event, "no eventName"))?;
+    if let Some(code) = text(d, &["errorCode"]) {
+        return Ok(Route::Ignored {
+            reason: format!("{name} failed ({code})"),
+        });
+    }
+    let req = d.get("requestParameters").unwrap_or(&Value::Null);
+    let resp = d.get("responseElements").unwrap_or(&Value::Null);
+    let kind = format!("CloudTrail {name}");
+    let need = |v: Option<&str>, what: &str| {
+        v.map(str::to_owned)
+            .ok_or_else(|| malformed(&kind, event, format!("no {what}")))
+    };
+    let service_ref = || -> Result<String, TriggerError> {
+        if let Some(a) = text(resp, &["service", "serviceArn"]) {
+            return Ok(a.to_owned());
+        }
+        let service = text(req, &["service"]).or_else(|| text(req, &["serviceName"]));
+        let service = need(service, "service in requestParameters")?;
+        if service.starts_with("arn:") {
+            return Ok(service);
+        }
+        Ok(match text(req, &["cluster"]) {
+            Some(c) => format!("{}/{service}", c.rsplit('/').next().unwrap_or(c)),
+            None => format!("default/{service}"),
+        })
+    };
+    let cluster_ref = || {
+        need(
+            text(resp, &["cluster", "clusterArn"])
+                .or_else(|| text(req, &["cluster"]))
+                .or_else(|| text(req, &["clusterName"])),
+            "cluster",
+        )
+    };
+    let scope = match name {
+        "RegisterTaskDefinition" => Scope::TaskDefinition(need(
+            text(resp, &["taskDefinition", "taskDefinitionArn"]).or_else(|| text(req, &["family"])),
+            "task definition ARN or family",
+        )?),
+        "DeregisterTaskDefinition" => Scope::TaskDefinition(need(
+            text(resp, &["taskDefinition", "taskDefinitionArn"])
+                .or_else(|| text(req, &["taskDefinition"])),
+            "task definition",
+        )?),
+        "DeleteTaskDefinitions" => {
+            let list: Vec<Scope> = req
+                .get("taskDefinitions")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(|s| Scope::TaskDefinition(s.to_owned()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            match list.len() {
+                0 => {
+                    return Err(malformed(
+                        &kind,
+                        event,
+                        "no taskDefinitions in requestParameters",
+                    ));
+                }
+                1 => list.into_iter().next().unwrap_or(Scope::Region),
+                _ => Scope::Many(list),
+            }
+        }
+        "CreateService"
+        | "UpdateService"
+        | "DeleteService"
+        | "CreateTaskSet"
+        | "UpdateTaskSet"
+        | "DeleteTaskSet"
+        | "UpdateServicePrimaryTaskSet" => Scope::Service(service_ref()?),
+        "CreateCluster"
+        | "UpdateCluster"
+        | "UpdateClusterSettings"
+        | "PutClusterCapacityProviders"
+        | "DeleteCluster" => Scope::Cluster(cluster_ref()?),
+        "CreateCapacityProvider" | "UpdateCapacityProvider" | "DeleteCapacityProvider" => {
+            Scope::CapacityProvider(need(
+                text(resp, &["capacityProvider", "capacityProviderArn"])
+                    .or_else(|| text(req, &["name"]))
+                    .or_else(|| text(req, &["capacityProvider"])),
+                "capacity provider",
+            )?)
+        }
+        "TagResource" | "UntagResource" => {
+            let arn = need(text(req, &["resourceArn"]), "resourceArn")?;
+            match scope_of_arn(&arn) {
+                Some(s) => s,
+                None => {
+                    return Ok(Route::Ignored {
+                        reason: format!("{name} on a resource ecs-posture does not evaluate"),
+                    });
+                }
+            }
+        }
+        _ => {
+            return Ok(Route::Ignored {
+                reason: format!("ECS API call {name} does not change what ecs-posture evaluates"),
+            });
+        }
+    };
+    Ok(scan(scope, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn failed_calls_and_foreign_events_are_ignored() {
+        let e = json!({"detail-type": "AWS API Call via CloudTrail", "source": "aws.ecs", "detail": {"eventSource": "ecs.amazonaws.com", "eventName": "CreateService", "errorCode": "AccessDenied"}});
+        assert!(matches!(route(&e), Ok(Route::Ignored { .. })));
+        assert!(matches!(
+            route(&json!({"hello": "world"})),
+            Ok(Route::Ignored { .. })
+        ));
+        assert!(matches!(
+            route(&json!({"source": "aws.s3", "detail-type": "Object Created"})),
+            Ok(Route::Ignored { .. })
+        ));
+    }
+
+    #[test]
+    fn malformed_known_events_are_errors_naming_the_event_not_the_payload() {
+        let e = json!({"id": "ev-1", "detail-type": "AWS API Call via CloudTrail", "source": "aws.ecs", "detail": {"eventSource": "ecs.amazonaws.com", "eventName": "CreateService", "requestParameters": {"password": "hunter2"}}});
+        let err = route(&e).unwrap_err();
+        assert_eq!(err.event_id, "ev-1");
+        assert!(!err.to_string().contains("hunter2"));
+        assert!(route(&json!({"scan": {"clusters": "prod"}})).is_err());
+        assert!(
+            route(&json!({"scan": {"clustres": ["prod"]}}))
+                .unwrap_err()
+                .to_string()
+                .contains("clustres")
+        );
+        assert!(route(&json!({"scan": 5})).is_err());
+    }
+
+    #[test]
+    fn tag_resource_routes_by_arn() {
+        assert_eq!(
+            scope_of_arn("arn:aws:ecs:us-east-1:1:task-set/prod/web/ecs-svc/1"),
+            Some(Scope::Service(
+                "arn:aws:ecs:us-east-1:1:service/prod/web".into()
+            ))
+        );
+        assert_eq!(
+            scope_of_arn("arn:aws:ecs:us-east-1:1:container-instance/prod/abc"),
+            Some(Scope::Cluster(
+                "arn:aws:ecs:us-east-1:1:cluster/prod".into()
+            ))
+        );
+        assert_eq!(scope_of_arn("arn:aws:ecs:us-east-1:1:task/prod/abc"), None);
+    }
+}

@@ -1,0 +1,189 @@
+//! [`FileLedger`]: the ledger as one JSON file.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use serde_json::{Value, json};
+
+use ecs_posture_core::lifecycle::{Alerted, LedgerEntry};
+
+use super::files::{FileError, write_json};
+use crate::ports::{Ledger, LedgerError};
+
+/// Alert claims by finding Id: (owner, valid until ms).
+type Claims = HashMap<String, (String, i64)>;
+
+/// The ledger as one JSON file (`{"entries": {id: entry}, "claims": {id: {owner, until_ms}}}`).
+pub struct FileLedger {
+    pub path: PathBuf,
+    lock: Mutex<()>,
+}
+
+impl FileLedger {
+    pub fn new(path: impl Into<PathBuf>) -> FileLedger {
+        FileLedger {
+            path: path.into(),
+            lock: Mutex::new(()),
+        }
+    }
+
+    fn read(&self) -> Result<(HashMap<String, LedgerEntry>, Claims), LedgerError> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
+            Err(e) => return Err(LedgerError::new(FileError::io(&self.path, e))),
+        };
+        #[derive(serde::Deserialize)]
+        struct File {
+            #[serde(default)]
+            entries: HashMap<String, LedgerEntry>,
+            #[serde(default)]
+            claims: HashMap<String, (String, i64)>,
+        }
+        let f: File = serde_json::from_str(&text)
+            .map_err(|e| LedgerError::new(FileError::json(&self.path, e)))?;
+        Ok((f.entries, f.claims))
+    }
+
+    fn write(
+        &self,
+        entries: &HashMap<String, LedgerEntry>,
+        claims: &Claims,
+    ) -> Result<(), LedgerError> {
+        let mut sorted: Vec<(&String, &LedgerEntry)> = entries.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        let entries: serde_json::Map<String, Value> = sorted
+            .into_iter()
+            .map(|(k, v)| {
+                serde_json::to_value(v)
+                    .map(|v| (k.clone(), v))
+                    .map_err(|e| LedgerError::new(FileError::json(&self.path, e)))
+            })
+            .collect::<Result<_, _>>()?;
+        write_json(&self.path, &json!({"entries": entries, "claims": claims}))
+            .map_err(LedgerError::new)
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut HashMap<String, LedgerEntry>, &mut Claims) -> T,
+    ) -> Result<T, LedgerError> {
+        let _guard = self
+            .lock
+            .lock()
+            .map_err(|_| LedgerError::new("the ledger's lock is poisoned (a writer panicked)"))?;
+        let (mut entries, mut claims) = self.read()?;
+        let out = f(&mut entries, &mut claims);
+        self.write(&entries, &claims)?;
+        Ok(out)
+    }
+}
+
+impl Ledger for FileLedger {
+    async fn load(
+        &self,
+        account: &str,
+        region: &str,
+    ) -> Result<HashMap<String, LedgerEntry>, LedgerError> {
+        let (entries, _) = self.read()?;
+        Ok(entries
+            .into_iter()
+            .filter(|(_, e)| e.account == account && e.region == region)
+            .collect())
+    }
+
+    async fn record(&self, new: &[LedgerEntry]) -> Result<(), LedgerError> {
+        if new.is_empty() {
+            return Ok(());
+        }
+        self.with(|entries, _| {
+            for e in new {
+                let newer = entries
+                    .get(&e.id)
+                    .is_none_or(|old| old.last_imported_ms < e.last_imported_ms);
+                if newer {
+                    let alerted = if e.alerted.is_none() {
+                        entries
+                            .get(&e.id)
+                            .and_then(|o| o.alerted)
+                            .filter(|a| a.failing_since_ms == e.first_observed_ms)
+                    } else {
+                        e.alerted
+                    };
+                    entries.insert(
+                        e.id.clone(),
+                        LedgerEntry {
+                            alerted,
+                            ..e.clone()
+                        },
+                    );
+                }
+            }
+        })
+    }
+
+    async fn claim_alerts(
+        &self,
+        items: &[(String, Alerted)],
+        owner: &str,
+        now_ms: i64,
+        ttl_ms: i64,
+    ) -> Result<Vec<String>, LedgerError> {
+        self.with(|entries, claims| {
+            let mut won = Vec::new();
+            for (id, a) in items {
+                let done = entries.get(id).and_then(|e| e.alerted).is_some_and(|x| {
+                    x.failing_since_ms == a.failing_since_ms && x.severity >= a.severity
+                });
+                let held = claims
+                    .get(id)
+                    .is_some_and(|(o, until)| o != owner && *until > now_ms);
+                if !done && !held {
+                    claims.insert(id.clone(), (owner.to_owned(), now_ms + ttl_ms));
+                    won.push(id.clone());
+                }
+            }
+            won
+        })
+    }
+
+    async fn record_alerts(
+        &self,
+        items: &[(String, Alerted)],
+        owner: &str,
+    ) -> Result<(), LedgerError> {
+        self.with(|entries, claims| {
+            for (id, a) in items {
+                if let Some(e) = entries.get_mut(id) {
+                    e.alerted = Some(*a);
+                }
+                if claims.get(id).is_some_and(|(o, _)| o == owner) {
+                    claims.remove(id);
+                }
+            }
+        })
+    }
+
+    async fn debounce(&self, key: &str, now_ms: i64, window_ms: i64) -> Result<bool, LedgerError> {
+        self.with(|_, claims| {
+            let k = format!("debounce#{key}");
+            if claims.get(&k).is_some_and(|(_, until)| *until > now_ms) {
+                false
+            } else {
+                claims.insert(k, ("debounce".to_owned(), now_ms + window_ms));
+                true
+            }
+        })
+    }
+
+    async fn release_alerts(&self, ids: &[String], owner: &str) -> Result<(), LedgerError> {
+        self.with(|_, claims| {
+            for id in ids {
+                if claims.get(id).is_some_and(|(o, _)| o == owner) {
+                    claims.remove(id);
+                }
+            }
+        })
+    }
+}
