@@ -344,6 +344,14 @@ fn checks_and_explain() {
     assert!(out.contains("SV01") && !out.contains("TD01"), "{out}");
     let o = run(&["explain", "privileged-container"]);
     assert!(stdout(&o).starts_with("## TD01") && stdout(&o).contains("Terraform"));
+    // Exactly the check's section of the reference, and nothing of the next check's.
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/checks.md")).unwrap();
+    assert!(
+        docs.contains(&stdout(&o)),
+        "explain prints the section of docs/checks.md"
+    );
+    assert!(!stdout(&o).contains("## TD02"));
     assert_eq!(run(&["explain", "nope"]).status.code(), Some(2));
 }
 

@@ -205,7 +205,7 @@ fn secret_values_never_leave_the_process() {
         let estate = seed(&moto).await;
         let proxy = Proxy::start(moto.port);
         let h = handler(&proxy.url(), &estate).await;
-        let logs = common_logs::capture();
+        let logs = common::logs::capture();
         run(&h, &Scope::Region, T0).await.expect("scan");
         let seen = proxy.seen();
         assert!(
@@ -239,53 +239,6 @@ fn secret_values_never_leave_the_process() {
     })
 }
 
-mod common_logs {
-    use std::sync::{Arc, Mutex};
-
-    #[derive(Clone, Default)]
-    pub struct Buf(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Buf {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    pub struct Capture {
-        buf: Buf,
-        _guard: tracing::subscriber::DefaultGuard,
-    }
-
-    impl Capture {
-        pub fn text(&self) -> String {
-            String::from_utf8_lossy(&self.buf.0.lock().unwrap()).into_owned()
-        }
-    }
-
-    /// Capture every log line of this thread (tests run the handler on the current thread).
-    pub fn capture() -> Capture {
-        let buf = Buf::default();
-        let writer = buf.clone();
-        // The production filter, asked for everything at TRACE.
-        let sub = tracing_subscriber::fmt()
-            .json()
-            .with_env_filter(ecs_posture::logging::filter(Some("trace"), "info"))
-            .with_writer(move || writer.clone())
-            .finish();
-        let guard = tracing::subscriber::set_default(sub);
-        // Callsites first hit by another test's thread (with no subscriber) cached "never";
-        // recompute their interest now that this thread's subscriber exists.
-        tracing::callsite::rebuild_interest_cache();
-        Capture {
-            buf,
-            _guard: guard,
-        }
-    }
-}
 
 #[test]
 fn throttled_ecs_reads_archive_nothing_and_pass_nothing() {
@@ -531,6 +484,102 @@ fn a_dying_emulator_loses_nothing() {
         }
         let r = run(&h, &Scope::Region, T0 + 2000).await.expect("recovered");
         assert_eq!((r.imported, r.alerted), (0, 0));
+    })
+}
+
+/// Every finding the core renders for the example estate goes through the SDK's types and its
+/// serializer unchanged: the BatchImportFindings body the SDK sends is the core's ASFF JSON.
+#[test]
+fn rendered_findings_round_trip_through_the_sdk() {
+    use ecs_posture::ports::FindingSink;
+    use ecs_posture_core::lifecycle::{Import, RecordState};
+    use ecs_posture_core::render::asff;
+    use ecs_posture_core::{Context, Status, evaluate, select};
+
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let proxy = Proxy::start(moto.port);
+        let cfg = common::sdk(&proxy.url()).await;
+        aws_sdk_securityhub::Client::new(&cfg)
+            .enable_security_hub()
+            .send()
+            .await
+            .expect("enable Security Hub");
+        let mut snapshot = ecs_posture_core::Snapshot::default();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/estate");
+        let mut files = vec![
+            root.join("clusters.json"),
+            root.join("services.json"),
+            root.join("capacity-providers.json"),
+            root.join("container-instances.json"),
+        ];
+        for e in std::fs::read_dir(root.join("task-definitions")).unwrap() {
+            files.push(e.unwrap().path());
+        }
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            snapshot
+                .add_document(&f.display().to_string(), &text)
+                .unwrap();
+        }
+        let opts = Options {
+            enable_checks: ecs_posture_core::CATALOG
+                .iter()
+                .map(|c| c.id.to_owned())
+                .collect(),
+            ..Options::default()
+        };
+        let checks = select(&opts, &[], &[], None).unwrap();
+        let evals = evaluate(&snapshot, &checks, &opts, &Context::for_snapshot(&snapshot));
+        let mut findings = Vec::new();
+        for (i, e) in evals
+            .iter()
+            .filter(|e| e.status != Status::NotApplicable)
+            .enumerate()
+        {
+            let details = asff::resource_details(&snapshot, e);
+            let mut import = Import::new_at(e.status, T0 + i as i64);
+            if i % 7 == 0 {
+                import.record_state = RecordState::Archived;
+            }
+            findings.push(asff::finding(e, details.as_ref(), &import));
+        }
+        let kinds: std::collections::BTreeSet<&str> = findings
+            .iter()
+            .map(|f| f.resources[0].r#type.as_str())
+            .collect();
+        assert!(
+            kinds.len() >= 5,
+            "every kind of resource is rendered: {kinds:?}"
+        );
+        assert!(findings.iter().any(|f| {
+            f.resources[0]
+                .details
+                .as_ref()
+                .is_some_and(|d| !d.other.is_empty())
+        }));
+        let expected: HashMap<String, Value> = findings
+            .iter()
+            .map(|f| (f.id.clone(), f.to_json()))
+            .collect();
+        let sink = SecurityHubSink::new(aws_sdk_securityhub::Client::new(&cfg));
+        let report = sink.import(findings).await;
+        assert!(report.failed.is_empty(), "{:?}", report.failed);
+        assert_eq!(report.accepted.len(), expected.len());
+        let mut sent = 0;
+        for s in proxy
+            .seen()
+            .iter()
+            .filter(|s| s.operation.contains("/findings/import"))
+        {
+            let body: Value = serde_json::from_str(&s.body).unwrap();
+            for f in body["Findings"].as_array().unwrap() {
+                let id = f["Id"].as_str().unwrap();
+                assert_eq!(f, &expected[id], "{id} changed on its way through the SDK");
+                sent += 1;
+            }
+        }
+        assert_eq!(sent, expected.len());
     })
 }
 

@@ -2,15 +2,21 @@
 //!
 //! The pure core of ecs-posture: everything that decides, nothing that does I/O.
 //!
-//! Read in this order:
+//! Read in this order (each module imports only those above it):
 //! - [`model`]: ECS resources exactly as the ECS API and AWS CLI return them, parsed leniently
 //!   from every shape users keep on disk, with AWS defaults resolved once.
-//! - [`checks`]: the catalog, one file per check; [`checks::catalog::CATALOG`] is the registry.
-//! - [`engine`]: select checks and evaluate a [`model::Snapshot`] into [`finding::Evaluation`]s.
+//! - [`finding`]: the vocabulary: severity, status, resource kinds, frameworks, and what a check
+//!   concludes ([`finding::Outcome`] with typed [`finding::Evidence`]).
+//! - [`config`]: the options checks read.
+//! - [`checks`]: the catalog, one file per check; [`checks::catalog::CATALOG`] is the registry,
+//!   `checks::support` the helpers they share.
+//! - [`evaluation`]: one check's verdict on one resource, and the finding Id.
+//! - [`engine`]: select checks and evaluate a [`model::Snapshot`] into evaluations.
 //! - [`summary`]: counts and the 0-100 score.
 //! - [`scope`] and [`lifecycle`]: what a scan covered, and the plan that keeps Security Hub
 //!   true (imports, archives, alerts) from evaluations, the ledger and the clock.
-//! - [`render`]: JSON, table, ASFF, SARIF, CSV and Markdown output.
+//! - [`render`]: ASFF (serde structs), SARIF, JSON, table, CSV, Markdown and the alert text.
+//! - [`report`]: reports, recommendations, compliance and metrics.
 //! - [`docs`]: docs/checks.md, generated from the catalog.
 //!
 //! The package depends on no AWS SDK, async runtime or Lambda runtime; the shell (the

@@ -339,3 +339,31 @@ fn json_contract() {
     assert!(summary["score"].as_u64().unwrap() <= 100);
     assert!(summary["risk_level"].is_string());
 }
+
+#[test]
+fn clusters_named_with_dashes_keep_their_names() {
+    let mut s = Snapshot::default();
+    s.add_document("cl.json", r#"{"clusters":[{"clusterArn":"arn:aws:ecs:eu-west-1:111122223333:cluster/prod-eu","clusterName":"prod-eu","status":"ACTIVE"}]}"#).unwrap();
+    s.add_document("svc.json", r#"{"services":[{"serviceArn":"arn:aws:ecs:eu-west-1:111122223333:service/prod-eu/web","serviceName":"web","clusterArn":"arn:aws:ecs:eu-west-1:111122223333:cluster/prod-eu","status":"ACTIVE","launchType":"FARGATE","taskDefinition":"arn:aws:ecs:eu-west-1:111122223333:task-definition/web:1"}]}"#).unwrap();
+    s.add_document("td.json", r#"{"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:eu-west-1:111122223333:task-definition/web:1","family":"web","revision":1,"status":"ACTIVE","containerDefinitions":[{"name":"web","image":"nginx","privileged":true}]}}"#).unwrap();
+    let evals = all_evaluations(&s);
+    let by_cluster = ecs_posture_core::report::evaluations_by_cluster(&s, &evals);
+    assert_eq!(
+        by_cluster.keys().collect::<Vec<_>>(),
+        vec!["prod-eu"],
+        "no phantom cluster from splitting the name"
+    );
+    let rows = &by_cluster["prod-eu"];
+    assert!(
+        rows.iter()
+            .any(|e| e.check.id == "TD01" && e.status == Status::Failed),
+        "the task definition its service runs counts for the cluster"
+    );
+    let td01 = rows.iter().find(|e| e.check.id == "TD01").unwrap();
+    let services = ecs_posture_core::report::services_by_task_definition(&s);
+    assert_eq!(
+        ecs_posture_core::report::resource_label(td01, &services),
+        "Task Definition: web:1 | Service: prod-eu-web"
+    );
+    assert_eq!(services["web:1"][0].cluster, "prod-eu");
+}

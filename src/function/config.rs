@@ -206,6 +206,24 @@ mod tests {
             .to_string()
             .contains("bogus")
         );
+        // An option's limit is reported against the variable that set it.
+        let e = cfg(&[
+            ("ECS_POSTURE_LEDGER_TABLE", "t"),
+            ("ECS_POSTURE_REQUIRED_TAG_KEYS", "a,b,c,d,e,f,g"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.var(), "ECS_POSTURE_REQUIRED_TAG_KEYS");
+        assert!(e.to_string().contains("at most 6"), "{e}");
+        let e = cfg(&[
+            ("ECS_POSTURE_LEDGER_TABLE", "t"),
+            (
+                "ECS_POSTURE_OPTIONS",
+                "[options]\nmin_agent_version = \"new\"",
+            ),
+        ])
+        .unwrap_err();
+        assert_eq!(e.var(), "ECS_POSTURE_OPTIONS");
+        assert!(e.to_string().contains("min_agent_version"), "{e}");
         let no_topic = cfg(&[("ECS_POSTURE_LEDGER_TABLE", "t")]).unwrap();
         assert_eq!(
             no_topic.settings.alert_threshold, None,

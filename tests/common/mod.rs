@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod estate;
+pub mod logs;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -450,6 +451,7 @@ where
     let handle = std::thread::Builder::new()
         .stack_size(64 * 1024 * 1024)
         .spawn(move || {
+            logs::install();
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()

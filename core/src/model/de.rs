@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
-use super::Tag;
+use super::tag::Tag;
 
 /// True for strings that are template placeholders rather than values: `${VAR}`, `$VAR`,
 /// `{{ ... }}`, `<IMAGE>`, `$$$X$$$`, `#{x}`, `%s`, `REPLACE_ME`-style markers.

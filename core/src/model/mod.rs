@@ -9,6 +9,7 @@
 pub mod cluster;
 pub mod de;
 pub mod service;
+pub mod tag;
 pub mod task_definition;
 pub mod version;
 
@@ -18,17 +19,11 @@ use std::sync::Arc;
 
 pub use cluster::{CapacityProvider, Cluster, ContainerInstance, ExecLogging};
 pub use service::{Service, TaskSet};
+pub use tag::Tag;
 pub use task_definition::{
     ContainerDefinition, LaunchTypes, NetworkMode, OsFamily, TaskDefinition, UserSpec,
 };
 pub use version::Version;
-
-/// An ECS tag (`key`/`value`, lowercase on the wire).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tag {
-    pub key: String,
-    pub value: String,
-}
 
 /// One resource and the document it came from.
 #[derive(Debug, Clone)]

@@ -2,8 +2,8 @@
 
 use serde::Deserialize;
 
-use super::Tag;
 use super::de::{self, Timestamp};
+use super::tag::Tag;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
