@@ -239,7 +239,6 @@ fn secret_values_never_leave_the_process() {
     })
 }
 
-
 #[test]
 fn throttled_ecs_reads_archive_nothing_and_pass_nothing() {
     common::block_on(|| async move {

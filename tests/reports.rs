@@ -47,7 +47,7 @@ fn text_reports_are_complete_and_fit_100_columns() {
     let detailed = ok(&["report", "examples/estate", "--format", "detailed"]);
     assert!(
         detailed.contains("Task Definition: worker:3 | Service: prod-worker"),
-        "seed 001's naming convention"
+        "resources are labelled with the services (cluster-service) that run them"
     );
     assert!(detailed.contains("Container: worker | container worker: privileged = true"));
     assert!(detailed.contains("Service: prod-web") && detailed.contains("Cluster: prod"));
