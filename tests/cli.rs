@@ -365,3 +365,65 @@ fn docs_command_matches_committed_docs() {
         "docs/checks.md is stale: run `cargo run -- docs --output docs/checks.md`"
     );
 }
+
+/// Files saved by editors that write a UTF-8 byte-order mark are read as the same text.
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let event = dir.path().join("event.json");
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/events/schedule.json"))
+            .unwrap();
+    std::fs::write(&event, format!("\u{feff}{text}")).unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "\u{feff}[options]\nrequired_tag_keys = [\"owner\"]\n").unwrap();
+    let out = dir.path().join("out");
+    let o = run(&[
+        "invoke",
+        event.to_str().unwrap(),
+        "--estate",
+        "examples/estate",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["status"], "ok", "{v}");
+    let td = dir.path().join("td.json");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/estate/task-definitions/web-7.json"
+    ))
+    .unwrap();
+    std::fs::write(&td, format!("\u{feff}{text}")).unwrap();
+    let o = run(&["scan", td.to_str().unwrap(), "--fail-on", "none"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("TD09"));
+}
+
+/// A live read that cannot reach AWS is a runtime failure (exit 3), not a usage error (exit 2).
+#[test]
+fn runtime_failures_exit_3() {
+    let o = bin()
+        .args(["scan", "--live", "--fail-on", "none"])
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("ListClusters"), "{}", stderr(&o));
+    // One line per failure, no debug dump.
+    let errors: Vec<&str> = std::str::from_utf8(&o.stderr)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert!(errors.iter().all(|l| l.len() < 300), "{errors:?}");
+}

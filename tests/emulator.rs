@@ -434,6 +434,11 @@ fn failed_publish_is_retried_and_never_doubled() {
             .expect_err("publish failed");
         assert_eq!(err.name(), "NotifyFailed");
         assert!(err.to_string().contains("Publish"), "{err}");
+        assert_eq!(
+            proxy.count("Publish"),
+            1,
+            "Publish is tried once per claim, not retried by the SDK"
+        );
         assert!(alerts(&estate).await.is_empty());
         assert!(
             err.report().unwrap().imported > 0,
@@ -449,6 +454,29 @@ fn failed_publish_is_retried_and_never_doubled() {
         assert!(
             alerts(&estate).await.is_empty(),
             "never two alerts for one transition"
+        );
+    })
+}
+
+/// A Publish whose answer is lost was delivered: the SDK must not publish it again, and the run
+/// says the alert may not have gone out (the next run retries once the claims are released).
+#[test]
+fn a_lost_publish_answer_is_not_published_again() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        proxy.add(Rule::new("Publish", Fault::LoseAnswer, 1));
+        let err = run(&h, &Scope::Region, T0)
+            .await
+            .expect_err("the answer was lost");
+        assert_eq!(err.name(), "NotifyFailed");
+        assert_eq!(proxy.count("Publish"), 1, "one Publish request, not six");
+        assert_eq!(
+            alerts(&estate).await.len(),
+            1,
+            "the message was delivered once"
         );
     })
 }
@@ -579,6 +607,86 @@ fn rendered_findings_round_trip_through_the_sdk() {
             }
         }
         assert_eq!(sent, expected.len());
+    })
+}
+
+/// A burst naming the same resources many times (a DeleteTaskDefinitions event with many
+/// revisions of one family, a cluster named again and again) reads each once.
+/// An answer that cannot be parsed carries the raw body in the SDK's own error; nothing of it
+/// reaches the run's errors, its report or the logs: errors are code, message and request id.
+#[test]
+fn a_garbled_answer_leaks_nothing() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        proxy.add(Rule::new(
+            "DescribeTaskDefinition",
+            Fault::Rewrite(std::sync::Arc::new(|_req: &str, resp: &str| {
+                // The real answer (with the planted secret), cut in the middle: not JSON.
+                resp[..resp.len() * 2 / 3].to_owned()
+            })),
+            usize::MAX,
+        ));
+        let logs = common::logs::capture();
+        let err = run(&h, &Scope::Region, T0)
+            .await
+            .expect_err("unreadable task definitions");
+        assert_eq!(err.name(), "ScanIncomplete");
+        let report = err.report().unwrap();
+        assert!(!report.read_errors.is_empty());
+        let texts = [
+            err.to_string(),
+            report.read_errors.join("\n"),
+            serde_json::to_string(report).unwrap(),
+            logs.text(),
+        ];
+        assert!(
+            texts[1].contains("DescribeTaskDefinition"),
+            "errors name the call: {}",
+            texts[1]
+        );
+        for (i, t) in texts.iter().enumerate() {
+            assert!(!t.contains(SECRET), "text {i} carries the secret value");
+            assert!(
+                t.lines().all(|l| l.len() < 2_000),
+                "text {i} has no body dumps"
+            );
+        }
+    })
+}
+
+#[test]
+fn repeated_scopes_are_read_once() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        let mut parts: Vec<Scope> = (1..=50)
+            .map(|r| Scope::TaskDefinition(format!("web:{r}")))
+            .collect();
+        parts.extend((0..50).map(|_| Scope::Cluster("prod".into())));
+        parts.push(Scope::TaskDefinition("api:1".into()));
+        let scope = Scope::Many(parts);
+        let _ = run(&h, &scope, T0).await;
+        let calls = |op: &str| proxy.count(op);
+        assert_eq!(
+            calls("ListClusters"),
+            1,
+            "the services of both families are found once"
+        );
+        assert_eq!(calls("ListTaskDefinitions"), 2, "one listing per family");
+        assert!(
+            calls("DescribeClusters") <= 1,
+            "the cluster named 50 times is read once"
+        );
+        assert!(
+            calls("DescribeTaskDefinition") <= 54,
+            "each named revision at most once: {}",
+            calls("DescribeTaskDefinition")
+        );
     })
 }
 

@@ -24,7 +24,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::checks::{Check, Revisions, catalog};
 use crate::evaluation::{Evaluation, finding_id};
-use crate::finding::{Severity, Status};
+use crate::finding::{ResourceKind, Severity, Status};
 use crate::scope::Coverage;
 
 /// Default re-import age for findings that are still failing: 7 days.
@@ -378,7 +378,13 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                     ),
                 });
             }
-            (Status::NotApplicable, Some(p)) if p.state != FindingState::Archived => {
+            // A revision NOT_APPLICABLE as superseded or deregistered is only proven so when
+            // every service listing and describe succeeded (a service not read may run it).
+            (Status::NotApplicable, Some(p))
+                if p.state != FindingState::Archived
+                    && !(e.resource.kind == ResourceKind::TaskDefinition
+                        && input.coverage.service_reads_failed) =>
+            {
                 out.imports.push(archive(
                     p,
                     now,

@@ -26,6 +26,31 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Several scopes as one: nested lists flattened, repeats dropped (first occurrence kept),
+    /// everything inside a region scan folded into it, and a list of one is that scope. A burst
+    /// of events naming the same resources then reads it once.
+    pub fn many(parts: Vec<Scope>) -> Scope {
+        fn flatten(parts: Vec<Scope>, out: &mut Vec<Scope>) {
+            for p in parts {
+                match p {
+                    Scope::Many(inner) => flatten(inner, out),
+                    other if !out.contains(&other) => out.push(other),
+                    _ => {}
+                }
+            }
+        }
+        let mut flat = Vec::new();
+        flatten(parts, &mut flat);
+        if flat.contains(&Scope::Region) {
+            return Scope::Region;
+        }
+        match flat.len() {
+            0 => Scope::Region,
+            1 => flat.remove(0),
+            _ => Scope::Many(flat),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Scope::Region => "region".to_owned(),
@@ -53,6 +78,14 @@ pub struct Coverage {
     pub active_task_definitions: BTreeSet<String>,
     /// Every cluster of the region was listed.
     pub all_clusters: bool,
+    /// The clusters (ARN) that listing returned: with `all_clusters`, a cluster not among them
+    /// is deleted, and so are its services, task sets and container instances.
+    #[serde(default)]
+    pub clusters: BTreeSet<String>,
+    /// A service listing or describe of the scan failed: which revisions services still run is
+    /// not known, so no task definition can be proven superseded or deregistered.
+    #[serde(default)]
+    pub service_reads_failed: bool,
     /// Clusters (ARN) whose services were all listed.
     pub services_of_clusters: BTreeSet<String>,
     /// Services (ARN) whose task sets were all returned.
@@ -88,12 +121,16 @@ impl Coverage {
         if self.resources.contains(arn) {
             return true;
         }
+        // A cluster the complete cluster listing did not return is deleted, and its contents too.
+        let cluster_gone = |c: &str| self.all_clusters && !self.clusters.contains(c);
         match resource_type {
             "AwsEcsTaskDefinition" => {
-                self.all_task_definitions || self.task_definition_families.contains(family_of(arn))
+                !self.service_reads_failed
+                    && (self.all_task_definitions
+                        || self.task_definition_families.contains(family_of(arn)))
             }
             "AwsEcsService" => cluster_arn_from(arn, ":service/")
-                .is_some_and(|c| self.services_of_clusters.contains(&c)),
+                .is_some_and(|c| self.services_of_clusters.contains(&c) || cluster_gone(&c)),
             "AwsEcsTaskSet" => {
                 // task-set/<cluster>/<service>/<id>
                 let Some((prefix, rest)) = arn.split_once(":task-set/") else {
@@ -104,14 +141,17 @@ impl Coverage {
                     return false;
                 };
                 let service_arn = format!("{prefix}:service/{cluster}/{service}");
+                let cluster_arn = format!("{prefix}:cluster/{cluster}");
                 self.task_sets_of_services.contains(&service_arn)
-                    || self
-                        .services_of_clusters
-                        .contains(&format!("{prefix}:cluster/{cluster}"))
+                    || self.services_of_clusters.contains(&cluster_arn)
+                    || cluster_gone(&cluster_arn)
             }
             "AwsEcsCluster" => self.all_clusters,
-            "AwsEcsContainerInstance" => cluster_arn_from(arn, ":container-instance/")
-                .is_some_and(|c| self.container_instances_of_clusters.contains(&c)),
+            "AwsEcsContainerInstance" => {
+                cluster_arn_from(arn, ":container-instance/").is_some_and(|c| {
+                    self.container_instances_of_clusters.contains(&c) || cluster_gone(&c)
+                })
+            }
             _ => false,
         }
     }
@@ -124,6 +164,8 @@ impl Coverage {
         self.active_task_definitions
             .extend(other.active_task_definitions);
         self.all_clusters |= other.all_clusters;
+        self.clusters.extend(other.clusters);
+        self.service_reads_failed |= other.service_reads_failed;
         self.services_of_clusters.extend(other.services_of_clusters);
         self.task_sets_of_services
             .extend(other.task_sets_of_services);
@@ -181,6 +223,7 @@ pub fn region_coverage(snap: &Snapshot, cov: &mut Coverage) {
     cov.all_clusters = true;
     for c in &snap.clusters {
         if let Some(a) = &c.item.cluster_arn {
+            cov.clusters.insert(a.clone());
             cov.services_of_clusters.insert(a.clone());
             cov.container_instances_of_clusters.insert(a.clone());
         }
@@ -380,6 +423,18 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_flattens_and_drops_repeats() {
+        let td = |r: u32| Scope::TaskDefinition(format!("web:{r}"));
+        assert_eq!(
+            Scope::many(vec![td(1), td(1), Scope::Many(vec![td(2), td(1)])]),
+            Scope::Many(vec![td(1), td(2)])
+        );
+        assert_eq!(Scope::many(vec![td(1), td(1)]), td(1));
+        assert_eq!(Scope::many(vec![td(1), Scope::Region]), Scope::Region);
+        assert_eq!(Scope::many(Vec::new()), Scope::Region);
+    }
 
     #[test]
     fn coverage_rules() {

@@ -64,6 +64,13 @@ fn inactive_revisions_are_not_evaluated_unless_used() {
     let svc = r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/s","serviceName":"s","taskDefinition":"app:3"}]}"#.to_owned();
     let s = snapshot(&[td("app", 3, "INACTIVE", true, true), svc]);
     assert_eq!(status_of(&s, "TD01", "app:3"), Status::Failed);
+    // A deleted (INACTIVE) service runs nothing: the deregistered revision is not current.
+    let deleted = r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/s","serviceName":"s","status":"INACTIVE","taskDefinition":"app:3"}]}"#.to_owned();
+    let s = snapshot(&[td("app", 3, "INACTIVE", true, true), deleted]);
+    assert_eq!(status_of(&s, "TD01", "app:3"), Status::NotApplicable);
+    let draining = r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/s","serviceName":"s","status":"DRAINING","taskDefinition":"app:3"}]}"#.to_owned();
+    let s = snapshot(&[td("app", 3, "INACTIVE", true, true), draining]);
+    assert_eq!(status_of(&s, "TD01", "app:3"), Status::Failed);
 }
 
 #[test]

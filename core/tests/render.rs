@@ -367,3 +367,34 @@ fn clusters_named_with_dashes_keep_their_names() {
     );
     assert_eq!(services["web:1"][0].cluster, "prod-eu");
 }
+
+/// A pathological name (100,000 characters) is cut in the table, whose layout cost grows faster
+/// than its text; the other formats keep it whole.
+#[test]
+fn table_cells_are_bounded() {
+    let family = "f".repeat(100_000);
+    let mut s = Snapshot::default();
+    s.add_document(
+        "td.json",
+        &format!(r#"{{"taskDefinition":{{"family":"{family}","revision":1,"containerDefinitions":[{{"name":"{family}","image":"nginx","privileged":true}}]}}}}"#),
+    )
+    .unwrap();
+    let evals = all_evaluations(&s);
+    let shown: Vec<&Evaluation> = evals
+        .iter()
+        .filter(|e| e.status == Status::Failed)
+        .collect();
+    let out = table::render(&evals, &shown, 100, false);
+    assert!(shown.len() > 2);
+    // Each row shows the name and the evidence cut to a few hundred characters.
+    assert!(
+        out.len() < shown.len() * 4_000,
+        "table size is bounded: {} bytes for {} rows",
+        out.len(),
+        shown.len()
+    );
+    assert!(
+        json::render(&evals, &shown).contains(&family),
+        "json keeps the whole name"
+    );
+}

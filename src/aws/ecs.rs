@@ -23,7 +23,11 @@ use ecs_posture_core::scope::{Coverage, Scope, family_of};
 use super::ecs_json;
 
 /// Revisions a service runs: its own, draining (non-PRIMARY) deployments', and its task sets'.
+/// A deleted (INACTIVE) service runs nothing.
 fn in_use(s: &aws_sdk_ecs::types::Service) -> Vec<String> {
+    if s.status() == Some("INACTIVE") {
+        return Vec::new();
+    }
     s.task_definition()
         .into_iter()
         .chain(
@@ -80,6 +84,11 @@ struct Ctx {
     progress: Option<ProgressBar>,
 }
 
+/// ECS's answer for a cluster that does not exist (deleted).
+fn is_cluster_not_found<E: ProvideErrorMetadata>(e: &SdkError<E, HttpResponse>) -> bool {
+    super::sdk_error_code(e) == Some("ClusterNotFoundException")
+}
+
 fn err_text<E: ProvideErrorMetadata>(e: &SdkError<E, HttpResponse>) -> String {
     // The service's code, message and request id: never a request or response body.
     super::sdk_error_summary(e)
@@ -121,6 +130,11 @@ impl Ctx {
 
     fn covered(&self, f: impl FnOnce(&mut Coverage)) {
         self.with(|a| f(&mut a.coverage));
+    }
+
+    /// Which revisions services run is not fully known: no revision is proven superseded.
+    fn service_reads_failed(&self) {
+        self.covered(|c| c.service_reads_failed = true);
     }
 
     /// Record a describe call's `failures`: MISSING proves absence, anything else is unreadable.
@@ -229,6 +243,7 @@ impl Ctx {
     async fn services_of(&self, cluster: &str) -> Vec<String> {
         let (arns, complete) = self.list_services(cluster).await;
         if !complete {
+            self.service_reads_failed();
             return self.describe_services(cluster, &arns).await;
         }
         let refs = self.describe_services(cluster, &arns).await;
@@ -253,6 +268,9 @@ impl Ctx {
                 .await;
             match r {
                 Ok(r) => {
+                    if r.failures().iter().any(|f| f.reason() != Some("MISSING")) {
+                        self.service_reads_failed();
+                    }
                     self.failures(r.failures());
                     for s in r.services() {
                         refs.extend(in_use(s));
@@ -266,7 +284,12 @@ impl Ctx {
                     let docs: Vec<Value> = r.services().iter().map(ecs_json::service).collect();
                     self.doc("ecs:DescribeServices", json!({"services": docs}));
                 }
+                Err(e) if is_cluster_not_found(&e) => {
+                    // The cluster is gone, and so are its services.
+                    self.covered(|c| c.resources.extend(chunk.iter().cloned()));
+                }
                 Err(e) => {
+                    self.service_reads_failed();
                     let why = err_text(&e);
                     for a in chunk {
                         self.unreadable(a, format!("DescribeServices: {why}"));
@@ -510,9 +533,13 @@ impl Ctx {
         let Some(listed) = self.list_clusters().await else {
             return;
         };
+        self.covered(|c| c.clusters.extend(listed.iter().cloned()));
         let found = self.describe_clusters(&listed).await;
         if found.len() == listed.len() {
             self.covered(|c| c.all_clusters = true);
+        } else {
+            // The services of the clusters that could not be described were not read.
+            self.service_reads_failed();
         }
         let arns: Vec<String> = found.iter().map(|(a, _)| a.clone()).collect();
         let providers: BTreeSet<String> =
@@ -572,31 +599,41 @@ impl Ctx {
         self.describe_task_definitions(refs).await;
     }
 
-    async fn task_definition(&self, wanted: &str) {
-        let family = family_of(wanted).to_owned();
-        let mut refs = vec![wanted.to_owned()];
-        if let Some(active) = self.list_task_definitions(Some(&family)).await {
-            self.covered(|c| {
-                c.task_definition_families.insert(family.clone());
-            });
-            if let Some(latest) = active.iter().max_by_key(|a| {
-                a.rsplit(':')
-                    .next()
-                    .and_then(|r| r.parse::<i64>().ok())
-                    .unwrap_or(0)
-            }) {
-                refs.push(latest.clone());
+    /// Task definition revisions, each family's ACTIVE revisions listed once, and the services
+    /// that run any of the families read once (one ListClusters, one service listing per
+    /// cluster), however many revisions are named.
+    async fn task_definitions(&self, wanted: &[&str]) {
+        let families: BTreeSet<String> = wanted.iter().map(|w| family_of(w).to_owned()).collect();
+        let mut refs: Vec<String> = wanted.iter().map(|w| (*w).to_owned()).collect();
+        for family in &families {
+            if let Some(active) = self.list_task_definitions(Some(family)).await {
+                self.covered(|c| {
+                    c.task_definition_families.insert(family.clone());
+                });
+                if let Some(latest) = active.iter().max_by_key(|a| {
+                    a.rsplit(':')
+                        .next()
+                        .and_then(|r| r.parse::<i64>().ok())
+                        .unwrap_or(0)
+                }) {
+                    refs.push(latest.clone());
+                }
             }
         }
-        // Services that run the family, so their revisions are evaluated (and kept) too.
-        if let Some(clusters) = self.list_clusters().await {
+        // Services that run the families, so their revisions are evaluated (and kept) too.
+        let clusters = self.list_clusters().await;
+        if clusters.is_none() {
+            self.service_reads_failed();
+        }
+        if let Some(clusters) = clusters {
+            let families = Arc::new(families);
             let mut set = JoinSet::new();
             for c in clusters {
                 let me = self.clone();
-                let family = family.clone();
+                let families = families.clone();
                 set.spawn(async move {
                     let _permit = me.sem.acquire().await;
-                    me.services_using(&c, &family).await
+                    me.services_using(&c, &families).await
                 });
             }
             while let Some(r) = set.join_next().await {
@@ -608,9 +645,13 @@ impl Ctx {
         self.describe_task_definitions(refs).await;
     }
 
-    /// The services of a cluster that run `family`: added to the snapshot; returns their revisions.
-    async fn services_using(&self, cluster: &str, family: &str) -> Vec<String> {
-        let (arns, _) = self.list_services(cluster).await;
+    /// The services of a cluster that run one of `families`: added to the snapshot; returns
+    /// their revisions.
+    async fn services_using(&self, cluster: &str, families: &BTreeSet<String>) -> Vec<String> {
+        let (arns, complete) = self.list_services(cluster).await;
+        if !complete {
+            self.service_reads_failed();
+        }
         let mut refs = Vec::new();
         for chunk in arns.chunks(10) {
             self.call("DescribeServices");
@@ -627,7 +668,7 @@ impl Ctx {
                     let users: Vec<&aws_sdk_ecs::types::Service> = r
                         .services()
                         .iter()
-                        .filter(|s| in_use(s).iter().any(|t| family_of(t) == family))
+                        .filter(|s| in_use(s).iter().any(|t| families.contains(family_of(t))))
                         .collect();
                     for s in &users {
                         refs.extend(in_use(s));
@@ -644,6 +685,7 @@ impl Ctx {
                     }
                 }
                 Err(e) => {
+                    self.service_reads_failed();
                     let why = err_text(&e);
                     self.error(format!("DescribeServices {cluster}: {why}"));
                 }
@@ -661,14 +703,28 @@ impl Ctx {
                 Scope::Region => Box::pin(self.region()).await,
                 Scope::Cluster(c) => Box::pin(self.cluster(c)).await,
                 Scope::Service(s) => Box::pin(self.service(s)).await,
-                Scope::TaskDefinition(t) => Box::pin(self.task_definition(t)).await,
+                Scope::TaskDefinition(t) => Box::pin(self.task_definitions(&[t.as_str()])).await,
                 Scope::CapacityProvider(c) => {
                     let name = c.rsplit('/').next().unwrap_or(c).to_owned();
                     Box::pin(self.capacity_providers(&std::iter::once(name).collect())).await
                 }
                 Scope::Many(list) => {
+                    // Repeats are read once; task definitions together, so that the services
+                    // running their families are listed once for all of them.
+                    let mut seen: Vec<&Scope> = Vec::new();
+                    let mut revisions: Vec<&str> = Vec::new();
                     for s in list {
-                        self.collect_scope(s).await;
+                        if seen.contains(&s) {
+                            continue;
+                        }
+                        seen.push(s);
+                        match s {
+                            Scope::TaskDefinition(t) => revisions.push(t),
+                            other => self.collect_scope(other).await,
+                        }
+                    }
+                    if !revisions.is_empty() {
+                        Box::pin(self.task_definitions(&revisions)).await;
                     }
                 }
             }

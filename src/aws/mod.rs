@@ -23,9 +23,11 @@ use aws_sdk_ecs::operation::RequestId;
 
 /// Load the SDK configuration once, with every standard setting (region, profile, credentials,
 /// `AWS_ENDPOINT_URL` and the per-service endpoint variables). Unless the environment or profile
-/// chooses a retry mode, use adaptive retries (client-side rate limiting plus exponential
-/// backoff on throttling) with 6 attempts. Every call has timeouts, so a frozen endpoint fails
-/// the call instead of hanging the invocation.
+/// chooses a retry mode, use standard retries (exponential backoff with jitter) with 6
+/// attempts. Not adaptive mode: its client-side rate limiter starts from a near-zero measured
+/// rate after one throttling answer and slows a whole scan tens of times; the inventory bounds
+/// its own concurrency instead. Every call has timeouts, so a frozen endpoint fails the call
+/// instead of hanging the invocation.
 pub async fn sdk_config() -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
         TimeoutConfig::builder()
@@ -37,7 +39,7 @@ pub async fn sdk_config() -> SdkConfig {
     let env_sets_retries = std::env::var_os("AWS_RETRY_MODE").is_some()
         || std::env::var_os("AWS_MAX_ATTEMPTS").is_some();
     if !env_sets_retries {
-        loader = loader.retry_config(RetryConfig::adaptive().with_max_attempts(6));
+        loader = loader.retry_config(RetryConfig::standard().with_max_attempts(6));
     }
     loader.load().await
 }

@@ -33,9 +33,18 @@ pub struct SnsNotifier {
 }
 
 impl SnsNotifier {
+    /// A notifier that publishes each alert at most once per call: the client's retries are
+    /// switched off, because a Publish whose answer was lost has already been delivered and the
+    /// SDK would publish it again. A failed Publish releases the alert's claims and the next
+    /// invocation tries again (SNS itself delivers at least once).
     pub fn new(client: Client, topic_arn: impl Into<String>) -> SnsNotifier {
+        let config = client
+            .config()
+            .to_builder()
+            .retry_config(aws_sdk_sns::config::retry::RetryConfig::disabled())
+            .build();
         SnsNotifier {
-            client,
+            client: Client::from_conf(config),
             topic_arn: topic_arn.into(),
         }
     }

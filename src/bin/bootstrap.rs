@@ -4,7 +4,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use lambda_runtime::{Error, LambdaEvent, service_fn};
+use lambda_runtime::{Diagnostic, Error, LambdaEvent, service_fn};
 use serde_json::Value;
 
 use ecs_posture::aws::{
@@ -62,7 +62,8 @@ async fn main() -> Result<(), Error> {
             // CloudWatch Embedded Metric Format: one JSON line on stdout.
             println!("{m}");
         }
-        result.map(|r| r.to_json()).map_err(Error::from)
+        // A failed scan fails the invocation (so it is retried) with its stable error name.
+        result.map(|r| r.to_json()).map_err(Diagnostic::from)
     }))
     .await
 }

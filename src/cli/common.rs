@@ -18,8 +18,11 @@ use crate::ports::InventoryError;
 pub const EXIT_OK: i32 = 0;
 /// Failing evaluations at or above `--fail-on`.
 pub const EXIT_FINDINGS: i32 = 1;
-/// Usage, input, configuration or runtime errors (the message names the input).
+/// Usage, input or configuration errors (the message names the input): fix the call.
 pub const EXIT_USAGE: i32 = 2;
+/// Runtime failures (AWS unreachable, throttled past the retries, a read or import failed): the
+/// same call may succeed later.
+pub const EXIT_RUNTIME: i32 = 3;
 
 /// Errors reported at the edge, each naming its input.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +54,17 @@ pub enum CliError {
         #[source]
         source: serde_json::Error,
     },
+}
+
+impl CliError {
+    /// The exit code: runtime failures are told apart from usage errors, so a scheduler can
+    /// retry the first and page on the second.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Live(_) => EXIT_RUNTIME,
+            _ => EXIT_USAGE,
+        }
+    }
 }
 
 impl From<InventoryError> for CliError {
@@ -95,6 +109,11 @@ pub fn pretty_json(what: &'static str, value: &impl Serialize) -> Result<String,
         .map_err(|source| CliError::Json { what, source })
 }
 
+/// Text as read from a file, without a leading UTF-8 byte-order mark.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// The options of a config file, or the defaults.
 pub fn load_options(path: Option<&str>) -> Result<Options, CliError> {
     match path {
@@ -104,7 +123,7 @@ pub fn load_options(path: Option<&str>) -> Result<Options, CliError> {
                 path: p.to_owned(),
                 source,
             })?;
-            Ok(Options::from_toml(p, &text)?)
+            Ok(Options::from_toml(p, without_bom(&text))?)
         }
     }
 }

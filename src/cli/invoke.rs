@@ -7,10 +7,13 @@ use std::path::Path;
 use clap::Args;
 use serde_json::Value;
 
-use super::common::{CliError, EXIT_OK, EXIT_USAGE, load_options, now_ms, pretty_json};
+use super::common::{
+    CliError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, load_options, now_ms, pretty_json, without_bom,
+};
 use crate::function::{App, DEBOUNCE_MS, Outcome, Response};
-use crate::handler::{Handler, Settings};
+use crate::handler::{Handler, HandlerError, Settings};
 use crate::local::{FileLedger, FileNotifier, FileSink, FolderInventory};
+use crate::ports::InventoryError;
 
 #[derive(Args, Debug)]
 pub struct InvokeArgs {
@@ -42,7 +45,7 @@ pub fn invoke(args: InvokeArgs, out: &mut dyn Write) -> Result<i32, CliError> {
             source,
         })?
     };
-    let event: Value = serde_json::from_str(&text).map_err(|e| {
+    let event: Value = serde_json::from_str(without_bom(&text)).map_err(|e| {
         CliError::Usage(format!(
             "{}:{}:{}: invalid JSON: {e}",
             args.event,
@@ -94,7 +97,11 @@ pub fn invoke(args: InvokeArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            Ok(EXIT_USAGE)
+            // An estate that cannot be read is an input error; anything else happened at run time.
+            Ok(match e.source {
+                HandlerError::Inventory(InventoryError::Input(_)) => EXIT_USAGE,
+                _ => EXIT_RUNTIME,
+            })
         }
     }
 }

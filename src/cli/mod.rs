@@ -20,7 +20,7 @@ use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
-pub use common::{CliError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+pub use common::{CliError, EXIT_FINDINGS, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -81,7 +81,7 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
-            EXIT_USAGE
+            e.exit_code()
         }
     }
 }

@@ -8,7 +8,7 @@ use ecs_posture_core::Options;
 use ecs_posture_core::checks::Check;
 use ecs_posture_core::lifecycle::{Alerted, LedgerEntry};
 
-use super::common::{CliError, EXIT_OK, EXIT_USAGE, now_ms, pretty_json, runtime, write_out};
+use super::common::{CliError, EXIT_OK, EXIT_RUNTIME, now_ms, pretty_json, runtime, write_out};
 use super::scan::{Format, ScanArgs};
 use super::source::{calls_line, live_inventory};
 use crate::aws::{self, dynamodb::DynamoLedger, securityhub::SecurityHubSink, sns::SnsNotifier};
@@ -134,7 +134,7 @@ pub fn publish(
     match error {
         Some(e) => {
             eprintln!("error: {e}");
-            Ok(EXIT_USAGE)
+            Ok(EXIT_RUNTIME)
         }
         None => Ok(EXIT_OK),
     }

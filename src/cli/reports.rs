@@ -16,7 +16,7 @@ use ecs_posture_core::summary::summarize;
 use ecs_posture_core::{engine, render};
 
 use super::common::{
-    CliError, EXIT_OK, emit, load_options, now_rfc3339, pretty_json, select_checks,
+    CliError, EXIT_OK, emit, load_options, now_rfc3339, pretty_json, select_checks, without_bom,
 };
 use super::source::{self, LiveScope, Origin};
 
@@ -188,7 +188,7 @@ fn history(files: &[String]) -> Result<Vec<TrendPoint>, CliError> {
                 path: f.clone(),
                 source,
             })?;
-            let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            let v: serde_json::Value = serde_json::from_str(without_bom(&text)).map_err(|e| {
                 CliError::Usage(format!(
                     "{f}:{}:{}: invalid JSON: {e}",
                     e.line(),

@@ -8,7 +8,7 @@ use std::path::Path;
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::common::{CliError, EXIT_OK, EXIT_USAGE, pretty_json, runtime};
+use super::common::{CliError, EXIT_OK, EXIT_RUNTIME, pretty_json, runtime};
 use super::source::{LiveScope, calls_line, live_inventory};
 
 #[derive(Args, Debug)]
@@ -94,7 +94,7 @@ pub fn snapshot(args: SnapshotArgs, out: &mut dyn Write) -> Result<i32, CliError
         for e in &c.errors {
             eprintln!("error: {e}");
         }
-        return Ok(EXIT_USAGE);
+        return Ok(EXIT_RUNTIME);
     }
     Ok(EXIT_OK)
 }

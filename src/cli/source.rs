@@ -39,11 +39,7 @@ impl LiveScope {
                 .cloned()
                 .map(Scope::TaskDefinition),
         );
-        match parts.len() {
-            0 => Scope::Region,
-            1 => parts.remove(0),
-            _ => Scope::Many(parts),
-        }
+        Scope::many(parts)
     }
 }
 

@@ -166,6 +166,18 @@ pub struct InvocationError {
     pub source: HandlerError,
 }
 
+/// The failure the Lambda runtime reports: `errorType` is the stable error name
+/// (`ScanIncomplete`, `ImportFailed`, `NotifyFailed`, `LedgerError`, `InventoryError`) that failure
+/// destinations and alarms can match, `errorMessage` the one-line description.
+impl From<InvocationError> for lambda_runtime::Diagnostic {
+    fn from(e: InvocationError) -> lambda_runtime::Diagnostic {
+        lambda_runtime::Diagnostic {
+            error_type: e.name.to_owned(),
+            error_message: e.to_string(),
+        }
+    }
+}
+
 impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> App<I, S, L, N> {
     /// Run one routed scan.
     async fn scan(
@@ -290,5 +302,32 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> App<I, S, L, N> {
                 .map(Response::Event),
         };
         (result, metrics)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handler::RunReport;
+
+    #[test]
+    fn the_runtime_reports_the_stable_error_name() {
+        let e = InvocationError {
+            name: "ScanIncomplete",
+            source: HandlerError::Incomplete {
+                report: Box::new(RunReport {
+                    read_errors: vec!["ListClusters: ThrottlingException: Rate exceeded".into()],
+                    ..RunReport::default()
+                }),
+            },
+        };
+        let d = lambda_runtime::Diagnostic::from(e);
+        assert_eq!(d.error_type, "ScanIncomplete");
+        assert!(
+            d.error_message.contains("ThrottlingException"),
+            "{}",
+            d.error_message
+        );
+        assert!(!d.error_message.contains('\n'));
     }
 }

@@ -220,7 +220,7 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
             match parts.len() {
                 0 => Err(malformed("scan request", event, "names nothing to scan")),
                 1 => Ok(scan(parts.remove(0), "scheduler")),
-                _ => Ok(scan(Scope::Many(parts), "scheduler")),
+                _ => Ok(scan(Scope::many(parts), "scheduler")),
             }
         }
         _ => Err(malformed(
@@ -335,7 +335,7 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
                     ));
                 }
                 1 => list.into_iter().next().unwrap_or(Scope::Region),
-                _ => Scope::Many(list),
+                _ => Scope::many(list),
             }
         }
         "CreateService"

@@ -169,6 +169,9 @@ pub enum Fault {
     Rewrite(Rewriter),
     /// Drop the connection without answering (a dying server).
     Drop,
+    /// Forward the request, then drop the connection instead of passing the answer on: the
+    /// service acted, the client never learns it.
+    LoseAnswer,
 }
 
 #[derive(Clone)]
@@ -350,7 +353,7 @@ impl Proxy {
                                 let _ = out.shutdown(Shutdown::Both);
                                 return;
                             }
-                            Fault::Rewrite(_) => {}
+                            Fault::Rewrite(_) | Fault::LoseAnswer => {}
                         }
                     }
                     forwarded.fetch_add(1, Ordering::SeqCst);
@@ -365,6 +368,16 @@ impl Proxy {
                     let _ = up.write_all(&body);
                     let mut resp = Vec::new();
                     let _ = up.read_to_end(&mut resp);
+                    if matches!(
+                        &rule,
+                        Some(Rule {
+                            fault: Fault::LoseAnswer,
+                            ..
+                        })
+                    ) {
+                        let _ = out.shutdown(Shutdown::Both);
+                        return;
+                    }
                     if let Some(Rule {
                         fault: Fault::Rewrite(f),
                         ..

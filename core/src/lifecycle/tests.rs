@@ -469,3 +469,61 @@ fn superseded_revision_with_an_every_revision_finding_stays_active_and_is_refres
     assert_eq!(p.imports.len(), 1);
     assert_eq!(p.imports[0].reason, ImportReason::Archived);
 }
+
+#[test]
+fn superseded_revisions_are_archived_only_when_every_service_read_succeeded() {
+    let mut w = World::new();
+    w.run(
+        &evals(&[td(1, true)], &["TD01"]),
+        &full_coverage(),
+        &["TD01"],
+        T0,
+    );
+    // Revision 2 supersedes 1, but a service listing failed: a service not read may run 1.
+    let mut c = full_coverage();
+    c.service_reads_failed = true;
+    let now = evals(&[td(1, true), td(2, false)], &["TD01"]);
+    let p = w.run(&now, &c, &["TD01"], T0 + 1000);
+    assert!(
+        p.imports.iter().all(|i| i.reason != ImportReason::Archived),
+        "nothing archived: {:?}",
+        p.imports.iter().map(|i| i.reason).collect::<Vec<_>>()
+    );
+    // Absent revision, same failed read: not archived either.
+    let p = w.run(&evals(&[td(2, false)], &["TD01"]), &c, &["TD01"], T0 + 2000);
+    assert!(p.imports.iter().all(|i| i.reason != ImportReason::Archived));
+    // Every read succeeded: superseded -> archived.
+    let p = w.run(&now, &full_coverage(), &["TD01"], T0 + 3000);
+    assert_eq!(p.count(ImportReason::Archived), 1);
+}
+
+#[test]
+fn a_deleted_cluster_proves_its_services_gone() {
+    let svc = r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/old/web","serviceName":"web","clusterArn":"arn:aws:ecs:us-east-1:111122223333:cluster/old","status":"ACTIVE","launchType":"FARGATE","platformVersion":"1.3.0"}]}"#.to_owned();
+    let mut w = World::new();
+    let mut c = full_coverage();
+    c.clusters
+        .insert("arn:aws:ecs:us-east-1:111122223333:cluster/old".into());
+    c.services_of_clusters
+        .insert("arn:aws:ecs:us-east-1:111122223333:cluster/old".into());
+    let p = w.run(&evals(&[svc], &["SV02"]), &c, &["SV02"], T0);
+    assert_eq!(p.count(ImportReason::New), 1);
+    // The region's complete cluster listing no longer has the cluster: its service is gone.
+    let mut gone = full_coverage();
+    gone.clusters
+        .insert("arn:aws:ecs:us-east-1:111122223333:cluster/other".into());
+    let p = w.run(&[], &gone, &["SV02"], T0 + 1000);
+    assert_eq!(p.count(ImportReason::Archived), 1);
+    // A listing that was not complete proves nothing.
+    let mut w2 = World::new();
+    w2.ledger = w.ledger.clone();
+    for e in w2.ledger.values_mut() {
+        e.state = FindingState::Failed;
+    }
+    let partial = Coverage::default();
+    assert!(
+        w2.run(&[], &partial, &["SV02"], T0 + 2000)
+            .imports
+            .is_empty()
+    );
+}

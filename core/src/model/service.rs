@@ -156,8 +156,10 @@ impl Service {
 
     /// Task definition revisions the service runs: its current one, those of deployments still
     /// draining (ACTIVE), and those of its task sets. The PRIMARY deployment always runs the
-    /// service's own task definition, so it adds nothing.
+    /// service's own task definition, so it adds nothing. A deleted (INACTIVE) service runs
+    /// nothing: only ACTIVE and DRAINING services keep a revision in use.
     pub fn task_definitions_in_use(&self) -> impl Iterator<Item = &str> {
+        let running = self.is_active();
         self.task_definition
             .iter()
             .chain(
@@ -175,6 +177,7 @@ impl Service {
                     .iter()
                     .filter_map(|t| t.task_definition.as_ref()),
             )
+            .filter(move |_| running)
             .map(String::as_str)
     }
 

@@ -16,6 +16,14 @@ fn color(s: Severity) -> Color {
     }
 }
 
+/// The longest text a cell line shows: table layout wraps every cell, at a cost that grows
+/// faster than the text, so names and evidence are cut (the other formats keep them whole).
+const MAX_CELL_LINE: usize = 240;
+
+fn cell_line(s: &str) -> String {
+    super::truncate(s, MAX_CELL_LINE)
+}
+
 /// `width` is the terminal width (or 100 when not a terminal); `colored` only on a TTY.
 pub fn render(all: &[Evaluation], shown: &[&Evaluation], width: u16, colored: bool) -> String {
     let mut out = String::new();
@@ -47,17 +55,22 @@ pub fn render(all: &[Evaluation], shown: &[&Evaluation], width: u16, colored: bo
                     .map(|r| format!("{}\n({r})", e.check.title))
                     .unwrap_or_else(|| e.check.title.to_owned())
             } else {
-                format!(
-                    "{}\n{}",
-                    e.check.title,
-                    crate::finding::join_evidence(e.evidence(), "\n")
-                )
+                let lines: Vec<String> = e
+                    .evidence()
+                    .iter()
+                    .map(|ev| cell_line(&ev.to_string()))
+                    .collect();
+                format!("{}\n{}", e.check.title, lines.join("\n"))
             };
             t.add_row(vec![
                 sev,
                 Cell::new(e.status.as_str()),
                 Cell::new(e.check.id),
-                Cell::new(format!("{}\n{}", e.resource.kind.label(), e.resource.name)),
+                Cell::new(format!(
+                    "{}\n{}",
+                    e.resource.kind.label(),
+                    cell_line(&e.resource.name)
+                )),
                 Cell::new(detail),
             ]);
         }
