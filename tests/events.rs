@@ -358,3 +358,37 @@ fn invoke_twice_imports_and_alerts_once() {
         "the event's secret value is never echoed"
     );
 }
+
+/// After a nightly scan, an event-driven rescan of an unchanged estate imports nothing, alerts
+/// nothing and moves no timestamp: a scoped scan reads the context its checks need (a service's
+/// cluster) and plans against the same ledger partition.
+#[tokio::test]
+async fn rescans_of_an_unchanged_estate_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let (nightly, _) = app
+        .handle(&load("schedule.json"), "nightly", 1_780_000_000_000)
+        .await;
+    assert!(matches!(nightly.unwrap(), Response::Event(Outcome::Ok(_))));
+    let ledger = || std::fs::read_to_string(dir.path().join("ledger.json")).unwrap();
+    let entries =
+        |text: &str| -> Value { serde_json::from_str::<Value>(text).unwrap()["entries"].clone() };
+    let before = entries(&ledger());
+    let mut now = 1_780_000_100_000;
+    for (name, expect) in expectations() {
+        if !matches!(expect, Expect::Scan(_)) {
+            continue;
+        }
+        now += 1_000;
+        let (result, _) = app.handle(&load(name), "rescan", now).await;
+        let Ok(Response::Event(Outcome::Ok(s))) = result else {
+            panic!("{name}: {result:?}")
+        };
+        assert_eq!(
+            (s.imported, s.new, s.archived, s.alerted),
+            (0, 0, 0, 0),
+            "{name}: an unchanged estate changes nothing"
+        );
+    }
+    assert_eq!(entries(&ledger()), before, "no entry moved");
+}

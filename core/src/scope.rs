@@ -243,6 +243,25 @@ pub fn region_coverage(snap: &Snapshot, cov: &mut Coverage) {
     }
 }
 
+/// The cluster a service runs in, read with it (service checks see its exec settings).
+fn add_cluster_of(
+    snap: &Snapshot,
+    out: &mut Snapshot,
+    cov: &mut Coverage,
+    s: &Record<crate::model::Service>,
+) {
+    if let Some(c) = snap
+        .clusters
+        .iter()
+        .find(|c| c.item.cluster_arn.is_some() && c.item.cluster_arn == s.item.cluster_arn)
+    {
+        push_unique(&mut out.clusters, c, |a, b| a.cluster_arn == b.cluster_arn);
+        if let Some(a) = &c.item.cluster_arn {
+            cov.resources.insert(a.clone());
+        }
+    }
+}
+
 fn push_unique<T: Clone>(list: &mut Vec<Record<T>>, r: &Record<T>, same: impl Fn(&T, &T) -> bool) {
     if !list.iter().any(|x| same(&x.item, &r.item)) {
         list.push(r.clone());
@@ -361,14 +380,7 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
             }
             for s in found {
                 add_service(out, cov, s);
-                if let Some(c) = snap.clusters.iter().find(|c| {
-                    c.item.cluster_arn.is_some() && c.item.cluster_arn == s.item.cluster_arn
-                }) {
-                    push_unique(&mut out.clusters, c, |a, b| a.cluster_arn == b.cluster_arn);
-                    if let Some(a) = &c.item.cluster_arn {
-                        cov.resources.insert(a.clone());
-                    }
-                }
+                add_cluster_of(snap, out, cov, s);
             }
         }
         Scope::CapacityProvider(wanted) => {
@@ -413,7 +425,9 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                     .task_definitions_in_use()
                     .any(|t| family_of(t) == family);
                 if uses {
+                    // The service with its cluster: service checks read the cluster's settings.
                     add_service(out, cov, s);
+                    add_cluster_of(snap, out, cov, s);
                 }
             }
         }

@@ -633,26 +633,42 @@ impl Ctx {
                 let families = families.clone();
                 set.spawn(async move {
                     let _permit = me.sem.acquire().await;
-                    me.services_using(&c, &families).await
+                    let refs = me.services_using(&c, &families).await;
+                    (c, refs)
                 });
             }
+            // The clusters those services run in are read with them: service checks see
+            // their cluster's settings, as in a region scan.
+            let mut hosting = Vec::new();
             while let Some(r) = set.join_next().await {
-                if let Ok(r) = r {
+                if let Ok((cluster, r)) = r
+                    && let Some(r) = r
+                {
                     refs.extend(r);
+                    hosting.push(cluster);
                 }
+            }
+            if !hosting.is_empty() {
+                hosting.sort();
+                self.describe_clusters(&hosting).await;
             }
         }
         self.describe_task_definitions(refs).await;
     }
 
     /// The services of a cluster that run one of `families`: added to the snapshot; returns
-    /// their revisions.
-    async fn services_using(&self, cluster: &str, families: &BTreeSet<String>) -> Vec<String> {
+    /// their revisions, or `None` when no service of the cluster runs them.
+    async fn services_using(
+        &self,
+        cluster: &str,
+        families: &BTreeSet<String>,
+    ) -> Option<Vec<String>> {
         let (arns, complete) = self.list_services(cluster).await;
         if !complete {
             self.service_reads_failed();
         }
         let mut refs = Vec::new();
+        let mut any = false;
         for chunk in arns.chunks(10) {
             self.call("DescribeServices");
             match self
@@ -680,6 +696,7 @@ impl Ctx {
                         }
                     }
                     if !users.is_empty() {
+                        any = true;
                         let docs: Vec<Value> = users.into_iter().map(ecs_json::service).collect();
                         self.doc("ecs:DescribeServices", json!({"services": docs}));
                     }
@@ -691,7 +708,7 @@ impl Ctx {
                 }
             }
         }
-        refs
+        any.then_some(refs)
     }
 
     fn collect_scope<'a>(

@@ -514,6 +514,21 @@ impl Snapshot {
                 self.clusters
                     .iter()
                     .filter_map(|r| r.item.cluster_arn.as_deref()),
+            )
+            .chain(
+                self.task_sets
+                    .iter()
+                    .filter_map(|r| r.item.task_set_arn.as_deref()),
+            )
+            .chain(
+                self.capacity_providers
+                    .iter()
+                    .filter_map(|r| r.item.capacity_provider_arn.as_deref()),
+            )
+            .chain(
+                self.container_instances
+                    .iter()
+                    .filter_map(|r| r.item.container_instance_arn.as_deref()),
             );
         for arn in arns {
             if let Some(p) = Arn::parse(arn)
