@@ -177,8 +177,11 @@ fn snapshot(e: &Estate) -> Snapshot {
     s
 }
 
-/// (check, resource ARN) -> (status, evidence, reason).
-fn verdicts(s: &Snapshot) -> HashMap<(String, String), (String, Vec<String>, Option<String>)> {
+/// What a check concluded on a resource: status, evidence, reason.
+type Verdict = (String, Vec<String>, Option<String>);
+
+/// (check, resource ARN) -> verdict.
+fn verdicts(s: &Snapshot) -> HashMap<(String, String), Verdict> {
     let opts = Options {
         enable_checks: ecs_posture_core::CATALOG
             .iter()
