@@ -24,7 +24,7 @@ use ecs_posture_core::scope::Scope;
 use ecs_posture_core::summary::{Summary, summarize};
 
 use crate::ports::{
-    Collected, FailedFinding, FindingSink, Inventory, InventoryError, Ledger, LedgerError,
+    Collected, FailedFinding, FindingSink, Intent, Inventory, InventoryError, Ledger, LedgerError,
     Notifier, NotifyError,
 };
 
@@ -94,6 +94,8 @@ pub struct RunReport {
     pub archived: usize,
     pub unchanged: usize,
     pub failed_imports: Vec<String>,
+    /// Findings another invocation was importing at the same time (left to it).
+    pub contended: usize,
     pub alerted: usize,
     pub alert_subject: Option<String>,
     pub duration_ms: u64,
@@ -161,10 +163,11 @@ struct Scanned {
     plan: Plan,
 }
 
-/// What Security Hub accepted and refused.
+/// What Security Hub accepted and refused, and what was left to a concurrent invocation.
 struct Imported {
     accepted: Vec<String>,
     failed: Vec<FailedFinding>,
+    contended: HashSet<String>,
 }
 
 /// The alert sent (or not).
@@ -173,6 +176,18 @@ struct Alerting {
     alerted: usize,
     subject: Option<String>,
     error: Option<NotifyError>,
+}
+
+/// The planned imports left to a concurrent invocation.
+fn contended_imports<'a>(
+    scanned: &'a Scanned,
+    imported: &'a Imported,
+) -> impl Iterator<Item = &'a PlannedImport> {
+    scanned
+        .plan
+        .imports
+        .iter()
+        .filter(|p| imported.contended.contains(&p.id))
 }
 
 /// The ASFF finding for a planned import, or `None` when its check left the catalog.
@@ -252,6 +267,19 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
         let mut report = scanned.report(scope);
         let imported = Box::pin(self.import(&scanned)).await?;
         report.imported = imported.accepted.len();
+        report.contended = imported.contended.len();
+        // What was left to a concurrent invocation is counted there, not here.
+        for p in contended_imports(&scanned, &imported) {
+            let count = match p.reason {
+                ImportReason::New => &mut report.new,
+                ImportReason::Regressed => &mut report.regressed,
+                ImportReason::Changed => &mut report.changed,
+                ImportReason::Refresh => &mut report.refreshed,
+                ImportReason::Fixed => &mut report.fixed,
+                ImportReason::Archived => &mut report.archived,
+            };
+            *count = count.saturating_sub(1);
+        }
         report.failed_imports = imported.failed.iter().map(failed_line).collect();
         let alerting = Box::pin(self.alert(&scanned, &imported, run_id, now_ms)).await?;
         report.alerted = alerting.alerted;
@@ -299,19 +327,46 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
         })
     }
 
-    /// Import the planned findings, then record in the ledger only what Security Hub accepted.
+    /// Write the planned entries to the ledger as pending, import those this invocation won,
+    /// then settle in the ledger what Security Hub accepted. A stop anywhere leaves pending
+    /// entries that the next invocation imports again: the ledger always knows everything
+    /// Security Hub may hold.
     async fn import(&self, s: &Scanned) -> Result<Imported, HandlerError> {
-        let mut findings = Vec::with_capacity(s.plan.imports.len());
-        let mut by_id: HashMap<&str, &PlannedImport> = HashMap::new();
+        let mut planned: Vec<(&PlannedImport, asff::Finding)> =
+            Vec::with_capacity(s.plan.imports.len());
         for p in &s.plan.imports {
             match planned_finding(p, &s.evaluations, &s.collected) {
-                Some(f) => {
-                    findings.push(f);
-                    by_id.insert(p.id.as_str(), p);
-                }
+                Some(f) => planned.push((p, f)),
                 None => {
                     warn!(finding_id = %p.id, check_id = %p.entry.check_id, "check no longer in the catalog; finding left as is")
                 }
+            }
+        }
+        let intents: Vec<Intent> = planned
+            .iter()
+            .map(|(p, _)| Intent {
+                entry: p.entry.clone(),
+                seen_ms: s.ledger.get(&p.id).map(|e| e.last_imported_ms),
+            })
+            .collect();
+        let won: HashSet<String> = if intents.is_empty() {
+            HashSet::new()
+        } else {
+            Box::pin(self.ledger.reserve(&intents))
+                .await?
+                .into_iter()
+                .collect()
+        };
+        let mut contended = HashSet::new();
+        let mut findings = Vec::with_capacity(planned.len());
+        let mut by_id: HashMap<String, &PlannedImport> = HashMap::new();
+        for (p, f) in planned {
+            if won.contains(&p.id) {
+                by_id.insert(p.id.clone(), p);
+                findings.push(f);
+            } else {
+                info!(finding_id = %p.id, "another invocation is importing this finding; left to it");
+                contended.insert(p.id.clone());
             }
         }
         let report = if findings.is_empty() {
@@ -328,6 +383,7 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
         Ok(Imported {
             accepted: report.accepted,
             failed: report.failed,
+            contended,
         })
     }
 
@@ -349,10 +405,11 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
             .alerts
             .iter()
             .filter(|a| {
-                accepted.contains(a.id.as_str())
-                    || s.ledger
-                        .get(&a.id)
-                        .is_some_and(|e| e.state == FindingState::Failed)
+                !imported.contended.contains(&a.id)
+                    && (accepted.contains(a.id.as_str())
+                        || s.ledger
+                            .get(&a.id)
+                            .is_some_and(|e| e.state == FindingState::Failed && !e.pending))
             })
             .collect();
         if due.is_empty() {

@@ -89,6 +89,14 @@ pub trait FindingSink {
     fn import(&self, findings: Vec<Finding>) -> impl Future<Output = ImportReport> + Send;
 }
 
+/// An entry to write before its import, with the stored `last_imported_ms` the plan was made
+/// against (`None`: the plan saw no entry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intent {
+    pub entry: LedgerEntry,
+    pub seen_ms: Option<i64>,
+}
+
 /// A ledger read or write that failed.
 #[derive(Debug, thiserror::Error)]
 #[error("ledger: {source}")]
@@ -113,8 +121,18 @@ pub trait Ledger {
         account: &str,
         region: &str,
     ) -> impl Future<Output = Result<HashMap<String, LedgerEntry>, LedgerError>> + Send;
-    /// Record accepted imports. An entry is written only if it is newer (last_imported_ms) than
-    /// the stored one, so concurrent or repeated invocations cannot roll state back.
+    /// Write the entries an invocation is about to import, marked pending, before the import:
+    /// the ledger then knows everything Security Hub may hold. Each is written only if the stored
+    /// entry is still the one the plan saw (its `last_imported_ms`, or none at all), so of two
+    /// overlapping invocations only one imports a finding and starts its episode. Returns the
+    /// Ids written.
+    fn reserve(
+        &self,
+        intents: &[Intent],
+    ) -> impl Future<Output = Result<Vec<String>, LedgerError>> + Send;
+    /// Settle accepted imports (the entries, no longer pending). An entry is written only if it
+    /// is at least as new (last_imported_ms) as the stored one, so concurrent or repeated
+    /// invocations cannot roll state back.
     fn record(
         &self,
         entries: &[LedgerEntry],

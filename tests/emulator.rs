@@ -361,10 +361,9 @@ fn security_hub_failures_are_retried_by_the_next_invocation() {
         );
         let ledger = h.ledger.load(ACCOUNT, REGION).await.unwrap();
         assert!(
-            ledger
-                .values()
-                .all(|e| !e.resource_arn.contains("/prod/") && !e.resource_arn.contains("web:")),
-            "nothing recorded for findings Security Hub did not accept"
+            ledger.values().all(|e| e.pending
+                || (!e.resource_arn.contains("/prod/") && !e.resource_arn.contains("web:"))),
+            "nothing settled for findings Security Hub did not accept (their entries stay pending)"
         );
         assert!(
             alerts(&estate).await.is_empty(),
@@ -395,8 +394,11 @@ fn security_hub_failures_are_retried_by_the_next_invocation() {
             "{err}"
         );
         let ledger = h.ledger.load(ACCOUNT, REGION).await.unwrap();
-        assert!(!ledger.contains_key(&victim));
-        assert!(!ledger.is_empty());
+        assert!(
+            ledger[&victim].pending,
+            "a rejected finding is not settled: its entry stays pending"
+        );
+        assert!(ledger.values().any(|e| !e.pending));
         let sent = alerts(&estate).await;
         assert_eq!(sent.len(), 1);
 
@@ -405,7 +407,7 @@ fn security_hub_failures_are_retried_by_the_next_invocation() {
         let r = run(&h, &Scope::Region, T0 + 2000).await.expect("clean run");
         assert_eq!(r.imported, 1);
         let ledger = h.ledger.load(ACCOUNT, REGION).await.unwrap();
-        assert!(ledger.contains_key(&victim));
+        assert!(!ledger[&victim].pending, "settled once accepted");
         let _ = alerts(&estate).await;
         let r = run(&h, &Scope::Region, T0 + 3000).await.expect("steady");
         assert_eq!((r.imported, r.alerted), (0, 0));
@@ -478,6 +480,108 @@ fn a_lost_publish_answer_is_not_published_again() {
             1,
             "the message was delivered once"
         );
+    })
+}
+
+/// The ledger fails after Security Hub accepted the findings (the settle writes): the entries
+/// written before the import are still there, pending, and a later fix reaches Security Hub.
+#[test]
+fn a_ledger_failure_after_the_import_still_converges() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        proxy.add(
+            Rule::new(
+                "UpdateItem",
+                Fault::Error {
+                    status: 500,
+                    code: "InternalServerError",
+                    message: "ledger down",
+                    json: true,
+                },
+                usize::MAX,
+            )
+            .when_body("REMOVE"),
+        );
+        let err = run(&h, &Scope::Region, T0)
+            .await
+            .expect_err("the ledger is down");
+        assert_eq!(err.name(), "LedgerError");
+        let before = findings(&estate.cfg).await;
+        assert!(!before.is_empty(), "Security Hub holds the findings");
+        let pending = h.ledger.load(ACCOUNT, REGION).await.unwrap();
+        assert!(
+            !pending.is_empty() && pending.values().all(|e| e.pending),
+            "the ledger knows what Security Hub may hold"
+        );
+        proxy.clear();
+        let r = run(&h, &Scope::Region, T0 + 1000).await.expect("converges");
+        assert_eq!(
+            r.imported,
+            before.len(),
+            "every pending finding is imported again"
+        );
+        let settled = h.ledger.load(ACCOUNT, REGION).await.unwrap();
+        assert!(settled.values().all(|e| !e.pending));
+        let r = run(&h, &Scope::Region, T0 + 2000).await.expect("steady");
+        assert_eq!(r.imported, 0);
+    })
+}
+
+/// Two invocations at once (a nightly scan and an event) import each finding once and alert
+/// once: the entry written first before the import wins the finding.
+#[test]
+fn overlapping_invocations_alert_once() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        // Through the proxy: it makes moto's conditional writes atomic, as DynamoDB's are.
+        let proxy = Proxy::start(moto.port);
+        let a = handler(&proxy.url(), &estate).await;
+        let b = handler(&proxy.url(), &estate).await;
+        let (ra, rb) = tokio::join!(
+            a.run(&Scope::Region, "run-a", T0),
+            b.run(&Scope::Region, "run-b", T0 + 1)
+        );
+        let (ra, rb) = (ra.expect("a"), rb.expect("b"));
+        assert!(ra.alerted + rb.alerted > 0);
+        // Each finding is alerted once, whichever invocation imported it (two invocations that
+        // split the findings send one message each).
+        let messages = alerts(&estate).await;
+        assert!(!messages.is_empty() && messages.len() <= 2);
+        let mut alerted = std::collections::BTreeMap::new();
+        for m in &messages {
+            let body = m["Message"].as_str().unwrap();
+            let mut check = "";
+            for line in body.lines() {
+                if line.starts_with('[') {
+                    check = line.rsplit('(').next().unwrap_or("");
+                } else if let Some(arn) = line.trim().strip_prefix("ARN: ") {
+                    *alerted
+                        .entry((check.to_owned(), arn.to_owned()))
+                        .or_insert(0) += 1;
+                }
+            }
+        }
+        assert_eq!(alerted.values().sum::<usize>(), ra.alerted + rb.alerted);
+        assert!(
+            alerted.values().all(|n| *n == 1),
+            "no finding alerted twice: {alerted:?}"
+        );
+        let all = findings(&estate.cfg).await;
+        assert_eq!(
+            ra.new + rb.new,
+            all.len(),
+            "each finding started once: {} + {} for {}",
+            ra.new,
+            rb.new,
+            all.len()
+        );
+        let r = run(&a, &Scope::Region, T0 + 1000).await.expect("steady");
+        assert_eq!((r.imported, r.alerted), (0, 0));
+        assert!(alerts(&estate).await.is_empty());
     })
 }
 
@@ -678,9 +782,11 @@ fn repeated_scopes_are_read_once() {
             "the services of both families are found once"
         );
         assert_eq!(calls("ListTaskDefinitions"), 2, "one listing per family");
+        // The cluster scope's describe, and one for the clusters running the families' services.
         assert!(
-            calls("DescribeClusters") <= 1,
-            "the cluster named 50 times is read once"
+            calls("DescribeClusters") <= 2,
+            "the cluster named 50 times is read once: {}",
+            calls("DescribeClusters")
         );
         assert!(
             calls("DescribeTaskDefinition") <= 54,

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use ecs_posture::handler::{Handler, HandlerError, Settings};
 use ecs_posture::ports::{
-    Collected, FailedFinding, FindingSink, ImportReport, Inventory, InventoryError, Ledger,
+    Collected, FailedFinding, FindingSink, ImportReport, Intent, Inventory, InventoryError, Ledger,
     LedgerError, Notifier, NotifyError,
 };
 use ecs_posture_core::Options;
@@ -78,6 +78,10 @@ impl FindingSink for MemSink {
 struct MemLedger {
     entries: Mutex<HashMap<String, LedgerEntry>>,
     claims: Mutex<HashMap<String, String>>,
+    /// Settling fails (the invocation stops between the import and the ledger write).
+    fail_record: Mutex<bool>,
+    /// Findings of these checks are being imported by another invocation.
+    taken_checks: Mutex<Vec<&'static str>>,
 }
 
 impl Ledger for MemLedger {
@@ -96,7 +100,30 @@ impl Ledger for MemLedger {
             .collect())
     }
 
+    async fn reserve(&self, intents: &[Intent]) -> Result<Vec<String>, LedgerError> {
+        let taken = self.taken_checks.lock().unwrap().clone();
+        let mut entries = self.entries.lock().unwrap();
+        let mut won = Vec::new();
+        for i in intents {
+            let stored = entries.get(&i.entry.id).map(|e| e.last_imported_ms);
+            if stored == i.seen_ms && !taken.contains(&i.entry.check_id.as_str()) {
+                entries.insert(
+                    i.entry.id.clone(),
+                    LedgerEntry {
+                        pending: true,
+                        ..i.entry.clone()
+                    },
+                );
+                won.push(i.entry.id.clone());
+            }
+        }
+        Ok(won)
+    }
+
     async fn record(&self, new: &[LedgerEntry]) -> Result<(), LedgerError> {
+        if *self.fail_record.lock().unwrap() {
+            return Err(LedgerError::new("the ledger is unreachable (test)"));
+        }
         let mut entries = self.entries.lock().unwrap();
         for e in new {
             let alerted = e.alerted.or_else(|| {
@@ -262,7 +289,7 @@ async fn imports_once_alerts_once_and_records_what_was_accepted() {
 }
 
 #[tokio::test]
-async fn a_rejected_finding_is_not_recorded_and_is_imported_again() {
+async fn a_rejected_finding_is_not_settled_and_is_imported_again() {
     let h = handler(true, true);
     *h.sink.reject_check.lock().unwrap() = Some("TD01");
     let err = h.run(&Scope::Region, "run-1", T0).await.unwrap_err();
@@ -271,20 +298,39 @@ async fn a_rejected_finding_is_not_recorded_and_is_imported_again() {
     };
     assert_eq!(*count, 1);
     assert_eq!(err.name(), "ImportFailed");
+    let pending = |h: &MemHandler| {
+        h.ledger
+            .entries
+            .lock()
+            .unwrap()
+            .values()
+            .find(|e| e.check_id == "TD01")
+            .map(|e| e.pending)
+    };
     assert_eq!(
-        state_of(&h, "TD01"),
-        None,
-        "a rejected finding is not recorded"
+        pending(&h),
+        Some(true),
+        "a rejected finding is not settled: its entry stays pending"
     );
     assert!(report.imported > 0, "the other findings were imported");
+    let first_alert = h.notifier.as_ref().unwrap().sent.lock().unwrap()[0]
+        .body
+        .clone();
+    assert!(
+        !first_alert.contains("(TD01"),
+        "no alert for what Security Hub refused"
+    );
 
     *h.sink.reject_check.lock().unwrap() = None;
     let again = h.run(&Scope::Region, "run-2", T0 + MINUTE).await.unwrap();
     assert_eq!(
-        again.new, 1,
+        (again.imported, again.refreshed),
+        (1, 1),
         "the rejected finding is imported on the next run"
     );
     assert_eq!(state_of(&h, "TD01"), Some(FindingState::Failed));
+    assert_eq!(pending(&h), Some(false));
+    assert_eq!(again.alerted, 1, "and alerted once Security Hub holds it");
 }
 
 #[tokio::test]
@@ -323,4 +369,73 @@ async fn a_bad_document_is_an_inventory_error_naming_it() {
     assert_eq!(err.name(), "InventoryError");
     assert!(err.to_string().contains("mem.json"), "{err}");
     assert!(h.sink.imported.lock().unwrap().is_empty());
+}
+
+/// A stop between the import and the ledger write leaves Security Hub ahead of a ledger that
+/// knows it (pending entries): a later fix still reaches Security Hub.
+#[tokio::test]
+async fn a_stop_after_the_import_still_converges() {
+    let h = handler(true, false);
+    *h.ledger.fail_record.lock().unwrap() = true;
+    let err = h.run(&Scope::Region, "run-1", T0).await.unwrap_err();
+    assert_eq!(err.name(), "LedgerError");
+    let td01_failed = |h: &MemHandler| {
+        h.sink
+            .imported
+            .lock()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|f| f.generator_id == "TD01")
+            .map(|f| f.to_json()["Compliance"]["Status"].clone())
+    };
+    assert_eq!(
+        td01_failed(&h).unwrap(),
+        "FAILED",
+        "Security Hub holds the finding"
+    );
+    assert!(
+        h.ledger.entries.lock().unwrap().values().all(|e| e.pending),
+        "the ledger knows what Security Hub may hold"
+    );
+    // Fixed, with the ledger back: the fix reaches Security Hub.
+    *h.ledger.fail_record.lock().unwrap() = false;
+    *h.inventory.0.lock().unwrap() = task_definition(false);
+    let r = h.run(&Scope::Region, "run-2", T0 + MINUTE).await.unwrap();
+    assert_eq!(r.fixed, 1, "{r:?}");
+    assert_eq!(td01_failed(&h).unwrap(), "PASSED");
+    assert!(
+        h.ledger
+            .entries
+            .lock()
+            .unwrap()
+            .values()
+            .all(|e| !e.pending)
+    );
+    // And then nothing more to do.
+    let r = h
+        .run(&Scope::Region, "run-3", T0 + 2 * MINUTE)
+        .await
+        .unwrap();
+    assert_eq!(r.imported, 0);
+}
+
+/// A finding another invocation is importing (it wrote its entry first) is left to it: not
+/// imported, not alerted, and counted.
+#[tokio::test]
+async fn findings_another_invocation_is_importing_are_left_to_it() {
+    let h = handler(true, true);
+    *h.ledger.taken_checks.lock().unwrap() = vec!["TD01"];
+    let r = h.run(&Scope::Region, "run-1", T0).await.unwrap();
+    assert_eq!(r.contended, 1, "{r:?}");
+    assert!(
+        !h.sink
+            .imported
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|f| f.generator_id == "TD01")
+    );
+    let alert = &h.notifier.as_ref().unwrap().sent.lock().unwrap()[0];
+    assert!(!alert.body.contains("(TD01"), "{}", alert.body);
 }

@@ -79,10 +79,14 @@ pub struct LedgerEntry {
     pub created_at_ms: i64,
     /// First observation of the current FAILED episode.
     pub first_observed_ms: i64,
-    /// UpdatedAt of the last import Security Hub accepted.
+    /// UpdatedAt of the last import Security Hub accepted (of the intended one while pending).
     pub last_imported_ms: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alerted: Option<Alerted>,
+    /// Written before the import and not yet settled: Security Hub may hold this state or the
+    /// one before it. The next plan imports the finding's current state again, whatever it is.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pending: bool,
 }
 
 /// How a finding is imported (ASFF `RecordState`).
@@ -237,6 +241,7 @@ fn entry_for(
         first_observed_ms: first,
         last_imported_ms: updated,
         alerted,
+        pending: false,
     }
 }
 
@@ -276,7 +281,8 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                         p.created_at_ms,
                         p.first_observed_ms,
                     ),
-                    Some(p) if now - p.last_imported_ms >= input.refresh_age_ms => (
+                    // Security Hub may not hold the last intended import: import it again.
+                    Some(p) if p.pending || now - p.last_imported_ms >= input.refresh_age_ms => (
                         Some(ImportReason::Refresh),
                         p.created_at_ms,
                         p.first_observed_ms,
@@ -353,7 +359,10 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                     None => out.unchanged += 1,
                 }
             }
-            (Status::Passed, Some(p)) if p.state == FindingState::Failed => {
+            (Status::Passed, Some(p))
+                if p.state == FindingState::Failed
+                    || (p.pending && p.state == FindingState::Passed) =>
+            {
                 let updated = next_update(now, Some(p));
                 out.imports.push(PlannedImport {
                     id: id.clone(),
@@ -381,7 +390,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
             // A revision NOT_APPLICABLE as superseded or deregistered is only proven so when
             // every service listing and describe succeeded (a service not read may run it).
             (Status::NotApplicable, Some(p))
-                if p.state != FindingState::Archived
+                if (p.state != FindingState::Archived || p.pending)
                     && !(e.resource.kind == ResourceKind::TaskDefinition
                         && input.coverage.service_reads_failed) =>
             {
@@ -399,7 +408,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
     let mut rest: Vec<&LedgerEntry> = input
         .ledger
         .values()
-        .filter(|p| p.state != FindingState::Archived && !seen.contains(&p.id))
+        .filter(|p| (p.state != FindingState::Archived || p.pending) && !seen.contains(&p.id))
         .collect();
     rest.sort_by(|a, b| a.id.cmp(&b.id));
     for p in rest {
@@ -427,7 +436,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                     Source::Entry,
                 ));
             } else if p.state == FindingState::Failed
-                && now - p.last_imported_ms >= input.refresh_age_ms
+                && (p.pending || now - p.last_imported_ms >= input.refresh_age_ms)
             {
                 // A superseded revision is not re-read, but what this check found in it is
                 // still exposed: keep the finding alive in Security Hub.
@@ -446,6 +455,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                     note: Some("superseded revision still readable"),
                     entry: LedgerEntry {
                         last_imported_ms: updated,
+                        pending: false,
                         ..p.clone()
                     },
                 });
@@ -457,7 +467,10 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
 
 fn archive(p: &LedgerEntry, now: i64, note: &'static str, source: Source) -> PlannedImport {
     let updated = next_update(now, Some(p));
-    let compliance = if p.state == FindingState::Failed {
+    // An entry archived while pending kept the evidence of its last state: failing ones have some.
+    let failing = p.state == FindingState::Failed
+        || (p.state == FindingState::Archived && !p.evidence.is_empty());
+    let compliance = if failing {
         Status::Failed
     } else {
         Status::Passed
@@ -477,6 +490,7 @@ fn archive(p: &LedgerEntry, now: i64, note: &'static str, source: Source) -> Pla
         entry: LedgerEntry {
             state: FindingState::Archived,
             last_imported_ms: updated,
+            pending: false,
             ..p.clone()
         },
     }

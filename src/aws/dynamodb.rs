@@ -4,7 +4,8 @@
 //!
 //! Item attributes: `entry` (the ledger entry as JSON), `account`, `region`, `state`,
 //! `last_imported_ms`, `alerted_since`/`alerted_severity`/`alerted_at` (the last alert),
-//! `claim_owner`/`claim_until` (an alert being published), `expires_at` (TTL, archived entries).
+//! `claim_owner`/`claim_until` (an alert being published), `expires_at` (TTL, archived entries),
+//! `pending` (written before an import, removed when it is settled; the entry JSON says so too).
 
 use std::collections::HashMap;
 
@@ -18,7 +19,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use ecs_posture_core::finding::Severity;
 use ecs_posture_core::lifecycle::{Alerted, FindingState, LedgerEntry};
 
-use crate::ports::{Ledger, LedgerError};
+use crate::ports::{Intent, Ledger, LedgerError};
 
 /// A DynamoDB call of the ledger that failed; the SDK error is the `source`.
 #[derive(Debug, thiserror::Error)]
@@ -172,6 +173,56 @@ impl Ledger for DynamoLedger {
         Ok(out)
     }
 
+    async fn reserve(&self, intents: &[Intent]) -> Result<Vec<String>, LedgerError> {
+        let mut won = Vec::new();
+        for i in intents {
+            let e = &i.entry;
+            let json = serde_json::to_string(&LedgerEntry {
+                alerted: None,
+                pending: true,
+                ..e.clone()
+            })
+            .map_err(|source| {
+                LedgerError::new(DynamoError::Encode {
+                    id: e.id.clone(),
+                    source,
+                })
+            })?;
+            let mut req = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key("id", s(&e.id))
+                .update_expression(
+                    "SET entry = :e, last_imported_ms = :u, #a = :a, #r = :r, #s = :s, pending = :p",
+                )
+                .expression_attribute_names("#a", "account")
+                .expression_attribute_names("#r", "region")
+                .expression_attribute_names("#s", "state")
+                .expression_attribute_values(":e", s(&json))
+                .expression_attribute_values(":u", n(e.last_imported_ms))
+                .expression_attribute_values(":a", s(&e.account))
+                .expression_attribute_values(":r", s(&e.region))
+                .expression_attribute_values(":s", s(e.state.as_str()))
+                .expression_attribute_values(":p", AttributeValue::Bool(true));
+            // Only over the entry the plan saw: a concurrent invocation that wrote first wins.
+            req = match i.seen_ms {
+                None => req.condition_expression(
+                    "attribute_not_exists(id) OR attribute_not_exists(last_imported_ms)",
+                ),
+                Some(seen) => req
+                    .condition_expression("last_imported_ms = :seen")
+                    .expression_attribute_values(":seen", n(seen)),
+            };
+            if self.applied(req.send().await, &e.id)? {
+                won.push(e.id.clone());
+            } else {
+                tracing::info!(finding_id = %e.id, "another invocation is importing this finding");
+            }
+        }
+        Ok(won)
+    }
+
     async fn record(&self, entries: &[LedgerEntry]) -> Result<(), LedgerError> {
         for e in entries {
             let json = serde_json::to_string(&LedgerEntry {
@@ -189,7 +240,9 @@ impl Ledger for DynamoLedger {
                 .update_item()
                 .table_name(&self.table)
                 .key("id", s(&e.id))
-                .condition_expression("attribute_not_exists(id) OR last_imported_ms < :u")
+                .condition_expression(
+                    "attribute_not_exists(id) OR attribute_not_exists(last_imported_ms) OR last_imported_ms <= :u",
+                )
                 .expression_attribute_names("#a", "account")
                 .expression_attribute_names("#r", "region")
                 .expression_attribute_names("#s", "state")
@@ -199,10 +252,10 @@ impl Ledger for DynamoLedger {
                 .expression_attribute_values(":r", s(&e.region))
                 .expression_attribute_values(":s", s(e.state.as_str()));
             req = if e.state == FindingState::Archived {
-                req.update_expression("SET entry = :e, last_imported_ms = :u, #a = :a, #r = :r, #s = :s, expires_at = :x")
+                req.update_expression("SET entry = :e, last_imported_ms = :u, #a = :a, #r = :r, #s = :s, expires_at = :x REMOVE pending")
                     .expression_attribute_values(":x", n(e.last_imported_ms / 1000 + ARCHIVED_RETENTION_SECS))
             } else {
-                req.update_expression("SET entry = :e, last_imported_ms = :u, #a = :a, #r = :r, #s = :s REMOVE expires_at")
+                req.update_expression("SET entry = :e, last_imported_ms = :u, #a = :a, #r = :r, #s = :s REMOVE expires_at, pending")
             };
             if !self.applied(req.send().await, &e.id)? {
                 tracing::info!(finding_id = %e.id, "ledger already holds a newer import");
@@ -252,10 +305,17 @@ impl Ledger for DynamoLedger {
                 .expression_attribute_values(":sev", n(rank(a.severity)))
                 .send()
                 .await;
-            if self.applied(r, id)? {
-                won.push(id.clone());
-            } else {
-                tracing::info!(finding_id = %id, "alert already sent or being sent");
+            match self.applied(r, id) {
+                Ok(true) => won.push(id.clone()),
+                Ok(false) => tracing::info!(finding_id = %id, "alert already sent or being sent"),
+                Err(e) => {
+                    // Give back what this call claimed, so that the next invocation alerts
+                    // instead of waiting for the claims to expire.
+                    if let Err(release) = self.release_alerts(&won, owner).await {
+                        tracing::warn!(error = %release, claims = won.len(), "claims not released");
+                    }
+                    return Err(e);
+                }
             }
         }
         Ok(won)

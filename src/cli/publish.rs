@@ -14,7 +14,7 @@ use super::source::{calls_line, live_inventory};
 use crate::aws::{self, dynamodb::DynamoLedger, securityhub::SecurityHubSink, sns::SnsNotifier};
 use crate::handler::{Handler, RunReport, Settings};
 use crate::local::FileLedger;
-use crate::ports::{Ledger, LedgerError};
+use crate::ports::{Intent, Ledger, LedgerError};
 
 /// The ledger the command line names: a DynamoDB table or a local file.
 pub enum LedgerStore {
@@ -31,6 +31,13 @@ impl Ledger for LedgerStore {
         match self {
             LedgerStore::Table(l) => l.load(account, region).await,
             LedgerStore::File(l) => l.load(account, region).await,
+        }
+    }
+
+    async fn reserve(&self, intents: &[Intent]) -> Result<Vec<String>, LedgerError> {
+        match self {
+            LedgerStore::Table(l) => l.reserve(intents).await,
+            LedgerStore::File(l) => l.reserve(intents).await,
         }
     }
 

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use ecs_posture_core::lifecycle::{Alerted, LedgerEntry};
 
 use super::files::{FileError, write_json};
-use crate::ports::{Ledger, LedgerError};
+use crate::ports::{Intent, Ledger, LedgerError};
 
 /// Alert claims by finding Id: (owner, valid until ms).
 type Claims = HashMap<String, (String, i64)>;
@@ -73,6 +73,21 @@ impl FileLedger {
             .lock
             .lock()
             .map_err(|_| LedgerError::new("the ledger's lock is poisoned (a writer panicked)"))?;
+        // Other processes (two `invoke` runs on one folder) wait for this one: the lock is
+        // released when the file is closed at the end of this function.
+        let lock_path = self.path.with_extension("lock");
+        if let Some(dir) = lock_path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| LedgerError::new(FileError::io(dir, e)))?;
+        }
+        let lock_file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| LedgerError::new(FileError::io(&lock_path, e)))?;
+        lock_file
+            .lock()
+            .map_err(|e| LedgerError::new(FileError::io(&lock_path, e)))?;
         let (mut entries, mut claims) = self.read()?;
         let out = f(&mut entries, &mut claims);
         self.write(&entries, &claims)?;
@@ -93,6 +108,29 @@ impl Ledger for FileLedger {
             .collect())
     }
 
+    async fn reserve(&self, intents: &[Intent]) -> Result<Vec<String>, LedgerError> {
+        if intents.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.with(|entries, _| {
+            let mut won = Vec::new();
+            for i in intents {
+                let stored = entries.get(&i.entry.id).map(|e| e.last_imported_ms);
+                if stored == i.seen_ms {
+                    entries.insert(
+                        i.entry.id.clone(),
+                        LedgerEntry {
+                            pending: true,
+                            ..i.entry.clone()
+                        },
+                    );
+                    won.push(i.entry.id.clone());
+                }
+            }
+            won
+        })
+    }
+
     async fn record(&self, new: &[LedgerEntry]) -> Result<(), LedgerError> {
         if new.is_empty() {
             return Ok(());
@@ -101,7 +139,7 @@ impl Ledger for FileLedger {
             for e in new {
                 let newer = entries
                     .get(&e.id)
-                    .is_none_or(|old| old.last_imported_ms < e.last_imported_ms);
+                    .is_none_or(|old| old.last_imported_ms <= e.last_imported_ms);
                 if newer {
                     let alerted = if e.alerted.is_none() {
                         entries

@@ -180,6 +180,8 @@ pub struct Rule {
     pub fault: Fault,
     /// How many matching requests to affect (usize::MAX: all).
     pub times: Arc<AtomicUsize>,
+    /// Only requests whose body contains this text match.
+    pub body_contains: Option<&'static str>,
 }
 
 impl Rule {
@@ -188,9 +190,19 @@ impl Rule {
             operation,
             fault,
             times: Arc::new(AtomicUsize::new(times)),
+            body_contains: None,
         }
     }
+
+    /// Match only requests whose body contains `text`.
+    pub fn when_body(mut self, text: &'static str) -> Rule {
+        self.body_contains = Some(text);
+        self
+    }
 }
+
+/// One DynamoDB conditional write at a time through the proxy (see [`Proxy::start`]).
+static DYNAMODB_WRITES: Mutex<()> = Mutex::new(());
 
 /// A loopback proxy in front of moto that records every request and injects faults.
 pub struct Proxy {
@@ -311,7 +323,11 @@ impl Proxy {
                         .lock()
                         .unwrap()
                         .iter()
-                        .find(|r| op.contains(r.operation) && r.times.load(Ordering::SeqCst) > 0)
+                        .find(|r| {
+                            op.contains(r.operation)
+                                && r.times.load(Ordering::SeqCst) > 0
+                                && r.body_contains.is_none_or(|t| body_text.contains(t))
+                        })
                         .cloned();
                     if let Some(rule) = &rule {
                         rule.times.fetch_sub(1, Ordering::SeqCst);
@@ -357,6 +373,11 @@ impl Proxy {
                         }
                     }
                     forwarded.fetch_add(1, Ordering::SeqCst);
+                    // DynamoDB applies a conditional write atomically; moto checks and writes in
+                    // separate steps, so concurrent writes could both pass. Serialize them here.
+                    let _atomic = op
+                        .contains("DynamoDB_20120810.UpdateItem")
+                        .then(|| DYNAMODB_WRITES.lock().unwrap_or_else(|p| p.into_inner()));
                     let Ok(mut up) = TcpStream::connect(("127.0.0.1", upstream)) else {
                         let _ = out.shutdown(Shutdown::Both);
                         return;

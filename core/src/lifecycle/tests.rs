@@ -527,3 +527,77 @@ fn a_deleted_cluster_proves_its_services_gone() {
             .is_empty()
     );
 }
+
+/// Pending entries (written before an import that may not have reached Security Hub) are
+/// imported again with the current state, whatever it is.
+#[test]
+fn pending_entries_are_imported_again() {
+    let mut w = World::new();
+    let p = w.run(
+        &evals(&[td(1, true)], &["TD01"]),
+        &full_coverage(),
+        &["TD01"],
+        T0,
+    );
+    assert_eq!(p.count(ImportReason::New), 1);
+    let pend = |w: &mut World| {
+        for e in w.ledger.values_mut() {
+            e.pending = true;
+        }
+    };
+    // Still failing, pending: imported again (with the same episode), not left as unchanged.
+    pend(&mut w);
+    let p = w.run(
+        &evals(&[td(1, true)], &["TD01"]),
+        &full_coverage(),
+        &["TD01"],
+        T0 + 1000,
+    );
+    assert_eq!(p.count(ImportReason::Refresh), 1);
+    assert_eq!(p.imports[0].import.first_observed_ms, T0);
+    assert!(
+        !p.imports[0].entry.pending,
+        "the planned entry is settled state"
+    );
+    // A pending PASSED (a fix that may not have reached Security Hub), still passing: again.
+    let p = w.run(
+        &evals(&[td(1, false)], &["TD01"]),
+        &full_coverage(),
+        &["TD01"],
+        T0 + 2000,
+    );
+    assert_eq!(p.count(ImportReason::Fixed), 1);
+    pend(&mut w);
+    let p = w.run(
+        &evals(&[td(1, false)], &["TD01"]),
+        &full_coverage(),
+        &["TD01"],
+        T0 + 3000,
+    );
+    assert_eq!(p.count(ImportReason::Fixed), 1, "imported PASSED again");
+    // Settled PASSED: nothing.
+    assert!(
+        w.run(
+            &evals(&[td(1, false)], &["TD01"]),
+            &full_coverage(),
+            &["TD01"],
+            T0 + 4000
+        )
+        .imports
+        .is_empty()
+    );
+    // A pending archive whose resource is still gone: archived again, FAILED kept as FAILED.
+    let mut w = World::new();
+    w.run(
+        &evals(&[td(1, true)], &["TD01"]),
+        &full_coverage(),
+        &["TD01"],
+        T0,
+    );
+    let p = w.run(&[], &full_coverage(), &["TD01"], T0 + 1000);
+    assert_eq!(p.count(ImportReason::Archived), 1);
+    pend(&mut w);
+    let p = w.run(&[], &full_coverage(), &["TD01"], T0 + 2000);
+    assert_eq!(p.count(ImportReason::Archived), 1);
+    assert_eq!(p.imports[0].import.compliance, Status::Failed);
+}
