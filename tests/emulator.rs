@@ -585,6 +585,113 @@ fn overlapping_invocations_alert_once() {
     })
 }
 
+/// A revision superseded by a newer one but still run by a service is kept while the service
+/// reads fail: nothing is archived until every service listing and describe succeeded.
+#[test]
+fn failed_service_reads_archive_no_revision() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        run(&h, &Scope::Region, T0).await.expect("nightly");
+        let open_before = h.ledger.load(ACCOUNT, REGION).await.unwrap();
+        // web:2 supersedes web:1, which the prod service still runs.
+        let ecs = aws_sdk_ecs::Client::new(&estate.cfg);
+        register(&ecs, "web", false, false).await;
+        for op in ["ListServices", "DescribeServices"] {
+            proxy.clear();
+            proxy.add(Rule::new(
+                op,
+                Fault::Error {
+                    status: 500,
+                    code: "ServerException",
+                    message: "down",
+                    json: true,
+                },
+                usize::MAX,
+            ));
+            let err = run(&h, &Scope::Region, T0 + 1000)
+                .await
+                .expect_err("service reads failed");
+            let report = err.report().expect("a report");
+            assert_eq!(report.archived, 0, "{op} failing: nothing archived");
+            let ledger = h.ledger.load(ACCOUNT, REGION).await.unwrap();
+            for (id, e) in &open_before {
+                if e.resource_arn.ends_with("task-definition/web:1") {
+                    assert_ne!(
+                        ledger[id].state,
+                        ecs_posture_core::lifecycle::FindingState::Archived,
+                        "{op} failing: {id} kept"
+                    );
+                }
+            }
+        }
+    })
+}
+
+/// A deleted cluster proves its services gone: the complete cluster listing no longer returns
+/// it, or a service rescan finds no cluster (ClusterNotFoundException).
+#[test]
+fn a_deleted_cluster_archives_its_services() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        run(&h, &Scope::Region, T0).await.expect("nightly");
+        let api_open = |l: &HashMap<String, ecs_posture_core::lifecycle::LedgerEntry>| {
+            l.values()
+                .filter(|e| {
+                    e.resource_arn.contains(":service/staging/")
+                        && e.state != ecs_posture_core::lifecycle::FindingState::Archived
+                })
+                .count()
+        };
+        assert!(api_open(&h.ledger.load(ACCOUNT, REGION).await.unwrap()) > 0);
+        // A service rescan: the cluster is gone.
+        proxy.add(Rule::new(
+            "DescribeServices",
+            Fault::Error {
+                status: 400,
+                code: "ClusterNotFoundException",
+                message: "Cluster not found.",
+                json: true,
+            },
+            usize::MAX,
+        ));
+        let scope = Scope::Service(format!(
+            "arn:aws:ecs:{REGION}:{ACCOUNT}:service/staging/api"
+        ));
+        let r = run(&h, &scope, T0 + 1000)
+            .await
+            .expect("a deleted cluster is no error");
+        assert!(r.archived > 0, "{r:?}");
+        assert_eq!(api_open(&h.ledger.load(ACCOUNT, REGION).await.unwrap()), 0);
+
+        // The same through a region scan whose cluster listing no longer has the cluster.
+        let moto2 = Moto::start();
+        let estate2 = seed(&moto2).await;
+        let proxy2 = Proxy::start(moto2.port);
+        let h2 = handler(&proxy2.url(), &estate2).await;
+        run(&h2, &Scope::Region, T0).await.expect("nightly");
+        proxy2.add(Rule::new(
+            "ListClusters",
+            Fault::Rewrite(std::sync::Arc::new(|_req: &str, resp: &str| {
+                let mut v: Value = serde_json::from_str(resp).unwrap();
+                if let Some(list) = v["clusterArns"].as_array_mut() {
+                    list.retain(|a| !a.as_str().unwrap_or("").ends_with("/staging"));
+                }
+                v.to_string()
+            })),
+            usize::MAX,
+        ));
+        let r = run(&h2, &Scope::Region, T0 + 1000).await.expect("region");
+        assert!(r.archived > 0, "{r:?}");
+        assert_eq!(api_open(&h2.ledger.load(ACCOUNT, REGION).await.unwrap()), 0);
+    })
+}
+
 #[test]
 fn a_dying_emulator_loses_nothing() {
     common::block_on(|| async move {
