@@ -97,6 +97,9 @@ pub struct RunReport {
     /// Findings another invocation was importing at the same time (left to it).
     pub contended: usize,
     pub alerted: usize,
+    /// Alerts due that another invocation holds a claim on (it is sending them, or it stopped
+    /// and they go out once its claims expire).
+    pub alerts_pending: usize,
     pub alert_subject: Option<String>,
     pub duration_ms: u64,
     pub summary: Option<Summary>,
@@ -174,6 +177,7 @@ struct Imported {
 #[derive(Default)]
 struct Alerting {
     alerted: usize,
+    pending: usize,
     subject: Option<String>,
     error: Option<NotifyError>,
 }
@@ -283,6 +287,13 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
         report.failed_imports = imported.failed.iter().map(failed_line).collect();
         let alerting = Box::pin(self.alert(&scanned, &imported, run_id, now_ms)).await?;
         report.alerted = alerting.alerted;
+        report.alerts_pending = alerting.pending;
+        if alerting.pending > 0 {
+            warn!(
+                alerts_pending = alerting.pending,
+                "alerts held by another invocation's claims"
+            );
+        }
         report.alert_subject = alerting.subject;
         report.duration_ms = started.elapsed().as_millis() as u64;
         finish(report, imported.failed, alerting.error)
@@ -442,8 +453,12 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
             .filter(|a| claimed.contains(&a.id))
             .map(|a| (*a).clone())
             .collect();
+        let pending = due.len() - items.len();
         if items.is_empty() {
-            return Ok(Alerting::default());
+            return Ok(Alerting {
+                pending,
+                ..Alerting::default()
+            });
         }
         let message = alert::render(&items, &s.ctx.account, &s.ctx.region);
         let claimed_marks: Vec<(String, Alerted)> = marks
@@ -456,6 +471,7 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
                 info!(message_id = %message_id, findings = items.len(), subject = %message.subject, "alert published");
                 Ok(Alerting {
                     alerted: items.len(),
+                    pending,
                     subject: Some(message.subject),
                     error: None,
                 })
@@ -464,6 +480,7 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
                 let ids: Vec<String> = claimed_marks.into_iter().map(|(id, _)| id).collect();
                 Box::pin(self.ledger.release_alerts(&ids, run_id)).await?;
                 Ok(Alerting {
+                    pending,
                     error: Some(e),
                     ..Alerting::default()
                 })

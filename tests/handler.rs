@@ -82,6 +82,8 @@ struct MemLedger {
     fail_record: Mutex<bool>,
     /// Findings of these checks are being imported by another invocation.
     taken_checks: Mutex<Vec<&'static str>>,
+    /// Another invocation holds every alert claim (it stopped between claim and Publish).
+    claims_held: Mutex<bool>,
 }
 
 impl Ledger for MemLedger {
@@ -150,6 +152,9 @@ impl Ledger for MemLedger {
         _now_ms: i64,
         _ttl_ms: i64,
     ) -> Result<Vec<String>, LedgerError> {
+        if *self.claims_held.lock().unwrap() {
+            return Ok(Vec::new());
+        }
         let entries = self.entries.lock().unwrap();
         let mut claims = self.claims.lock().unwrap();
         let mut won = Vec::new();
@@ -438,4 +443,19 @@ async fn findings_another_invocation_is_importing_are_left_to_it() {
     );
     let alert = &h.notifier.as_ref().unwrap().sent.lock().unwrap()[0];
     assert!(!alert.body.contains("(TD01"), "{}", alert.body);
+}
+
+/// Alerts held by another invocation's claims are reported, not silently skipped.
+#[tokio::test]
+async fn alerts_held_elsewhere_are_reported() {
+    let h = handler(true, true);
+    *h.ledger.claims_held.lock().unwrap() = true;
+    let r = h.run(&Scope::Region, "run-1", T0).await.unwrap();
+    assert_eq!(r.alerted, 0);
+    assert!(r.alerts_pending > 0, "{r:?}");
+    assert_eq!(sent(&h), 0);
+    *h.ledger.claims_held.lock().unwrap() = false;
+    let r = h.run(&Scope::Region, "run-2", T0 + MINUTE).await.unwrap();
+    assert!(r.alerted > 0 && r.alerts_pending == 0, "{r:?}");
+    assert_eq!(sent(&h), 1);
 }

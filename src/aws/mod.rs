@@ -39,9 +39,14 @@ pub async fn sdk_config() -> SdkConfig {
     let env_sets_retries = std::env::var_os("AWS_RETRY_MODE").is_some()
         || std::env::var_os("AWS_MAX_ATTEMPTS").is_some();
     if !env_sets_retries {
-        loader = loader.retry_config(RetryConfig::standard().with_max_attempts(6));
+        loader = loader.retry_config(default_retry_config());
     }
     loader.load().await
+}
+
+/// Standard retries (exponential backoff with jitter), 6 attempts: see [`sdk_config`].
+pub fn default_retry_config() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(6)
 }
 
 /// Region and account hints from the SDK configuration.
@@ -88,5 +93,17 @@ pub fn sdk_error_code<E: ProvideErrorMetadata>(e: &SdkError<E, Response>) -> Opt
     match e {
         SdkError::ServiceError(s) => s.err().code(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_config::retry::RetryMode;
+
+    #[test]
+    fn retries_are_standard_not_adaptive() {
+        let r = super::default_retry_config();
+        assert_eq!(r.mode(), RetryMode::Standard);
+        assert_eq!(r.max_attempts(), 6);
     }
 }

@@ -143,6 +143,13 @@ pub fn publish(
             eprintln!("error: {e}");
             Ok(EXIT_RUNTIME)
         }
+        None if report.alerts_pending > 0 => {
+            eprintln!(
+                "error: {} alert(s) are held by another invocation's claims; they go out when it sends them or its claims expire",
+                report.alerts_pending
+            );
+            Ok(EXIT_RUNTIME)
+        }
         None => Ok(EXIT_OK),
     }
 }
@@ -166,8 +173,13 @@ pub fn run_report(report: &RunReport, format: Format) -> Result<String, CliError
         report.imported, report.new, report.regressed, report.changed, report.refreshed, report.fixed, report.archived, report.unchanged
     ));
     s.push_str(&format!(
-        "Alerts: {} finding(s){}\n",
+        "Alerts: {} finding(s){}{}\n",
         report.alerted,
+        if report.alerts_pending > 0 {
+            format!(", {} held by another invocation", report.alerts_pending)
+        } else {
+            String::new()
+        },
         report
             .alert_subject
             .as_ref()

@@ -40,6 +40,13 @@ pub struct ScanSummary {
     pub ecs_api_calls: u64,
     pub duration_ms: u64,
     pub score: Option<u8>,
+    /// Alerts held by another invocation's claims (absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub alerts_pending: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl ScanSummary {
@@ -56,6 +63,7 @@ impl ScanSummary {
             ecs_api_calls: report.api_calls,
             duration_ms: report.duration_ms,
             score: report.summary.as_ref().map(|s| s.score),
+            alerts_pending: report.alerts_pending,
         }
     }
 }
