@@ -725,6 +725,71 @@ fn a_dying_emulator_loses_nothing() {
     })
 }
 
+/// A publish stopped at any of its requests (the endpoints die there) converges on the next
+/// run: Security Hub and the ledger agree, nothing stays pending, and the run after imports
+/// nothing. The test command stops at every 11th request (about ten stop points, each a
+/// different phase: reads, ledger, import, settle, alert); `scripts/campaign-stops.sh` runs it
+/// with a stop at every request (`ECS_POSTURE_STOP_STRIDE=1`, a few minutes).
+#[test]
+fn a_stop_at_any_request_of_a_publish_converges() {
+    use ecs_posture_core::lifecycle::FindingState;
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        run(&h, &Scope::Region, T0).await.expect("baseline");
+        let ecs = aws_sdk_ecs::Client::new(&estate.cfg);
+        let stride: usize = std::env::var("ECS_POSTURE_STOP_STRIDE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(11);
+        let mut now = T0;
+        let mut stops = 0;
+        for k in (0..1_000).step_by(stride) {
+            now += 10_000;
+            // A change to publish: a new web revision, privileged every other time.
+            register(&ecs, "web", k % 2 == 0, false).await;
+            proxy.die_in(k);
+            let stopped = run(&h, &Scope::Region, now).await.is_err();
+            proxy.die_in(usize::MAX);
+            now += 1_000;
+            run(&h, &Scope::Region, now)
+                .await
+                .unwrap_or_else(|e| panic!("stop at request {k}: the next run fails: {e}"));
+            now += 1_000;
+            let r = run(&h, &Scope::Region, now).await.expect("steady");
+            assert_eq!(r.imported, 0, "stop at request {k}: {r:?}");
+            let sh = findings(&estate.cfg).await;
+            for (id, e) in h.ledger.load(ACCOUNT, REGION).await.unwrap() {
+                assert!(!e.pending, "stop at request {k}: {id} still pending");
+                let (compliance, record) = status_of(&sh[&id]);
+                let expected = match e.state {
+                    FindingState::Failed => ("FAILED", "ACTIVE"),
+                    FindingState::Passed => ("PASSED", "ACTIVE"),
+                    FindingState::Archived => (compliance.as_str(), "ARCHIVED"),
+                };
+                assert_eq!(
+                    (compliance.as_str(), record.as_str()),
+                    expected,
+                    "stop at request {k}: Security Hub and the ledger disagree on {id}"
+                );
+            }
+            if !stopped {
+                break;
+            }
+            stops += 1;
+        }
+        assert!(
+            stops * stride > 50,
+            "stops spread over the whole publish: {stops} every {stride} requests"
+        );
+        eprintln!("stop points: {stops} (every {stride} requests), every one converged");
+        let _ = alerts(&estate).await;
+    })
+}
+
 /// Every finding the core renders for the example estate goes through the SDK's types and its
 /// serializer unchanged: the BatchImportFindings body the SDK sends is the core's ASFF JSON.
 #[test]

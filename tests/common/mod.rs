@@ -426,6 +426,12 @@ impl Proxy {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// The "server" dies after `n` more forwarded requests (`usize::MAX`: it lives again).
+    pub fn die_in(&self, n: usize) {
+        let at = self.forwarded.load(Ordering::SeqCst).saturating_add(n);
+        self.die_after.store(at, Ordering::SeqCst);
+    }
+
     pub fn add(&self, rule: Rule) {
         self.rules.lock().unwrap().push(rule);
     }
