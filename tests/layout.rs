@@ -253,11 +253,7 @@ fn tree(dir: &Path, rel: &str, out: &mut BTreeSet<String>) {
         if p.is_dir() {
             let sub = format!("{rel}{name}/");
             out.insert(sub.clone());
-            // A check kind's folder holds one file per check (a catalog test holds that).
-            let check_kind = rel == "core/src/checks/" && name != "support";
-            if !check_kind {
-                tree(&p, &sub, out);
-            }
+            tree(&p, &sub, out);
         } else {
             out.insert(format!("{rel}{name}"));
         }
