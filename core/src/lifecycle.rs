@@ -215,9 +215,13 @@ pub fn evidence_hash(evidence: &[String]) -> String {
         .collect()
 }
 
+/// The ledger entry of an import of `e`; `evidence` is its text lines and `hash` their hash.
+#[allow(clippy::too_many_arguments)]
 fn entry_for(
     e: &Evaluation,
     id: &str,
+    evidence: Vec<String>,
+    hash: String,
     state: FindingState,
     created: i64,
     first: i64,
@@ -235,8 +239,8 @@ fn entry_for(
         region: e.resource.region().to_owned(),
         state,
         severity: e.check.severity,
-        evidence_hash: evidence_hash(&e.evidence_lines()),
-        evidence: e.evidence_lines(),
+        evidence_hash: hash,
+        evidence,
         created_at_ms: created,
         first_observed_ms: first,
         last_imported_ms: updated,
@@ -270,7 +274,8 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         seen.insert(id.clone());
         match (e.status, prev) {
             (Status::Failed, prev) => {
-                let hash = evidence_hash(&e.evidence_lines());
+                let lines = e.evidence_lines();
+                let hash = evidence_hash(&lines);
                 let (reason, created, first) = match prev {
                     None => (Some(ImportReason::New), now, now),
                     Some(p) if p.state != FindingState::Failed => {
@@ -317,7 +322,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                         resource_arn: e.resource.arn.clone(),
                         resource_name: e.resource.name.clone(),
                         cluster: e.resource.cluster.clone(),
-                        evidence: e.evidence_lines(),
+                        evidence: lines.clone(),
                     });
                 }
                 match reason {
@@ -344,6 +349,8 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                             entry: entry_for(
                                 e,
                                 &id,
+                                lines,
+                                hash,
                                 FindingState::Failed,
                                 created,
                                 first,
@@ -379,6 +386,8 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                     entry: entry_for(
                         e,
                         &id,
+                        Vec::new(),
+                        evidence_hash(&[]),
                         FindingState::Passed,
                         p.created_at_ms,
                         p.first_observed_ms,

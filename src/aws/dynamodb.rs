@@ -14,6 +14,7 @@ use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::scan::ScanError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use ecs_posture_core::finding::Severity;
@@ -94,6 +95,39 @@ fn num(item: &HashMap<String, AttributeValue>, k: &str) -> Option<i64> {
 }
 
 impl DynamoLedger {
+    /// An UpdateItem of `e`'s entry with its values bound (`:e` the entry JSON, marked pending
+    /// or not, `:u`, `:a`, `:r`, `:s`); the caller adds the update and condition expressions.
+    fn entry_update(
+        &self,
+        e: &LedgerEntry,
+        pending: bool,
+    ) -> Result<UpdateItemFluentBuilder, LedgerError> {
+        let json = serde_json::to_string(&LedgerEntry {
+            alerted: None,
+            pending,
+            ..e.clone()
+        })
+        .map_err(|source| {
+            LedgerError::new(DynamoError::Encode {
+                id: e.id.clone(),
+                source,
+            })
+        })?;
+        Ok(self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(&e.id))
+            .expression_attribute_names("#a", "account")
+            .expression_attribute_names("#r", "region")
+            .expression_attribute_names("#s", "state")
+            .expression_attribute_values(":e", s(&json))
+            .expression_attribute_values(":u", n(e.last_imported_ms))
+            .expression_attribute_values(":a", s(&e.account))
+            .expression_attribute_values(":r", s(&e.region))
+            .expression_attribute_values(":s", s(e.state.as_str())))
+    }
+
     /// The outcome of a conditional UpdateItem on `id`: `true` when applied, `false` when its
     /// condition did not hold.
     fn applied<T>(
@@ -177,36 +211,14 @@ impl Ledger for DynamoLedger {
         let mut won = Vec::new();
         for i in intents {
             let e = &i.entry;
-            let json = serde_json::to_string(&LedgerEntry {
-                alerted: None,
-                pending: true,
-                ..e.clone()
-            })
-            .map_err(|source| {
-                LedgerError::new(DynamoError::Encode {
-                    id: e.id.clone(),
-                    source,
-                })
-            })?;
-            let mut req = self
-                .client
-                .update_item()
-                .table_name(&self.table)
-                .key("id", s(&e.id))
+            let req = self
+                .entry_update(e, true)?
                 .update_expression(
                     "SET entry = :e, last_imported_ms = :u, #a = :a, #r = :r, #s = :s, pending = :p",
                 )
-                .expression_attribute_names("#a", "account")
-                .expression_attribute_names("#r", "region")
-                .expression_attribute_names("#s", "state")
-                .expression_attribute_values(":e", s(&json))
-                .expression_attribute_values(":u", n(e.last_imported_ms))
-                .expression_attribute_values(":a", s(&e.account))
-                .expression_attribute_values(":r", s(&e.region))
-                .expression_attribute_values(":s", s(e.state.as_str()))
                 .expression_attribute_values(":p", AttributeValue::Bool(true));
             // Only over the entry the plan saw: a concurrent invocation that wrote first wins.
-            req = match i.seen_ms {
+            let req = match i.seen_ms {
                 None => req.condition_expression(
                     "attribute_not_exists(id) OR attribute_not_exists(last_imported_ms)",
                 ),
@@ -225,33 +237,10 @@ impl Ledger for DynamoLedger {
 
     async fn record(&self, entries: &[LedgerEntry]) -> Result<(), LedgerError> {
         for e in entries {
-            let json = serde_json::to_string(&LedgerEntry {
-                alerted: None,
-                ..e.clone()
-            })
-            .map_err(|source| {
-                LedgerError::new(DynamoError::Encode {
-                    id: e.id.clone(),
-                    source,
-                })
-            })?;
-            let mut req = self
-                .client
-                .update_item()
-                .table_name(&self.table)
-                .key("id", s(&e.id))
-                .condition_expression(
-                    "attribute_not_exists(id) OR attribute_not_exists(last_imported_ms) OR last_imported_ms <= :u",
-                )
-                .expression_attribute_names("#a", "account")
-                .expression_attribute_names("#r", "region")
-                .expression_attribute_names("#s", "state")
-                .expression_attribute_values(":e", s(&json))
-                .expression_attribute_values(":u", n(e.last_imported_ms))
-                .expression_attribute_values(":a", s(&e.account))
-                .expression_attribute_values(":r", s(&e.region))
-                .expression_attribute_values(":s", s(e.state.as_str()));
-            req = if e.state == FindingState::Archived {
+            let req = self.entry_update(e, false)?.condition_expression(
+                "attribute_not_exists(id) OR attribute_not_exists(last_imported_ms) OR last_imported_ms <= :u",
+            );
+            let req = if e.state == FindingState::Archived {
                 req.update_expression("SET entry = :e, last_imported_ms = :u, #a = :a, #r = :r, #s = :s, expires_at = :x REMOVE pending")
                     .expression_attribute_values(":x", n(e.last_imported_ms / 1000 + ARCHIVED_RETENTION_SECS))
             } else {

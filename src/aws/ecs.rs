@@ -725,25 +725,23 @@ impl Ctx {
                     let name = c.rsplit('/').next().unwrap_or(c).to_owned();
                     Box::pin(self.capacity_providers(&std::iter::once(name).collect())).await
                 }
-                Scope::Many(list) => {
+                Scope::Many(list) => match Scope::many(list.clone()) {
                     // Repeats are read once; task definitions together, so that the services
                     // running their families are listed once for all of them.
-                    let mut seen: Vec<&Scope> = Vec::new();
-                    let mut revisions: Vec<&str> = Vec::new();
-                    for s in list {
-                        if seen.contains(&s) {
-                            continue;
+                    Scope::Many(parts) => {
+                        let mut revisions: Vec<&str> = Vec::new();
+                        for s in &parts {
+                            match s {
+                                Scope::TaskDefinition(t) => revisions.push(t),
+                                other => self.collect_scope(other).await,
+                            }
                         }
-                        seen.push(s);
-                        match s {
-                            Scope::TaskDefinition(t) => revisions.push(t),
-                            other => self.collect_scope(other).await,
+                        if !revisions.is_empty() {
+                            Box::pin(self.task_definitions(&revisions)).await;
                         }
                     }
-                    if !revisions.is_empty() {
-                        Box::pin(self.task_definitions(&revisions)).await;
-                    }
-                }
+                    single => self.collect_scope(&single).await,
+                },
             }
         })
     }

@@ -57,6 +57,17 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// An unknown check name, reported against the config file when it came from its options.
+    pub fn selection(config: Option<&str>, source: UnknownCheck) -> CliError {
+        CliError::Selection {
+            origin: source
+                .list
+                .is_option()
+                .then(|| config.unwrap_or("(options)").to_owned()),
+            source,
+        }
+    }
+
     /// The exit code: runtime failures are told apart from usage errors, so a scheduler can
     /// retry the first and page on the second.
     pub fn exit_code(&self) -> i32 {
@@ -137,14 +148,8 @@ pub fn select_checks(
     skip: &[String],
     framework: Option<Framework>,
 ) -> Result<Vec<&'static Check>, CliError> {
-    engine::select(opts, only, skip, framework).map_err(|source| CliError::Selection {
-        origin: if source.list.is_option() {
-            Some(config.unwrap_or("(options)").to_owned())
-        } else {
-            None
-        },
-        source,
-    })
+    engine::select(opts, only, skip, framework)
+        .map_err(|source| CliError::selection(config, source))
 }
 
 /// The clock, in milliseconds since the epoch.
@@ -158,6 +163,14 @@ pub fn now_ms() -> i64 {
 /// Now, as reports print it.
 pub fn now_rfc3339() -> String {
     render::time::rfc3339_millis(now_ms())
+}
+
+/// A single-threaded Tokio runtime for local work (files in, files out).
+pub fn local_runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Live(format!("cannot start the async runtime: {e}")))
 }
 
 /// A Tokio runtime for the commands that talk to AWS or run the function's job.

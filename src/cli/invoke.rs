@@ -8,7 +8,8 @@ use clap::Args;
 use serde_json::Value;
 
 use super::common::{
-    CliError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, load_options, now_ms, pretty_json, without_bom,
+    CliError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, load_options, local_runtime, now_ms, pretty_json,
+    without_bom,
 };
 use crate::function::{App, DEBOUNCE_MS, Outcome, Response};
 use crate::handler::{Handler, HandlerError, Settings};
@@ -54,10 +55,8 @@ pub fn invoke(args: InvokeArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         ))
     })?;
     let options = load_options(args.config.as_deref())?;
-    let mut settings = Settings::new(options).map_err(|source| CliError::Selection {
-        origin: args.config.clone(),
-        source,
-    })?;
+    let mut settings = Settings::new(options)
+        .map_err(|source| CliError::selection(args.config.as_deref(), source))?;
     settings.alert_threshold = Some(ecs_posture_core::Severity::High);
     let dir = Path::new(&args.out);
     let app = App {
@@ -74,11 +73,7 @@ pub fn invoke(args: InvokeArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         },
         debounce_ms: DEBOUNCE_MS,
     };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::Live(e.to_string()))?;
-    let (result, metrics) = rt.block_on(app.handle(&event, "local-invoke", now_ms()));
+    let (result, metrics) = local_runtime()?.block_on(app.handle(&event, "local-invoke", now_ms()));
     let io = |source| CliError::Io {
         path: "(stdout)".into(),
         source,

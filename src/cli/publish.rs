@@ -94,10 +94,8 @@ pub fn publish(
     out: &mut dyn Write,
 ) -> Result<i32, CliError> {
     let scope = args.scope.scope();
-    let mut settings = Settings::new(opts).map_err(|source| CliError::Selection {
-        origin: args.config.clone(),
-        source,
-    })?;
+    let mut settings = Settings::new(opts)
+        .map_err(|source| CliError::selection(args.config.as_deref(), source))?;
     settings.checks = checks;
     settings.refresh_age_ms = i64::from(args.refresh_age_days) * 24 * 60 * 60 * 1000;
     settings.alert_threshold = args.sns_topic_arn.as_ref().map(|_| args.alert_threshold);

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use ecs_posture_core::scope::Scope;
 
-use super::common::{CliError, runtime};
+use super::common::{CliError, local_runtime, runtime};
 use crate::aws::{self, ecs::EcsInventory};
 use crate::local::FolderInventory;
 use crate::ports::{Collected, Inventory};
@@ -87,11 +87,8 @@ pub async fn live_inventory(scope: &Scope) -> (aws_config::SdkConfig, EcsInvento
 pub fn load(origin: Origin<'_>) -> Result<Collected, CliError> {
     match origin {
         Origin::Files(paths) => {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .build()
-                .map_err(|e| CliError::Live(format!("cannot start the async runtime: {e}")))?;
             let inventory = FolderInventory::new(paths.to_vec());
-            Ok(rt.block_on(inventory.collect(&Scope::Region))?)
+            Ok(local_runtime()?.block_on(inventory.collect(&Scope::Region))?)
         }
         Origin::Live(scope) => {
             let collected = runtime()?.block_on(async {

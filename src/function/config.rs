@@ -3,7 +3,7 @@
 
 use ecs_posture_core::Options;
 use ecs_posture_core::config::ConfigError;
-use ecs_posture_core::engine::{CheckList, UnknownCheck};
+use ecs_posture_core::engine::UnknownCheck;
 use ecs_posture_core::finding::Severity;
 
 use crate::handler::Settings;
@@ -103,13 +103,8 @@ impl LambdaConfig {
             ConfigError::Parse { message, .. } => invalid("ECS_POSTURE_OPTIONS", message.clone()),
         })?;
         let mut settings = Settings::new(options).map_err(|e: UnknownCheck| {
-            let var = match e.list {
-                CheckList::EnableChecks => "ECS_POSTURE_ENABLE_CHECKS",
-                CheckList::DisableChecks => "ECS_POSTURE_DISABLE_CHECKS",
-                CheckList::Only | CheckList::Skip => "ECS_POSTURE_OPTIONS",
-            };
             invalid(
-                var,
+                var_of_option(e.list.key()),
                 format!("unknown check {:?} (see `ecs-posture checks`)", e.id),
             )
         })?;
