@@ -123,6 +123,18 @@ pub enum HandlerError {
         source: NotifyError,
         report: Box<RunReport>,
     },
+    /// SNS accepted the alert (`message_id`) but the ledger did not take the alert marks: the
+    /// claims hold the findings back until they expire, when a later run may alert them again
+    /// (the one repetition at-least-once delivery leaves).
+    #[error(
+        "alert published (SNS message {message_id}, {count} finding(s)) but not recorded in the ledger; it may be sent again once its claims expire: {source}"
+    )]
+    AlertNotRecorded {
+        message_id: String,
+        count: usize,
+        #[source]
+        source: LedgerError,
+    },
     #[error("scan incomplete, nothing in the unread parts was archived: {}", .report.read_errors.join("; "))]
     Incomplete { report: Box<RunReport> },
 }
@@ -135,6 +147,7 @@ impl HandlerError {
             HandlerError::Ledger(_) => "LedgerError",
             HandlerError::ImportFailed { .. } => "ImportFailed",
             HandlerError::Notify { .. } => "NotifyFailed",
+            HandlerError::AlertNotRecorded { .. } => "AlertNotRecorded",
             HandlerError::Incomplete { .. } => "ScanIncomplete",
         }
     }
@@ -467,7 +480,13 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
             .collect();
         match Box::pin(self.notifier.publish(&message)).await {
             Ok(message_id) => {
-                Box::pin(self.ledger.record_alerts(&claimed_marks, run_id)).await?;
+                Box::pin(self.ledger.record_alerts(&claimed_marks, run_id))
+                    .await
+                    .map_err(|source| HandlerError::AlertNotRecorded {
+                        message_id: message_id.clone(),
+                        count: items.len(),
+                        source,
+                    })?;
                 info!(message_id = %message_id, findings = items.len(), subject = %message.subject, "alert published");
                 Ok(Alerting {
                     alerted: items.len(),

@@ -483,6 +483,142 @@ fn a_lost_publish_answer_is_not_published_again() {
     })
 }
 
+/// A ledger write whose answer is lost is retried by the SDK; the retry finds its own write
+/// (not another invocation's) and the finding is imported, not left aside as contended.
+#[test]
+fn a_lost_ledger_answer_is_its_own_write() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        proxy.add(Rule::new("UpdateItem", Fault::LoseAnswer, 2).when_body("pending = :p"));
+        let r = run(&h, &Scope::Region, T0)
+            .await
+            .expect("the retries succeed");
+        assert_eq!(r.contended, 0, "no finding left aside as another's");
+        assert_eq!(r.imported, findings(&estate.cfg).await.len());
+        assert!(r.imported > 3 && r.alerted > 0);
+        let ledger = h.ledger.load(ACCOUNT, REGION).await.unwrap();
+        assert!(ledger.values().all(|e| !e.pending));
+    })
+}
+
+/// Claiming fails part-way (the first claim won, the second fails past the retries): the claim
+/// already won is given back, so the next run alerts every finding at once instead of holding
+/// one back until the claim expires.
+#[test]
+fn a_claim_failure_part_way_releases_the_claims_won() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        proxy.add(
+            Rule::new(
+                "UpdateItem",
+                Fault::Error {
+                    status: 500,
+                    code: "InternalServerError",
+                    message: "ledger down",
+                    json: true,
+                },
+                usize::MAX,
+            )
+            .when_body("SET claim_owner")
+            .after(1),
+        );
+        let err = run(&h, &Scope::Region, T0)
+            .await
+            .expect_err("claiming failed");
+        assert_eq!(err.name(), "LedgerError", "{err}");
+        assert!(err.to_string().contains("UpdateItem"), "{err}");
+        assert!(alerts(&estate).await.is_empty());
+        let claims = proxy
+            .seen()
+            .iter()
+            .filter(|s| s.operation.contains("UpdateItem") && s.body.contains("SET claim_owner"))
+            .count();
+        assert!(claims >= 2, "one claim won, then the failing one");
+        proxy.clear();
+        // Well within the claims' 15 minutes.
+        let r = run(&h, &Scope::Region, T0 + 1000).await.expect("next run");
+        assert_eq!(r.alerts_pending, 0, "nothing held back");
+        assert!(r.alerted > 1, "every due alert goes out now: {}", r.alerted);
+        let sent = alerts(&estate).await;
+        assert_eq!(sent.len(), 1);
+        let body = sent[0]["Message"].as_str().unwrap();
+        assert_eq!(body.matches("\n  ARN: ").count(), r.alerted);
+        let released = proxy
+            .seen()
+            .iter()
+            .filter(|s| {
+                s.body.contains("REMOVE claim_owner, claim_until")
+                    && !s.body.contains("alerted_since")
+            })
+            .count();
+        assert_eq!(released, 1, "the claim won is released");
+    })
+}
+
+/// SNS took the alert but the ledger did not take the alert marks: the run fails with a named
+/// error saying so; the claims keep the findings from being alerted again while they last; once
+/// they expire a later run alerts them once more (the repetition at-least-once delivery leaves,
+/// documented in docs/architecture.md), and then never again.
+#[test]
+fn an_alert_not_recorded_is_held_then_sent_once_more() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let estate = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let h = handler(&proxy.url(), &estate).await;
+        proxy.add(
+            Rule::new(
+                "UpdateItem",
+                Fault::Error {
+                    status: 500,
+                    code: "InternalServerError",
+                    message: "ledger down",
+                    json: true,
+                },
+                usize::MAX,
+            )
+            .when_body("SET alerted_since"),
+        );
+        let err = run(&h, &Scope::Region, T0)
+            .await
+            .expect_err("the alert marks failed");
+        assert_eq!(err.name(), "AlertNotRecorded", "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("alert published") && text.contains("UpdateItem"),
+            "{text}"
+        );
+        assert_eq!(alerts(&estate).await.len(), 1, "delivered once");
+        proxy.clear();
+        let r = run(&h, &Scope::Region, T0 + 1000)
+            .await
+            .expect("within the claims");
+        assert_eq!(r.alerted, 0);
+        assert!(r.alerts_pending > 0, "held alerts are reported");
+        assert!(
+            alerts(&estate).await.is_empty(),
+            "not sent again while claimed"
+        );
+        let ttl = h.settings.alert_claim_ttl_ms;
+        let r = run(&h, &Scope::Region, T0 + ttl + 2000)
+            .await
+            .expect("after expiry");
+        assert!(r.alerted > 0 && r.alerts_pending == 0);
+        assert_eq!(alerts(&estate).await.len(), 1, "sent once more");
+        let r = run(&h, &Scope::Region, T0 + ttl + 3000)
+            .await
+            .expect("steady");
+        assert_eq!((r.alerted, r.alerts_pending), (0, 0));
+        assert!(alerts(&estate).await.is_empty());
+    })
+}
+
 /// The ledger fails after Security Hub accepted the findings (the settle writes): the entries
 /// written before the import are still there, pending, and a later fix reaches Security Hub.
 #[test]

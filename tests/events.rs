@@ -359,6 +359,69 @@ fn invoke_twice_imports_and_alerts_once() {
     );
 }
 
+/// Two `invoke` runs at once on one `--out` folder (two shells, a cron job and a person): the
+/// file ledger is locked across processes, so every finding is imported and alerted once.
+#[test]
+fn two_invokes_at_once_on_one_folder_alert_once() {
+    for round in 0..8 {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let start = || {
+            Command::new(env!("CARGO_BIN_EXE_ecs-posture"))
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .args([
+                    "invoke",
+                    "events/schedule.json",
+                    "--estate",
+                    "examples/estate",
+                    "--out",
+                    out.to_str().unwrap(),
+                    "--json",
+                ])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (start(), start());
+        let mut imported = 0;
+        let mut alerted = 0;
+        for child in [a, b] {
+            let o = child.wait_with_output().unwrap();
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "round {round}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+            imported += s["imported"].as_u64().unwrap();
+            alerted += s["alerted"].as_u64().unwrap();
+        }
+        let alerts: Vec<_> = std::fs::read_dir(out.join("sns")).unwrap().collect();
+        assert_eq!(alerts.len(), 1, "round {round}: one alert, not two");
+        let batch: Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join("securityhub/batch-0001.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            imported,
+            batch["Findings"].as_array().unwrap().len() as u64,
+            "round {round}: each finding imported once"
+        );
+        let alert: Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join("sns/alert-0001.json")).unwrap(),
+        )
+        .unwrap();
+        let body = alert["Message"].as_str().unwrap();
+        assert_eq!(
+            body.matches("\n  ARN: ").count() as u64,
+            alerted,
+            "round {round}"
+        );
+    }
+}
+
 /// After a nightly scan, an event-driven rescan of an unchanged estate imports nothing, alerts
 /// nothing and moves no timestamp: a scoped scan reads the context its checks need (a service's
 /// cluster) and plans against the same ledger partition.

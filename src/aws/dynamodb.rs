@@ -218,12 +218,15 @@ impl Ledger for DynamoLedger {
                 )
                 .expression_attribute_values(":p", AttributeValue::Bool(true));
             // Only over the entry the plan saw: a concurrent invocation that wrote first wins.
+            // The same write again (the SDK retrying an attempt whose answer was lost) holds
+            // too: the item then carries this very entry at this very time.
+            let own = "(last_imported_ms = :u AND entry = :e)";
             let req = match i.seen_ms {
-                None => req.condition_expression(
-                    "attribute_not_exists(id) OR attribute_not_exists(last_imported_ms)",
-                ),
+                None => req.condition_expression(format!(
+                    "attribute_not_exists(id) OR attribute_not_exists(last_imported_ms) OR {own}"
+                )),
                 Some(seen) => req
-                    .condition_expression("last_imported_ms = :seen")
+                    .condition_expression(format!("last_imported_ms = :seen OR {own}"))
                     .expression_attribute_values(":seen", n(seen)),
             };
             if self.applied(req.send().await, &e.id)? {

@@ -175,8 +175,9 @@ pub struct InvocationError {
 }
 
 /// The failure the Lambda runtime reports: `errorType` is the stable error name
-/// (`ScanIncomplete`, `ImportFailed`, `NotifyFailed`, `LedgerError`, `InventoryError`) that failure
-/// destinations and alarms can match, `errorMessage` the one-line description.
+/// (`ScanIncomplete`, `ImportFailed`, `NotifyFailed`, `AlertNotRecorded`, `LedgerError`,
+/// `InventoryError`) that failure destinations and alarms can match, `errorMessage` the one-line
+/// description.
 impl From<InvocationError> for lambda_runtime::Diagnostic {
     fn from(e: InvocationError) -> lambda_runtime::Diagnostic {
         lambda_runtime::Diagnostic {

@@ -182,6 +182,8 @@ pub struct Rule {
     pub times: Arc<AtomicUsize>,
     /// Only requests whose body contains this text match.
     pub body_contains: Option<&'static str>,
+    /// How many matching requests pass unaffected before the fault applies.
+    pub skip: Arc<AtomicUsize>,
 }
 
 impl Rule {
@@ -191,7 +193,14 @@ impl Rule {
             fault,
             times: Arc::new(AtomicUsize::new(times)),
             body_contains: None,
+            skip: Arc::default(),
         }
+    }
+
+    /// Let the first `n` matching requests through unaffected.
+    pub fn after(self, n: usize) -> Rule {
+        self.skip.store(n, Ordering::SeqCst);
+        self
     }
 
     /// Match only requests whose body contains `text`.
@@ -328,7 +337,14 @@ impl Proxy {
                                 && r.times.load(Ordering::SeqCst) > 0
                                 && r.body_contains.is_none_or(|t| body_text.contains(t))
                         })
-                        .cloned();
+                        .cloned()
+                        .filter(|r| {
+                            r.skip
+                                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                                    n.checked_sub(1)
+                                })
+                                .is_err()
+                        });
                     if let Some(rule) = &rule {
                         rule.times.fetch_sub(1, Ordering::SeqCst);
                         match &rule.fault {
