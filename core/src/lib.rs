@@ -18,6 +18,7 @@
 //! - [`render`]: ASFF (serde structs), SARIF, JSON, table, CSV, Markdown and the alert text.
 //! - [`report`]: reports, recommendations, compliance and metrics.
 //! - [`docs`]: docs/checks.md, generated from the catalog.
+//! - [`fleet`]: the account-regions a deployment covers and the scans the nightly planner queues.
 //!
 //! The package depends on no AWS SDK, async runtime or Lambda runtime; the shell (the
 //! `ecs-posture` package) does the I/O around it.
@@ -29,6 +30,7 @@ pub mod docs;
 pub mod engine;
 pub mod evaluation;
 pub mod finding;
+pub mod fleet;
 pub mod lifecycle;
 pub mod model;
 pub mod render;

@@ -40,6 +40,7 @@ fn in_use(s: &aws_sdk_ecs::types::Service) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+use super::budget::{Budget, Rate};
 use crate::ports::{Collected, Inventory, InventoryError};
 
 /// Built-in capacity providers: not describable as ASG providers and never tagged.
@@ -49,6 +50,7 @@ const BUILT_IN_PROVIDERS: [&str; 2] = ["FARGATE", "FARGATE_SPOT"];
 pub struct EcsInventory {
     client: Client,
     concurrency: usize,
+    budget: Option<Arc<Budget>>,
     progress: Option<ProgressBar>,
 }
 
@@ -57,8 +59,15 @@ impl EcsInventory {
         EcsInventory {
             client,
             concurrency: 8,
+            budget: None,
             progress: None,
         }
+    }
+
+    /// Spend from `rate` before every ECS request (one budget per account-region scanned).
+    pub fn with_budget(mut self, rate: Rate) -> EcsInventory {
+        self.budget = Some(Arc::new(Budget::new(rate)));
+        self
     }
 
     pub fn with_progress(mut self, bar: ProgressBar) -> EcsInventory {
@@ -81,6 +90,7 @@ struct Ctx {
     client: Client,
     acc: Arc<Mutex<Acc>>,
     sem: Arc<Semaphore>,
+    budget: Option<Arc<Budget>>,
     progress: Option<ProgressBar>,
 }
 
@@ -103,7 +113,20 @@ impl Ctx {
         f(&mut guard)
     }
 
-    fn call(&self, op: &str) {
+    /// Wait for the account-region's request budget (when it has one).
+    async fn spend(&self) {
+        if let Some(b) = &self.budget {
+            b.spend().await;
+        }
+    }
+
+    /// Spend from the budget and count one request of `op`.
+    async fn call(&self, op: &str) {
+        self.spend().await;
+        self.count(op);
+    }
+
+    fn count(&self, op: &str) {
         self.with(|a| *a.calls.entry(op.to_owned()).or_default() += 1);
         if let Some(p) = &self.progress {
             p.inc(1);
@@ -165,8 +188,11 @@ impl Ctx {
             .max_results(100)
             .into_paginator()
             .send();
-        while let Some(page) = pages.next().await {
-            self.call("ListClusters");
+        while let Some(page) = {
+            self.spend().await;
+            pages.next().await
+        } {
+            self.count("ListClusters");
             match page {
                 Ok(r) => out.extend(r.cluster_arns().iter().cloned()),
                 Err(e) => {
@@ -182,7 +208,7 @@ impl Ctx {
     async fn describe_clusters(&self, names: &[String]) -> Vec<(String, Vec<String>)> {
         let mut found = Vec::new();
         for chunk in names.chunks(100) {
-            self.call("DescribeClusters");
+            self.call("DescribeClusters").await;
             let r = self
                 .client
                 .describe_clusters()
@@ -227,8 +253,11 @@ impl Ctx {
             .max_results(100)
             .into_paginator()
             .send();
-        while let Some(page) = pages.next().await {
-            self.call("ListServices");
+        while let Some(page) = {
+            self.spend().await;
+            pages.next().await
+        } {
+            self.count("ListServices");
             match page {
                 Ok(r) => arns.extend(r.service_arns().iter().cloned()),
                 Err(e) => {
@@ -257,7 +286,7 @@ impl Ctx {
     async fn describe_services(&self, cluster: &str, arns: &[String]) -> Vec<String> {
         let mut refs = Vec::new();
         for chunk in arns.chunks(10) {
-            self.call("DescribeServices");
+            self.call("DescribeServices").await;
             let r = self
                 .client
                 .describe_services()
@@ -309,8 +338,11 @@ impl Ctx {
             .max_results(100)
             .into_paginator()
             .send();
-        while let Some(page) = pages.next().await {
-            self.call("ListContainerInstances");
+        while let Some(page) = {
+            self.spend().await;
+            pages.next().await
+        } {
+            self.count("ListContainerInstances");
             match page {
                 Ok(r) => arns.extend(r.container_instance_arns().iter().cloned()),
                 Err(e) => {
@@ -324,7 +356,7 @@ impl Ctx {
         }
         let mut complete = true;
         for chunk in arns.chunks(100) {
-            self.call("DescribeContainerInstances");
+            self.call("DescribeContainerInstances").await;
             match self
                 .client
                 .describe_container_instances()
@@ -368,7 +400,7 @@ impl Ctx {
             .cloned()
             .collect();
         for chunk in names.chunks(100) {
-            self.call("DescribeCapacityProviders");
+            self.call("DescribeCapacityProviders").await;
             match self
                 .client
                 .describe_capacity_providers()
@@ -417,8 +449,11 @@ impl Ctx {
             .max_results(100)
             .into_paginator()
             .send();
-        while let Some(page) = pages.next().await {
-            self.call("ListTaskDefinitions");
+        while let Some(page) = {
+            self.spend().await;
+            pages.next().await
+        } {
+            self.count("ListTaskDefinitions");
             match page {
                 Ok(r) => {
                     let arns: Vec<String> = r
@@ -445,7 +480,7 @@ impl Ctx {
 
     async fn describe_task_definition(&self, reference: String) {
         let _permit = self.sem.acquire().await;
-        self.call("DescribeTaskDefinition");
+        self.call("DescribeTaskDefinition").await;
         match self
             .client
             .describe_task_definition()
@@ -670,7 +705,7 @@ impl Ctx {
         let mut refs = Vec::new();
         let mut any = false;
         for chunk in arns.chunks(10) {
-            self.call("DescribeServices");
+            self.call("DescribeServices").await;
             match self
                 .client
                 .describe_services()
@@ -760,6 +795,7 @@ impl EcsInventory {
             client: self.client.clone(),
             acc: Arc::new(Mutex::new(Acc::default())),
             sem: Arc::new(Semaphore::new(self.concurrency)),
+            budget: self.budget.clone(),
             progress: self.progress.clone(),
         };
         ctx.collect_scope(scope).await;

@@ -5,7 +5,9 @@
 //! - [`ecs`]: the ECS inventory; [`securityhub`]: the finding sink; [`dynamodb`]: the ledger;
 //!   [`sns`]: the notifier.
 
+pub mod accounts;
 pub mod asff_sdk;
+pub mod budget;
 pub mod dynamodb;
 pub mod ecs;
 pub mod ecs_json;

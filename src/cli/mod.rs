@@ -1,7 +1,8 @@
 //! The `ecs-posture` command line: the clap [`Cli`] and one dispatch. Each subcommand (or family)
 //! has its own file; [`source`] loads the estate for all of them, [`common`] holds what they share.
 //!
-//! - [`scan`]: `scan` (files, `--live`), with [`publish`] for `--publish`;
+//! - [`scan`]: `scan` (files, `--live`), with [`publish`] for `--publish` and [`fleet`] for
+//!   several accounts and regions;
 //! - [`snapshot`]: `snapshot --live`;
 //! - [`invoke`]: the Lambda's job on the embedded local default;
 //! - [`reports`]: `report`, `recommendations`, `compliance`, `metrics`, `clusters`;
@@ -9,6 +10,7 @@
 
 pub mod catalog;
 pub mod common;
+pub mod fleet;
 pub mod invoke;
 pub mod publish;
 pub mod reports;

@@ -87,6 +87,21 @@ impl Ledger for LedgerStore {
     }
 }
 
+/// The handler's settings from the command line.
+pub fn settings(
+    args: &ScanArgs,
+    opts: Options,
+    checks: Vec<&'static Check>,
+) -> Result<Settings, CliError> {
+    let mut settings = Settings::new(opts)
+        .map_err(|source| CliError::selection(args.config.as_deref(), source))?;
+    settings.checks = checks;
+    settings.refresh_age_ms = i64::from(args.refresh_age_days) * 24 * 60 * 60 * 1000;
+    settings.alert_threshold = args.sns_topic_arn.as_ref().map(|_| args.alert_threshold);
+    settings.account = args.account.clone();
+    Ok(settings)
+}
+
 pub fn publish(
     args: &ScanArgs,
     opts: Options,
@@ -94,12 +109,7 @@ pub fn publish(
     out: &mut dyn Write,
 ) -> Result<i32, CliError> {
     let scope = args.scope.scope();
-    let mut settings = Settings::new(opts)
-        .map_err(|source| CliError::selection(args.config.as_deref(), source))?;
-    settings.checks = checks;
-    settings.refresh_age_ms = i64::from(args.refresh_age_days) * 24 * 60 * 60 * 1000;
-    settings.alert_threshold = args.sns_topic_arn.as_ref().map(|_| args.alert_threshold);
-    settings.account = args.account.clone();
+    let mut settings = settings(args, opts, checks)?;
     let result = runtime()?.block_on(async {
         let (config, inventory) = live_inventory(&scope).await;
         settings.region = args.region.clone().or_else(|| aws::region_of(&config));

@@ -15,7 +15,7 @@ use super::common::{
     CliError, EXIT_FINDINGS, EXIT_OK, emit, load_options, now_ms, parse_framework, parse_severity,
     select_checks,
 };
-use super::source::{self, LiveScope, Origin};
+use super::source::{self, FleetArgs, LiveScope, Origin};
 use crate::ports::Collected;
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -52,6 +52,8 @@ pub struct ScanArgs {
     pub live: bool,
     #[command(flatten)]
     pub scope: LiveScope,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
     /// Run the finding lifecycle: import into Security Hub, alert SNS, record in the ledger
     #[arg(long, requires = "live")]
     pub publish: bool,
@@ -122,6 +124,18 @@ pub fn scan_checks(args: &ScanArgs, opts: &Options) -> Result<Vec<&'static Check
 pub fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let opts = load_options(args.config.as_deref())?;
     let checks = scan_checks(&args, &opts)?;
+    if args.fleet.is_fleet() {
+        if !args.live {
+            return Err(CliError::Usage(
+                "--accounts and --regions read live estates: add --live".into(),
+            ));
+        }
+        if args.publish {
+            let settings = super::publish::settings(&args, opts, checks)?;
+            return super::fleet::publish(&args, settings, out);
+        }
+        return super::fleet::scan(&args, &opts, &checks, out);
+    }
     if args.publish {
         return super::publish::publish(&args, opts, checks, out);
     }
@@ -149,7 +163,7 @@ pub fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         }
     }
     let evaluations = engine::evaluate(&collected.snapshot, &checks, &opts, &ctx);
-    let code = render_evaluations(&args, &collected, &evaluations, out)?;
+    let code = render_evaluations(&args, &collected, &evaluations, None, out)?;
     if args.live && !collected.is_complete() {
         for e in &collected.errors {
             eprintln!("error: {e}");
@@ -179,11 +193,13 @@ fn locate(texts: &HashMap<String, String>, e: &Evaluation) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// Render evaluations in the chosen format and decide the exit code (`--fail-on`).
-fn render_evaluations(
+/// Render evaluations in the chosen format and decide the exit code (`--fail-on`). `asff`, when
+/// given, is the ASFF already rendered (several snapshots each render their own findings).
+pub fn render_evaluations(
     args: &ScanArgs,
     collected: &Collected,
     evaluations: &[Evaluation],
+    asff: Option<String>,
     out: &mut dyn Write,
 ) -> Result<i32, CliError> {
     let shown: Vec<&Evaluation> = evaluations
@@ -202,7 +218,9 @@ fn render_evaluations(
             render::table::render(evaluations, &shown, width, colored)
         }
         Format::Json => render::json::render(evaluations, &shown) + "\n",
-        Format::Asff => render::asff::render(&shown, &collected.snapshot, now_ms()),
+        Format::Asff => {
+            asff.unwrap_or_else(|| render::asff::render(&shown, &collected.snapshot, now_ms()))
+        }
         Format::Sarif => {
             render::sarif::render(&shown, env!("CARGO_PKG_VERSION"), &|e| {
                 locate(&collected.texts, e)

@@ -7,9 +7,11 @@ use std::io::IsTerminal;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use ecs_posture_core::fleet;
 use ecs_posture_core::scope::Scope;
 
 use super::common::{CliError, local_runtime, runtime};
+use crate::aws::accounts::MemberRole;
 use crate::aws::{self, ecs::EcsInventory};
 use crate::local::FolderInventory;
 use crate::ports::{Collected, Inventory};
@@ -40,6 +42,106 @@ impl LiveScope {
                 .map(Scope::TaskDefinition),
         );
         Scope::many(parts)
+    }
+}
+
+/// Which accounts and regions a live command covers.
+#[derive(Args, Debug, Default, Clone)]
+pub struct FleetArgs {
+    /// Scan these accounts (comma-separated ids) through the member role (--role-name)
+    #[arg(long, value_name = "IDS", requires = "role_name")]
+    pub accounts: Option<String>,
+    /// Scan these regions (comma-separated); default: the configured region
+    #[arg(long, value_name = "REGIONS")]
+    pub regions: Option<String>,
+    /// The role assumed in each account of --accounts (name, or path/name)
+    #[arg(long, value_name = "NAME", requires = "accounts")]
+    pub role_name: Option<String>,
+    /// The external id the member role's trust policy requires
+    #[arg(long, value_name = "ID", requires = "role_name")]
+    pub external_id: Option<String>,
+    /// Account-regions scanned at once
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// ECS requests per second per account-region (a client-side budget under ECS's own)
+    #[arg(long, value_name = "N", default_value_t = 10.0, value_parser = parse_rate)]
+    pub ecs_rate: f64,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 && r <= 1000.0 => Ok(r),
+        _ => Err(format!(
+            "{s:?} is not a request rate (a number above 0, at most 1000)"
+        )),
+    }
+}
+
+/// One account-region to scan: `account` is `None` for the caller's own account.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub account: Option<String>,
+    pub region: Option<String>,
+}
+
+impl Job {
+    pub fn label(&self, report_account: Option<&str>) -> String {
+        format!(
+            "{} {}",
+            self.account
+                .as_deref()
+                .or(report_account)
+                .unwrap_or("(this account)"),
+            self.region.as_deref().unwrap_or("(configured region)")
+        )
+    }
+}
+
+impl FleetArgs {
+    /// True when the command covers more than the configured account and region.
+    pub fn is_fleet(&self) -> bool {
+        self.accounts.is_some() || self.regions.is_some()
+    }
+
+    pub fn role(&self) -> Option<MemberRole> {
+        self.role_name.as_ref().map(|name| MemberRole {
+            name: name.clone(),
+            external_id: self.external_id.clone(),
+            session_name: format!("ecs-posture-{}", std::process::id()),
+        })
+    }
+
+    /// The account-regions, accounts outer, in the order given.
+    pub fn jobs(&self) -> Result<Vec<Job>, CliError> {
+        let usage = |e: fleet::FleetError| CliError::Usage(e.to_string());
+        if let Some(name) = &self.role_name {
+            fleet::check_role_name(name).map_err(usage)?;
+        }
+        let regions: Vec<Option<String>> = match &self.regions {
+            Some(list) => fleet::parse_regions(list)
+                .map_err(usage)?
+                .into_iter()
+                .map(Some)
+                .collect(),
+            None => vec![None],
+        };
+        let accounts: Vec<Option<String>> = match &self.accounts {
+            Some(list) => fleet::parse_accounts(list)
+                .map_err(usage)?
+                .into_iter()
+                .map(Some)
+                .collect(),
+            None => vec![None],
+        };
+        Ok(accounts
+            .iter()
+            .flat_map(|a| {
+                regions.iter().map(move |r| Job {
+                    account: a.clone(),
+                    region: r.clone(),
+                })
+            })
+            .collect())
     }
 }
 

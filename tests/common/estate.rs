@@ -114,7 +114,20 @@ pub async fn seed(moto: &Moto) -> Estate {
         .send()
         .await
         .expect("EnableSecurityHub");
-    let dynamo = aws_sdk_dynamodb::Client::new(&cfg);
+    let (topic, queue) = hub(&cfg).await;
+    Estate {
+        cfg,
+        topic,
+        queue,
+        subnet,
+        sg,
+    }
+}
+
+/// The hub's resources in the caller's account: the ledger table, the alert topic and an SQS
+/// queue subscribed to it. Returns (topic ARN, queue URL).
+pub async fn hub(cfg: &SdkConfig) -> (String, String) {
+    let dynamo = aws_sdk_dynamodb::Client::new(cfg);
     dynamo
         .create_table()
         .table_name("ledger")
@@ -136,7 +149,7 @@ pub async fn seed(moto: &Moto) -> Estate {
         .send()
         .await
         .expect("CreateTable");
-    let sns = aws_sdk_sns::Client::new(&cfg);
+    let sns = aws_sdk_sns::Client::new(cfg);
     let topic = sns
         .create_topic()
         .name("ecs-posture-alerts")
@@ -146,7 +159,7 @@ pub async fn seed(moto: &Moto) -> Estate {
         .topic_arn()
         .unwrap()
         .to_owned();
-    let sqs = aws_sdk_sqs::Client::new(&cfg);
+    let sqs = aws_sdk_sqs::Client::new(cfg);
     let queue = sqs
         .create_queue()
         .queue_name("alerts")
@@ -176,12 +189,34 @@ pub async fn seed(moto: &Moto) -> Estate {
         .send()
         .await
         .expect("Subscribe");
-    Estate {
-        cfg,
-        topic,
-        queue,
-        subnet,
-        sg,
+    (topic, queue)
+}
+
+/// Messages delivered to `queue` (SNS envelopes), removed from it.
+pub async fn queue_messages(cfg: &SdkConfig, queue: &str) -> Vec<Value> {
+    let sqs = aws_sdk_sqs::Client::new(cfg);
+    let mut out = Vec::new();
+    loop {
+        let r = sqs
+            .receive_message()
+            .queue_url(queue)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .expect("ReceiveMessage");
+        if r.messages().is_empty() {
+            return out;
+        }
+        for m in r.messages() {
+            out.push(serde_json::from_str(m.body().unwrap_or("{}")).expect("an SNS envelope"));
+            sqs.delete_message()
+                .queue_url(queue)
+                .receipt_handle(m.receipt_handle().unwrap())
+                .send()
+                .await
+                .unwrap();
+        }
     }
 }
 
@@ -214,28 +249,5 @@ pub async fn findings(
 
 /// Alerts delivered to the SQS queue subscribed to the topic (SNS envelopes).
 pub async fn alerts(estate: &Estate) -> Vec<Value> {
-    let sqs = aws_sdk_sqs::Client::new(&estate.cfg);
-    let mut out = Vec::new();
-    loop {
-        let r = sqs
-            .receive_message()
-            .queue_url(&estate.queue)
-            .max_number_of_messages(10)
-            .wait_time_seconds(1)
-            .send()
-            .await
-            .expect("ReceiveMessage");
-        if r.messages().is_empty() {
-            return out;
-        }
-        for m in r.messages() {
-            out.push(serde_json::from_str(m.body().unwrap_or("{}")).expect("an SNS envelope"));
-            sqs.delete_message()
-                .queue_url(&estate.queue)
-                .receipt_handle(m.receipt_handle().unwrap())
-                .send()
-                .await
-                .unwrap();
-        }
-    }
+    queue_messages(&estate.cfg, &estate.queue).await
 }

@@ -149,6 +149,28 @@ pub struct Seen {
     /// `X-Amz-Target`, the query `Action`, or `METHOD path` for REST APIs.
     pub operation: String,
     pub body: String,
+    /// When the proxy received it.
+    pub at: Instant,
+    /// The access key and region of the request's signature (`AKID/region`): who sent it where.
+    pub signer: String,
+}
+
+/// `AKID/region` from a SigV4 `Authorization` header.
+fn signer_of(head: &str) -> String {
+    head.lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            if !k.trim().eq_ignore_ascii_case("authorization") {
+                return None;
+            }
+            let cred = v.split("Credential=").nth(1)?;
+            let mut parts = cred.split('/');
+            let akid = parts.next()?;
+            let _date = parts.next()?;
+            let region = parts.next()?;
+            Some(format!("{akid}/{region}"))
+        })
+        .unwrap_or_default()
 }
 
 /// Rewrites a response body from (request body, response body).
@@ -323,6 +345,8 @@ impl Proxy {
                     seen.lock().unwrap().push(Seen {
                         operation: op.clone(),
                         body: body_text.clone(),
+                        at: Instant::now(),
+                        signer: signer_of(&head),
                     });
                     if forwarded.load(Ordering::SeqCst) >= die_after.load(Ordering::SeqCst) {
                         let _ = out.shutdown(Shutdown::Both);

@@ -1,0 +1,345 @@
+//! The account-regions one deployment covers: targets, member role ARNs, and the scan messages
+//! the nightly planner queues (one SQS FIFO message group per account-region, so one scan of an
+//! account-region runs at a time and different account-regions run in parallel).
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// One account in one region.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Target {
+    pub account: String,
+    pub region: String,
+}
+
+impl Target {
+    pub fn new(account: impl Into<String>, region: impl Into<String>) -> Target {
+        Target {
+            account: account.into(),
+            region: region.into(),
+        }
+    }
+
+    /// The AWS partition of the target's region.
+    pub fn partition(&self) -> &'static str {
+        partition_of(&self.region)
+    }
+
+    /// The SQS FIFO message group: scans of one account-region run one at a time.
+    pub fn group_id(&self) -> String {
+        format!("{}/{}", self.account, self.region)
+    }
+
+    /// The ledger partition of the account-region (the key its entries are queried by).
+    pub fn ledger_partition(&self) -> String {
+        format!("{}#{}", self.account, self.region)
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.account, self.region)
+    }
+}
+
+/// The partition a region belongs to.
+pub fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else {
+        "aws"
+    }
+}
+
+/// A value of `--accounts`, `--regions` or the organization parameters that is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FleetError {
+    #[error("{0:?} is not an AWS account id (12 digits)")]
+    Account(String),
+    #[error("{0:?} is not an AWS region name (such as us-east-1)")]
+    Region(String),
+    #[error("{0:?} is not an IAM role name (1-64 of A-Z a-z 0-9 + = , . @ _ -, optionally a path)")]
+    RoleName(String),
+    #[error("no {0} given")]
+    Empty(&'static str),
+}
+
+/// Account ids from a comma-separated list (spaces allowed), deduplicated, in order.
+pub fn parse_accounts(list: &str) -> Result<Vec<String>, FleetError> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for a in list.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+        if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(FleetError::Account(a.to_owned()));
+        }
+        if seen.insert(a) {
+            out.push(a.to_owned());
+        }
+    }
+    if out.is_empty() {
+        return Err(FleetError::Empty("account"));
+    }
+    Ok(out)
+}
+
+/// Region names from a comma-separated list, deduplicated, in order.
+pub fn parse_regions(list: &str) -> Result<Vec<String>, FleetError> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for r in list.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+        let parts: Vec<&str> = r.split('-').collect();
+        let valid = parts.len() >= 3
+            && parts.iter().all(|p| {
+                !p.is_empty()
+                    && p.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            })
+            && parts
+                .last()
+                .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+        if !valid {
+            return Err(FleetError::Region(r.to_owned()));
+        }
+        if seen.insert(r) {
+            out.push(r.to_owned());
+        }
+    }
+    if out.is_empty() {
+        return Err(FleetError::Empty("region"));
+    }
+    Ok(out)
+}
+
+/// A member role name (optionally with a path, `path/name`), as IAM allows it.
+pub fn check_role_name(name: &str) -> Result<(), FleetError> {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    let ok = !base.is_empty()
+        && base.len() <= 64
+        && name.len() <= 512
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-/".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(FleetError::RoleName(name.to_owned()))
+    }
+}
+
+/// The ARN of the member role in `target`'s account.
+pub fn role_arn(target: &Target, role_name: &str) -> String {
+    format!(
+        "arn:{}:iam::{}:role/{}",
+        target.partition(),
+        target.account,
+        role_name.trim_start_matches('/')
+    )
+}
+
+/// Every (account, region) pair, accounts outer, deduplicated.
+pub fn targets(accounts: &[String], regions: &[String]) -> Vec<Target> {
+    let mut out: Vec<Target> = accounts
+        .iter()
+        .flat_map(|a| {
+            regions
+                .iter()
+                .map(move |r| Target::new(a.clone(), r.clone()))
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    out.retain(|t| seen.insert(t.clone()));
+    out
+}
+
+/// One scan message for the queue: the body the function reads back, its message group and a
+/// deduplication id (SQS FIFO drops a repeat within 5 minutes, so a planner run retried after a
+/// partial send does not queue a second scan).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanMessage {
+    pub group_id: String,
+    pub deduplication_id: String,
+    pub body: ScanRequest,
+}
+
+/// What a queued scan covers: one account-region, the whole region or some clusters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanRequest {
+    pub account: String,
+    pub region: String,
+    /// Cluster names or ARNs; empty: the whole region.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<String>,
+    /// Why the scan was queued (`nightly`, or the event's detail-type), for logs.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+impl ScanRequest {
+    pub fn target(&self) -> Target {
+        Target::new(self.account.clone(), self.region.clone())
+    }
+}
+
+/// The nightly plan: one region-wide scan message per target. `window` names the planner run
+/// (the schedule's time), so the same run planned twice deduplicates and the next night does not.
+pub fn plan_nightly(targets: &[Target], window: &str) -> Vec<ScanMessage> {
+    targets
+        .iter()
+        .map(|t| ScanMessage {
+            group_id: t.group_id(),
+            deduplication_id: dedup_id(&format!("nightly/{window}/{}/{}", t.account, t.region)),
+            body: ScanRequest {
+                account: t.account.clone(),
+                region: t.region.clone(),
+                clusters: Vec::new(),
+                reason: "nightly".to_owned(),
+            },
+        })
+        .collect()
+}
+
+/// SQS allows 128 characters of `[A-Za-z0-9!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~]`: keep the readable
+/// key when it fits, else a stable 64-bit FNV-1a digest of it with its start.
+fn dedup_id(key: &str) -> String {
+    let clean: String = key
+        .chars()
+        .map(|c| if c.is_ascii_graphic() { c } else { '_' })
+        .collect();
+    if clean.len() <= 128 {
+        return clean;
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{}~{h:016x}", &clean[..100])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_are_twelve_digits_deduplicated() {
+        assert_eq!(
+            parse_accounts("111122223333, 444455556666,111122223333").unwrap(),
+            vec!["111122223333", "444455556666"]
+        );
+        assert_eq!(
+            parse_accounts("11112222333").unwrap_err(),
+            FleetError::Account("11112222333".into())
+        );
+        assert_eq!(
+            parse_accounts("11112222333a").unwrap_err().to_string(),
+            "\"11112222333a\" is not an AWS account id (12 digits)"
+        );
+        assert_eq!(
+            parse_accounts(" , ").unwrap_err(),
+            FleetError::Empty("account")
+        );
+    }
+
+    #[test]
+    fn regions_are_checked() {
+        assert_eq!(
+            parse_regions("us-east-1,eu-west-1,us-gov-west-1,us-east-1").unwrap(),
+            vec!["us-east-1", "eu-west-1", "us-gov-west-1"]
+        );
+        for bad in ["us-east", "US-EAST-1", "us_east_1", "us--1", "eu-west-x"] {
+            assert_eq!(
+                parse_regions(bad).unwrap_err(),
+                FleetError::Region(bad.into()),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn role_arns_follow_the_partition() {
+        let t = Target::new("111122223333", "cn-north-1");
+        assert_eq!(
+            role_arn(&t, "ecs-posture-member"),
+            "arn:aws-cn:iam::111122223333:role/ecs-posture-member"
+        );
+        let t = Target::new("111122223333", "us-gov-west-1");
+        assert_eq!(
+            role_arn(&t, "/sec/reader"),
+            "arn:aws-us-gov:iam::111122223333:role/sec/reader"
+        );
+        let t = Target::new("111122223333", "eu-west-1");
+        assert_eq!(role_arn(&t, "r"), "arn:aws:iam::111122223333:role/r");
+        assert!(check_role_name("ecs-posture-member").is_ok());
+        assert!(check_role_name("sec/ecs-posture").is_ok());
+        assert!(check_role_name("bad name").is_err());
+        assert!(check_role_name(&"r".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn targets_cross_accounts_and_regions() {
+        let t = targets(
+            &["111122223333".into(), "444455556666".into()],
+            &["us-east-1".into(), "eu-west-1".into()],
+        );
+        let names: Vec<String> = t.iter().map(Target::to_string).collect();
+        assert_eq!(
+            names,
+            vec![
+                "111122223333 us-east-1",
+                "111122223333 eu-west-1",
+                "444455556666 us-east-1",
+                "444455556666 eu-west-1"
+            ]
+        );
+    }
+
+    #[test]
+    fn nightly_plan_groups_by_account_region() {
+        let t = targets(
+            &["111122223333".into(), "444455556666".into()],
+            &["us-east-1".into(), "eu-west-1".into()],
+        );
+        let plan = plan_nightly(&t, "2026-11-30T02:00:00Z");
+        assert_eq!(plan.len(), 4);
+        let groups: BTreeSet<&str> = plan.iter().map(|m| m.group_id.as_str()).collect();
+        assert_eq!(groups.len(), 4, "one group per account-region");
+        assert_eq!(plan[1].group_id, "111122223333/eu-west-1");
+        assert_eq!(plan[1].body.target(), t[1]);
+        assert_eq!(
+            plan_nightly(&t, "2026-11-30T02:00:00Z"),
+            plan,
+            "the same run planned twice deduplicates"
+        );
+        let next = plan_nightly(&t, "2026-12-01T02:00:00Z");
+        assert!(
+            plan.iter()
+                .zip(&next)
+                .all(|(a, b)| a.deduplication_id != b.deduplication_id)
+        );
+        for m in &plan {
+            assert!(m.deduplication_id.len() <= 128);
+            assert!(m.deduplication_id.chars().all(|c| c.is_ascii_graphic()));
+        }
+        let long = plan_nightly(&t[..1], &"w".repeat(300));
+        assert!(long[0].deduplication_id.len() <= 128);
+        let body = serde_json::to_string(&plan[0].body).unwrap();
+        assert_eq!(
+            body,
+            r#"{"account":"111122223333","region":"us-east-1","reason":"nightly"}"#
+        );
+        let back: ScanRequest = serde_json::from_str(&body).unwrap();
+        assert_eq!(back, plan[0].body);
+        assert!(
+            serde_json::from_str::<ScanRequest>(r#"{"account":"1","region":"r","x":1}"#).is_err()
+        );
+    }
+}

@@ -1,0 +1,392 @@
+//! Several accounts and regions from one process, against moto over HTTP: every member's
+//! findings go into that member's own Security Hub through the member role, one digest per
+//! account-region, a member whose role is denied fails alone and archives nothing, and each
+//! account-region's ECS reads stay within their request budget.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::process::Command;
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_sdk_ecs::types::{Compatibility, ContainerDefinition, NetworkMode};
+use common::{Fault, Moto, Proxy, REGION, Rule};
+use ecs_posture::aws::accounts::{MemberRole, target_config};
+use ecs_posture_core::fleet::Target;
+
+const MEMBERS: [&str; 3] = ["111111111111", "222222222222", "333333333333"];
+const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
+const ROLE: &str = "ecs-posture-member";
+
+fn role() -> MemberRole {
+    MemberRole {
+        name: ROLE.to_owned(),
+        external_id: None,
+        session_name: "org-test".to_owned(),
+    }
+}
+
+/// The member's configuration, straight to moto (credentials of the assumed role).
+async fn member(base: &SdkConfig, account: &str, region: &str) -> SdkConfig {
+    target_config(base, &Target::new(account, region), Some(&role()))
+        .await
+        .expect("AssumeRole in moto")
+}
+
+/// A cluster and a privileged revision named after the account and region.
+async fn seed_member(cfg: &SdkConfig, account: &str, region: &str, family: &str) {
+    let ecs = aws_sdk_ecs::Client::new(cfg);
+    ecs.create_cluster()
+        .cluster_name(format!("c-{account}-{region}"))
+        .send()
+        .await
+        .expect("CreateCluster");
+    ecs.register_task_definition()
+        .family(family)
+        .network_mode(NetworkMode::Bridge)
+        .requires_compatibilities(Compatibility::Ec2)
+        .container_definitions(
+            ContainerDefinition::builder()
+                .name("app")
+                .image("nginx:1.27")
+                .privileged(true)
+                .memory(256)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("RegisterTaskDefinition");
+    aws_sdk_securityhub::Client::new(cfg)
+        .enable_security_hub()
+        .send()
+        .await
+        .expect("EnableSecurityHub");
+}
+
+struct Org {
+    base: SdkConfig,
+    topic: String,
+    queue: String,
+}
+
+async fn seed(moto: &Moto) -> Org {
+    let base = common::sdk(&moto.url()).await;
+    for account in MEMBERS {
+        for region in REGIONS {
+            let cfg = member(&base, account, region).await;
+            seed_member(&cfg, account, region, &format!("app-{account}-{region}")).await;
+        }
+    }
+    // The hub's ledger and topic, in the caller's account and region.
+    let estate = common::estate::hub(&base).await;
+    Org {
+        base,
+        topic: estate.0,
+        queue: estate.1,
+    }
+}
+
+fn cli(proxy: &Proxy, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ecs-posture"))
+        .args(args)
+        .env("AWS_ENDPOINT_URL", proxy.url())
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", REGION)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_MAX_ATTEMPTS", "2")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run ecs-posture")
+}
+
+fn publish_args(org: &Org) -> Vec<String> {
+    [
+        "scan",
+        "--live",
+        "--publish",
+        "--accounts",
+        &MEMBERS.join(","),
+        "--regions",
+        &REGIONS.join(","),
+        "--role-name",
+        ROLE,
+        "--ledger-table",
+        "ledger",
+        "--sns-topic-arn",
+        &org.topic,
+        "--concurrency",
+        "3",
+        "--format",
+        "json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// (account, region) -> every ecs-posture finding Security Hub holds there, read with that
+/// member's credentials.
+async fn member_findings(
+    base: &SdkConfig,
+) -> BTreeMap<(String, String), HashMap<String, aws_sdk_securityhub::types::AwsSecurityFinding>> {
+    let mut out = BTreeMap::new();
+    for account in MEMBERS {
+        for region in REGIONS {
+            let cfg = member(base, account, region).await;
+            out.insert(
+                (account.to_owned(), region.to_owned()),
+                common::estate::findings(&cfg).await,
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn an_org_scan_publishes_each_member_into_its_own_security_hub() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let org = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let args = publish_args(&org);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = cli(&proxy, &args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{stderr}");
+        assert!(
+            stderr.contains("6 account-region(s) targeted, 6 scanned, 0 failed"),
+            "{stderr}"
+        );
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON report");
+        assert_eq!(report["scanned"], 6, "{report}");
+
+        let held = member_findings(&org.base).await;
+        for ((account, region), findings) in &held {
+            assert!(!findings.is_empty(), "{account} {region} has findings");
+            for f in findings.values() {
+                assert_eq!(f.aws_account_id(), Some(account.as_str()));
+                assert_eq!(f.region(), Some(region.as_str()), "{:?}", f.id());
+                for r in f.resources() {
+                    let id = r.id().unwrap_or_default();
+                    assert!(
+                        !id.starts_with("arn:") || id.contains(&format!(":{region}:{account}:")),
+                        "{account} {region} holds another's resource {id}"
+                    );
+                }
+            }
+            assert!(
+                findings.values().any(|f| f.generator_id() == Some("TD01")
+                    && f.resources().iter().any(|r| r
+                        .id()
+                        .is_some_and(|id| id.contains(&format!("app-{account}-{region}"))))),
+                "{account} {region}: its privileged revision"
+            );
+        }
+        // One digest per account-region, each naming it.
+        let alerts = common::estate::queue_messages(&org.base, &org.queue).await;
+        let mut digests: BTreeSet<(String, String)> = BTreeSet::new();
+        for a in &alerts {
+            let attrs = &a["MessageAttributes"];
+            digests.insert((
+                attrs["account"]["Value"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                attrs["region"]["Value"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ));
+        }
+        assert_eq!(alerts.len(), 6, "{alerts:?}");
+        assert_eq!(digests.len(), 6, "{digests:?}");
+        assert!(digests.contains(&("222222222222".to_owned(), "eu-west-1".to_owned())));
+        // The ledger and topic are the hub's: nothing of them in a member account.
+        let steady = cli(&proxy, &args);
+        assert_eq!(steady.status.code(), Some(0));
+        let report: serde_json::Value = serde_json::from_slice(&steady.stdout).unwrap();
+        for t in report["account_regions"].as_array().unwrap() {
+            assert_eq!(t["report"]["imported"], 0, "{t}");
+        }
+    })
+}
+
+#[test]
+fn a_member_whose_role_is_denied_fails_alone_and_archives_nothing() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let org = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let args = publish_args(&org);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert_eq!(cli(&proxy, &args).status.code(), Some(0));
+        let before = member_findings(&org.base).await;
+        // Member 222222222222 removes its role; the others keep changing.
+        proxy.add(
+            Rule::new(
+                "AssumeRole",
+                Fault::Error {
+                    status: 403,
+                    code: "AccessDenied",
+                    message: "not authorized to perform sts:AssumeRole",
+                    json: false,
+                },
+                usize::MAX,
+            )
+            .when_body("222222222222"),
+        );
+        for account in ["111111111111", "222222222222"] {
+            let cfg = member(&org.base, account, "us-east-1").await;
+            seed_member(
+                &cfg,
+                &format!("{account}x"),
+                "us-east-1",
+                &format!("new-{account}"),
+            )
+            .await;
+        }
+        let o = cli(&proxy, &args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(3), "{stderr}");
+        for region in REGIONS {
+            let line = stderr
+                .lines()
+                .find(|l| l.starts_with("error: 222222222222 ") && l.contains(region))
+                .unwrap_or_else(|| panic!("a line for 222222222222 {region}: {stderr}"));
+            assert!(
+                line.contains("sts:AssumeRole")
+                    && line.contains("arn:aws:iam::222222222222:role/ecs-posture-member")
+                    && line.contains("AccessDenied"),
+                "{line}"
+            );
+        }
+        assert!(
+            stderr.contains("6 account-region(s) targeted, 4 scanned, 2 failed"),
+            "{stderr}"
+        );
+        let after = member_findings(&org.base).await;
+        for region in REGIONS {
+            let key = ("222222222222".to_owned(), region.to_owned());
+            assert_eq!(
+                after[&key].len(),
+                before[&key].len(),
+                "nothing new imported for the denied member"
+            );
+            for f in after[&key].values() {
+                assert_eq!(
+                    f.record_state().map(|s| s.as_str()),
+                    Some("ACTIVE"),
+                    "nothing archived where nothing was read"
+                );
+            }
+        }
+        let key = ("111111111111".to_owned(), "us-east-1".to_owned());
+        assert!(
+            after[&key].len() > before[&key].len(),
+            "the other members still publish"
+        );
+    })
+}
+
+#[test]
+fn each_account_region_keeps_to_its_ecs_request_budget() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let org = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let o = cli(
+            &proxy,
+            &[
+                "scan",
+                "--live",
+                "--accounts",
+                &MEMBERS.join(","),
+                "--regions",
+                &REGIONS.join(","),
+                "--role-name",
+                ROLE,
+                "--concurrency",
+                "6",
+                "--ecs-rate",
+                "2",
+                "--format",
+                "json",
+                "--fail-on",
+                "none",
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{stderr}");
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        let text = doc.to_string();
+        for account in MEMBERS {
+            for region in REGIONS {
+                assert!(
+                    text.contains(&format!("app-{account}-{region}")),
+                    "{account} {region}"
+                );
+            }
+        }
+        let _ = org;
+        // ECS requests by signer (one assumed-role session per account, and the region).
+        let mut by_signer: HashMap<String, Vec<std::time::Instant>> = HashMap::new();
+        for s in proxy.seen() {
+            if s.operation
+                .starts_with("AmazonEC2ContainerServiceV20141113.")
+            {
+                by_signer.entry(s.signer.clone()).or_default().push(s.at);
+            }
+        }
+        assert_eq!(by_signer.len(), 6, "{:?}", by_signer.keys());
+        for (signer, mut times) in by_signer {
+            times.sort();
+            assert!(times.len() >= 4, "{signer}: {}", times.len());
+            // At most burst (2) + rate (2) x 1 s in any one-second window.
+            for (i, t) in times.iter().enumerate() {
+                let within = times[i..]
+                    .iter()
+                    .take_while(|u| u.duration_since(*t) < Duration::from_secs(1))
+                    .count();
+                assert!(within <= 4, "{signer}: {within} ECS requests within 1 s");
+            }
+            let span = times.last().unwrap().duration_since(times[0]).as_secs_f64();
+            let least = (times.len() as f64 - 2.0) / 2.0 - 0.3;
+            assert!(
+                span >= least,
+                "{signer}: {} requests in {span:.2} s",
+                times.len()
+            );
+        }
+    })
+}
+
+#[test]
+fn bad_fleet_arguments_are_usage_errors() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ecs-posture"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["scan", "--live", "--accounts", "1234", "--role-name", ROLE]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("\"1234\" is not an AWS account id"));
+    let o = run(&["scan", "--live", "--regions", "us_east_1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("\"us_east_1\" is not an AWS region"));
+    let o = run(&["scan", "--live", "--accounts", "111111111111"]);
+    assert_eq!(o.status.code(), Some(2), "--accounts needs --role-name");
+    let o = run(&["scan", "examples/estate", "--regions", "us-east-1"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&[
+        "scan",
+        "--live",
+        "--regions",
+        "us-east-1",
+        "--ecs-rate",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
