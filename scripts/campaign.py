@@ -52,7 +52,8 @@ KINDS = ["throttle", "5xx", "drop", "lost", "garbled", "slow"]
 OUTAGE_OPS = [
     "ListClusters", "DescribeClusters", "ListServices", "DescribeServices",
     "ListTaskDefinitions", "DescribeTaskDefinition", "ListContainerInstances",
-    "BatchImportFindings", "BatchUpdateFindings", "GetFindings", "UpdateItem", "Scan", "Publish",
+    "BatchImportFindings", "BatchUpdateFindings", "GetFindings", "UpdateItem", "Scan", "Query",
+    "Publish",
 ]
 
 
@@ -313,9 +314,16 @@ class Aws:
                                 desiredCount=1, launchType="FARGATE",
                                 networkConfiguration=self.network(False))
         self.sh.enable_security_hub()
-        self.ddb.create_table(TableName="ledger", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                              AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-                              BillingMode="PAY_PER_REQUEST")
+        self.ddb.create_table(
+            TableName="ledger", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"}
+                                  for n in ("id", "account", "region")],
+            GlobalSecondaryIndexes=[{
+                "IndexName": "by-account-region",
+                "KeySchema": [{"AttributeName": "account", "KeyType": "HASH"},
+                              {"AttributeName": "region", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"}}],
+            BillingMode="PAY_PER_REQUEST")
         self.topic = self.sns.create_topic(Name="ecs-posture-alerts")["TopicArn"]
         self.queue = self.sqs.create_queue(QueueName="alerts")["QueueUrl"]
         arn = self.sqs.get_queue_attributes(QueueUrl=self.queue, AttributeNames=["QueueArn"])

@@ -1,6 +1,7 @@
 //! DynamoDB ledger: one item per finding Id (partition key `id`), written with conditional
 //! updates so that concurrent or repeated invocations never roll state back, never double-alert,
-//! and never record an alert that was not published.
+//! and never record an alert that was not published. An invocation reads only its own
+//! account-region, by a Query of the [`LEDGER_INDEX`] index (never a Scan of the table).
 //!
 //! Item attributes: `entry` (the ledger entry as JSON), `account`, `region`, `state`,
 //! `last_imported_ms`, `alerted_since`/`alerted_severity`/`alerted_at` (the last alert),
@@ -12,7 +13,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::scan::ScanError;
+use aws_sdk_dynamodb::operation::query::QueryError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -25,11 +26,21 @@ use crate::ports::{Intent, Ledger, LedgerError};
 /// A DynamoDB call of the ledger that failed; the SDK error is the `source`.
 #[derive(Debug, thiserror::Error)]
 pub enum DynamoError {
-    #[error("Scan {table}: {}", super::sdk_error_summary(.source))]
-    Scan {
+    #[error(
+        "Query {table} index {LEDGER_INDEX} (account {account}, region {region}): {}{}",
+        super::sdk_error_summary(.source),
+        if super::sdk_error_code(.source) == Some("ValidationException") {
+            " (the ledger table needs the global secondary index by-account-region: partition key account, sort key region, both strings, all attributes projected; template.yaml creates it)"
+        } else {
+            ""
+        }
+    )]
+    Query {
         table: String,
+        account: String,
+        region: String,
         #[source]
-        source: SdkError<ScanError, HttpResponse>,
+        source: SdkError<QueryError, HttpResponse>,
     },
     #[error("UpdateItem {table} {id}: {}", super::sdk_error_summary(.source))]
     UpdateItem {
@@ -52,6 +63,11 @@ pub enum DynamoError {
         source: serde_json::Error,
     },
 }
+
+/// The global secondary index that holds one account-region's entries together (partition key
+/// `account`, sort key `region`): an invocation queries its own account-region, whatever the
+/// size of the organization the table serves.
+pub const LEDGER_INDEX: &str = "by-account-region";
 
 /// Archived entries are kept this long after their last import (DynamoDB TTL).
 const ARCHIVED_RETENTION_SECS: i64 = 180 * 24 * 60 * 60;
@@ -159,22 +175,28 @@ impl Ledger for DynamoLedger {
         region: &str,
     ) -> Result<HashMap<String, LedgerEntry>, LedgerError> {
         let mut out = HashMap::new();
+        // A global secondary index is read eventually consistently: an entry written an instant
+        // ago may be missing. The conditional writes make that safe (a plan from a stale read
+        // loses its reservation instead of overwriting), and one account-region's invocations
+        // are serialized by the queue's message group.
         let mut pages = self
             .client
-            .scan()
+            .query()
             .table_name(&self.table)
-            .filter_expression("#a = :a AND #r = :r")
+            .index_name(LEDGER_INDEX)
+            .key_condition_expression("#a = :a AND #r = :r")
             .expression_attribute_names("#a", "account")
             .expression_attribute_names("#r", "region")
             .expression_attribute_values(":a", s(account))
             .expression_attribute_values(":r", s(region))
-            .consistent_read(true)
             .into_paginator()
             .send();
         while let Some(page) = pages.next().await {
             let r = page.map_err(|source| {
-                LedgerError::new(DynamoError::Scan {
+                LedgerError::new(DynamoError::Query {
                     table: self.table.clone(),
+                    account: account.to_owned(),
+                    region: region.to_owned(),
                     source,
                 })
             })?;

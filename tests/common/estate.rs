@@ -5,6 +5,10 @@
 use std::collections::HashMap;
 
 use aws_config::SdkConfig;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType,
+};
 use aws_sdk_ecs::types::{
     AssignPublicIp, AwsVpcConfiguration, ContainerDefinition, KeyValuePair, LaunchType,
     NetworkConfiguration, NetworkMode,
@@ -124,6 +128,22 @@ pub async fn seed(moto: &Moto) -> Estate {
     }
 }
 
+fn key(name: &str, kind: KeyType) -> KeySchemaElement {
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(kind)
+        .build()
+        .unwrap()
+}
+
+fn attr(name: &str) -> AttributeDefinition {
+    AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(ScalarAttributeType::S)
+        .build()
+        .unwrap()
+}
+
 /// The hub's resources in the caller's account: the ledger table, the alert topic and an SQS
 /// queue subscribed to it. Returns (topic ARN, queue URL).
 pub async fn hub(cfg: &SdkConfig) -> (String, String) {
@@ -131,17 +151,20 @@ pub async fn hub(cfg: &SdkConfig) -> (String, String) {
     dynamo
         .create_table()
         .table_name("ledger")
-        .key_schema(
-            aws_sdk_dynamodb::types::KeySchemaElement::builder()
-                .attribute_name("id")
-                .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .attribute_definitions(
-            aws_sdk_dynamodb::types::AttributeDefinition::builder()
-                .attribute_name("id")
-                .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
+        .key_schema(key("id", KeyType::Hash))
+        .attribute_definitions(attr("id"))
+        .attribute_definitions(attr("account"))
+        .attribute_definitions(attr("region"))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(ecs_posture::aws::dynamodb::LEDGER_INDEX)
+                .key_schema(key("account", KeyType::Hash))
+                .key_schema(key("region", KeyType::Range))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
                 .build()
                 .unwrap(),
         )
