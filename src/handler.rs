@@ -24,8 +24,8 @@ use ecs_posture_core::scope::Scope;
 use ecs_posture_core::summary::{Summary, summarize};
 
 use crate::ports::{
-    Collected, FailedFinding, FindingSink, Intent, Inventory, InventoryError, Ledger, LedgerError,
-    Notifier, NotifyError,
+    AccountsError, Collected, FailedFinding, FindingSink, Intent, Inventory, InventoryError,
+    Ledger, LedgerError, Notifier, NotifyError, QueueError, ReachError,
 };
 
 /// What the handler needs besides its ports.
@@ -135,6 +135,15 @@ pub enum HandlerError {
         #[source]
         source: LedgerError,
     },
+    /// A member account-region's clients could not be had (organization deployments).
+    #[error(transparent)]
+    Reach(#[from] ReachError),
+    /// Scans could not be queued (organization deployments).
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+    /// The member accounts could not be listed (organization deployments).
+    #[error(transparent)]
+    Accounts(#[from] AccountsError),
     #[error("scan incomplete, nothing in the unread parts was archived: {}", .report.read_errors.join("; "))]
     Incomplete { report: Box<RunReport> },
 }
@@ -148,6 +157,9 @@ impl HandlerError {
             HandlerError::ImportFailed { .. } => "ImportFailed",
             HandlerError::Notify { .. } => "NotifyFailed",
             HandlerError::AlertNotRecorded { .. } => "AlertNotRecorded",
+            HandlerError::Reach(_) => "MemberUnreachable",
+            HandlerError::Queue(_) => "QueueFailed",
+            HandlerError::Accounts(_) => "AccountsUnavailable",
             HandlerError::Incomplete { .. } => "ScanIncomplete",
         }
     }

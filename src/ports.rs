@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 
+use ecs_posture_core::fleet::{ScanMessage, Target};
 use ecs_posture_core::lifecycle::{Alerted, LedgerEntry};
 use ecs_posture_core::model::{InputError, Snapshot};
 use ecs_posture_core::render::alert::Alert;
@@ -196,5 +197,148 @@ impl<N: Notifier + Sync> Notifier for Option<N> {
             Some(n) => n.publish(alert).await,
             None => Ok(String::new()),
         }
+    }
+}
+
+/// A shared ledger: every account-region's handler writes to the hub's one ledger.
+impl<L: Ledger + Sync> Ledger for &L {
+    fn load(
+        &self,
+        account: &str,
+        region: &str,
+    ) -> impl Future<Output = Result<HashMap<String, LedgerEntry>, LedgerError>> + Send {
+        (**self).load(account, region)
+    }
+    fn reserve(
+        &self,
+        intents: &[Intent],
+    ) -> impl Future<Output = Result<Vec<String>, LedgerError>> + Send {
+        (**self).reserve(intents)
+    }
+    fn record(
+        &self,
+        entries: &[LedgerEntry],
+    ) -> impl Future<Output = Result<(), LedgerError>> + Send {
+        (**self).record(entries)
+    }
+    fn claim_alerts(
+        &self,
+        items: &[(String, Alerted)],
+        owner: &str,
+        now_ms: i64,
+        ttl_ms: i64,
+    ) -> impl Future<Output = Result<Vec<String>, LedgerError>> + Send {
+        (**self).claim_alerts(items, owner, now_ms, ttl_ms)
+    }
+    fn record_alerts(
+        &self,
+        items: &[(String, Alerted)],
+        owner: &str,
+    ) -> impl Future<Output = Result<(), LedgerError>> + Send {
+        (**self).record_alerts(items, owner)
+    }
+    fn debounce(
+        &self,
+        key: &str,
+        now_ms: i64,
+        window_ms: i64,
+    ) -> impl Future<Output = Result<bool, LedgerError>> + Send {
+        (**self).debounce(key, now_ms, window_ms)
+    }
+    fn release_alerts(
+        &self,
+        ids: &[String],
+        owner: &str,
+    ) -> impl Future<Output = Result<(), LedgerError>> + Send {
+        (**self).release_alerts(ids, owner)
+    }
+}
+
+/// A shared notifier (the hub's one alert topic).
+impl<N: Notifier + Sync> Notifier for &N {
+    fn publish(&self, alert: &Alert) -> impl Future<Output = Result<String, NotifyError>> + Send {
+        (**self).publish(alert)
+    }
+}
+
+/// The clients of one member account-region could not be had (its role is missing, denies
+/// sts:AssumeRole, ...). The message names account, region, role and action.
+#[derive(Debug, thiserror::Error)]
+#[error("{source}")]
+pub struct ReachError {
+    #[source]
+    pub source: AdapterError,
+}
+
+impl ReachError {
+    pub fn new(source: impl Into<AdapterError>) -> ReachError {
+        ReachError {
+            source: source.into(),
+        }
+    }
+}
+
+/// The inventory and finding sink of one member account-region (its own Security Hub).
+pub trait Reach {
+    type Inventory: Inventory + Send + Sync;
+    type Sink: FindingSink + Send + Sync;
+    fn reach(
+        &self,
+        target: &Target,
+    ) -> impl Future<Output = Result<(Self::Inventory, Self::Sink), ReachError>> + Send;
+}
+
+/// Scan messages could not be queued.
+#[derive(Debug, thiserror::Error)]
+#[error("scan queue: {source}")]
+pub struct QueueError {
+    #[source]
+    pub source: AdapterError,
+}
+
+impl QueueError {
+    pub fn new(source: impl Into<AdapterError>) -> QueueError {
+        QueueError {
+            source: source.into(),
+        }
+    }
+}
+
+/// Queues scans (SQS FIFO: one message group per account-region).
+pub trait ScanQueue {
+    /// Queue every message; returns how many were queued.
+    fn send(
+        &self,
+        messages: &[ScanMessage],
+    ) -> impl Future<Output = Result<usize, QueueError>> + Send;
+}
+
+/// The member accounts could not be listed.
+#[derive(Debug, thiserror::Error)]
+#[error("accounts: {source}")]
+pub struct AccountsError {
+    #[source]
+    pub source: AdapterError,
+}
+
+impl AccountsError {
+    pub fn new(source: impl Into<AdapterError>) -> AccountsError {
+        AccountsError {
+            source: source.into(),
+        }
+    }
+}
+
+/// The member accounts a deployment covers, with their names where known.
+pub trait Accounts {
+    fn accounts(
+        &self,
+    ) -> impl Future<Output = Result<Vec<(String, Option<String>)>, AccountsError>> + Send;
+}
+
+/// A fixed list of accounts (the `Accounts` parameter given as ids).
+impl Accounts for Vec<String> {
+    async fn accounts(&self) -> Result<Vec<(String, Option<String>)>, AccountsError> {
+        Ok(self.iter().map(|a| (a.clone(), None)).collect())
     }
 }

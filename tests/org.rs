@@ -6,6 +6,8 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::Value;
 use std::process::Command;
 use std::time::Duration;
 
@@ -389,4 +391,333 @@ fn bad_fleet_arguments_are_usage_errors() {
         "0",
     ]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+// ---- The hub function, in process, with local adapters (folders per member, files out) ----
+
+mod hub {
+    use std::path::{Path, PathBuf};
+
+    use ecs_posture::function::org::OrgApp;
+    use ecs_posture::function::{Outcome, Response};
+    use ecs_posture::handler::Settings;
+    use ecs_posture::local::{FileLedger, FileNotifier, FileQueue, FolderReach};
+    use ecs_posture_core::Options;
+    use serde_json::{Value, json};
+
+    pub const ACCOUNTS: [&str; 3] = ["111111111111", "222222222222", "333333333333"];
+    pub const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
+
+    /// The example estate as member `account` in `region` (its ARNs rewritten).
+    fn member_estate(root: &Path, account: &str, region: &str) {
+        let src = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/estate"));
+        let dst = root.join(account).join(region);
+        for entry in walk(&src) {
+            let rel = entry.strip_prefix(&src).unwrap();
+            if entry.extension().is_some_and(|e| e == "json") {
+                let text = std::fs::read_to_string(&entry)
+                    .unwrap()
+                    .replace("111122223333", account)
+                    .replace("eu-west-1", region);
+                let out = dst.join(rel);
+                std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+                std::fs::write(out, text).unwrap();
+            }
+        }
+    }
+
+    fn walk(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    pub type App = OrgApp<FolderReach, FileLedger, FileNotifier, FileQueue, Vec<String>>;
+
+    /// A hub over three members in two regions; member `missing` has no estate (unreachable).
+    pub fn app(dir: &Path, missing: Option<&str>) -> App {
+        for a in ACCOUNTS {
+            if Some(a) == missing {
+                continue;
+            }
+            for r in REGIONS {
+                member_estate(&dir.join("estates"), a, r);
+            }
+        }
+        let mut settings = Settings::new(Options::default()).unwrap();
+        settings.alert_threshold = Some(ecs_posture_core::Severity::High);
+        OrgApp {
+            reach: FolderReach {
+                root: dir.join("estates"),
+                out: dir.join("securityhub"),
+            },
+            ledger: FileLedger::new(dir.join("ledger.json")),
+            notifier: Some(FileNotifier {
+                dir: dir.join("sns"),
+            }),
+            queue: FileQueue {
+                path: dir.join("queue.jsonl"),
+            },
+            accounts: ACCOUNTS.iter().map(|s| s.to_string()).collect(),
+            regions: REGIONS.iter().map(|s| s.to_string()).collect(),
+            settings,
+            debounce_ms: 60_000,
+        }
+    }
+
+    pub fn load(name: &str) -> Value {
+        let p = format!("{}/events/{name}", env!("CARGO_MANIFEST_DIR"));
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    }
+
+    /// The SQS FIFO event delivering `messages` (queue lines) in order.
+    pub fn sqs_event(messages: &[Value]) -> Value {
+        let records: Vec<Value> = messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                json!({
+                    "messageId": format!("m{i}"),
+                    "receiptHandle": format!("r{i}"),
+                    "body": m["body"].to_string(),
+                    "attributes": {"MessageGroupId": m["group_id"], "ApproximateReceiveCount": "1"},
+                    "messageAttributes": {},
+                    "md5OfBody": "",
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:ecs-posture-scans.fifo",
+                    "awsRegion": "us-east-1"
+                })
+            })
+            .collect();
+        json!({ "Records": records })
+    }
+
+    pub fn outcome(r: &Response) -> &Outcome {
+        match r {
+            Response::Event(o) => o,
+            Response::Batch(_) => panic!("a single event's outcome expected: {r:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_nightly_schedule_queues_one_scan_per_account_region() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = hub::app(dir.path(), None);
+    let (r, metrics) = app
+        .handle(&hub::load("schedule.json"), "req-1", 1_780_000_000_000)
+        .await;
+    let r = r.expect("planned");
+    assert_eq!(
+        *hub::outcome(&r),
+        ecs_posture::function::Outcome::Queued {
+            trigger: "schedule".into(),
+            account_regions: 6,
+            queued: 6
+        }
+    );
+    assert!(metrics.iter().any(|m| m["AccountRegionsTargeted"] == 6));
+    let queued = app.queue.messages().unwrap();
+    let groups: BTreeSet<String> = queued
+        .iter()
+        .map(|m| m["group_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(groups.len(), 6, "one message group per account-region");
+    assert!(groups.contains("222222222222/eu-west-1"));
+    for m in &queued {
+        let (account, region) = m["group_id"].as_str().unwrap().split_once('/').unwrap();
+        assert_eq!(m["body"]["account"], account);
+        assert_eq!(m["body"]["region"], region);
+        assert_eq!(m["body"]["scan"], "region");
+    }
+    // The same schedule event delivered again queues nothing more (FIFO deduplication).
+    let (r, _) = app
+        .handle(&hub::load("schedule.json"), "req-2", 1_780_000_000_000)
+        .await;
+    assert!(matches!(
+        hub::outcome(&r.unwrap()),
+        ecs_posture::function::Outcome::Queued { queued: 0, .. }
+    ));
+}
+
+#[tokio::test]
+async fn queued_scans_import_each_member_into_its_own_folder_and_fail_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = hub::app(dir.path(), Some("222222222222"));
+    app.handle(&hub::load("schedule.json"), "plan", 1_780_000_000_000)
+        .await
+        .0
+        .unwrap();
+    let mut queued = app.queue.messages().unwrap();
+    // A second message for the unreachable member's group, behind its nightly scan.
+    let later = queued
+        .iter()
+        .find(|m| m["group_id"] == "222222222222/us-east-1")
+        .unwrap()
+        .clone();
+    queued.push(later);
+    let (r, metrics) = app
+        .handle(&hub::sqs_event(&queued), "batch", 1_780_000_001_000)
+        .await;
+    let ecs_posture::function::Response::Batch(batch) = r.expect("a batch response") else {
+        panic!("batch expected")
+    };
+    let failed: Vec<&str> = batch
+        .sqs
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    let ids_of = |group: &str| -> Vec<String> {
+        queued
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m["group_id"] == group)
+            .map(|(i, _)| format!("m{i}"))
+            .collect()
+    };
+    let mut want: Vec<String> = ids_of("222222222222/us-east-1");
+    want.extend(ids_of("222222222222/eu-west-1"));
+    want.sort();
+    let mut got: Vec<String> = failed.iter().map(|s| s.to_string()).collect();
+    got.sort();
+    assert_eq!(
+        got, want,
+        "the unreachable member's messages, and only them"
+    );
+    assert_eq!(batch.results.len(), 4, "the other account-regions scanned");
+    assert_eq!(
+        metrics
+            .iter()
+            .filter(|m| m["AccountRegionsScanned"] == 1)
+            .count(),
+        4
+    );
+    assert!(
+        metrics
+            .iter()
+            .any(|m| m["AccountRegionsFailed"] == 1 && m["Account"] == "222222222222")
+    );
+    for a in ["111111111111", "333333333333"] {
+        for region in hub::REGIONS {
+            let batch: Value = serde_json::from_str(
+                &std::fs::read_to_string(
+                    dir.path()
+                        .join("securityhub")
+                        .join(a)
+                        .join(region)
+                        .join("batch-0001.json"),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+            let findings = batch["Findings"].as_array().unwrap();
+            assert!(!findings.is_empty());
+            for f in findings {
+                assert_eq!(f["AwsAccountId"], a);
+                assert_eq!(f["Region"], region);
+            }
+        }
+    }
+    assert!(!dir.path().join("securityhub/222222222222").exists());
+    // One digest per account-region scanned, naming it.
+    let alerts: Vec<Value> = std::fs::read_dir(dir.path().join("sns"))
+        .unwrap()
+        .map(|e| {
+            serde_json::from_str(&std::fs::read_to_string(e.unwrap().path()).unwrap()).unwrap()
+        })
+        .collect();
+    assert_eq!(alerts.len(), 4);
+    let named: BTreeSet<(String, String)> = alerts
+        .iter()
+        .map(|a| {
+            let attrs = &a["MessageAttributes"];
+            (
+                attrs["account"]["StringValue"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                attrs["region"]["StringValue"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(named.len(), 4, "{named:?}");
+}
+
+#[tokio::test]
+async fn an_event_forwarded_from_a_member_queues_a_rescan_of_its_scope_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = hub::app(dir.path(), None);
+    // The member's own event: its account, region and ARNs.
+    let mut event: Value = serde_json::from_str(
+        &hub::load("cloudtrail-update-service.json")
+            .to_string()
+            .replace("111122223333", "222222222222")
+            .replace("eu-west-1", "us-east-1"),
+    )
+    .unwrap();
+    let (r, _) = app.handle(&event, "ev", 1_780_000_000_000).await;
+    assert!(matches!(
+        hub::outcome(&r.unwrap()),
+        ecs_posture::function::Outcome::Queued {
+            queued: 1,
+            account_regions: 1,
+            ..
+        }
+    ));
+    let queued = app.queue.messages().unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0]["group_id"], "222222222222/us-east-1");
+    assert!(
+        queued[0]["body"]["scan"]["services"].is_array(),
+        "{}",
+        queued[0]
+    );
+    // The queued rescan runs in that member only.
+    let (r, _) = app
+        .handle(&hub::sqs_event(&queued), "b", 1_780_000_001_000)
+        .await;
+    let ecs_posture::function::Response::Batch(batch) = r.unwrap() else {
+        panic!()
+    };
+    assert!(batch.sqs.batch_item_failures.is_empty());
+    let written: Vec<_> = walk_names(&dir.path().join("securityhub"));
+    assert!(!written.is_empty());
+    assert!(
+        written.iter().all(|p| p.contains("222222222222/us-east-1")),
+        "{written:?}"
+    );
+    // An account the deployment does not cover is ignored.
+    event["account"] = "999999999999".into();
+    event["id"] = "other".into();
+    let (r, _) = app.handle(&event, "ev2", 1_780_000_002_000).await;
+    assert!(matches!(
+        hub::outcome(&r.unwrap()),
+        ecs_posture::function::Outcome::Ignored { .. }
+    ));
+}
+
+fn walk_names(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(walk_names(&p));
+            } else {
+                out.push(p.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out
 }

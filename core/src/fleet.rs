@@ -2,10 +2,13 @@
 //! the nightly planner queues (one SQS FIFO message group per account-region, so one scan of an
 //! account-region runs at a time and different account-regions run in parallel).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::scope::Scope;
 
 /// One account in one region.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -159,33 +162,81 @@ pub fn targets(accounts: &[String], regions: &[String]) -> Vec<Target> {
     out
 }
 
-/// One scan message for the queue: the body the function reads back, its message group and a
-/// deduplication id (SQS FIFO drops a repeat within 5 minutes, so a planner run retried after a
-/// partial send does not queue a second scan).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One scan message for the queue: the request the function reads back, its message group and
+/// a deduplication id (SQS FIFO drops a repeat within 5 minutes, so a planner run retried after
+/// a partial send does not queue a second scan).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanMessage {
     pub group_id: String,
     pub deduplication_id: String,
     pub body: ScanRequest,
 }
 
-/// What a queued scan covers: one account-region, the whole region or some clusters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// What a queued scan covers: a scope of one account-region.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanRequest {
     pub account: String,
     pub region: String,
-    /// Cluster names or ARNs; empty: the whole region.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub clusters: Vec<String>,
-    /// Why the scan was queued (`nightly`, or the event's detail-type), for logs.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub reason: String,
+    pub scope: Scope,
+    /// Why the scan was queued (`nightly`, or the event's detail-type), for logs and metrics.
+    pub trigger: String,
 }
 
 impl ScanRequest {
     pub fn target(&self) -> Target {
         Target::new(self.account.clone(), self.region.clone())
+    }
+
+    /// The message body: the function's scan request format (`{"scan": "region"}` or
+    /// `{"scan": {"clusters": [...], ...}}`) with the account-region and the trigger.
+    pub fn body(&self) -> Value {
+        json!({
+            "scan": scan_spec(&self.scope),
+            "account": self.account,
+            "region": self.region,
+            "trigger": self.trigger,
+        })
+    }
+}
+
+/// A scope in the function's scan request format.
+pub fn scan_spec(scope: &Scope) -> Value {
+    let mut lists: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut region = false;
+    let mut add = |s: &Scope| match s {
+        Scope::Region => region = true,
+        Scope::Cluster(c) => lists.entry("clusters").or_default().push(c.clone()),
+        Scope::Service(x) => lists.entry("services").or_default().push(x.clone()),
+        Scope::TaskDefinition(x) => lists.entry("task_definitions").or_default().push(x.clone()),
+        Scope::CapacityProvider(x) => lists
+            .entry("capacity_providers")
+            .or_default()
+            .push(x.clone()),
+        Scope::Many(_) => {}
+    };
+    match scope {
+        Scope::Many(parts) => parts.iter().for_each(&mut add),
+        other => add(other),
+    }
+    if region || lists.is_empty() {
+        json!("region")
+    } else {
+        json!(lists)
+    }
+}
+
+/// A scan of `scope` in `target`, queued behind whatever that account-region already has queued.
+/// `key` identifies the cause (the event's id), so a redelivered event queues one scan.
+pub fn plan_rescan(target: &Target, scope: Scope, trigger: &str, key: &str) -> ScanMessage {
+    ScanMessage {
+        group_id: target.group_id(),
+        deduplication_id: dedup_id(&format!("event/{}/{}/{key}", target.account, target.region)),
+        body: ScanRequest {
+            account: target.account.clone(),
+            region: target.region.clone(),
+            scope,
+            trigger: trigger.to_owned(),
+        },
     }
 }
 
@@ -200,8 +251,8 @@ pub fn plan_nightly(targets: &[Target], window: &str) -> Vec<ScanMessage> {
             body: ScanRequest {
                 account: t.account.clone(),
                 region: t.region.clone(),
-                clusters: Vec::new(),
-                reason: "nightly".to_owned(),
+                scope: Scope::Region,
+                trigger: "nightly".to_owned(),
             },
         })
         .collect()
@@ -228,6 +279,37 @@ fn dedup_id(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scopes_become_scan_requests() {
+        assert_eq!(scan_spec(&Scope::Region), json!("region"));
+        let many = Scope::many(vec![
+            Scope::Cluster("prod".into()),
+            Scope::Service("prod/web".into()),
+            Scope::TaskDefinition("web:3".into()),
+            Scope::Cluster("staging".into()),
+        ]);
+        assert_eq!(
+            scan_spec(&many),
+            json!({"clusters": ["prod", "staging"], "services": ["prod/web"], "task_definitions": ["web:3"]})
+        );
+        let t = Target::new("111122223333", "eu-west-1");
+        let m = plan_rescan(
+            &t,
+            Scope::Service("prod/web".into()),
+            "ECS Service Action",
+            "ev-1",
+        );
+        assert_eq!(m.group_id, "111122223333/eu-west-1");
+        assert_eq!(
+            m.body.body(),
+            json!({"scan": {"services": ["prod/web"]}, "account": "111122223333", "region": "eu-west-1", "trigger": "ECS Service Action"})
+        );
+        assert_ne!(
+            m.deduplication_id,
+            plan_rescan(&t, Scope::Region, "x", "ev-2").deduplication_id
+        );
+    }
 
     #[test]
     fn accounts_are_twelve_digits_deduplicated() {
@@ -331,15 +413,9 @@ mod tests {
         }
         let long = plan_nightly(&t[..1], &"w".repeat(300));
         assert!(long[0].deduplication_id.len() <= 128);
-        let body = serde_json::to_string(&plan[0].body).unwrap();
         assert_eq!(
-            body,
-            r#"{"account":"111122223333","region":"us-east-1","reason":"nightly"}"#
-        );
-        let back: ScanRequest = serde_json::from_str(&body).unwrap();
-        assert_eq!(back, plan[0].body);
-        assert!(
-            serde_json::from_str::<ScanRequest>(r#"{"account":"1","region":"r","x":1}"#).is_err()
+            plan[0].body.body(),
+            json!({"scan": "region", "account": "111122223333", "region": "us-east-1", "trigger": "nightly"})
         );
     }
 }

@@ -4,9 +4,11 @@
 //! runs it with local adapters.
 //!
 //! - [`trigger`]: event -> scope (pure);
-//! - [`config`]: the function's settings from environment variables, validated at start-up.
+//! - [`config`]: the function's settings from environment variables, validated at start-up;
+//! - [`org`]: the organization deployment (the hub): queued scans per member account-region.
 
 pub mod config;
+pub mod org;
 pub mod trigger;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
@@ -83,6 +85,12 @@ pub enum Outcome {
     },
     /// A malformed event of a known type (not retried: retrying cannot fix it).
     Rejected { error: String },
+    /// Organization deployments: scans queued (one SQS FIFO message per account-region).
+    Queued {
+        trigger: String,
+        account_regions: usize,
+        queued: usize,
+    },
 }
 
 /// Why an SQS message was not scanned.
@@ -165,6 +173,50 @@ pub fn emf(report: &RunReport, trigger: &str, error: Option<&str>, now_ms: i64) 
     })
 }
 
+/// The EMF line of one account-region's scan in an organization deployment: summed over the
+/// invocations of a night, `AccountRegionsScanned` and `AccountRegionsFailed` are the coverage.
+pub fn coverage_metric(
+    target: &ecs_posture_core::fleet::Target,
+    trigger: &str,
+    scanned: bool,
+    now_ms: i64,
+) -> Value {
+    json!({
+        "_aws": {
+            "Timestamp": now_ms,
+            "CloudWatchMetrics": [{
+                "Namespace": "ecs-posture",
+                "Dimensions": [["Trigger"]],
+                "Metrics": [
+                    {"Name": "AccountRegionsScanned", "Unit": "Count"},
+                    {"Name": "AccountRegionsFailed", "Unit": "Count"},
+                ],
+            }],
+        },
+        "Trigger": trigger,
+        "Account": target.account,
+        "Region": target.region,
+        "AccountRegionsScanned": u8::from(scanned),
+        "AccountRegionsFailed": u8::from(!scanned),
+    })
+}
+
+/// The EMF line of a nightly plan: how many account-regions were queued for a scan.
+pub fn targeted_metric(account_regions: usize, trigger: &str, now_ms: i64) -> Value {
+    json!({
+        "_aws": {
+            "Timestamp": now_ms,
+            "CloudWatchMetrics": [{
+                "Namespace": "ecs-posture",
+                "Dimensions": [["Trigger"]],
+                "Metrics": [{"Name": "AccountRegionsTargeted", "Unit": "Count"}],
+            }],
+        },
+        "Trigger": trigger,
+        "AccountRegionsTargeted": account_regions,
+    })
+}
+
 /// A scan that failed: retryable (the invocation fails so that it is retried).
 #[derive(Debug, thiserror::Error)]
 #[error("{name}: {source}")]
@@ -200,6 +252,7 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> App<I, S, L, N> {
             scope,
             debounce,
             trigger,
+            ..
         } = route
         else {
             return Ok(Outcome::Ignored { reason: None });

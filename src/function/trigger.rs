@@ -12,6 +12,7 @@ use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use serde_json::Value;
 
+use ecs_posture_core::fleet::{self, Target};
 use ecs_posture_core::scope::Scope;
 
 /// What one event asks for.
@@ -23,6 +24,11 @@ pub enum Route {
         scope: Scope,
         debounce: Option<String>,
         trigger: String,
+        /// The account-region the event comes from (an EventBridge envelope's `account` and
+        /// `region`, or a queued scan request's); `None` for schedules. A single-account
+        /// deployment scans its own account-region whatever this says; an organization
+        /// deployment scans here (through the member role).
+        target: Option<Target>,
     },
     /// SQS: one route per message, reported per message id.
     Batch(Vec<(String, Result<Route, TriggerError>)>),
@@ -63,6 +69,33 @@ fn scan(scope: Scope, trigger: impl Into<String>) -> Route {
         scope,
         debounce: None,
         trigger: trigger.into(),
+        target: None,
+    }
+}
+
+/// The account-region an event names (`account` and `region` at its top level), checked.
+fn origin(event: &Value) -> Result<Option<Target>, TriggerError> {
+    let kind = "event";
+    match (text(event, &["account"]), text(event, &["region"])) {
+        (None, None) => Ok(None),
+        (Some(a), Some(r)) => {
+            let account = fleet::parse_accounts(a)
+                .ok()
+                .filter(|v| v.len() == 1)
+                .ok_or_else(|| {
+                    malformed(kind, event, format!("`account` {a:?} is not an account id"))
+                })?;
+            let region = fleet::parse_regions(r)
+                .ok()
+                .filter(|v| v.len() == 1)
+                .ok_or_else(|| malformed(kind, event, format!("`region` {r:?} is not a region")))?;
+            Ok(Some(Target::new(account[0].clone(), region[0].clone())))
+        }
+        _ => Err(malformed(
+            kind,
+            event,
+            "names an account without a region, or a region without an account",
+        )),
     }
 }
 
@@ -81,8 +114,25 @@ fn envelope(kind: &str, event: &Value) -> Result<EventBridgeEvent<Value>, Trigge
     })
 }
 
-/// Route one Lambda event.
+/// Route one Lambda event; a scan carries the account-region the event comes from.
 pub fn route(event: &Value) -> Result<Route, TriggerError> {
+    match route_event(event)? {
+        Route::Scan {
+            scope,
+            debounce,
+            trigger,
+            ..
+        } if trigger != "schedule" => Ok(Route::Scan {
+            scope,
+            debounce,
+            trigger,
+            target: origin(event)?,
+        }),
+        other => Ok(other),
+    }
+}
+
+fn route_event(event: &Value) -> Result<Route, TriggerError> {
     if let Some(records) = event.get("Records").and_then(Value::as_array) {
         if records
             .iter()
@@ -120,6 +170,7 @@ pub fn route(event: &Value) -> Result<Route, TriggerError> {
                 scope: Scope::Service(service.clone()),
                 debounce: Some(format!("service#{service}")),
                 trigger: detail_type.to_owned(),
+                target: None,
             })
         }
         ("", "") => Ok(Route::Ignored {
@@ -164,10 +215,9 @@ fn sqs_record(record: &SqsMessage) -> (String, Result<Route, TriggerError>) {
 /// EventBridge Scheduler (or SQS fan-out) input: `{"scan": "region"}` or
 /// `{"scan": {"clusters": [...], "services": [...], "task_definitions": [...], "capacity_providers": [...]}}`.
 fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
+    let trigger = text(event, &["trigger"]).unwrap_or("scheduler");
     match spec {
-        Value::String(s) if s.eq_ignore_ascii_case("region") => {
-            Ok(scan(Scope::Region, "scheduler"))
-        }
+        Value::String(s) if s.eq_ignore_ascii_case("region") => Ok(scan(Scope::Region, trigger)),
         Value::Object(m) => {
             let mut parts = Vec::new();
             for (key, make) in [
@@ -219,8 +269,8 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
             }
             match parts.len() {
                 0 => Err(malformed("scan request", event, "names nothing to scan")),
-                1 => Ok(scan(parts.remove(0), "scheduler")),
-                _ => Ok(scan(Scope::many(parts), "scheduler")),
+                1 => Ok(scan(parts.remove(0), trigger)),
+                _ => Ok(scan(Scope::many(parts), trigger)),
             }
         }
         _ => Err(malformed(
