@@ -12,59 +12,12 @@ use std::process::Command;
 use std::time::Duration;
 
 use aws_config::SdkConfig;
-use aws_sdk_ecs::types::{Compatibility, ContainerDefinition, NetworkMode};
+use common::estate::{member, seed_member};
 use common::{Fault, Moto, Proxy, REGION, Rule};
-use ecs_posture::aws::accounts::{MemberRole, target_config};
-use ecs_posture_core::fleet::Target;
 
 const MEMBERS: [&str; 3] = ["111111111111", "222222222222", "333333333333"];
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
-const ROLE: &str = "ecs-posture-member";
-
-fn role() -> MemberRole {
-    MemberRole {
-        name: ROLE.to_owned(),
-        external_id: None,
-        session_name: "org-test".to_owned(),
-    }
-}
-
-/// The member's configuration, straight to moto (credentials of the assumed role).
-async fn member(base: &SdkConfig, account: &str, region: &str) -> SdkConfig {
-    target_config(base, &Target::new(account, region), Some(&role()))
-        .await
-        .expect("AssumeRole in moto")
-}
-
-/// A cluster and a privileged revision named after the account and region.
-async fn seed_member(cfg: &SdkConfig, account: &str, region: &str, family: &str) {
-    let ecs = aws_sdk_ecs::Client::new(cfg);
-    ecs.create_cluster()
-        .cluster_name(format!("c-{account}-{region}"))
-        .send()
-        .await
-        .expect("CreateCluster");
-    ecs.register_task_definition()
-        .family(family)
-        .network_mode(NetworkMode::Bridge)
-        .requires_compatibilities(Compatibility::Ec2)
-        .container_definitions(
-            ContainerDefinition::builder()
-                .name("app")
-                .image("nginx:1.27")
-                .privileged(true)
-                .memory(256)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("RegisterTaskDefinition");
-    aws_sdk_securityhub::Client::new(cfg)
-        .enable_security_hub()
-        .send()
-        .await
-        .expect("EnableSecurityHub");
-}
+const ROLE: &str = common::estate::MEMBER_ROLE;
 
 struct Org {
     base: SdkConfig,

@@ -11,7 +11,15 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sdk_ecs::config::Region;
 
+use aws_sdk_ecs::config::http::HttpResponse;
+use aws_sdk_ecs::error::SdkError;
+
 use ecs_posture_core::fleet::{Target, role_arn};
+
+use super::budget::Rate;
+use super::ecs::EcsInventory;
+use super::securityhub::SecurityHubSink;
+use crate::ports::{Accounts, AccountsError, Reach, ReachError};
 
 /// The role the hub assumes in every member account.
 #[derive(Debug, Clone)]
@@ -87,4 +95,79 @@ pub async fn target_config(
         builder = builder.credentials_provider(SharedCredentialsProvider::new(provider));
     }
     Ok(builder.build())
+}
+
+/// The hub's clients of each member: ECS (within its request budget) and Security Hub, with the
+/// member role's credentials in the member's region.
+pub struct RoleReach {
+    pub base: SdkConfig,
+    pub role: MemberRole,
+    pub ecs_rate: Rate,
+}
+
+impl Reach for RoleReach {
+    type Inventory = EcsInventory;
+    type Sink = SecurityHubSink;
+
+    async fn reach(&self, target: &Target) -> Result<(EcsInventory, SecurityHubSink), ReachError> {
+        let cfg = target_config(&self.base, target, Some(&self.role))
+            .await
+            .map_err(ReachError::new)?;
+        Ok((
+            EcsInventory::new(aws_sdk_ecs::Client::new(&cfg)).with_budget(self.ecs_rate),
+            SecurityHubSink::new(aws_sdk_securityhub::Client::new(&cfg)),
+        ))
+    }
+}
+
+/// ListAccounts failed.
+#[derive(Debug, thiserror::Error)]
+#[error("organizations:ListAccounts: {}", super::sdk_error_summary(.source))]
+pub struct ListAccountsError {
+    #[source]
+    source:
+        SdkError<aws_sdk_organizations::operation::list_accounts::ListAccountsError, HttpResponse>,
+}
+
+/// Every ACTIVE account of the organization, with its name (the hub account must be the
+/// management account or a delegated administrator for Organizations).
+pub struct OrganizationAccounts {
+    pub client: aws_sdk_organizations::Client,
+}
+
+impl Accounts for OrganizationAccounts {
+    async fn accounts(&self) -> Result<Vec<(String, Option<String>)>, AccountsError> {
+        let mut out = Vec::new();
+        let mut pages = self.client.list_accounts().into_paginator().send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|source| AccountsError::new(ListAccountsError { source }))?;
+            for a in page.accounts() {
+                let active = a
+                    .state()
+                    .is_some_and(|s| *s == aws_sdk_organizations::types::AccountState::Active)
+                    || (a.state().is_none()
+                        && a.status()
+                            == Some(&aws_sdk_organizations::types::AccountStatus::Active));
+                if let (true, Some(id)) = (active, a.id()) {
+                    out.push((id.to_owned(), a.name().map(str::to_owned)));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The hub's member accounts: a fixed list, or the organization's.
+pub enum MemberAccounts {
+    Ids(Vec<String>),
+    Organization(OrganizationAccounts),
+}
+
+impl Accounts for MemberAccounts {
+    async fn accounts(&self) -> Result<Vec<(String, Option<String>)>, AccountsError> {
+        match self {
+            MemberAccounts::Ids(ids) => ids.accounts().await,
+            MemberAccounts::Organization(o) => o.accounts().await,
+        }
+    }
 }

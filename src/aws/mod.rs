@@ -3,7 +3,8 @@
 //! sibling modules ([`ecs_json`], [`asff_sdk`]).
 //!
 //! - [`ecs`]: the ECS inventory; [`securityhub`]: the finding sink; [`dynamodb`]: the ledger;
-//!   [`sns`]: the notifier.
+//!   [`sns`]: the notifier; [`sqs`]: the hub's scan queue; [`accounts`]: member credentials
+//!   and the organization's accounts; [`budget`]: the ECS request budget.
 
 pub mod accounts;
 pub mod asff_sdk;
@@ -13,6 +14,7 @@ pub mod ecs;
 pub mod ecs_json;
 pub mod securityhub;
 pub mod sns;
+pub mod sqs;
 
 use std::time::Duration;
 

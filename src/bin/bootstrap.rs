@@ -1,5 +1,6 @@
 //! The Lambda function: wiring only. Logs as JSON, configuration from the environment (a bad
-//! value fails the init), SDK clients built once, then the runtime loop.
+//! value fails the init), SDK clients built once, then the runtime loop: the single-account
+//! [`App`], or the organization hub [`OrgApp`] when a member role is configured.
 #![forbid(unsafe_code)]
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -7,10 +8,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use lambda_runtime::{Diagnostic, Error, LambdaEvent, service_fn};
 use serde_json::Value;
 
+use ecs_posture::aws::accounts::{MemberAccounts, MemberRole, OrganizationAccounts, RoleReach};
+use ecs_posture::aws::budget::Rate;
+use ecs_posture::aws::sqs::FifoQueue;
 use ecs_posture::aws::{
     self, dynamodb::DynamoLedger, ecs::EcsInventory, securityhub::SecurityHubSink, sns::SnsNotifier,
 };
-use ecs_posture::function::config::LambdaConfig;
+use ecs_posture::function::config::{AccountList, LambdaConfig};
+use ecs_posture::function::org::OrgApp;
 use ecs_posture::function::{App, DEBOUNCE_MS};
 use ecs_posture::handler::Handler;
 
@@ -35,22 +40,68 @@ async fn main() -> Result<(), Error> {
     let sdk = aws::sdk_config().await;
     let mut settings = config.settings;
     settings.region = settings.region.clone().or_else(|| aws::region_of(&sdk));
+    let ledger = DynamoLedger::new(aws_sdk_dynamodb::Client::new(&sdk), &config.ledger_table);
+    let notifier = config
+        .topic_arn
+        .as_ref()
+        .map(|topic| SnsNotifier::new(aws_sdk_sns::Client::new(&sdk), topic));
+    if let Some(org) = config.organization {
+        let accounts = match org.accounts {
+            AccountList::Ids(ids) => MemberAccounts::Ids(ids),
+            AccountList::Organization => MemberAccounts::Organization(OrganizationAccounts {
+                client: aws_sdk_organizations::Client::new(&sdk),
+            }),
+        };
+        let app = OrgApp {
+            reach: RoleReach {
+                base: sdk.clone(),
+                role: MemberRole {
+                    name: org.role_name,
+                    external_id: org.external_id,
+                    session_name: "ecs-posture".to_owned(),
+                },
+                ecs_rate: Rate::per_second(org.ecs_rate),
+            },
+            ledger,
+            notifier,
+            queue: FifoQueue::new(aws_sdk_sqs::Client::new(&sdk), org.scan_queue_url),
+            accounts,
+            regions: org.regions,
+            settings,
+            debounce_ms: DEBOUNCE_MS,
+        };
+        tracing::info!(
+            init_ms = started.elapsed().as_millis() as u64,
+            organization = true,
+            regions = app.regions.len(),
+            "ready"
+        );
+        let app = &app;
+        return lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+            let (result, metrics) = app
+                .handle(&event.payload, &event.context.request_id, now_ms())
+                .await;
+            for m in metrics {
+                println!("{m}");
+            }
+            result.map(|r| r.to_json()).map_err(Diagnostic::from)
+        }))
+        .await;
+    }
+    let alerts = notifier.is_some();
     let app = App {
         handler: Handler {
             inventory: EcsInventory::new(aws_sdk_ecs::Client::new(&sdk)),
             sink: SecurityHubSink::new(aws_sdk_securityhub::Client::new(&sdk)),
-            ledger: DynamoLedger::new(aws_sdk_dynamodb::Client::new(&sdk), &config.ledger_table),
-            notifier: config
-                .topic_arn
-                .as_ref()
-                .map(|topic| SnsNotifier::new(aws_sdk_sns::Client::new(&sdk), topic)),
+            ledger,
+            notifier,
             settings,
         },
         debounce_ms: DEBOUNCE_MS,
     };
     tracing::info!(
         init_ms = started.elapsed().as_millis() as u64,
-        alerts = config.topic_arn.is_some(),
+        alerts,
         "ready"
     );
     let app = &app;

@@ -5,6 +5,7 @@ use ecs_posture_core::Options;
 use ecs_posture_core::config::ConfigError;
 use ecs_posture_core::engine::UnknownCheck;
 use ecs_posture_core::finding::Severity;
+use ecs_posture_core::fleet;
 
 use crate::handler::Settings;
 
@@ -34,6 +35,92 @@ pub struct LambdaConfig {
     pub ledger_table: String,
     pub topic_arn: Option<String>,
     pub settings: Settings,
+    /// Set for an organization deployment (the hub); `None`: this account and region only.
+    pub organization: Option<OrgConfig>,
+}
+
+/// Which member accounts the hub covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountList {
+    /// These account ids.
+    Ids(Vec<String>),
+    /// Every ACTIVE account of the organization (organizations:ListAccounts).
+    Organization,
+}
+
+/// The hub's organization settings (`ECS_POSTURE_MEMBER_ROLE_NAME` switches them on).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgConfig {
+    pub role_name: String,
+    pub external_id: Option<String>,
+    pub accounts: AccountList,
+    pub regions: Vec<String>,
+    /// The SQS FIFO queue of scans (message group = account-region).
+    pub scan_queue_url: String,
+    /// ECS requests per second per account-region.
+    pub ecs_rate: f64,
+}
+
+impl OrgConfig {
+    fn from_lookup(get: &dyn Fn(&str) -> Option<String>) -> Result<Option<OrgConfig>, EnvError> {
+        let invalid = |var: &'static str, message: String| EnvError::Invalid { var, message };
+        let Some(role_name) = get("ECS_POSTURE_MEMBER_ROLE_NAME") else {
+            return Ok(None);
+        };
+        fleet::check_role_name(&role_name)
+            .map_err(|e| invalid("ECS_POSTURE_MEMBER_ROLE_NAME", e.to_string()))?;
+        let accounts = match get("ECS_POSTURE_ACCOUNTS") {
+            None => {
+                return Err(EnvError::Missing {
+                    var: "ECS_POSTURE_ACCOUNTS",
+                    what: "list the member account ids, or ORGANIZATION",
+                });
+            }
+            Some(v) if v.trim().eq_ignore_ascii_case("ORGANIZATION") => AccountList::Organization,
+            Some(v) => AccountList::Ids(
+                fleet::parse_accounts(&v)
+                    .map_err(|e| invalid("ECS_POSTURE_ACCOUNTS", e.to_string()))?,
+            ),
+        };
+        let regions = get("ECS_POSTURE_REGIONS").ok_or(EnvError::Missing {
+            var: "ECS_POSTURE_REGIONS",
+            what: "list the regions to scan in every member account",
+        })?;
+        let regions = fleet::parse_regions(&regions)
+            .map_err(|e| invalid("ECS_POSTURE_REGIONS", e.to_string()))?;
+        let scan_queue_url = get("ECS_POSTURE_SCAN_QUEUE_URL").ok_or(EnvError::Missing {
+            var: "ECS_POSTURE_SCAN_QUEUE_URL",
+            what: "name the SQS FIFO queue of scans",
+        })?;
+        if !scan_queue_url.ends_with(".fifo") {
+            return Err(invalid(
+                "ECS_POSTURE_SCAN_QUEUE_URL",
+                format!("{scan_queue_url:?} is not a FIFO queue (its name ends in .fifo)"),
+            ));
+        }
+        let ecs_rate = match get("ECS_POSTURE_ECS_RATE") {
+            None => 10.0,
+            Some(v) => v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|r| r.is_finite() && *r > 0.0 && *r <= 1000.0)
+                .ok_or_else(|| {
+                    invalid(
+                        "ECS_POSTURE_ECS_RATE",
+                        format!("{v:?} is not a request rate (above 0, at most 1000 per second)"),
+                    )
+                })?,
+        };
+        Ok(Some(OrgConfig {
+            role_name,
+            external_id: get("ECS_POSTURE_EXTERNAL_ID"),
+            accounts,
+            regions,
+            scan_queue_url,
+            ecs_rate,
+        }))
+    }
 }
 
 fn list(v: &str) -> Vec<String> {
@@ -110,10 +197,12 @@ impl LambdaConfig {
         })?;
         settings.alert_threshold = topic_arn.as_ref().map(|_| threshold);
         settings.refresh_age_ms = refresh_days * 24 * 60 * 60 * 1000;
+        let organization = OrgConfig::from_lookup(&get)?;
         Ok(LambdaConfig {
             ledger_table,
             topic_arn,
             settings,
+            organization,
         })
     }
 
@@ -141,6 +230,59 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         LambdaConfig::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn organization_settings_are_validated() {
+        let base = [("ECS_POSTURE_LEDGER_TABLE", "t")];
+        assert!(
+            cfg(&base).unwrap().organization.is_none(),
+            "single account by default"
+        );
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut v: Vec<(&str, &str)> = base.to_vec();
+            v.push(("ECS_POSTURE_MEMBER_ROLE_NAME", "ecs-posture-member"));
+            v.extend_from_slice(extra);
+            cfg(&v)
+        };
+        assert_eq!(with(&[]).unwrap_err().var(), "ECS_POSTURE_ACCOUNTS");
+        let ok = with(&[
+            ("ECS_POSTURE_ACCOUNTS", "ORGANIZATION"),
+            ("ECS_POSTURE_REGIONS", "us-east-1, eu-west-1"),
+            (
+                "ECS_POSTURE_SCAN_QUEUE_URL",
+                "https://sqs.us-east-1.amazonaws.com/1/scans.fifo",
+            ),
+        ])
+        .unwrap()
+        .organization
+        .unwrap();
+        assert_eq!(ok.accounts, AccountList::Organization);
+        assert_eq!(ok.regions, vec!["us-east-1", "eu-west-1"]);
+        assert_eq!(ok.ecs_rate, 10.0);
+        let e = with(&[
+            ("ECS_POSTURE_ACCOUNTS", "111122223333,12"),
+            ("ECS_POSTURE_REGIONS", "us-east-1"),
+            ("ECS_POSTURE_SCAN_QUEUE_URL", "https://sqs/1/scans.fifo"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.var(), "ECS_POSTURE_ACCOUNTS");
+        assert!(e.to_string().contains("\"12\""), "{e}");
+        let e = with(&[
+            ("ECS_POSTURE_ACCOUNTS", "111122223333"),
+            ("ECS_POSTURE_REGIONS", "us-east-1"),
+            ("ECS_POSTURE_SCAN_QUEUE_URL", "https://sqs/1/scans"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.var(), "ECS_POSTURE_SCAN_QUEUE_URL");
+        let e = with(&[
+            ("ECS_POSTURE_ACCOUNTS", "111122223333"),
+            ("ECS_POSTURE_REGIONS", "us-east-1"),
+            ("ECS_POSTURE_SCAN_QUEUE_URL", "https://sqs/1/scans.fifo"),
+            ("ECS_POSTURE_ECS_RATE", "0"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.var(), "ECS_POSTURE_ECS_RATE");
     }
 
     #[test]

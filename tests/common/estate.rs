@@ -274,3 +274,55 @@ pub async fn findings(
 pub async fn alerts(estate: &Estate) -> Vec<Value> {
     queue_messages(&estate.cfg, &estate.queue).await
 }
+
+/// The member role name of the organization tests.
+pub const MEMBER_ROLE: &str = "ecs-posture-member";
+
+pub fn member_role() -> ecs_posture::aws::accounts::MemberRole {
+    ecs_posture::aws::accounts::MemberRole {
+        name: MEMBER_ROLE.to_owned(),
+        external_id: None,
+        session_name: "org-test".to_owned(),
+    }
+}
+
+/// The member's configuration, straight to moto (credentials of the assumed role).
+pub async fn member(base: &SdkConfig, account: &str, region: &str) -> SdkConfig {
+    ecs_posture::aws::accounts::target_config(
+        base,
+        &ecs_posture_core::fleet::Target::new(account, region),
+        Some(&member_role()),
+    )
+    .await
+    .expect("AssumeRole in moto")
+}
+
+/// A cluster and a privileged revision named after the account and region.
+pub async fn seed_member(cfg: &SdkConfig, account: &str, region: &str, family: &str) {
+    let ecs = aws_sdk_ecs::Client::new(cfg);
+    ecs.create_cluster()
+        .cluster_name(format!("c-{account}-{region}"))
+        .send()
+        .await
+        .expect("CreateCluster");
+    ecs.register_task_definition()
+        .family(family)
+        .network_mode(NetworkMode::Bridge)
+        .requires_compatibilities(aws_sdk_ecs::types::Compatibility::Ec2)
+        .container_definitions(
+            ContainerDefinition::builder()
+                .name("app")
+                .image("nginx:1.27")
+                .privileged(true)
+                .memory(256)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("RegisterTaskDefinition");
+    aws_sdk_securityhub::Client::new(cfg)
+        .enable_security_hub()
+        .send()
+        .await
+        .expect("EnableSecurityHub");
+}
