@@ -26,7 +26,18 @@ fn policy_actions(template: &str) -> BTreeSet<String> {
                 .trim_start_matches("Action:")
                 .trim();
             let (svc, action) = t.split_once(':')?;
-            (["ecs", "securityhub", "dynamodb", "sns", "sqs", "kms"].contains(&svc)
+            ([
+                "ecs",
+                "securityhub",
+                "dynamodb",
+                "sns",
+                "sqs",
+                "kms",
+                "sts",
+                "organizations",
+                "events",
+            ]
+            .contains(&svc)
                 && !action.contains(' '))
             .then(|| t.to_owned())
         })
@@ -83,6 +94,8 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "sqs:SendMessage",
         "kms:Decrypt",
         "kms:GenerateDataKey",
+        "sts:AssumeRole",
+        "organizations:ListAccounts",
     ]
     .into_iter()
     .collect();
@@ -116,6 +129,69 @@ fn policy_allows_exactly_what_the_adapters_call() {
         );
     }
     assert!(actions.contains("securityhub:BatchImportFindings") && actions.contains("sns:Publish"));
+    // The organization hub: member roles, the organization's accounts, the FIFO scan queue.
+    let accounts = read("src/aws/accounts.rs");
+    assert!(accounts.contains("AssumeRoleProvider") && actions.contains("sts:AssumeRole"));
+    assert!(
+        accounts.contains(".list_accounts()") && actions.contains("organizations:ListAccounts")
+    );
+    let sqs = read("src/aws/sqs.rs");
+    assert!(sqs.contains(".send_message_batch()") && actions.contains("sqs:SendMessage"));
+}
+
+/// The member role (member.yaml) allows exactly the ECS reads the inventory makes and the one
+/// Security Hub write, in every region; no wildcard action; its rules forward exactly the ECS
+/// changes the single-account template listens to.
+#[test]
+fn member_role_allows_exactly_what_a_member_scan_calls() {
+    let member = read("member.yaml");
+    let role = member
+        .split("  MemberRole:")
+        .nth(1)
+        .expect("member.yaml has MemberRole")
+        .split("  ForwarderRole:")
+        .next()
+        .unwrap();
+    let actions: BTreeSet<String> = role
+        .lines()
+        .filter_map(|l| {
+            let t = l
+                .trim()
+                .trim_start_matches("- ")
+                .trim_start_matches("Action:")
+                .trim();
+            let (svc, action) = t.split_once(':')?;
+            (["ecs", "securityhub"].contains(&svc) && !action.contains(' ')).then(|| t.to_owned())
+        })
+        .collect();
+    assert!(!actions.iter().any(|a| a.contains('*')), "{actions:?}");
+    let source = read("src/aws/ecs.rs");
+    let mut ecs = called(&source, "self.call(\"");
+    ecs.extend(called(&source, "self.count(\""));
+    let mut want: BTreeSet<String> = ecs.iter().map(|op| format!("ecs:{op}")).collect();
+    want.insert("securityhub:BatchImportFindings".into());
+    assert_eq!(actions, want, "the member role and the inventory disagree");
+    assert!(role.contains("securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default"));
+    assert!(
+        role.contains("AWS: !Ref HubRoleArn"),
+        "only the hub function may assume it"
+    );
+    assert!(role.contains("sts:ExternalId") && role.contains("aws:PrincipalOrgID"));
+    // The same ECS changes as the single-account rules.
+    let hub = read("template.yaml");
+    let names = |t: &str| -> Vec<String> {
+        t.split("eventName:")
+            .nth(1)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .take_while(|l| l.trim().starts_with("- "))
+            .map(|l| l.trim().trim_start_matches("- ").to_owned())
+            .collect()
+    };
+    assert_eq!(names(&member), names(&hub));
+    assert!(member.contains("detail-type: [ECS Deployment State Change, ECS Service Action]"));
+    assert!(member.contains("Arn: !Ref HubEventBusArn"));
 }
 
 #[test]
@@ -137,6 +213,10 @@ fn template_wires_every_trigger_and_protection() {
         "DeletionProtectionEnabled: true",
         "AttributeName: expires_at",
         "RetentionInDays: !Ref LogRetentionDays",
+        "FifoQueue: true",
+        "MaximumConcurrency: !Ref MaximumConcurrency",
+        "aws:PrincipalOrgID: !Ref OrganizationId",
+        "EventBusName: !Ref EventBus",
     ] {
         assert!(t.contains(needle), "template.yaml lacks {needle}");
     }
@@ -180,6 +260,12 @@ fn template_wires_every_trigger_and_protection() {
         "ECS_POSTURE_REFRESH_AGE_DAYS",
         "ECS_POSTURE_REQUIRED_TAG_KEYS",
         "ECS_POSTURE_DISABLE_CHECKS",
+        "ECS_POSTURE_MEMBER_ROLE_NAME",
+        "ECS_POSTURE_EXTERNAL_ID",
+        "ECS_POSTURE_ACCOUNTS",
+        "ECS_POSTURE_REGIONS",
+        "ECS_POSTURE_SCAN_QUEUE_URL",
+        "ECS_POSTURE_ECS_RATE",
     ] {
         assert!(
             t.contains(var) && env.contains(var),

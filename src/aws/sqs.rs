@@ -17,7 +17,7 @@ pub enum SqsError {
     Send {
         queue: String,
         #[source]
-        source: SdkError<SendMessageBatchError, HttpResponse>,
+        source: Box<SdkError<SendMessageBatchError, HttpResponse>>,
     },
     #[error("SendMessageBatch {queue}: {count} message(s) not queued: {details}")]
     Entries {
@@ -75,7 +75,7 @@ impl ScanQueue for FifoQueue {
                 .map_err(|source| {
                     QueueError::new(SqsError::Send {
                         queue: self.url.clone(),
-                        source,
+                        source: Box::new(source),
                     })
                 })?;
             if !r.failed().is_empty() {
