@@ -674,3 +674,68 @@ fn walk_names(dir: &std::path::Path) -> Vec<String> {
     }
     out
 }
+
+#[test]
+fn an_organization_scan_covers_every_active_account() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let base = common::sdk(&moto.url()).await;
+        let org = aws_sdk_organizations::Client::new(&base);
+        org.create_organization()
+            .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+            .send()
+            .await
+            .expect("CreateOrganization");
+        for name in ["team-a", "team-b"] {
+            org.create_account()
+                .account_name(name)
+                .email(format!("{name}@example.com"))
+                .send()
+                .await
+                .expect("CreateAccount");
+        }
+        let listed = org.list_accounts().send().await.unwrap();
+        let ids: Vec<String> = listed
+            .accounts()
+            .iter()
+            .filter_map(|a| a.id().map(str::to_owned))
+            .collect();
+        assert_eq!(ids.len(), 3, "the management account and two members");
+        for id in &ids {
+            let cfg = member(&base, id, "us-east-1").await;
+            seed_member(&cfg, id, "us-east-1", &format!("app-{id}")).await;
+        }
+        let proxy = Proxy::start(moto.port);
+        let o = cli(
+            &proxy,
+            &[
+                "scan",
+                "--live",
+                "--organization",
+                "--role-name",
+                ROLE,
+                "--regions",
+                "us-east-1",
+                "--format",
+                "json",
+                "--fail-on",
+                "none",
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{stderr}");
+        assert!(
+            stderr.contains("organization: 3 ACTIVE account(s)"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("3 account-region(s) targeted, 3 scanned, 0 failed"),
+            "{stderr}"
+        );
+        let text = String::from_utf8_lossy(&o.stdout);
+        for id in &ids {
+            assert!(text.contains(&format!("app-{id}")), "{id} scanned");
+        }
+        assert!(proxy.count("ListAccounts") >= 1);
+    })
+}

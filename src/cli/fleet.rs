@@ -19,15 +19,43 @@ use ecs_posture_core::{Options, engine, render};
 use super::common::{CliError, EXIT_OK, EXIT_RUNTIME, now_ms, pretty_json, runtime, write_out};
 use super::publish::{LedgerStore, run_report};
 use super::scan::{Format, ScanArgs};
-use super::source::{Job, calls_line};
-use crate::aws::accounts::{MemberRole, target_config};
+use super::source::{FleetArgs, Job, calls_line};
+use crate::aws::accounts::{MemberRole, OrganizationAccounts, target_config};
 use crate::aws::budget::Rate;
 use crate::aws::{
     self, dynamodb::DynamoLedger, ecs::EcsInventory, securityhub::SecurityHubSink, sns::SnsNotifier,
 };
 use crate::handler::{Handler, RunReport, Settings};
 use crate::local::FileLedger;
-use crate::ports::{Collected, Inventory};
+use crate::ports::{Accounts, Collected, Inventory};
+
+/// The account-regions of the command (the organization's ACTIVE accounts for
+/// `--organization`, read with the caller's credentials).
+async fn resolve_jobs(
+    args: &FleetArgs,
+    base: &aws_config::SdkConfig,
+) -> Result<Vec<Job>, CliError> {
+    if !args.organization {
+        return args.jobs(None);
+    }
+    let org = OrganizationAccounts {
+        client: aws_sdk_organizations::Client::new(base),
+    };
+    let ids: Vec<String> = org
+        .accounts()
+        .await
+        .map_err(|e| CliError::Live(e.to_string()))?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    if ids.is_empty() {
+        return Err(CliError::Live(
+            "organizations:ListAccounts returned no ACTIVE account".into(),
+        ));
+    }
+    eprintln!("organization: {} ACTIVE account(s)", ids.len());
+    args.jobs(Some(&ids))
+}
 
 /// The SDK configuration of one job (the member role's credentials for another account).
 async fn job_config(
@@ -89,13 +117,14 @@ pub fn scan(
     checks: &[&'static Check],
     out: &mut dyn Write,
 ) -> Result<i32, CliError> {
-    let jobs = args.fleet.jobs()?;
+    args.fleet.jobs(Some(&[]))?;
     let scope = args.scope.scope();
     let role = args.fleet.role();
     let rate = Rate::per_second(args.fleet.ecs_rate);
-    let results = runtime()?.block_on(async {
+    let (jobs, results) = runtime()?.block_on(async {
         let base = aws::sdk_config().await;
-        fan_out(&jobs, args.fleet.concurrency, |job| {
+        let jobs = resolve_jobs(&args.fleet, &base).await?;
+        let results = fan_out(&jobs, args.fleet.concurrency, |job| {
             let (base, role, scope) = (base.clone(), role.clone(), scope.clone());
             async move {
                 let cfg = job_config(&base, &job, role.as_ref()).await?;
@@ -104,8 +133,9 @@ pub fn scan(
                 Ok((aws::region_of(&cfg), collected))
             }
         })
-        .await
-    });
+        .await;
+        Ok::<_, CliError>((jobs, results))
+    })?;
     let mut all: Vec<Evaluation> = Vec::new();
     let mut asff = String::new();
     let (mut scanned, mut failed) = (0usize, 0usize);
@@ -191,7 +221,7 @@ pub struct TargetOutcome {
 /// `scan --live --publish` over several account-regions: each member's findings imported into
 /// its own Security Hub with the member role; one ledger and one alert topic in this account.
 pub fn publish(args: &ScanArgs, settings: Settings, out: &mut dyn Write) -> Result<i32, CliError> {
-    let jobs = args.fleet.jobs()?;
+    args.fleet.jobs(Some(&[]))?;
     let scope = args.scope.scope();
     let role = args.fleet.role();
     let rate = Rate::per_second(args.fleet.ecs_rate);
@@ -200,10 +230,11 @@ pub fn publish(args: &ScanArgs, settings: Settings, out: &mut dyn Write) -> Resu
             "--publish needs a ledger: --ledger-table TABLE or --ledger-file FILE".into(),
         ));
     }
-    let results = runtime()?.block_on(async {
+    let (jobs, results) = runtime()?.block_on(async {
         let base = aws::sdk_config().await;
+        let jobs = resolve_jobs(&args.fleet, &base).await?;
         let run_at = now_ms();
-        fan_out(&jobs, args.fleet.concurrency, |job| {
+        let results = fan_out(&jobs, args.fleet.concurrency, |job| {
             let (base, role, scope) = (base.clone(), role.clone(), scope.clone());
             let mut settings = settings.clone();
             let ledger = match &args.ledger_table {
@@ -241,8 +272,9 @@ pub fn publish(args: &ScanArgs, settings: Settings, out: &mut dyn Write) -> Resu
                 }
             }
         })
-        .await
-    });
+        .await;
+        Ok::<_, CliError>((jobs, results))
+    })?;
     let mut report = FleetReport {
         targeted: jobs.len(),
         scanned: 0,

@@ -49,13 +49,22 @@ impl LiveScope {
 #[derive(Args, Debug, Default, Clone)]
 pub struct FleetArgs {
     /// Scan these accounts (comma-separated ids) through the member role (--role-name)
-    #[arg(long, value_name = "IDS", requires = "role_name")]
+    #[arg(
+        long,
+        value_name = "IDS",
+        requires = "role_name",
+        conflicts_with = "organization"
+    )]
     pub accounts: Option<String>,
+    /// Scan every ACTIVE account of the organization (organizations:ListAccounts; run from the
+    /// management account or a delegated administrator) through the member role
+    #[arg(long, requires = "role_name")]
+    pub organization: bool,
     /// Scan these regions (comma-separated); default: the configured region
     #[arg(long, value_name = "REGIONS")]
     pub regions: Option<String>,
-    /// The role assumed in each account of --accounts (name, or path/name)
-    #[arg(long, value_name = "NAME", requires = "accounts")]
+    /// The role assumed in each account of --accounts or --organization (name, or path/name)
+    #[arg(long, value_name = "NAME")]
     pub role_name: Option<String>,
     /// The external id the member role's trust policy requires
     #[arg(long, value_name = "ID", requires = "role_name")]
@@ -100,7 +109,7 @@ impl Job {
 impl FleetArgs {
     /// True when the command covers more than the configured account and region.
     pub fn is_fleet(&self) -> bool {
-        self.accounts.is_some() || self.regions.is_some()
+        self.accounts.is_some() || self.organization || self.regions.is_some()
     }
 
     pub fn role(&self) -> Option<MemberRole> {
@@ -112,7 +121,8 @@ impl FleetArgs {
     }
 
     /// The account-regions, accounts outer, in the order given.
-    pub fn jobs(&self) -> Result<Vec<Job>, CliError> {
+    /// With `--organization`, `organization` is the organization's ACTIVE accounts.
+    pub fn jobs(&self, organization: Option<&[String]>) -> Result<Vec<Job>, CliError> {
         let usage = |e: fleet::FleetError| CliError::Usage(e.to_string());
         if let Some(name) = &self.role_name {
             fleet::check_role_name(name).map_err(usage)?;
@@ -125,13 +135,19 @@ impl FleetArgs {
                 .collect(),
             None => vec![None],
         };
-        let accounts: Vec<Option<String>> = match &self.accounts {
-            Some(list) => fleet::parse_accounts(list)
+        if self.role_name.is_some() && self.accounts.is_none() && !self.organization {
+            return Err(CliError::Usage(
+                "--role-name is assumed in the accounts of --accounts or --organization".into(),
+            ));
+        }
+        let accounts: Vec<Option<String>> = match (&self.accounts, organization) {
+            (Some(list), _) => fleet::parse_accounts(list)
                 .map_err(usage)?
                 .into_iter()
                 .map(Some)
                 .collect(),
-            None => vec![None],
+            (None, Some(ids)) => ids.iter().cloned().map(Some).collect(),
+            (None, None) => vec![None],
         };
         Ok(accounts
             .iter()
