@@ -739,3 +739,94 @@ fn an_organization_scan_covers_every_active_account() {
         assert!(proxy.count("ListAccounts") >= 1);
     })
 }
+
+/// `snapshot --live` over several accounts writes `DIR/ACCOUNT/REGION/`; scanning that folder
+/// offline gives the same findings, each in its own account and region, as the live scan.
+#[test]
+fn an_org_snapshot_scans_offline_with_accounts_and_regions_intact() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let _org = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let dir = tempfile::tempdir().unwrap();
+        let fleet = [
+            "--accounts",
+            "111111111111,222222222222,333333333333",
+            "--regions",
+            "us-east-1,eu-west-1",
+            "--role-name",
+            ROLE,
+        ];
+        let mut args = vec!["snapshot", "--live", "-o", dir.path().to_str().unwrap()];
+        args.extend(fleet);
+        let o = cli(&proxy, &args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        for account in MEMBERS {
+            for region in REGIONS {
+                let tds = dir
+                    .path()
+                    .join(account)
+                    .join(region)
+                    .join("task-definitions");
+                assert!(
+                    tds.join(format!("app-{account}-{region}-1.json")).exists(),
+                    "{account} {region}"
+                );
+            }
+        }
+        let ids = |o: &std::process::Output| -> BTreeMap<String, (String, String)> {
+            let mut out = BTreeMap::new();
+            for line in String::from_utf8_lossy(&o.stdout).lines() {
+                let batch: Value = serde_json::from_str(line).unwrap();
+                for f in batch["Findings"].as_array().unwrap() {
+                    let resource = f["Resources"][0]["Id"].as_str().unwrap();
+                    let account = f["AwsAccountId"].as_str().unwrap().to_owned();
+                    let region = f["Region"].as_str().unwrap().to_owned();
+                    if resource.starts_with("arn:") {
+                        assert!(
+                            resource.contains(&format!(":{region}:{account}:")),
+                            "{resource}"
+                        );
+                    }
+                    out.insert(f["Id"].as_str().unwrap().to_owned(), (account, region));
+                }
+            }
+            out
+        };
+        let offline = Command::new(env!("CARGO_BIN_EXE_ecs-posture"))
+            .args([
+                "scan",
+                dir.path().to_str().unwrap(),
+                "--format",
+                "asff",
+                "--fail-on",
+                "none",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            offline.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&offline.stderr)
+        );
+        let offline = ids(&offline);
+        let pairs: BTreeSet<&(String, String)> = offline.values().collect();
+        assert_eq!(pairs.len(), 6, "{pairs:?}");
+        let mut args = vec!["scan", "--live", "--format", "asff", "--fail-on", "none"];
+        args.extend(fleet);
+        let live = cli(&proxy, &args);
+        assert_eq!(live.status.code(), Some(0));
+        let live = ids(&live);
+        assert_eq!(
+            offline.keys().collect::<Vec<_>>(),
+            live.keys().collect::<Vec<_>>(),
+            "the same finding Ids offline and live"
+        );
+    })
+}

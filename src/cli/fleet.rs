@@ -31,7 +31,7 @@ use crate::ports::{Accounts, Collected, Inventory};
 
 /// The account-regions of the command (the organization's ACTIVE accounts for
 /// `--organization`, read with the caller's credentials).
-async fn resolve_jobs(
+pub async fn resolve_jobs(
     args: &FleetArgs,
     base: &aws_config::SdkConfig,
 ) -> Result<Vec<Job>, CliError> {
@@ -58,7 +58,7 @@ async fn resolve_jobs(
 }
 
 /// The SDK configuration of one job (the member role's credentials for another account).
-async fn job_config(
+pub async fn job_config(
     base: &aws_config::SdkConfig,
     job: &Job,
     role: Option<&MemberRole>,
@@ -82,7 +82,7 @@ async fn job_config(
 }
 
 /// Run `work` for every job, at most `concurrency` at once; results in job order.
-async fn fan_out<T, F, Fut>(jobs: &[Job], concurrency: u16, work: F) -> Vec<Result<T, String>>
+pub async fn fan_out<T, F, Fut>(jobs: &[Job], concurrency: u16, work: F) -> Vec<Result<T, String>>
 where
     T: Send + 'static,
     F: Fn(Job) -> Fut,

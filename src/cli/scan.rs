@@ -140,11 +140,39 @@ pub fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         return super::publish::publish(&args, opts, checks, out);
     }
     let scope = args.scope.scope();
-    let collected = if args.live {
+    let mut collected = if args.live {
         source::load(Origin::Live(&scope))?
     } else {
         source::load(Origin::Files(&args.paths))?
     };
+    if !args.live && args.account.is_none() && args.region.is_none() {
+        // Files of several accounts or regions (a `snapshot` of an organization): each
+        // account-region is evaluated in its own context, so finding Ids keep theirs.
+        for f in &collected.snapshot.failures {
+            eprintln!(
+                "warning: {}: the API could not return {}: {} (not evaluated)",
+                f.source,
+                f.arn.as_deref().unwrap_or("a resource"),
+                f.reason
+            );
+        }
+        let mut parts = std::mem::take(&mut collected.snapshot).split_by_account_region();
+        if parts.len() > 1 {
+            let mut evaluations = Vec::new();
+            let mut asff = String::new();
+            for (_, part) in &parts {
+                let ctx = engine::Context::for_snapshot(part);
+                let part_evaluations = engine::evaluate(part, &checks, &opts, &ctx);
+                if args.format == Format::Asff {
+                    let shown: Vec<&Evaluation> = part_evaluations.iter().collect();
+                    asff.push_str(&render::asff::render(&shown, part, now_ms()));
+                }
+                evaluations.extend(part_evaluations);
+            }
+            return render_evaluations(&args, &collected, &evaluations, Some(asff), out);
+        }
+        collected.snapshot = parts.pop().map(|(_, s)| s).unwrap_or_default();
+    }
     let mut ctx = engine::Context::for_snapshot(&collected.snapshot);
     if let Some(a) = &args.account {
         ctx.account = a.clone();
@@ -152,7 +180,7 @@ pub fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     if let Some(r) = &args.region {
         ctx.region = r.clone();
     }
-    if !args.live {
+    if !args.live && (args.account.is_some() || args.region.is_some()) {
         for f in &collected.snapshot.failures {
             eprintln!(
                 "warning: {}: the API could not return {}: {} (not evaluated)",

@@ -9,7 +9,9 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::common::{CliError, EXIT_OK, EXIT_RUNTIME, pretty_json, runtime};
-use super::source::{LiveScope, calls_line, live_inventory};
+use super::fleet::{fan_out, job_config, resolve_jobs};
+use super::source::{FleetArgs, LiveScope, calls_line, live_inventory};
+use crate::aws::{self, budget::Rate, ecs::EcsInventory};
 
 #[derive(Args, Debug)]
 pub struct SnapshotArgs {
@@ -18,7 +20,10 @@ pub struct SnapshotArgs {
     pub live: bool,
     #[command(flatten)]
     pub scope: LiveScope,
-    /// Folder to write the ECS API JSON into
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    /// Folder to write the ECS API JSON into (`DIR/ACCOUNT/REGION/` for several accounts or
+    /// regions)
     #[arg(long, short)]
     pub output: String,
 }
@@ -31,13 +36,8 @@ fn write_json(path: &Path, v: &Value) -> Result<(), CliError> {
     })
 }
 
-pub fn snapshot(args: SnapshotArgs, out: &mut dyn Write) -> Result<i32, CliError> {
-    let scope = args.scope.scope();
-    let docs = runtime()?.block_on(async {
-        let (_, inv) = live_inventory(&scope).await;
-        inv.read(&scope).await
-    });
-    let dir = Path::new(&args.output);
+/// Write what an inventory read as ECS API JSON under `dir`; returns the resources written.
+fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
     let tds = dir.join("task-definitions");
     std::fs::create_dir_all(&tds).map_err(|source| CliError::Io {
         path: tds.display().to_string(),
@@ -45,7 +45,7 @@ pub fn snapshot(args: SnapshotArgs, out: &mut dyn Write) -> Result<i32, CliError
     })?;
     let mut merged: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     let mut written = 0;
-    for (_, doc) in &docs.docs {
+    for (_, doc) in docs {
         if let Some(td) = doc.get("taskDefinition") {
             let name = format!(
                 "{}-{}.json",
@@ -78,6 +78,85 @@ pub fn snapshot(args: SnapshotArgs, out: &mut dyn Write) -> Result<i32, CliError
             write_json(&dir.join(file), &json!({ key: items }))?;
         }
     }
+    Ok(written)
+}
+
+/// Several accounts or regions: each account-region under `DIR/ACCOUNT/REGION/`.
+fn snapshot_fleet(args: &SnapshotArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    args.fleet.jobs(Some(&[]))?;
+    let scope = args.scope.scope();
+    let role = args.fleet.role();
+    let rate = Rate::per_second(args.fleet.ecs_rate);
+    let (jobs, results) = runtime()?.block_on(async {
+        let base = aws::sdk_config().await;
+        let jobs = resolve_jobs(&args.fleet, &base).await?;
+        let results = fan_out(&jobs, args.fleet.concurrency, |job| {
+            let (base, role, scope) = (base.clone(), role.clone(), scope.clone());
+            async move {
+                let cfg = job_config(&base, &job, role.as_ref()).await?;
+                let inv = EcsInventory::new(aws_sdk_ecs::Client::new(&cfg)).with_budget(rate);
+                Ok((aws::region_of(&cfg), inv.read(&scope).await))
+            }
+        })
+        .await;
+        Ok::<_, CliError>((jobs, results))
+    })?;
+    let mut failed = 0;
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
+            Ok((region, docs)) => {
+                let c = &docs.collected;
+                let from_arns = c.snapshot.account_region();
+                let account = job
+                    .account
+                    .clone()
+                    .or_else(|| from_arns.as_ref().map(|(a, _)| a.clone()))
+                    .unwrap_or_else(|| "unknown-account".to_owned());
+                let region = region.unwrap_or_else(|| "unknown-region".to_owned());
+                let dir = Path::new(&args.output).join(&account).join(&region);
+                let written = write_docs(&dir, &docs.docs)?;
+                writeln!(
+                    out,
+                    "{account} {region}: wrote {written} resources to {}; {}",
+                    dir.display(),
+                    calls_line(&c.api_calls)
+                )
+                .map_err(|source| CliError::Io {
+                    path: "(stdout)".into(),
+                    source,
+                })?;
+                if !c.errors.is_empty() {
+                    failed += 1;
+                    for e in &c.errors {
+                        eprintln!("error: {account} {region}: {e}");
+                    }
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {}: {e}", job.label(None));
+            }
+        }
+    }
+    eprintln!(
+        "{} account-region(s) targeted, {} written completely, {failed} failed",
+        jobs.len(),
+        jobs.len() - failed
+    );
+    Ok(if failed > 0 { EXIT_RUNTIME } else { EXIT_OK })
+}
+
+pub fn snapshot(args: SnapshotArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    if args.fleet.is_fleet() {
+        return snapshot_fleet(&args, out);
+    }
+    let scope = args.scope.scope();
+    let docs = runtime()?.block_on(async {
+        let (_, inv) = live_inventory(&scope).await;
+        inv.read(&scope).await
+    });
+    let dir = Path::new(&args.output);
+    let written = write_docs(dir, &docs.docs)?;
     let c = &docs.collected;
     writeln!(
         out,

@@ -15,6 +15,7 @@ pub mod version;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub use cluster::{CapacityProvider, Cluster, ContainerInstance, ExecLogging};
@@ -497,6 +498,58 @@ impl Snapshot {
             + self.clusters.len()
             + self.capacity_providers.len()
             + self.container_instances.len()
+    }
+
+    /// The snapshot split by the account and region its resources' ARNs name (an organization's
+    /// estate read into one folder tree), in order of account and region. Resources without an
+    /// ARN belong to the only account-region when there is one, else stay in a part of their
+    /// own (`None`). One account-region (or none): the snapshot as it is.
+    pub fn split_by_account_region(self) -> Vec<(Option<(String, String)>, Snapshot)> {
+        fn key(arn: Option<&str>) -> Option<(String, String)> {
+            let p = Arn::parse(arn?)?;
+            (!p.account.is_empty() && !p.region.is_empty())
+                .then(|| (p.account.to_owned(), p.region.to_owned()))
+        }
+        let mut keys: BTreeSet<(String, String)> = BTreeSet::new();
+        macro_rules! collect_keys {
+            ($field:ident, $arn:ident) => {
+                for r in &self.$field {
+                    if let Some(k) = key(r.item.$arn.as_deref()) {
+                        keys.insert(k);
+                    }
+                }
+            };
+        }
+        collect_keys!(task_definitions, task_definition_arn);
+        collect_keys!(services, service_arn);
+        collect_keys!(task_sets, task_set_arn);
+        collect_keys!(clusters, cluster_arn);
+        collect_keys!(capacity_providers, capacity_provider_arn);
+        collect_keys!(container_instances, container_instance_arn);
+        if keys.len() <= 1 {
+            let k = keys.into_iter().next();
+            return vec![(k, self)];
+        }
+        let mut parts: BTreeMap<Option<(String, String)>, Snapshot> = BTreeMap::new();
+        macro_rules! split {
+            ($field:ident, $arn:ident) => {
+                for r in self.$field {
+                    let k = key(r.item.$arn.as_deref());
+                    parts.entry(k).or_default().$field.push(r);
+                }
+            };
+        }
+        split!(task_definitions, task_definition_arn);
+        split!(services, service_arn);
+        split!(task_sets, task_set_arn);
+        split!(clusters, cluster_arn);
+        split!(capacity_providers, capacity_provider_arn);
+        split!(container_instances, container_instance_arn);
+        for f in self.failures {
+            let k = key(f.arn.as_deref());
+            parts.entry(k).or_default().failures.push(f);
+        }
+        parts.into_iter().collect()
     }
 
     /// The first account and region named by any ARN in the snapshot.
