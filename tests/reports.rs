@@ -39,7 +39,8 @@ fn assert_terminal_friendly(name: &str, text: &str) {
 fn text_reports_are_complete_and_fit_100_columns() {
     let summary = ok(&["report", "examples/estate", "--format", "summary"]);
     assert!(
-        summary.contains("Score 0/100")
+        summary.contains("score 0/100")
+            && summary.contains("Posture ")
             && summary.contains("Quick actions")
             && summary.contains("CRITICAL"),
         "{summary}"
@@ -357,4 +358,55 @@ fn html_report_is_self_contained_and_renders() {
     if let Ok(keep) = std::env::var("ECS_POSTURE_KEEP_SCREENSHOT") {
         std::fs::copy(&shot, keep).unwrap();
     }
+}
+
+/// The posture is a severity-weighted pass rate: an organization of two accounts with the same
+/// estate has the posture of one, per account and overall, where the seed score is 0 for both.
+#[test]
+fn the_posture_does_not_fall_with_the_size_of_the_estate() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/estate");
+    fn copy(src: &std::path::Path, dst: &std::path::Path, account: &str) {
+        std::fs::create_dir_all(dst).unwrap();
+        for e in std::fs::read_dir(src).unwrap() {
+            let p = e.unwrap().path();
+            let to = dst.join(p.file_name().unwrap());
+            if p.is_dir() {
+                copy(&p, &to, account);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                let text = std::fs::read_to_string(&p)
+                    .unwrap()
+                    .replace("111122223333", account);
+                std::fs::write(to, text).unwrap();
+            }
+        }
+    }
+    copy(&src, &dir.path().join("a"), "111111111111");
+    copy(&src, &dir.path().join("b"), "222222222222");
+    let one: serde_json::Value =
+        serde_json::from_str(&ok(&["metrics", "examples/estate", "--format", "json"])).unwrap();
+    let two: serde_json::Value = serde_json::from_str(&ok(&[
+        "metrics",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let posture = one["posture"]["overall"].as_u64().unwrap();
+    assert!(posture > 0 && posture < 100, "{posture}");
+    assert_eq!(one["summary"]["posture"], posture);
+    assert_eq!(
+        two["posture"]["overall"], posture,
+        "the same habits, the same posture"
+    );
+    assert_eq!(one["summary"]["score"], 0);
+    let accounts = two["posture"]["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 2);
+    for a in accounts {
+        assert_eq!(a["posture"], posture, "{a}");
+    }
+    assert!(!one["posture"]["clusters"].as_array().unwrap().is_empty());
+    let text = ok(&["metrics", dir.path().to_str().unwrap()]);
+    assert!(text.contains("Posture by account\n"), "{text}");
+    assert_terminal_friendly("metrics", &text);
 }

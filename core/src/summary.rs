@@ -1,8 +1,15 @@
-//! Counts and the 0-100 score.
+//! Counts, the 0-100 score and the posture.
 //!
 //! The score follows the seed tools' weights: start at 100, subtract 20 per HIGH, 10 per MEDIUM
 //! and 5 per LOW failed evaluation, floored at 0. A CRITICAL failure subtracts 40 (twice a
-//! HIGH), and any CRITICAL failure makes the risk level at least HIGH whatever the score.
+//! HIGH), and any CRITICAL failure makes the risk level at least HIGH whatever the score. It is
+//! kept for compatibility, but reaches 0 as soon as an estate has a handful of findings.
+//!
+//! The posture stays meaningful at any size: the severity-weighted pass rate of the evaluated
+//! checks (PASSED and FAILED; NOT_APPLICABLE left out), with weights CRITICAL 10, HIGH 5,
+//! MEDIUM 2, LOW 1 and INFORMATIONAL 0, as a percentage rounded down (100 when nothing
+//! weighted was evaluated). It is computed the same way per cluster, account-region, account and
+//! organization ([`posture_by`]), so a larger estate with the same habits has the same posture.
 
 use serde::Serialize;
 use std::collections::HashSet;
@@ -87,6 +94,95 @@ pub struct Summary {
     pub failed_by_severity: SeverityCounts,
     pub score: u8,
     pub risk_level: RiskLevel,
+    /// The severity-weighted pass rate (see the module documentation).
+    pub posture: u8,
+}
+
+/// The weight of a severity in the posture.
+pub fn posture_weight(s: Severity) -> u64 {
+    match s {
+        Severity::Critical => 10,
+        Severity::High => 5,
+        Severity::Medium => 2,
+        Severity::Low => 1,
+        Severity::Informational => 0,
+    }
+}
+
+/// Weighted passed and evaluated totals, to combine before dividing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PostureTally {
+    pub passed: u64,
+    pub evaluated: u64,
+}
+
+impl PostureTally {
+    pub fn add(&mut self, e: &Evaluation) {
+        let w = posture_weight(e.severity());
+        match e.status {
+            Status::Passed => {
+                self.passed += w;
+                self.evaluated += w;
+            }
+            Status::Failed => self.evaluated += w,
+            Status::NotApplicable => {}
+        }
+    }
+
+    pub fn percent(&self) -> u8 {
+        (self.passed * 100)
+            .checked_div(self.evaluated)
+            .map_or(100, |p| p as u8)
+    }
+}
+
+/// The posture of some evaluations.
+pub fn posture<'a>(evaluations: impl IntoIterator<Item = &'a Evaluation>) -> u8 {
+    let mut t = PostureTally::default();
+    for e in evaluations {
+        t.add(e);
+    }
+    t.percent()
+}
+
+/// The posture of one group (a cluster, account-region or account).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PostureGroup {
+    pub label: String,
+    pub posture: u8,
+    pub evaluations: usize,
+    pub failed: usize,
+}
+
+/// The posture of each group `group` puts an evaluation in (an evaluation may be in several, a
+/// revision run in several clusters; none: left out), by label.
+pub fn posture_by<'a, F, I>(
+    evaluations: impl IntoIterator<Item = &'a Evaluation>,
+    group: F,
+) -> Vec<PostureGroup>
+where
+    F: Fn(&'a Evaluation) -> I,
+    I: IntoIterator<Item = String>,
+{
+    let mut tallies: std::collections::BTreeMap<String, (PostureTally, usize, usize)> =
+        std::collections::BTreeMap::new();
+    for e in evaluations {
+        for label in group(e) {
+            let t = tallies.entry(label).or_default();
+            t.0.add(e);
+            t.1 += 1;
+            t.2 += usize::from(e.status == Status::Failed);
+        }
+    }
+    tallies
+        .into_iter()
+        .map(|(label, (t, evaluations, failed))| PostureGroup {
+            label,
+            posture: t.percent(),
+            evaluations,
+            failed,
+        })
+        .collect()
 }
 
 /// Score from failed counts, per the module documentation.
@@ -116,8 +212,10 @@ pub fn summarize<'a>(evaluations: impl IntoIterator<Item = &'a Evaluation>) -> S
     let mut failing = HashSet::new();
     let mut checks = HashSet::new();
     let mut count = 0;
+    let mut tally = PostureTally::default();
     for e in evaluations {
         count += 1;
+        tally.add(e);
         resources.insert(e.resource.arn.as_str());
         checks.insert(e.check.id);
         match e.status {
@@ -132,6 +230,7 @@ pub fn summarize<'a>(evaluations: impl IntoIterator<Item = &'a Evaluation>) -> S
     }
     let score = score(&failed);
     Summary {
+        posture: tally.percent(),
         evaluations: count,
         resources: resources.len(),
         resources_failing: failing.len(),
@@ -159,6 +258,22 @@ mod tests {
         assert_eq!(score(&c), 25);
         c.high = 10;
         assert_eq!(score(&c), 0);
+    }
+
+    #[test]
+    fn posture_is_a_weighted_pass_rate() {
+        let mut t = PostureTally::default();
+        assert_eq!(t.percent(), 100, "nothing evaluated");
+        // One HIGH passed (5), one CRITICAL failed (10), one LOW failed (1): 5 / 16.
+        t.passed = 5;
+        t.evaluated = 16;
+        assert_eq!(t.percent(), 31);
+        // Twice the estate, the same rate.
+        t.passed *= 2;
+        t.evaluated *= 2;
+        assert_eq!(t.percent(), 31);
+        assert_eq!(posture_weight(Severity::Informational), 0);
+        assert!(posture_weight(Severity::Critical) > posture_weight(Severity::High));
     }
 
     #[test]

@@ -197,7 +197,8 @@ pub fn run_report(report: &RunReport, format: Format) -> Result<String, CliError
     s.push_str(&format!("{}\n", calls_line(&report.api_calls_by_operation)));
     if let Some(summary) = &report.summary {
         s.push_str(&format!(
-            "Score: {}/100, risk level {}\n",
+            "Posture: {}/100; score {}/100, risk level {}\n",
+            summary.posture,
             summary.score,
             summary.risk_level.as_str()
         ));

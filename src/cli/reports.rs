@@ -304,7 +304,7 @@ pub fn metrics(args: MetricsArgs, out: &mut dyn Write) -> Result<i32, CliError> 
         TextFormat::Text => text::metrics_text(&m),
         TextFormat::Json => pretty_json(
             "the metrics",
-            &json!({"generated_at": now_rfc3339(), "summary": m.summary, "categories": m.categories, "frameworks": m.frameworks, "trend": m.trend}),
+            &json!({"generated_at": now_rfc3339(), "summary": m.summary, "posture": m.posture, "categories": m.categories, "frameworks": m.frameworks, "trend": m.trend}),
         )?,
     };
     emit(out, None, &text)?;
@@ -324,21 +324,22 @@ pub fn clusters(args: ClustersArgs, out: &mut dyn Write) -> Result<i32, CliError
         .iter()
         .map(|(name, evals)| {
             let s = summarize(evals.iter().copied());
-            json!({"cluster": name, "score": s.score, "risk_level": s.risk_level, "resources": s.resources, "failed_by_severity": s.failed_by_severity})
+            json!({"cluster": name, "posture": s.posture, "score": s.score, "risk_level": s.risk_level, "resources": s.resources, "failed_by_severity": s.failed_by_severity})
         })
         .collect();
     let text = match args.format {
         TextFormat::Json => pretty_json("the clusters", &rows)?,
         TextFormat::Text => {
             let mut t = format!(
-                "{:<32} {:>5} {:<9} {:>5} {:>5} {:>5} {:>5}\n",
-                "CLUSTER", "SCORE", "RISK", "CRIT", "HIGH", "MED", "LOW"
+                "{:<32} {:>7} {:>5} {:<9} {:>5} {:>5} {:>5} {:>5}\n",
+                "CLUSTER", "POSTURE", "SCORE", "RISK", "CRIT", "HIGH", "MED", "LOW"
             );
             for r in &rows {
                 let f = &r["failed_by_severity"];
                 t.push_str(&format!(
-                    "{:<32} {:>5} {:<9} {:>5} {:>5} {:>5} {:>5}\n",
+                    "{:<32} {:>7} {:>5} {:<9} {:>5} {:>5} {:>5} {:>5}\n",
                     r["cluster"].as_str().unwrap_or(""),
+                    r["posture"],
                     r["score"],
                     r["risk_level"].as_str().unwrap_or(""),
                     f["CRITICAL"],

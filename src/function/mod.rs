@@ -152,6 +152,7 @@ pub fn emf(report: &RunReport, trigger: &str, error: Option<&str>, now_ms: i64) 
                     metric("Imported"), metric("Archived"), metric("Alerted"), metric("EcsApiCalls"), metric("Errors"),
                     {"Name": "DurationMs", "Unit": "Milliseconds"},
                     {"Name": "Score", "Unit": "None"},
+                    {"Name": "Posture", "Unit": "None"},
                 ],
             }],
         },
@@ -168,6 +169,7 @@ pub fn emf(report: &RunReport, trigger: &str, error: Option<&str>, now_ms: i64) 
         "Errors": u8::from(error.is_some()),
         "DurationMs": report.duration_ms,
         "Score": report.summary.as_ref().map_or(100, |s| s.score),
+        "Posture": report.summary.as_ref().map_or(100, |s| s.posture),
         "Complete": report.complete,
         "Error": error,
     })

@@ -144,7 +144,7 @@ th{{background:#f5f5f5}} .sev{{color:#fff;border-radius:3px;padding:2px 6px;font
 </style></head><body>
 <h1>ECS security report</h1><div class="muted">Generated {generated} by ecs-posture</div>
 <div class="cards"><div>{gauge}<div><b>Risk level {risk}</b></div></div><div>{chart}</div>
-<div>{resources} resources, {failing} failing<br>{failed} failed, {passed} passed, {na} not applicable</div></div>
+<div><b>Posture {posture}/100</b> (severity-weighted pass rate)<br>{resources} resources, {failing} failing<br>{failed} failed, {passed} passed, {na} not applicable</div></div>
 {trend_html}
 <h2>Top recommendations</h2><ol>{recs}</ol>
 <h2>Findings</h2>
@@ -153,6 +153,7 @@ th{{background:#f5f5f5}} .sev{{color:#fff;border-radius:3px;padding:2px 6px;font
 </body></html>
 "#,
         gauge = gauge(s.score),
+        posture = s.posture,
         risk = s.risk_level.as_str(),
         chart = chart(s),
         resources = s.resources,

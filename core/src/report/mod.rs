@@ -11,7 +11,7 @@ use crate::checks::{Category, Check};
 use crate::evaluation::Evaluation;
 use crate::finding::{Framework, ResourceKind, Severity, Status};
 use crate::model::Snapshot;
-use crate::summary::{Summary, summarize};
+use crate::summary::{PostureGroup, Summary, posture_by, summarize};
 
 /// Which findings a report shows.
 #[derive(Debug, Clone, Default)]
@@ -400,14 +400,55 @@ fn natural(s: &str) -> Vec<(String, u64)> {
 pub struct TrendPoint {
     pub label: String,
     pub score: u8,
+    /// The posture, where the report it was read from has one.
+    pub posture: Option<u8>,
     pub failed: usize,
     pub critical: usize,
     pub high: usize,
 }
 
+/// The posture (see [`crate::summary`]) of the whole estate and of each account,
+/// account-region and cluster in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostureBreakdown {
+    pub overall: u8,
+    pub accounts: Vec<PostureGroup>,
+    pub account_regions: Vec<PostureGroup>,
+    pub clusters: Vec<PostureGroup>,
+}
+
+/// The posture breakdown of some evaluations; a revision counts in every cluster that runs it.
+pub fn posture_breakdown(
+    shown: &[&Evaluation],
+    services: &ServicesByTaskDefinition,
+) -> PostureBreakdown {
+    let evals = || shown.iter().copied();
+    PostureBreakdown {
+        overall: crate::summary::posture(evals()),
+        accounts: posture_by(evals(), |e| Some(e.resource.account().to_owned())),
+        account_regions: posture_by(evals(), |e| {
+            Some(format!("{} {}", e.resource.account(), e.resource.region()))
+        }),
+        clusters: posture_by(evals(), |e| -> Vec<String> {
+            match e.resource.cluster.as_deref() {
+                Some(c) => vec![c.to_owned()],
+                None => services
+                    .get(&e.resource.name)
+                    .map(|s| {
+                        let set: BTreeSet<String> =
+                            s.iter().map(|svc| svc.cluster.clone()).collect();
+                        set.into_iter().collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        }),
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Metrics {
     pub summary: Summary,
+    pub posture: PostureBreakdown,
     pub categories: BTreeMap<&'static str, CategoryCounts>,
     pub frameworks: Vec<FrameworkCoverage>,
     pub trend: Vec<TrendPoint>,
@@ -458,6 +499,7 @@ pub fn metrics(
         .collect();
     Metrics {
         summary: summarize(shown.iter().copied()),
+        posture: posture_breakdown(shown, services),
         categories,
         frameworks,
         trend,
@@ -474,6 +516,10 @@ pub fn trend_point(label: &str, json: &serde_json::Value) -> Option<TrendPoint> 
             .unwrap_or(label)
             .to_owned(),
         score: u8::try_from(s.get("score")?.as_u64()?).ok()?,
+        posture: s
+            .get("posture")
+            .and_then(|p| p.as_u64())
+            .and_then(|p| u8::try_from(p).ok()),
         failed: s.get("by_status")?.get("FAILED")?.as_u64()? as usize,
         critical: s.get("failed_by_severity")?.get("CRITICAL")?.as_u64()? as usize,
         high: s.get("failed_by_severity")?.get("HIGH")?.as_u64()? as usize,

@@ -67,7 +67,8 @@ fn counts_line(s: &Summary) -> String {
 fn header(title: &str, s: &Summary) -> String {
     let mut out = format!("{title}\n{}\n", "=".repeat(title.len()));
     out.push_str(&format!(
-        "Score {}/100, risk level {}. {} resources, {} of them failing at least one check.\n",
+        "Posture {}/100 (severity-weighted pass rate); score {}/100, risk level {}.\n{} resources, {} of them failing at least one check.\n",
+        s.posture,
         s.score,
         s.risk_level.as_str(),
         s.resources,
@@ -182,7 +183,8 @@ pub fn executive(
     );
     out.push_str(&wrap(
         &format!(
-            "Overall score {}/100 (risk level {}). {} of {} resources have at least one failing security check; {} issues are critical and {} high.",
+            "Posture {}/100: the severity-weighted share of security checks passed. Overall score {}/100 (risk level {}). {} of {} resources have at least one failing security check; {} issues are critical and {} high.",
+            s.posture,
             s.score,
             s.risk_level.as_str(),
             s.resources_failing,
@@ -317,10 +319,28 @@ pub fn compliance_text(c: &ComplianceReport) -> String {
 pub fn metrics_text(m: &Metrics) -> String {
     let s = &m.summary;
     let mut out = format!(
-        "Security score: {}/100, risk level {}\n",
+        "Posture: {}/100 (severity-weighted pass rate)\nSecurity score: {}/100, risk level {}\n",
+        s.posture,
         s.score,
         s.risk_level.as_str()
     );
+    let p = &m.posture;
+    for (title, groups, always) in [
+        ("Posture by account", &p.accounts, false),
+        ("Posture by account and region", &p.account_regions, false),
+        ("Posture by cluster", &p.clusters, true),
+    ] {
+        if groups.is_empty() || (!always && groups.len() < 2) {
+            continue;
+        }
+        out.push_str(&format!("\n{title}\n"));
+        for g in groups.iter() {
+            out.push_str(&format!(
+                "  {:<30} posture {:>3}, {} failed of {} evaluated\n",
+                g.label, g.posture, g.failed, g.evaluations
+            ));
+        }
+    }
     out.push_str("\nSeverity distribution (failed)\n");
     let max = [
         s.failed_by_severity.critical,
@@ -365,14 +385,22 @@ pub fn metrics_text(m: &Metrics) -> String {
         out.push_str("\nTrend\n");
         for t in &m.trend {
             out.push_str(&format!(
-                "  {:<30} score {:>3}, {} failed ({} critical, {} high)\n",
-                t.label, t.score, t.failed, t.critical, t.high
+                "  {:<30} score {:>3}{}, {} failed ({} critical, {} high)\n",
+                t.label,
+                t.score,
+                t.posture
+                    .map(|p| format!(", posture {p:>3}"))
+                    .unwrap_or_default(),
+                t.failed,
+                t.critical,
+                t.high
             ));
         }
         out.push_str(&format!(
-            "  {:<30} score {:>3}, {} failed ({} critical, {} high)\n",
+            "  {:<30} score {:>3}, posture {:>3}, {} failed ({} critical, {} high)\n",
             "now",
             s.score,
+            s.posture,
             s.by_status.failed,
             s.failed_by_severity.critical,
             s.failed_by_severity.high
