@@ -830,3 +830,72 @@ fn an_org_snapshot_scans_offline_with_accounts_and_regions_intact() {
         );
     })
 }
+
+/// `clusters` and `metrics` over several accounts and regions group by account and region.
+#[test]
+fn org_reports_group_by_account_and_region() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let _org = seed(&moto).await;
+        let proxy = Proxy::start(moto.port);
+        let fleet = [
+            "--accounts",
+            "111111111111,222222222222,333333333333",
+            "--regions",
+            "us-east-1,eu-west-1",
+            "--role-name",
+            ROLE,
+        ];
+        let mut args = vec!["clusters", "--live", "--format", "json"];
+        args.extend(fleet);
+        let o = cli(&proxy, &args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let rows: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(rows.len(), 6, "{rows:?}");
+        for account in MEMBERS {
+            for region in REGIONS {
+                assert!(
+                    rows.iter().any(|r| r["cluster"]
+                        == format!("{account} {region} c-{account}-{region}")
+                        && r["account"] == account
+                        && r["region"] == region),
+                    "{account} {region}: {rows:?}"
+                );
+            }
+        }
+        let mut args = vec!["metrics", "--live", "--format", "json"];
+        args.extend(fleet);
+        let o = cli(&proxy, &args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let m: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(m["posture"]["accounts"].as_array().unwrap().len(), 3, "{m}");
+        assert_eq!(m["posture"]["account_regions"].as_array().unwrap().len(), 6);
+        // A member that cannot be read fails the report instead of shrinking it.
+        proxy.add(
+            Rule::new(
+                "AssumeRole",
+                Fault::Error {
+                    status: 403,
+                    code: "AccessDenied",
+                    message: "denied",
+                    json: false,
+                },
+                usize::MAX,
+            )
+            .when_body("333333333333"),
+        );
+        let o = cli(&proxy, &args);
+        assert_eq!(o.status.code(), Some(3));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("333333333333"));
+    })
+}

@@ -347,3 +347,60 @@ pub fn publish(args: &ScanArgs, settings: Settings, out: &mut dyn Write) -> Resu
     }
     Ok(EXIT_OK)
 }
+
+/// The estates of several account-regions, for the reports: every one must be read completely
+/// (a report never presents a partial organization as the whole).
+pub fn collect(
+    fleet: &FleetArgs,
+    scope: &ecs_posture_core::scope::Scope,
+) -> Result<Vec<ecs_posture_core::Snapshot>, CliError> {
+    fleet.jobs(Some(&[]))?;
+    let role = fleet.role();
+    let rate = Rate::per_second(fleet.ecs_rate);
+    let (jobs, results) = runtime()?.block_on(async {
+        let base = aws::sdk_config().await;
+        let jobs = resolve_jobs(fleet, &base).await?;
+        let results = fan_out(&jobs, fleet.concurrency, |job| {
+            let (base, role, scope) = (base.clone(), role.clone(), scope.clone());
+            async move {
+                let cfg = job_config(&base, &job, role.as_ref()).await?;
+                let inv = EcsInventory::new(aws_sdk_ecs::Client::new(&cfg)).with_budget(rate);
+                inv.collect(&scope).await.map_err(|e| e.to_string())
+            }
+        })
+        .await;
+        Ok::<_, CliError>((jobs, results))
+    })?;
+    let mut parts = Vec::new();
+    let mut failed = 0;
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
+            Ok(c) if c.is_complete() => {
+                eprintln!(
+                    "{}: {} resources; {}",
+                    job.label(c.snapshot.account_region().map(|(a, _)| a).as_deref()),
+                    c.snapshot.resource_count(),
+                    calls_line(&c.api_calls)
+                );
+                parts.push(c.snapshot);
+            }
+            Ok(c) => {
+                failed += 1;
+                for e in c.read_errors() {
+                    eprintln!("error: {}: {e}", job.label(None));
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {}: {e}", job.label(None));
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(CliError::Live(format!(
+            "{failed} of {} account-region(s) could not be read completely; no report of a part as the whole",
+            jobs.len()
+        )));
+    }
+    Ok(parts)
+}

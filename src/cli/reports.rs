@@ -18,7 +18,7 @@ use ecs_posture_core::{engine, render};
 use super::common::{
     CliError, EXIT_OK, emit, load_options, now_rfc3339, pretty_json, select_checks, without_bom,
 };
-use super::source::{self, LiveScope, Origin};
+use super::source::{self, FleetArgs, LiveScope, Origin};
 
 /// Where the estate comes from, shared by the report commands.
 #[derive(Args, Debug, Default)]
@@ -31,6 +31,8 @@ pub struct Source {
     pub live: bool,
     #[command(flatten)]
     pub scope: LiveScope,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
     /// TOML config file with an [options] table
     #[arg(long)]
     pub config: Option<String>,
@@ -139,6 +141,8 @@ pub struct ClustersArgs {
     /// Read the clusters through the ECS API (the only source for this command)
     #[arg(long, required = true)]
     pub live: bool,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
     /// TOML config file with an [options] table
     #[arg(long)]
     pub config: Option<String>,
@@ -150,12 +154,35 @@ struct Gathered {
     snapshot: Snapshot,
     evaluations: Vec<Evaluation>,
     checks: Vec<&'static Check>,
+    /// Each account-region's `(account, region, clusters)`, for per-account-region tables.
+    parts: Vec<(String, String, Snapshot)>,
+}
+
+/// Evaluate each account-region in its own context; the merged snapshot and evaluations.
+fn evaluate_parts(
+    parts: Vec<Snapshot>,
+    checks: &[&'static Check],
+    opts: &ecs_posture_core::Options,
+) -> (Snapshot, Vec<Evaluation>) {
+    let mut merged = Snapshot::default();
+    let mut evaluations = Vec::new();
+    for part in parts {
+        let ctx = engine::Context::for_snapshot(&part);
+        // Resource indexes stay those of the part (the reports never render ASFF details,
+        // the one reader of them).
+        let part_evaluations = engine::evaluate(&part, checks, opts, &ctx);
+        merged.extend(part);
+        evaluations.extend(part_evaluations);
+    }
+    (merged, evaluations)
 }
 
 fn gather(source: &Source) -> Result<Gathered, CliError> {
     let opts = load_options(source.config.as_deref())?;
     let checks = select_checks(&opts, source.config.as_deref(), &[], &[], None)?;
-    let snapshot = if source.live {
+    let parts: Vec<Snapshot> = if source.live && source.fleet.is_fleet() {
+        super::fleet::collect(&source.fleet, &source.scope.scope())?
+    } else if source.live {
         let collected = source::load(Origin::Live(&source.scope.scope()))?;
         let errors = collected.read_errors();
         for e in &errors {
@@ -167,16 +194,33 @@ fn gather(source: &Source) -> Result<Gathered, CliError> {
                 errors.len()
             )));
         }
-        collected.snapshot
+        vec![collected.snapshot]
     } else {
-        source::load(Origin::Files(&source.paths))?.snapshot
+        source::load(Origin::Files(&source.paths))?
+            .snapshot
+            .split_by_account_region()
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect()
     };
-    let ctx = engine::Context::for_snapshot(&snapshot);
-    let evaluations = engine::evaluate(&snapshot, &checks, &opts, &ctx);
+    let labels: Vec<(String, String, Snapshot)> = parts
+        .iter()
+        .map(|p| {
+            let (a, r) = p.account_region().unwrap_or_default();
+            let clusters = Snapshot {
+                clusters: p.clusters.clone(),
+                services: p.services.clone(),
+                ..Snapshot::default()
+            };
+            (a, r, clusters)
+        })
+        .collect();
+    let (snapshot, evaluations) = evaluate_parts(parts, &checks, &opts);
     Ok(Gathered {
         snapshot,
         evaluations,
         checks,
+        parts: labels,
     })
 }
 
@@ -316,28 +360,43 @@ pub fn clusters(args: ClustersArgs, out: &mut dyn Write) -> Result<i32, CliError
     let source = Source {
         live: true,
         config: args.config.clone(),
+        fleet: args.fleet.clone(),
         ..Source::default()
     };
     let g = gather(&source)?;
-    let by_cluster = report::evaluations_by_cluster(&g.snapshot, &g.evaluations);
-    let rows: Vec<_> = by_cluster
-        .iter()
-        .map(|(name, evals)| {
+    let several = g.parts.len() > 1;
+    let mut rows = Vec::new();
+    for (account, region, part) in &g.parts {
+        // Each account-region's clusters, with the evaluations of its own resources.
+        let evaluations: Vec<Evaluation> = g
+            .evaluations
+            .iter()
+            .filter(|e| {
+                !several || (e.resource.account() == account && e.resource.region() == region)
+            })
+            .cloned()
+            .collect();
+        for (name, evals) in report::evaluations_by_cluster(part, &evaluations) {
             let s = summarize(evals.iter().copied());
-            json!({"cluster": name, "posture": s.posture, "score": s.score, "risk_level": s.risk_level, "resources": s.resources, "failed_by_severity": s.failed_by_severity})
-        })
-        .collect();
+            let label = if several {
+                format!("{account} {region} {name}")
+            } else {
+                name.clone()
+            };
+            rows.push(json!({"cluster": label, "account": account, "region": region, "posture": s.posture, "score": s.score, "risk_level": s.risk_level, "resources": s.resources, "failed_by_severity": s.failed_by_severity}));
+        }
+    }
     let text = match args.format {
         TextFormat::Json => pretty_json("the clusters", &rows)?,
         TextFormat::Text => {
             let mut t = format!(
-                "{:<32} {:>7} {:>5} {:<9} {:>5} {:>5} {:>5} {:>5}\n",
+                "{:<44} {:>7} {:>5} {:<9} {:>5} {:>5} {:>5} {:>5}\n",
                 "CLUSTER", "POSTURE", "SCORE", "RISK", "CRIT", "HIGH", "MED", "LOW"
             );
             for r in &rows {
                 let f = &r["failed_by_severity"];
                 t.push_str(&format!(
-                    "{:<32} {:>7} {:>5} {:<9} {:>5} {:>5} {:>5} {:>5}\n",
+                    "{:<44} {:>7} {:>5} {:<9} {:>5} {:>5} {:>5} {:>5}\n",
                     r["cluster"].as_str().unwrap_or(""),
                     r["posture"],
                     r["score"],
