@@ -115,12 +115,21 @@ impl Ledger for FileLedger {
         self.with(|entries, _| {
             let mut won = Vec::new();
             for i in intents {
-                let stored = entries.get(&i.entry.id).map(|e| e.last_imported_ms);
-                if stored == i.seen_ms {
+                let stored = entries.get(&i.entry.id);
+                if stored.map(|e| e.last_imported_ms) == i.seen_ms {
+                    // An alert already sent for this episode stays recorded (another invocation
+                    // may have alerted since this plan was made), as in the DynamoDB ledger,
+                    // whose alert marks live apart from the entry.
+                    let alerted = i.entry.alerted.or_else(|| {
+                        stored
+                            .and_then(|o| o.alerted)
+                            .filter(|a| a.failing_since_ms == i.entry.first_observed_ms)
+                    });
                     entries.insert(
                         i.entry.id.clone(),
                         LedgerEntry {
                             pending: true,
+                            alerted,
                             ..i.entry.clone()
                         },
                     );
@@ -223,5 +232,102 @@ impl Ledger for FileLedger {
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ecs_posture_core::Severity;
+    use ecs_posture_core::lifecycle::{Alerted, FindingState};
+
+    fn entry(last_imported_ms: i64) -> LedgerEntry {
+        LedgerEntry {
+            id: "f".into(),
+            check_id: "TD01".into(),
+            resource_arn: "arn:aws:ecs:us-east-1:111122223333:task-definition/web:1".into(),
+            resource_type: "AwsEcsTaskDefinition".into(),
+            resource_name: "web:1".into(),
+            cluster: None,
+            account: "111122223333".into(),
+            region: "us-east-1".into(),
+            state: FindingState::Failed,
+            severity: Severity::High,
+            evidence_hash: "h".into(),
+            evidence: Vec::new(),
+            created_at_ms: 100,
+            first_observed_ms: 100,
+            last_imported_ms,
+            alerted: None,
+            pending: false,
+        }
+    }
+
+    /// Invocation A reserves, imports, settles and alerts; invocation B, which planned from A's
+    /// pending entry before A alerted, reserves the same episode afterwards: A's alert stays
+    /// recorded, so B does not alert it again.
+    #[tokio::test]
+    async fn a_later_reservation_keeps_the_alert_of_the_episode() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = FileLedger::new(dir.path().join("ledger.json"));
+        let a = entry(100);
+        assert_eq!(
+            ledger
+                .reserve(&[Intent {
+                    entry: a.clone(),
+                    seen_ms: None
+                }])
+                .await
+                .unwrap(),
+            vec!["f"]
+        );
+        ledger.record(std::slice::from_ref(&a)).await.unwrap();
+        let mark = Alerted {
+            failing_since_ms: 100,
+            severity: Severity::High,
+            at_ms: 150,
+        };
+        let claimed = ledger
+            .claim_alerts(&[("f".into(), mark)], "A", 150, 60_000)
+            .await
+            .unwrap();
+        assert_eq!(claimed, vec!["f"]);
+        ledger
+            .record_alerts(&[("f".into(), mark)], "A")
+            .await
+            .unwrap();
+        // B's plan saw A's entry (last imported at 100) without an alert.
+        let b = entry(200);
+        let won = ledger
+            .reserve(&[Intent {
+                entry: b.clone(),
+                seen_ms: Some(100),
+            }])
+            .await
+            .unwrap();
+        assert_eq!(won, vec!["f"]);
+        let loaded = ledger.load("111122223333", "us-east-1").await.unwrap();
+        assert_eq!(
+            loaded["f"].alerted,
+            Some(mark),
+            "the alert of the episode is kept"
+        );
+        let again = ledger
+            .claim_alerts(&[("f".into(), mark)], "B", 250, 60_000)
+            .await
+            .unwrap();
+        assert!(again.is_empty(), "never alerted twice");
+        // A new episode (a later first observation) does not inherit the old alert.
+        let mut c = entry(300);
+        c.first_observed_ms = 300;
+        ledger
+            .reserve(&[Intent {
+                entry: c,
+                seen_ms: Some(200),
+            }])
+            .await
+            .unwrap();
+        let loaded = ledger.load("111122223333", "us-east-1").await.unwrap();
+        assert_eq!(loaded["f"].alerted, None);
     }
 }
