@@ -899,3 +899,81 @@ fn org_reports_group_by_account_and_region() {
         assert!(String::from_utf8_lossy(&o.stderr).contains("333333333333"));
     })
 }
+
+/// The hub's FIFO queue on the emulator: a member's rescan waits behind that account-region's
+/// nightly scan (one message group per account-region), while other account-regions go on.
+#[test]
+fn scans_of_one_account_region_are_never_received_at_once() {
+    common::block_on(|| async move {
+        use ecs_posture::aws::sqs::FifoQueue;
+        use ecs_posture::ports::ScanQueue;
+        use ecs_posture_core::fleet::{self, Target};
+        let moto = Moto::start();
+        let base = common::sdk(&moto.url()).await;
+        let sqs = aws_sdk_sqs::Client::new(&base);
+        let url = sqs
+            .create_queue()
+            .queue_name("scans.fifo")
+            .attributes(aws_sdk_sqs::types::QueueAttributeName::FifoQueue, "true")
+            .send()
+            .await
+            .unwrap()
+            .queue_url()
+            .unwrap()
+            .to_owned();
+        let queue = FifoQueue::new(sqs.clone(), &url);
+        let a = Target::new("111111111111", "us-east-1");
+        let b = Target::new("222222222222", "us-east-1");
+        let nightly = fleet::plan_nightly(&[a.clone(), b.clone()], "2026-11-30T03:00:00Z");
+        assert_eq!(queue.send(&nightly).await.unwrap(), 2);
+        let rescan = fleet::plan_rescan(
+            &a,
+            ecs_posture_core::scope::Scope::Cluster("prod".into()),
+            "UpdateService",
+            "event-1",
+        );
+        assert_eq!(queue.send(std::slice::from_ref(&rescan)).await.unwrap(), 1);
+        // The same nightly plan sent again (a retried invocation) is deduplicated by SQS.
+        queue.send(&nightly).await.unwrap();
+        let receive = || async {
+            let r = sqs
+                .receive_message()
+                .queue_url(&url)
+                .max_number_of_messages(1)
+                .send()
+                .await
+                .unwrap();
+            r.messages().first().map(|m| {
+                let v: Value = serde_json::from_str(m.body().unwrap()).unwrap();
+                (v, m.receipt_handle().unwrap().to_owned())
+            })
+        };
+        let (first, handle) = receive().await.expect("A's nightly scan");
+        assert_eq!(
+            (first["account"].as_str(), first["scan"].as_str()),
+            (Some("111111111111"), Some("region"))
+        );
+        let (second, _) = receive().await.expect("B's nightly scan");
+        assert_eq!(
+            second["account"], "222222222222",
+            "B goes on while A's scan runs"
+        );
+        assert!(
+            receive().await.is_none(),
+            "A's rescan waits while A's scan is in flight"
+        );
+        sqs.delete_message()
+            .queue_url(&url)
+            .receipt_handle(handle)
+            .send()
+            .await
+            .unwrap();
+        let (third, _) = receive().await.expect("A's rescan, after its nightly scan");
+        assert_eq!(third["account"], "111111111111");
+        assert_eq!(third["scan"]["clusters"][0], "prod");
+        assert!(
+            receive().await.is_none(),
+            "the repeated nightly plan was deduplicated"
+        );
+    })
+}
