@@ -40,6 +40,8 @@ pub struct Settings {
     pub alert_threshold: Option<Severity>,
     /// Account and region of the estate (default: from the ARNs read).
     pub account: Option<String>,
+    /// The account's name where known (an organization's), named in alerts.
+    pub account_name: Option<String>,
     pub region: Option<String>,
     /// How long an alert claim protects against a concurrent invocation.
     pub alert_claim_ttl_ms: i64,
@@ -57,6 +59,7 @@ impl Settings {
             refresh_age_ms: lifecycle::DEFAULT_REFRESH_AGE_MS,
             alert_threshold: Some(Severity::High),
             account: None,
+            account_name: None,
             region: None,
             alert_claim_ttl_ms: 15 * 60 * 1000,
         })
@@ -485,7 +488,12 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
                 ..Alerting::default()
             });
         }
-        let message = alert::render(&items, &s.ctx.account, &s.ctx.region);
+        let message = alert::render_named(
+            &items,
+            &s.ctx.account,
+            self.settings.account_name.as_deref(),
+            &s.ctx.region,
+        );
         let claimed_marks: Vec<(String, Alerted)> = marks
             .into_iter()
             .filter(|(id, _)| claimed.contains(id))

@@ -329,6 +329,9 @@ impl AccountsError {
     }
 }
 
+/// Member account ids with their names where known.
+pub type Members = Vec<(String, Option<String>)>;
+
 /// The member accounts a deployment covers, with their names where known.
 pub trait Accounts {
     fn accounts(

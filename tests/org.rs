@@ -977,3 +977,82 @@ fn scans_of_one_account_region_are_never_received_at_once() {
         );
     })
 }
+
+/// Named accounts (as ListAccounts gives them), listed once however many scans run.
+struct Named {
+    calls: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl ecs_posture::ports::Accounts for Named {
+    async fn accounts(
+        &self,
+    ) -> Result<Vec<(String, Option<String>)>, ecs_posture::ports::AccountsError> {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(hub::ACCOUNTS
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.to_string(), Some(format!("team-{i}"))))
+            .collect())
+    }
+}
+
+#[tokio::test]
+async fn digests_name_the_account_and_the_accounts_are_listed_once() {
+    use ecs_posture::function::org::{CachedAccounts, OrgApp};
+    let dir = tempfile::tempdir().unwrap();
+    let base = hub::app(dir.path(), None);
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let named = Named {
+        calls: calls.clone(),
+    };
+    let app = OrgApp {
+        reach: base.reach,
+        ledger: base.ledger,
+        notifier: base.notifier,
+        queue: base.queue,
+        accounts: CachedAccounts::new(named, std::time::Duration::from_secs(600)),
+        regions: base.regions,
+        settings: base.settings,
+        debounce_ms: base.debounce_ms,
+    };
+    app.handle(&hub::load("schedule.json"), "plan", 1_780_000_000_000)
+        .await
+        .0
+        .unwrap();
+    let queued = app.queue.messages().unwrap();
+    let (r, _) = app
+        .handle(&hub::sqs_event(&queued), "batch", 1_780_000_001_000)
+        .await;
+    let ecs_posture::function::Response::Batch(batch) = r.unwrap() else {
+        panic!()
+    };
+    assert!(batch.sqs.batch_item_failures.is_empty());
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "one listing for the plan and six scans"
+    );
+    let alerts: Vec<Value> = std::fs::read_dir(dir.path().join("sns"))
+        .unwrap()
+        .map(|e| {
+            serde_json::from_str(&std::fs::read_to_string(e.unwrap().path()).unwrap()).unwrap()
+        })
+        .collect();
+    assert_eq!(alerts.len(), 6);
+    let a = alerts
+        .iter()
+        .find(|a| a["MessageAttributes"]["account"]["StringValue"] == "222222222222")
+        .unwrap();
+    assert!(
+        a["Subject"]
+            .as_str()
+            .unwrap()
+            .contains("222222222222 (team-1)"),
+        "{}",
+        a["Subject"]
+    );
+    assert_eq!(
+        a["MessageAttributes"]["account_name"]["StringValue"],
+        "team-1"
+    );
+}

@@ -15,7 +15,7 @@ use ecs_posture::aws::{
     self, dynamodb::DynamoLedger, ecs::EcsInventory, securityhub::SecurityHubSink, sns::SnsNotifier,
 };
 use ecs_posture::function::config::{AccountList, LambdaConfig};
-use ecs_posture::function::org::OrgApp;
+use ecs_posture::function::org::{CachedAccounts, OrgApp};
 use ecs_posture::function::{App, DEBOUNCE_MS};
 use ecs_posture::handler::Handler;
 
@@ -65,7 +65,7 @@ async fn main() -> Result<(), Error> {
             ledger,
             notifier,
             queue: FifoQueue::new(aws_sdk_sqs::Client::new(&sdk), org.scan_queue_url),
-            accounts,
+            accounts: CachedAccounts::new(accounts, std::time::Duration::from_secs(600)),
             regions: org.regions,
             settings,
             debounce_ms: DEBOUNCE_MS,

@@ -19,7 +19,44 @@ use super::{
     BatchResponse, InvocationError, MessageResult, Outcome, Response, ScanSummary, Skipped, emf,
 };
 use crate::handler::{Handler, HandlerError, Settings};
-use crate::ports::{Accounts, Ledger, Notifier, Reach, ScanQueue};
+use crate::ports::{Accounts, Ledger, Members, Notifier, Reach, ScanQueue};
+
+/// The member accounts, listed at most once per `ttl` (one ListAccounts per function instance
+/// and ttl, not one per event or scan).
+pub struct CachedAccounts<A> {
+    inner: A,
+    ttl: std::time::Duration,
+    cache: std::sync::Mutex<Option<(std::time::Instant, Members)>>,
+}
+
+impl<A> CachedAccounts<A> {
+    pub fn new(inner: A, ttl: std::time::Duration) -> CachedAccounts<A> {
+        CachedAccounts {
+            inner,
+            ttl,
+            cache: std::sync::Mutex::new(None),
+        }
+    }
+}
+
+impl<A: Accounts + Sync> Accounts for CachedAccounts<A> {
+    async fn accounts(&self) -> Result<Members, crate::ports::AccountsError> {
+        let fresh = {
+            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            cache
+                .as_ref()
+                .filter(|(at, _)| at.elapsed() < self.ttl)
+                .map(|(_, list)| list.clone())
+        };
+        if let Some(list) = fresh {
+            return Ok(list);
+        }
+        let list = self.inner.accounts().await?;
+        *self.cache.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((std::time::Instant::now(), list.clone()));
+        Ok(list)
+    }
+}
 
 /// The hub: ports shared by every account-region, and the clients of each through `reach`.
 pub struct OrgApp<R, L, N, Q, A> {
@@ -138,6 +175,16 @@ where
             }
         };
         let mut settings = self.settings.clone();
+        settings.account_name = match self.accounts.accounts().await {
+            Ok(list) => list
+                .into_iter()
+                .find(|(id, _)| *id == target.account)
+                .and_then(|(_, name)| name),
+            Err(e) => {
+                warn!(message = %e, "account names unavailable; alerts name the account by id");
+                None
+            }
+        };
         settings.account = Some(target.account.clone());
         settings.region = Some(target.region.clone());
         let handler = Handler {

@@ -64,6 +64,27 @@ fn json_array(values: &[String]) -> String {
 
 /// Render one alert for `items` (FAILED transitions at or above the threshold).
 pub fn render(items: &[AlertItem], account: &str, region: &str) -> Alert {
+    render_named(items, account, None, region)
+}
+
+/// [`render`] naming the account by its name too (an organization's account name), in the
+/// subject, the text and an `account_name` message attribute.
+pub fn render_named(
+    items: &[AlertItem],
+    account: &str,
+    account_name: Option<&str>,
+    region: &str,
+) -> Alert {
+    let named = match account_name.filter(|n| !n.trim().is_empty()) {
+        Some(n) => format!(
+            "{account} ({})",
+            n.chars()
+                .filter(|c| !c.is_control())
+                .take(50)
+                .collect::<String>()
+        ),
+        None => account.to_owned(),
+    };
     let mut items: Vec<&AlertItem> = items.iter().collect();
     items.sort_by(|a, b| {
         b.severity
@@ -86,7 +107,7 @@ pub fn render(items: &[AlertItem], account: &str, region: &str) -> Alert {
         }
     }
     let subject_full = format!(
-        "ecs-posture: {} new ECS finding{} ({}) in {account} {region}",
+        "ecs-posture: {} new ECS finding{} ({}) in {named} {region}",
         items.len(),
         if items.len() == 1 { "" } else { "s" },
         parts.join(", ")
@@ -133,6 +154,13 @@ pub fn render(items: &[AlertItem], account: &str, region: &str) -> Alert {
             value: items.len().to_string(),
         },
     ];
+    if let Some(n) = account_name.filter(|n| !n.trim().is_empty()) {
+        attributes.push(MessageAttribute {
+            name: "account_name",
+            data_type: "String",
+            value: n.to_owned(),
+        });
+    }
     if !clusters.is_empty() {
         attributes.push(MessageAttribute {
             name: "cluster",
@@ -147,7 +175,7 @@ pub fn render(items: &[AlertItem], account: &str, region: &str) -> Alert {
     let budget = MAX_MESSAGE_BYTES - ATTRIBUTE_BUDGET.max(attr_bytes) - 256;
 
     let mut body = format!(
-        "ecs-posture found {} new or worsened ECS security finding{} in account {account}, region {region}: {}.\n\
+        "ecs-posture found {} new or worsened ECS security finding{} in account {named}, region {region}: {}.\n\
          Each is imported into AWS Security Hub; the links below open it there.\n",
         items.len(),
         if items.len() == 1 { "" } else { "s" },
