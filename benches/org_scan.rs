@@ -255,14 +255,16 @@ fn main() {
                 .await
                 .expect("BatchWriteItem");
         }
-        let total = ddb
+        let mut total = 0;
+        let mut pages = ddb
             .scan()
             .table_name("ledger")
-            .select(aws_sdk_dynamodb::types::Select::Count)
-            .send()
-            .await
-            .unwrap()
-            .count();
+            .projection_expression("id")
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            total += page.expect("Scan").items().len();
+        }
         let ledger = DynamoLedger::new(ddb.clone(), "ledger");
         let t = Instant::now();
         let read = ledger.load(&accounts[7], "eu-west-1").await;
