@@ -14,6 +14,7 @@ use ecs_posture_core::checks::Check;
 use ecs_posture_core::evaluation::Evaluation;
 use ecs_posture_core::finding::Status;
 use ecs_posture_core::fleet::Target;
+use ecs_posture_core::scope::Scope;
 use ecs_posture_core::{Options, engine, render};
 
 use super::common::{CliError, EXIT_OK, EXIT_RUNTIME, now_ms, pretty_json, runtime, write_out};
@@ -22,12 +23,13 @@ use super::scan::{Format, ScanArgs};
 use super::source::{FleetArgs, Job, calls_line};
 use crate::aws::accounts::{MemberRole, OrganizationAccounts, target_config};
 use crate::aws::budget::Rate;
+use crate::aws::ecs::Documents;
 use crate::aws::{
     self, dynamodb::DynamoLedger, ecs::EcsInventory, securityhub::SecurityHubSink, sns::SnsNotifier,
 };
 use crate::handler::{Handler, RunReport, Settings};
 use crate::local::FileLedger;
-use crate::ports::{Accounts, Collected, Inventory};
+use crate::ports::{Accounts, Collected};
 
 /// The account-regions of the command (the organization's ACTIVE accounts for
 /// `--organization`, read with the caller's credentials).
@@ -110,6 +112,32 @@ where
         .collect()
 }
 
+/// What one account-region's read gave: its region and the documents read (or why it could not
+/// be read at all).
+pub type Read = Result<(Option<String>, Documents), String>;
+
+/// Read `scope` in every account-region of `fleet` (each within its own ECS budget), at most
+/// `--concurrency` at once; the jobs and their reads, in job order.
+pub fn read_all(fleet: &FleetArgs, scope: &Scope) -> Result<(Vec<Job>, Vec<Read>), CliError> {
+    fleet.jobs(Some(&[]))?;
+    let role = fleet.role();
+    let rate = Rate::per_second(fleet.ecs_rate);
+    runtime()?.block_on(async {
+        let base = aws::sdk_config().await;
+        let jobs = resolve_jobs(fleet, &base).await?;
+        let results = fan_out(&jobs, fleet.concurrency, |job| {
+            let (base, role, scope) = (base.clone(), role.clone(), scope.clone());
+            async move {
+                let cfg = job_config(&base, &job, role.as_ref()).await?;
+                let inv = EcsInventory::new(aws_sdk_ecs::Client::new(&cfg)).with_budget(rate);
+                Ok((aws::region_of(&cfg), inv.read(&scope).await))
+            }
+        })
+        .await;
+        Ok((jobs, results))
+    })
+}
+
 /// `scan --live` over several account-regions: the evaluations of all, rendered once.
 pub fn scan(
     args: &ScanArgs,
@@ -117,31 +145,13 @@ pub fn scan(
     checks: &[&'static Check],
     out: &mut dyn Write,
 ) -> Result<i32, CliError> {
-    args.fleet.jobs(Some(&[]))?;
-    let scope = args.scope.scope();
-    let role = args.fleet.role();
-    let rate = Rate::per_second(args.fleet.ecs_rate);
-    let (jobs, results) = runtime()?.block_on(async {
-        let base = aws::sdk_config().await;
-        let jobs = resolve_jobs(&args.fleet, &base).await?;
-        let results = fan_out(&jobs, args.fleet.concurrency, |job| {
-            let (base, role, scope) = (base.clone(), role.clone(), scope.clone());
-            async move {
-                let cfg = job_config(&base, &job, role.as_ref()).await?;
-                let inv = EcsInventory::new(aws_sdk_ecs::Client::new(&cfg)).with_budget(rate);
-                let collected = inv.collect(&scope).await.map_err(|e| e.to_string())?;
-                Ok((aws::region_of(&cfg), collected))
-            }
-        })
-        .await;
-        Ok::<_, CliError>((jobs, results))
-    })?;
+    let (jobs, results) = read_all(&args.fleet, &args.scope.scope())?;
     let mut all: Vec<Evaluation> = Vec::new();
     let mut asff = String::new();
     let (mut scanned, mut failed) = (0usize, 0usize);
     for (job, result) in jobs.iter().zip(results) {
         match result {
-            Ok((region, collected)) => {
+            Ok((region, Documents { collected, .. })) => {
                 let mut ctx = engine::Context::for_snapshot(&collected.snapshot);
                 if let Some(a) = &job.account {
                     ctx.account = a.clone();
@@ -352,29 +362,13 @@ pub fn publish(args: &ScanArgs, settings: Settings, out: &mut dyn Write) -> Resu
 /// (a report never presents a partial organization as the whole).
 pub fn collect(
     fleet: &FleetArgs,
-    scope: &ecs_posture_core::scope::Scope,
+    scope: &Scope,
 ) -> Result<Vec<ecs_posture_core::Snapshot>, CliError> {
-    fleet.jobs(Some(&[]))?;
-    let role = fleet.role();
-    let rate = Rate::per_second(fleet.ecs_rate);
-    let (jobs, results) = runtime()?.block_on(async {
-        let base = aws::sdk_config().await;
-        let jobs = resolve_jobs(fleet, &base).await?;
-        let results = fan_out(&jobs, fleet.concurrency, |job| {
-            let (base, role, scope) = (base.clone(), role.clone(), scope.clone());
-            async move {
-                let cfg = job_config(&base, &job, role.as_ref()).await?;
-                let inv = EcsInventory::new(aws_sdk_ecs::Client::new(&cfg)).with_budget(rate);
-                inv.collect(&scope).await.map_err(|e| e.to_string())
-            }
-        })
-        .await;
-        Ok::<_, CliError>((jobs, results))
-    })?;
+    let (jobs, results) = read_all(fleet, scope)?;
     let mut parts = Vec::new();
     let mut failed = 0;
     for (job, result) in jobs.iter().zip(results) {
-        match result {
+        match result.map(|(_, d)| d.collected) {
             Ok(c) if c.is_complete() => {
                 eprintln!(
                     "{}: {} resources; {}",

@@ -145,9 +145,7 @@ pub fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     } else {
         source::load(Origin::Files(&args.paths))?
     };
-    if !args.live && args.account.is_none() && args.region.is_none() {
-        // Files of several accounts or regions (a `snapshot` of an organization): each
-        // account-region is evaluated in its own context, so finding Ids keep theirs.
+    if !args.live {
         for f in &collected.snapshot.failures {
             eprintln!(
                 "warning: {}: the API could not return {}: {} (not evaluated)",
@@ -156,6 +154,10 @@ pub fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
                 f.reason
             );
         }
+    }
+    if !args.live && args.account.is_none() && args.region.is_none() {
+        // Files of several accounts or regions (a `snapshot` of an organization): each
+        // account-region is evaluated in its own context, so finding Ids keep theirs.
         let mut parts = std::mem::take(&mut collected.snapshot).split_by_account_region();
         if parts.len() > 1 {
             let mut evaluations = Vec::new();
@@ -179,16 +181,6 @@ pub fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     }
     if let Some(r) = &args.region {
         ctx.region = r.clone();
-    }
-    if !args.live && (args.account.is_some() || args.region.is_some()) {
-        for f in &collected.snapshot.failures {
-            eprintln!(
-                "warning: {}: the API could not return {}: {} (not evaluated)",
-                f.source,
-                f.arn.as_deref().unwrap_or("a resource"),
-                f.reason
-            );
-        }
     }
     let evaluations = engine::evaluate(&collected.snapshot, &checks, &opts, &ctx);
     let code = render_evaluations(&args, &collected, &evaluations, None, out)?;

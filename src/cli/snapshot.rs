@@ -9,9 +9,8 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::common::{CliError, EXIT_OK, EXIT_RUNTIME, pretty_json, runtime};
-use super::fleet::{fan_out, job_config, resolve_jobs};
+use super::fleet::read_all;
 use super::source::{FleetArgs, LiveScope, calls_line, live_inventory};
-use crate::aws::{self, budget::Rate, ecs::EcsInventory};
 
 #[derive(Args, Debug)]
 pub struct SnapshotArgs {
@@ -83,24 +82,7 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
 
 /// Several accounts or regions: each account-region under `DIR/ACCOUNT/REGION/`.
 fn snapshot_fleet(args: &SnapshotArgs, out: &mut dyn Write) -> Result<i32, CliError> {
-    args.fleet.jobs(Some(&[]))?;
-    let scope = args.scope.scope();
-    let role = args.fleet.role();
-    let rate = Rate::per_second(args.fleet.ecs_rate);
-    let (jobs, results) = runtime()?.block_on(async {
-        let base = aws::sdk_config().await;
-        let jobs = resolve_jobs(&args.fleet, &base).await?;
-        let results = fan_out(&jobs, args.fleet.concurrency, |job| {
-            let (base, role, scope) = (base.clone(), role.clone(), scope.clone());
-            async move {
-                let cfg = job_config(&base, &job, role.as_ref()).await?;
-                let inv = EcsInventory::new(aws_sdk_ecs::Client::new(&cfg)).with_budget(rate);
-                Ok((aws::region_of(&cfg), inv.read(&scope).await))
-            }
-        })
-        .await;
-        Ok::<_, CliError>((jobs, results))
-    })?;
+    let (jobs, results) = read_all(&args.fleet, &args.scope.scope())?;
     let mut failed = 0;
     for (job, result) in jobs.iter().zip(results) {
         match result {
