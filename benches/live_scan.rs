@@ -9,7 +9,6 @@ mod common;
 
 use std::time::Instant;
 
-use aws_sdk_ecs::types::{ContainerDefinition, LaunchType};
 use ecs_posture::aws::ecs::EcsInventory;
 use ecs_posture_core::scope::Scope;
 
@@ -29,41 +28,8 @@ fn main() {
         let cfg = common::sdk(&moto.url()).await;
         let ecs = aws_sdk_ecs::Client::new(&cfg);
         let t = Instant::now();
-        for f in 0..FAMILIES {
-            for _ in 0..REVISIONS {
-                ecs.register_task_definition()
-                    .family(format!("app-{f}"))
-                    .container_definitions(
-                        ContainerDefinition::builder()
-                            .name("app")
-                            .image("nginx:1.27")
-                            .memory(256)
-                            .build(),
-                    )
-                    .send()
-                    .await
-                    .expect("RegisterTaskDefinition");
-            }
-        }
-        for c in 0..CLUSTERS {
-            ecs.create_cluster()
-                .cluster_name(format!("cluster-{c}"))
-                .send()
-                .await
-                .expect("CreateCluster");
-            for s in 0..SERVICES_PER_CLUSTER {
-                let n = c * SERVICES_PER_CLUSTER + s;
-                ecs.create_service()
-                    .cluster(format!("cluster-{c}"))
-                    .service_name(format!("svc-{n}"))
-                    .task_definition(format!("app-{}:{REVISIONS}", n % FAMILIES))
-                    .desired_count(0)
-                    .launch_type(LaunchType::Ec2)
-                    .send()
-                    .await
-                    .expect("CreateService");
-            }
-        }
+        common::estate::seed_synthetic(&ecs, CLUSTERS, SERVICES_PER_CLUSTER, FAMILIES, REVISIONS)
+            .await;
         println!(
             "seeded {CLUSTERS} clusters, {} services, {} revisions in {:.1} s",
             CLUSTERS * SERVICES_PER_CLUSTER,

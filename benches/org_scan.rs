@@ -16,7 +16,6 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
-use aws_sdk_ecs::types::{ContainerDefinition, LaunchType};
 use ecs_posture::aws::dynamodb::DynamoLedger;
 use ecs_posture::ports::Ledger;
 use ecs_posture_core::Severity;
@@ -33,45 +32,6 @@ const LEDGER_ITEMS: usize = 20_000;
 
 fn account(i: usize) -> String {
     format!("{:012}", 100_000_000_000u64 + i as u64)
-}
-
-async fn seed_member(cfg: &aws_config::SdkConfig) {
-    let ecs = aws_sdk_ecs::Client::new(cfg);
-    for f in 0..FAMILIES {
-        for _ in 0..REVISIONS {
-            ecs.register_task_definition()
-                .family(format!("app-{f}"))
-                .container_definitions(
-                    ContainerDefinition::builder()
-                        .name("app")
-                        .image("nginx:1.27")
-                        .memory(256)
-                        .build(),
-                )
-                .send()
-                .await
-                .expect("RegisterTaskDefinition");
-        }
-    }
-    for c in 0..CLUSTERS {
-        ecs.create_cluster()
-            .cluster_name(format!("cluster-{c}"))
-            .send()
-            .await
-            .expect("CreateCluster");
-        for s in 0..SERVICES_PER_CLUSTER {
-            let n = c * SERVICES_PER_CLUSTER + s;
-            ecs.create_service()
-                .cluster(format!("cluster-{c}"))
-                .service_name(format!("svc-{n}"))
-                .task_definition(format!("app-{}:{REVISIONS}", n % FAMILIES))
-                .desired_count(0)
-                .launch_type(LaunchType::Ec2)
-                .send()
-                .await
-                .expect("CreateService");
-        }
-    }
 }
 
 /// The calls the ECS API needs at minimum for one member account-region (moto returns one page).
@@ -94,7 +54,14 @@ fn main() {
         for a in &accounts {
             for r in REGIONS {
                 let cfg = common::estate::member(&base, a, r).await;
-                seed_member(&cfg).await;
+                common::estate::seed_synthetic(
+                    &aws_sdk_ecs::Client::new(&cfg),
+                    CLUSTERS,
+                    SERVICES_PER_CLUSTER,
+                    FAMILIES,
+                    REVISIONS,
+                )
+                .await;
             }
         }
         println!(
@@ -107,7 +74,8 @@ fn main() {
         let proxy = common::Proxy::start(moto.port);
         let scan = |concurrency: u16| {
             let t = Instant::now();
-            let o = Command::new("/usr/bin/time")
+            let mut cmd = Command::new("/usr/bin/time");
+            let o = common::aws_env(&mut cmd, &proxy.url())
                 .args(["-f", "peak-rss-kib %M", env!("CARGO_BIN_EXE_ecs-posture")])
                 .args([
                     "scan",
@@ -127,11 +95,6 @@ fn main() {
                     "--fail-on",
                     "none",
                 ])
-                .env("AWS_ENDPOINT_URL", proxy.url())
-                .env("AWS_ACCESS_KEY_ID", "test")
-                .env("AWS_SECRET_ACCESS_KEY", "test")
-                .env("AWS_REGION", common::REGION)
-                .env("AWS_EC2_METADATA_DISABLED", "true")
                 .output()
                 .expect("ecs-posture");
             let wall = t.elapsed().as_secs_f64();

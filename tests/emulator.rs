@@ -1133,17 +1133,15 @@ fn list_pagination_is_followed() {
 }
 
 fn cli(moto: &Moto, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_ecs-posture"))
-        .args(args)
-        .env("AWS_ENDPOINT_URL", moto.url())
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", REGION)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_MAX_ATTEMPTS", "2")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("run ecs-posture")
+    common::aws_env(
+        &mut std::process::Command::new(env!("CARGO_BIN_EXE_ecs-posture")),
+        &moto.url(),
+    )
+    .args(args)
+    .env("AWS_MAX_ATTEMPTS", "2")
+    .env_remove("AWS_PROFILE")
+    .output()
+    .expect("run ecs-posture")
 }
 
 #[test]

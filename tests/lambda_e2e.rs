@@ -159,19 +159,7 @@ fn bootstrap_runs_the_organization_hub() {
             .unwrap()
             .to_owned();
         let proxy = common::Proxy::start(moto.port);
-        proxy.add(
-            common::Rule::new(
-                "AssumeRole",
-                common::Fault::Error {
-                    status: 403,
-                    code: "AccessDenied",
-                    message: "not authorized to perform sts:AssumeRole",
-                    json: false,
-                },
-                usize::MAX,
-            )
-            .when_body("222222222222"),
-        );
+        proxy.add(common::Rule::deny_assume_role("222222222222"));
         let runtime = common::RuntimeApi::start();
         let port = runtime.port;
         let log = std::env::temp_dir().join(format!("ecs-posture-hub-{port}.log"));

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 use common::estate::{member, seed_member};
-use common::{Fault, Moto, Proxy, REGION, Rule};
+use common::{Moto, Proxy, Rule};
 
 const MEMBERS: [&str; 3] = ["111111111111", "222222222222", "333333333333"];
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
@@ -43,17 +43,15 @@ async fn seed(moto: &Moto) -> Org {
 }
 
 fn cli(proxy: &Proxy, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_ecs-posture"))
-        .args(args)
-        .env("AWS_ENDPOINT_URL", proxy.url())
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", REGION)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_MAX_ATTEMPTS", "2")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run ecs-posture")
+    common::aws_env(
+        &mut Command::new(env!("CARGO_BIN_EXE_ecs-posture")),
+        &proxy.url(),
+    )
+    .args(args)
+    .env("AWS_MAX_ATTEMPTS", "2")
+    .env_remove("RUST_LOG")
+    .output()
+    .expect("run ecs-posture")
 }
 
 fn publish_args(org: &Org) -> Vec<String> {
@@ -179,19 +177,7 @@ fn a_member_whose_role_is_denied_fails_alone_and_archives_nothing() {
         assert_eq!(cli(&proxy, &args).status.code(), Some(0));
         let before = member_findings(&org.base).await;
         // Member 222222222222 removes its role; the others keep changing.
-        proxy.add(
-            Rule::new(
-                "AssumeRole",
-                Fault::Error {
-                    status: 403,
-                    code: "AccessDenied",
-                    message: "not authorized to perform sts:AssumeRole",
-                    json: false,
-                },
-                usize::MAX,
-            )
-            .when_body("222222222222"),
-        );
+        proxy.add(Rule::deny_assume_role("222222222222"));
         for account in ["111111111111", "222222222222"] {
             let cfg = member(&org.base, account, "us-east-1").await;
             seed_member(
@@ -881,19 +867,7 @@ fn org_reports_group_by_account_and_region() {
         assert_eq!(m["posture"]["accounts"].as_array().unwrap().len(), 3, "{m}");
         assert_eq!(m["posture"]["account_regions"].as_array().unwrap().len(), 6);
         // A member that cannot be read fails the report instead of shrinking it.
-        proxy.add(
-            Rule::new(
-                "AssumeRole",
-                Fault::Error {
-                    status: 403,
-                    code: "AccessDenied",
-                    message: "denied",
-                    json: false,
-                },
-                usize::MAX,
-            )
-            .when_body("333333333333"),
-        );
+        proxy.add(Rule::deny_assume_role("333333333333"));
         let o = cli(&proxy, &args);
         assert_eq!(o.status.code(), Some(3));
         assert!(String::from_utf8_lossy(&o.stderr).contains("333333333333"));

@@ -73,52 +73,69 @@ pub enum FleetError {
     RoleName(String),
     #[error("no {0} given")]
     Empty(&'static str),
+    #[error("{0:?} is not a request rate (a number above 0, at most 1000 per second)")]
+    Rate(String),
 }
 
-/// Account ids from a comma-separated list (spaces allowed), deduplicated, in order.
-pub fn parse_accounts(list: &str) -> Result<Vec<String>, FleetError> {
+/// A 12-digit account id.
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A region name such as `us-east-1` or `us-gov-west-1`.
+pub fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The items of a comma-separated list (spaces allowed), each checked, deduplicated, in order.
+fn parse_list(
+    list: &str,
+    what: &'static str,
+    valid: fn(&str) -> bool,
+    invalid: fn(String) -> FleetError,
+) -> Result<Vec<String>, FleetError> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for a in list.split(',').map(str::trim).filter(|a| !a.is_empty()) {
-        if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(FleetError::Account(a.to_owned()));
+    for item in list.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        if !valid(item) {
+            return Err(invalid(item.to_owned()));
         }
-        if seen.insert(a) {
-            out.push(a.to_owned());
+        if seen.insert(item) {
+            out.push(item.to_owned());
         }
     }
     if out.is_empty() {
-        return Err(FleetError::Empty("account"));
+        return Err(FleetError::Empty(what));
     }
     Ok(out)
+}
+
+/// Account ids from a comma-separated list, deduplicated, in order.
+pub fn parse_accounts(list: &str) -> Result<Vec<String>, FleetError> {
+    parse_list(list, "account", is_account_id, FleetError::Account)
 }
 
 /// Region names from a comma-separated list, deduplicated, in order.
 pub fn parse_regions(list: &str) -> Result<Vec<String>, FleetError> {
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for r in list.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-        let parts: Vec<&str> = r.split('-').collect();
-        let valid = parts.len() >= 3
-            && parts.iter().all(|p| {
-                !p.is_empty()
-                    && p.bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            })
-            && parts
-                .last()
-                .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
-        if !valid {
-            return Err(FleetError::Region(r.to_owned()));
-        }
-        if seen.insert(r) {
-            out.push(r.to_owned());
-        }
-    }
-    if out.is_empty() {
-        return Err(FleetError::Empty("region"));
-    }
-    Ok(out)
+    parse_list(list, "region", is_region, FleetError::Region)
+}
+
+/// An ECS request rate per account-region: above 0, at most 1000 per second.
+pub fn parse_rate(s: &str) -> Result<f64, FleetError> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|r| r.is_finite() && *r > 0.0 && *r <= 1000.0)
+        .ok_or_else(|| FleetError::Rate(s.to_owned()))
 }
 
 /// A member role name (optionally with a path, `path/name`), as IAM allows it.

@@ -26,6 +26,25 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// The runtime loop over an app's `handle` (the single-account `App` or the hub's `OrgApp`).
+macro_rules! serve {
+    ($app:expr) => {{
+        let app = &$app;
+        lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+            let (result, metrics) = app
+                .handle(&event.payload, &event.context.request_id, now_ms())
+                .await;
+            for m in metrics {
+                // CloudWatch Embedded Metric Format: one JSON line on stdout.
+                println!("{m}");
+            }
+            // A failed scan fails the invocation (so it is retried) with its stable error name.
+            result.map(|r| r.to_json()).map_err(Diagnostic::from)
+        }))
+        .await
+    }};
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let started = std::time::Instant::now();
@@ -76,17 +95,7 @@ async fn main() -> Result<(), Error> {
             regions = app.regions.len(),
             "ready"
         );
-        let app = &app;
-        return lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-            let (result, metrics) = app
-                .handle(&event.payload, &event.context.request_id, now_ms())
-                .await;
-            for m in metrics {
-                println!("{m}");
-            }
-            result.map(|r| r.to_json()).map_err(Diagnostic::from)
-        }))
-        .await;
+        return serve!(app);
     }
     let alerts = notifier.is_some();
     let app = App {
@@ -104,17 +113,5 @@ async fn main() -> Result<(), Error> {
         alerts,
         "ready"
     );
-    let app = &app;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        let (result, metrics) = app
-            .handle(&event.payload, &event.context.request_id, now_ms())
-            .await;
-        for m in metrics {
-            // CloudWatch Embedded Metric Format: one JSON line on stdout.
-            println!("{m}");
-        }
-        // A failed scan fails the invocation (so it is retried) with its stable error name.
-        result.map(|r| r.to_json()).map_err(Diagnostic::from)
-    }))
-    .await
+    serve!(app)
 }

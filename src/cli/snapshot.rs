@@ -8,7 +8,7 @@ use std::path::Path;
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::common::{CliError, EXIT_OK, EXIT_RUNTIME, pretty_json, runtime};
+use super::common::{CliError, EXIT_OK, EXIT_RUNTIME, pretty_json, runtime, write_out};
 use super::fleet::read_all;
 use super::source::{FleetArgs, LiveScope, calls_line, live_inventory};
 
@@ -97,16 +97,14 @@ fn snapshot_fleet(args: &SnapshotArgs, out: &mut dyn Write) -> Result<i32, CliEr
                 let region = region.unwrap_or_else(|| "unknown-region".to_owned());
                 let dir = Path::new(&args.output).join(&account).join(&region);
                 let written = write_docs(&dir, &docs.docs)?;
-                writeln!(
+                write_out(
                     out,
-                    "{account} {region}: wrote {written} resources to {}; {}",
-                    dir.display(),
-                    calls_line(&c.api_calls)
-                )
-                .map_err(|source| CliError::Io {
-                    path: "(stdout)".into(),
-                    source,
-                })?;
+                    &format!(
+                        "{account} {region}: wrote {written} resources to {}; {}\n",
+                        dir.display(),
+                        calls_line(&c.api_calls)
+                    ),
+                )?;
                 if !c.errors.is_empty() {
                     failed += 1;
                     for e in &c.errors {
@@ -140,17 +138,15 @@ pub fn snapshot(args: SnapshotArgs, out: &mut dyn Write) -> Result<i32, CliError
     let dir = Path::new(&args.output);
     let written = write_docs(dir, &docs.docs)?;
     let c = &docs.collected;
-    writeln!(
+    write_out(
         out,
-        "Wrote {written} resources of {} to {}\n{}",
-        scope.describe(),
-        dir.display(),
-        calls_line(&c.api_calls)
-    )
-    .map_err(|source| CliError::Io {
-        path: "(stdout)".into(),
-        source,
-    })?;
+        &format!(
+            "Wrote {written} resources of {} to {}\n{}\n",
+            scope.describe(),
+            dir.display(),
+            calls_line(&c.api_calls)
+        ),
+    )?;
     if !c.errors.is_empty() {
         for e in &c.errors {
             eprintln!("error: {e}");

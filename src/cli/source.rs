@@ -78,12 +78,7 @@ pub struct FleetArgs {
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(r) if r.is_finite() && r > 0.0 && r <= 1000.0 => Ok(r),
-        _ => Err(format!(
-            "{s:?} is not a request rate (a number above 0, at most 1000)"
-        )),
-    }
+    fleet::parse_rate(s).map_err(|e| e.to_string())
 }
 
 /// One account-region to scan: `account` is `None` for the caller's own account.

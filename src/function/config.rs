@@ -100,17 +100,9 @@ impl OrgConfig {
         }
         let ecs_rate = match get("ECS_POSTURE_ECS_RATE") {
             None => 10.0,
-            Some(v) => v
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|r| r.is_finite() && *r > 0.0 && *r <= 1000.0)
-                .ok_or_else(|| {
-                    invalid(
-                        "ECS_POSTURE_ECS_RATE",
-                        format!("{v:?} is not a request rate (above 0, at most 1000 per second)"),
-                    )
-                })?,
+            Some(v) => {
+                fleet::parse_rate(&v).map_err(|e| invalid("ECS_POSTURE_ECS_RATE", e.to_string()))?
+            }
         };
         Ok(Some(OrgConfig {
             role_name,

@@ -228,6 +228,62 @@ pub struct InvocationError {
     pub source: HandlerError,
 }
 
+/// What routing leaves to do: act on a route, or the answer is already known.
+enum Routed<R, A> {
+    Act(R),
+    Answered(A),
+}
+
+/// An event that names no scan, as its outcome (logged); otherwise its route.
+fn unrouted(routed: Result<Route, trigger::TriggerError>) -> Routed<Route, Outcome> {
+    match routed {
+        Err(e) => {
+            error!(error = "MalformedEvent", event_id = %e.event_id, kind = %e.kind, problem = %e.problem, "event rejected");
+            Routed::Answered(Outcome::Rejected {
+                error: e.to_string(),
+            })
+        }
+        Ok(Route::Ignored { reason }) => {
+            info!(reason = %reason, "event ignored");
+            Routed::Answered(Outcome::Ignored {
+                reason: Some(reason),
+            })
+        }
+        Ok(route) => Routed::Act(route),
+    }
+}
+
+/// An SQS message that names no scan, as its result (logged); otherwise its route.
+fn unrouted_message(
+    message_id: String,
+    routed: Result<Route, trigger::TriggerError>,
+) -> Routed<(String, Route), MessageResult> {
+    match routed {
+        Err(e) => {
+            error!(error = "MalformedEvent", message_id = %message_id, kind = %e.kind, problem = %e.problem, "message rejected");
+            Routed::Answered(MessageResult::Skipped {
+                message_id,
+                status: Skipped::Rejected,
+            })
+        }
+        Ok(Route::Ignored { reason }) => {
+            warn!(message_id = %message_id, reason = %reason, "message ignored");
+            Routed::Answered(MessageResult::Skipped {
+                message_id,
+                status: Skipped::Ignored,
+            })
+        }
+        Ok(route) => Routed::Act((message_id, route)),
+    }
+}
+
+/// Report `message_id` for a retry in the partial batch response.
+fn retry(sqs: &mut SqsBatchResponse, message_id: String) {
+    let mut failure = BatchItemFailure::default();
+    failure.item_identifier = message_id;
+    sqs.batch_item_failures.push(failure);
+}
+
 /// The failure the Lambda runtime reports: `errorType` is the stable error name
 /// (`ScanIncomplete`, `ImportFailed`, `NotifyFailed`, `AlertNotRecorded`, `LedgerError`,
 /// `InventoryError`) that failure destinations and alarms can match, `errorMessage` the one-line
@@ -305,32 +361,17 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> App<I, S, L, N> {
         let mut sqs = SqsBatchResponse::default();
         let mut results = Vec::new();
         for (message_id, routed) in items {
-            match routed {
-                Err(e) => {
-                    error!(error = "MalformedEvent", message_id = %message_id, kind = %e.kind, problem = %e.problem, "message rejected");
-                    results.push(MessageResult::Skipped {
-                        message_id,
-                        status: Skipped::Rejected,
-                    });
+            let (message_id, route) = match unrouted_message(message_id, routed) {
+                Routed::Act(r) => r,
+                Routed::Answered(skipped) => {
+                    results.push(skipped);
+                    continue;
                 }
-                Ok(Route::Ignored { reason }) => {
-                    warn!(message_id = %message_id, reason = %reason, "message ignored");
-                    results.push(MessageResult::Skipped {
-                        message_id,
-                        status: Skipped::Ignored,
-                    });
-                }
-                Ok(route) => {
-                    let id = format!("{request_id}/{message_id}");
-                    match self.scan(route, &id, now_ms, metrics).await {
-                        Ok(result) => results.push(MessageResult::Scanned { message_id, result }),
-                        Err(_) => {
-                            let mut failure = BatchItemFailure::default();
-                            failure.item_identifier = message_id;
-                            sqs.batch_item_failures.push(failure);
-                        }
-                    }
-                }
+            };
+            let id = format!("{request_id}/{message_id}");
+            match self.scan(route, &id, now_ms, metrics).await {
+                Ok(result) => results.push(MessageResult::Scanned { message_id, result }),
+                Err(_) => retry(&mut sqs, message_id),
             }
         }
         BatchResponse { sqs, results }
@@ -344,23 +385,12 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> App<I, S, L, N> {
         now_ms: i64,
     ) -> (Result<Response, InvocationError>, Vec<Value>) {
         let mut metrics = Vec::new();
-        let result = match trigger::route(event) {
-            Err(e) => {
-                error!(error = "MalformedEvent", event_id = %e.event_id, kind = %e.kind, problem = %e.problem, "event rejected");
-                Ok(Response::Event(Outcome::Rejected {
-                    error: e.to_string(),
-                }))
-            }
-            Ok(Route::Ignored { reason }) => {
-                info!(reason = %reason, "event ignored");
-                Ok(Response::Event(Outcome::Ignored {
-                    reason: Some(reason),
-                }))
-            }
-            Ok(Route::Batch(items)) => Ok(Response::Batch(
+        let result = match unrouted(trigger::route(event)) {
+            Routed::Answered(outcome) => Ok(Response::Event(outcome)),
+            Routed::Act(Route::Batch(items)) => Ok(Response::Batch(
                 self.batch(items, request_id, now_ms, &mut metrics).await,
             )),
-            Ok(route) => self
+            Routed::Act(route) => self
                 .scan(route, request_id, now_ms, &mut metrics)
                 .await
                 .map(Response::Event),

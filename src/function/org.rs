@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
+use aws_lambda_events::event::sqs::SqsBatchResponse;
 use serde_json::Value;
 use tracing::{error, info, warn};
 
@@ -16,7 +16,8 @@ use ecs_posture_core::scope::Scope;
 
 use super::trigger::{self, Route};
 use super::{
-    BatchResponse, InvocationError, MessageResult, Outcome, Response, ScanSummary, Skipped, emf,
+    BatchResponse, InvocationError, MessageResult, Outcome, Response, Routed, ScanSummary, Skipped,
+    emf, retry, unrouted, unrouted_message,
 };
 use crate::handler::{Handler, HandlerError, Settings};
 use crate::ports::{Accounts, Ledger, Members, Notifier, Reach, ScanQueue};
@@ -226,56 +227,42 @@ where
         let mut sqs = SqsBatchResponse::default();
         let mut results = Vec::new();
         let mut failed_groups: BTreeSet<String> = BTreeSet::new();
-        let fail = |sqs: &mut SqsBatchResponse, id: String| {
-            let mut f = BatchItemFailure::default();
-            f.item_identifier = id;
-            sqs.batch_item_failures.push(f);
-        };
         for (message_id, routed) in items {
-            match routed {
-                Ok(Route::Scan {
-                    scope,
-                    trigger,
-                    target: Some(target),
-                    ..
-                }) => {
-                    if failed_groups.contains(&target.group_id()) {
-                        warn!(message_id = %message_id, account = %target.account, region = %target.region, "left for a retry behind the failed scan of its account-region");
-                        fail(&mut sqs, message_id);
-                        continue;
-                    }
-                    let run_id = format!("{request_id}/{message_id}");
-                    match self
-                        .scan(&target, &scope, &trigger, &run_id, now_ms, metrics)
-                        .await
-                    {
-                        Ok(result) => results.push(MessageResult::Scanned { message_id, result }),
-                        Err(_) => {
-                            failed_groups.insert(target.group_id());
-                            fail(&mut sqs, message_id);
-                        }
-                    }
+            let (message_id, route) = match unrouted_message(message_id, routed) {
+                Routed::Act(r) => r,
+                Routed::Answered(skipped) => {
+                    results.push(skipped);
+                    continue;
                 }
-                Ok(Route::Scan { target: None, .. }) => {
-                    error!(error = "MalformedEvent", message_id = %message_id, problem = "a queued scan names no account and region", "message rejected");
-                    results.push(MessageResult::Skipped {
-                        message_id,
-                        status: Skipped::Rejected,
-                    });
-                }
-                Ok(Route::Ignored { reason }) => {
-                    warn!(message_id = %message_id, reason = %reason, "message ignored");
-                    results.push(MessageResult::Skipped {
-                        message_id,
-                        status: Skipped::Ignored,
-                    });
-                }
-                Ok(Route::Batch(_)) | Err(_) => {
-                    error!(error = "MalformedEvent", message_id = %message_id, "message rejected");
-                    results.push(MessageResult::Skipped {
-                        message_id,
-                        status: Skipped::Rejected,
-                    });
+            };
+            let Route::Scan {
+                scope,
+                trigger,
+                target: Some(target),
+                ..
+            } = route
+            else {
+                error!(error = "MalformedEvent", message_id = %message_id, problem = "a queued scan names no account and region", "message rejected");
+                results.push(MessageResult::Skipped {
+                    message_id,
+                    status: Skipped::Rejected,
+                });
+                continue;
+            };
+            if failed_groups.contains(&target.group_id()) {
+                warn!(message_id = %message_id, account = %target.account, region = %target.region, "left for a retry behind the failed scan of its account-region");
+                retry(&mut sqs, message_id);
+                continue;
+            }
+            let run_id = format!("{request_id}/{message_id}");
+            match self
+                .scan(&target, &scope, &trigger, &run_id, now_ms, metrics)
+                .await
+            {
+                Ok(result) => results.push(MessageResult::Scanned { message_id, result }),
+                Err(_) => {
+                    failed_groups.insert(target.group_id());
+                    retry(&mut sqs, message_id);
                 }
             }
         }
@@ -294,21 +281,16 @@ where
             name: e.name(),
             source: e,
         };
-        let result = match trigger::route(event) {
-            Err(e) => {
-                error!(error = "MalformedEvent", event_id = %e.event_id, kind = %e.kind, problem = %e.problem, "event rejected");
-                Ok(Response::Event(rejected(e.to_string())))
-            }
-            Ok(Route::Ignored { reason }) => {
-                info!(reason = %reason, "event ignored");
-                Ok(Response::Event(Outcome::Ignored {
-                    reason: Some(reason),
-                }))
-            }
-            Ok(Route::Batch(items)) => Ok(Response::Batch(
+        let result = match unrouted(trigger::route(event)) {
+            Routed::Answered(outcome) => Ok(Response::Event(outcome)),
+            // `unrouted` answered every ignored event already.
+            Routed::Act(Route::Ignored { reason }) => Ok(Response::Event(Outcome::Ignored {
+                reason: Some(reason),
+            })),
+            Routed::Act(Route::Batch(items)) => Ok(Response::Batch(
                 self.batch(items, request_id, now_ms, &mut metrics).await,
             )),
-            Ok(Route::Scan {
+            Routed::Act(Route::Scan {
                 scope: Scope::Region,
                 trigger,
                 target: None,
@@ -328,10 +310,10 @@ where
                     Err(queue_failed(e))
                 }
             },
-            Ok(Route::Scan { target: None, .. }) => Ok(Response::Event(rejected(
+            Routed::Act(Route::Scan { target: None, .. }) => Ok(Response::Event(rejected(
                 "in an organization deployment a scan request names its account and region",
             ))),
-            Ok(Route::Scan {
+            Routed::Act(Route::Scan {
                 scope,
                 debounce,
                 trigger,

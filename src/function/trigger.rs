@@ -79,17 +79,22 @@ fn origin(event: &Value) -> Result<Option<Target>, TriggerError> {
     match (text(event, &["account"]), text(event, &["region"])) {
         (None, None) => Ok(None),
         (Some(a), Some(r)) => {
-            let account = fleet::parse_accounts(a)
-                .ok()
-                .filter(|v| v.len() == 1)
-                .ok_or_else(|| {
-                    malformed(kind, event, format!("`account` {a:?} is not an account id"))
-                })?;
-            let region = fleet::parse_regions(r)
-                .ok()
-                .filter(|v| v.len() == 1)
-                .ok_or_else(|| malformed(kind, event, format!("`region` {r:?} is not a region")))?;
-            Ok(Some(Target::new(account[0].clone(), region[0].clone())))
+            let (a, r) = (a.trim(), r.trim());
+            if !fleet::is_account_id(a) {
+                return Err(malformed(
+                    kind,
+                    event,
+                    format!("`account` {a:?} is not an account id"),
+                ));
+            }
+            if !fleet::is_region(r) {
+                return Err(malformed(
+                    kind,
+                    event,
+                    format!("`region` {r:?} is not a region"),
+                ));
+            }
+            Ok(Some(Target::new(a, r)))
         }
         _ => Err(malformed(
             kind,

@@ -326,3 +326,50 @@ pub async fn seed_member(cfg: &SdkConfig, account: &str, region: &str, family: &
         .await
         .expect("EnableSecurityHub");
 }
+
+/// A synthetic estate for the benchmarks: `families` x `revisions` task definition revisions
+/// (`app-F`), `clusters` clusters (`cluster-C`) of `services_per_cluster` services (`svc-N`),
+/// each running the latest revision of family `N % families`.
+pub async fn seed_synthetic(
+    ecs: &aws_sdk_ecs::Client,
+    clusters: usize,
+    services_per_cluster: usize,
+    families: usize,
+    revisions: usize,
+) {
+    for f in 0..families {
+        for _ in 0..revisions {
+            ecs.register_task_definition()
+                .family(format!("app-{f}"))
+                .container_definitions(
+                    ContainerDefinition::builder()
+                        .name("app")
+                        .image("nginx:1.27")
+                        .memory(256)
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("RegisterTaskDefinition");
+        }
+    }
+    for c in 0..clusters {
+        ecs.create_cluster()
+            .cluster_name(format!("cluster-{c}"))
+            .send()
+            .await
+            .expect("CreateCluster");
+        for s in 0..services_per_cluster {
+            let n = c * services_per_cluster + s;
+            ecs.create_service()
+                .cluster(format!("cluster-{c}"))
+                .service_name(format!("svc-{n}"))
+                .task_definition(format!("app-{}:{revisions}", n % families))
+                .desired_count(0)
+                .launch_type(LaunchType::Ec2)
+                .send()
+                .await
+                .expect("CreateService");
+        }
+    }
+}

@@ -219,6 +219,22 @@ impl Rule {
         }
     }
 
+    /// Member `account`'s role refuses every sts:AssumeRole (a missing or denying role; moto
+    /// itself never refuses).
+    pub fn deny_assume_role(account: &'static str) -> Rule {
+        Rule::new(
+            "AssumeRole",
+            Fault::Error {
+                status: 403,
+                code: "AccessDenied",
+                message: "not authorized to perform sts:AssumeRole",
+                json: false,
+            },
+            usize::MAX,
+        )
+        .when_body(account)
+    }
+
     /// Let the first `n` matching requests through unaffected.
     pub fn after(self, n: usize) -> Rule {
         self.skip.store(n, Ordering::SeqCst);
@@ -520,6 +536,15 @@ pub async fn sdk(url: &str) -> SdkConfig {
         )
         .load()
         .await
+}
+
+/// Point a process's AWS SDK at `url` (moto or the proxy) with dummy credentials, in [`REGION`].
+pub fn aws_env<'a>(cmd: &'a mut Command, url: &str) -> &'a mut Command {
+    cmd.env("AWS_ENDPOINT_URL", url)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", REGION)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
 }
 
 /// Run an async test on a thread with a large stack: the SDK's futures are big in debug builds.
