@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use ecs_posture_core::render::alert::Alert;
 
-use super::files::{next_file, write_json};
+use super::files::write_next;
 use crate::ports::{Notifier, NotifyError};
 
 /// Writes each alert as `<dir>/alert-NNNN.json` (Subject, Message, MessageAttributes).
@@ -31,8 +31,7 @@ pub fn alert_json(alert: &Alert) -> Value {
 
 impl Notifier for FileNotifier {
     async fn publish(&self, alert: &Alert) -> Result<String, NotifyError> {
-        let path = next_file(&self.dir, "alert-");
-        write_json(&path, &alert_json(alert)).map_err(NotifyError::new)?;
+        let path = write_next(&self.dir, "alert-", &alert_json(alert)).map_err(NotifyError::new)?;
         Ok(path.display().to_string())
     }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use ecs_posture_core::render::asff::{self, Finding};
 
-use super::files::{next_file, write_json};
+use super::files::write_next;
 use crate::ports::{FailedFinding, FindingSink, ImportReport};
 
 /// Writes each BatchImportFindings batch as `<dir>/batch-NNNN.json`; everything written is
@@ -18,9 +18,8 @@ impl FindingSink for FileSink {
         let mut report = ImportReport::default();
         for batch in asff::batches(findings) {
             let ids: Vec<String> = batch.iter().map(|f| f.id.clone()).collect();
-            let path = next_file(&self.dir, "batch-");
-            match write_json(&path, &asff::batch_json(&batch)) {
-                Ok(()) => report.accepted.extend(ids),
+            match write_next(&self.dir, "batch-", &asff::batch_json(&batch)) {
+                Ok(_) => report.accepted.extend(ids),
                 Err(e) => {
                     let message = e.to_string();
                     report

@@ -48,14 +48,34 @@ pub fn write_json(path: &Path, value: &Value) -> Result<(), FileError> {
     std::fs::rename(&tmp, path).map_err(|e| FileError::io(path, e))
 }
 
-/// The next free `<prefix>NNNN.json` in `dir`.
-pub fn next_file(dir: &Path, prefix: &str) -> PathBuf {
-    let n = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
-                .count()
+/// Write `value` as the next free `<prefix>NNNN.json` in `dir` and return its path. The name is
+/// claimed with an exclusive create, so two processes writing into one folder at once never pick
+/// the same file (neither write is lost).
+pub fn write_next(dir: &Path, prefix: &str, value: &Value) -> Result<PathBuf, FileError> {
+    std::fs::create_dir_all(dir).map_err(|e| FileError::io(dir, e))?;
+    let taken = std::fs::read_dir(dir)
+        .map_err(|e| FileError::io(dir, e))?
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(prefix) && name.ends_with(".json")
         })
-        .unwrap_or(0);
-    dir.join(format!("{prefix}{:04}.json", n + 1))
+        .count();
+    let mut n = taken + 1;
+    loop {
+        let path = dir.join(format!("{prefix}{n:04}.json"));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(_) => {
+                write_json(&path, value)?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
+            Err(e) => return Err(FileError::io(&path, e)),
+        }
+    }
 }
