@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 
-use ecs_posture_core::fleet::{ScanMessage, Target};
+use ecs_posture_core::fleet::{Extent, ScanMessage, Target};
 use ecs_posture_core::lifecycle::{Alerted, LedgerEntry};
 use ecs_posture_core::model::{InputError, Snapshot};
 use ecs_posture_core::render::alert::Alert;
@@ -60,6 +60,9 @@ pub enum InventoryError {
     /// Documents that could not be read or parsed (every one is named).
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Input(Vec<InputError>),
+    /// A listing that sizes the account-region failed (the call and the service's answer).
+    #[error("{0}")]
+    Listing(String),
 }
 
 /// Reads the ECS estate for a scope.
@@ -68,6 +71,18 @@ pub trait Inventory {
         &self,
         scope: &Scope,
     ) -> impl Future<Output = Result<Collected, InventoryError>> + Send;
+
+    /// The clusters and task definition families of the region, from listings only (no
+    /// describes), to decide whether one scan covers it. By default, from a whole-region read.
+    fn extent(&self) -> impl Future<Output = Result<Extent, InventoryError>> + Send
+    where
+        Self: Sync,
+    {
+        async move {
+            let c = self.collect(&Scope::Region).await?;
+            Ok(Extent::of_snapshot(&c.snapshot))
+        }
+    }
 }
 
 /// A finding Security Hub did not accept.

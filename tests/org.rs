@@ -408,6 +408,7 @@ mod hub {
             regions: REGIONS.iter().map(|s| s.to_string()).collect(),
             settings,
             debounce_ms: 60_000,
+            split: Some(ecs_posture_core::fleet::SplitLimits::default()),
         }
     }
 
@@ -988,6 +989,7 @@ async fn digests_name_the_account_and_the_accounts_are_listed_once() {
         regions: base.regions,
         settings: base.settings,
         debounce_ms: base.debounce_ms,
+        split: base.split,
     };
     app.handle(&hub::load("schedule.json"), "plan", 1_780_000_000_000)
         .await
@@ -1029,4 +1031,390 @@ async fn digests_name_the_account_and_the_accounts_are_listed_once() {
         a["MessageAttributes"]["account_name"]["StringValue"],
         "team-1"
     );
+}
+
+/// Every finding's latest import in one member account-region's Security Hub folder (by
+/// UpdatedAt): Id -> (RecordState, compliance status).
+fn held(dir: &std::path::Path) -> BTreeMap<String, (String, String)> {
+    let mut latest: BTreeMap<String, (String, String, String)> = BTreeMap::new();
+    for f in std::fs::read_dir(dir).unwrap() {
+        let batch: Value =
+            serde_json::from_str(&std::fs::read_to_string(f.unwrap().path()).unwrap()).unwrap();
+        for f in batch["Findings"].as_array().unwrap() {
+            let updated = f["UpdatedAt"].as_str().unwrap().to_owned();
+            let state = (
+                updated.clone(),
+                f["RecordState"].as_str().unwrap().to_owned(),
+                f["Compliance"]["Status"].as_str().unwrap().to_owned(),
+            );
+            let id = f["Id"].as_str().unwrap().to_owned();
+            if latest.get(&id).is_none_or(|l| l.0 < updated) {
+                latest.insert(id, state);
+            }
+        }
+    }
+    latest
+        .into_iter()
+        .map(|(id, (_, r, c))| (id, (r, c)))
+        .collect()
+}
+
+/// A large account-region's nightly scan is split into parts queued in its own message group
+/// (clusters, then task definition families); together they leave Security Hub and the ledger
+/// exactly as one region-wide scan does, also when a cluster and a family were deleted since.
+#[tokio::test]
+async fn a_large_account_region_is_scanned_in_parts_to_the_same_findings() {
+    use ecs_posture::function::{MessageResult, Outcome, Response};
+    const GROUP: &str = "111111111111/us-east-1";
+    let whole = tempfile::tempdir().unwrap();
+    let parts = tempfile::tempdir().unwrap();
+    let one = hub::app(whole.path(), None);
+    let mut split = hub::app(parts.path(), None);
+    split.split = Some(ecs_posture_core::fleet::SplitLimits {
+        clusters: 1,
+        families: 2,
+    });
+    // Drain the group's queue as SQS FIFO delivers it: one message at a time, in order.
+    async fn run_group(app: &hub::App, now: i64) -> Vec<Outcome> {
+        let mut done = 0;
+        let mut outcomes = Vec::new();
+        loop {
+            let queued: Vec<Value> = app
+                .queue
+                .messages()
+                .unwrap()
+                .into_iter()
+                .filter(|m| m["group_id"] == GROUP)
+                .collect();
+            let Some(next) = queued.get(done) else {
+                // Consumed messages leave the queue.
+                std::fs::remove_file(&app.queue.path).unwrap();
+                return outcomes;
+            };
+            let mut event = hub::sqs_event(std::slice::from_ref(next));
+            event["Records"][0]["messageId"] = Value::from(format!("{now}-{done}"));
+            let (r, _) = app.handle(&event, "batch", now + done as i64).await;
+            let Response::Batch(b) = r.unwrap() else {
+                panic!("a batch response")
+            };
+            assert!(b.sqs.batch_item_failures.is_empty(), "{:?}", b.results);
+            for m in b.results {
+                match m {
+                    MessageResult::Scanned { result, .. } => outcomes.push(result),
+                    other => panic!("{other:?}"),
+                }
+            }
+            done += 1;
+        }
+    }
+    for (app, now) in [(&one, 1_780_000_000_000), (&split, 1_780_000_000_000)] {
+        app.handle(&hub::load("schedule.json"), "plan", now)
+            .await
+            .0
+            .unwrap();
+    }
+    let whole_outcomes = run_group(&one, 1_780_000_001_000).await;
+    assert_eq!(whole_outcomes.len(), 1, "one region-wide scan");
+    let split_outcomes = run_group(&split, 1_780_000_001_000).await;
+    assert_eq!(
+        split_outcomes[0],
+        Outcome::Queued {
+            trigger: "nightly".into(),
+            account_regions: 1,
+            queued: 4
+        },
+        "2 clusters in parts of 1, 4 families in parts of 2"
+    );
+    assert_eq!(
+        split_outcomes.len(),
+        5,
+        "the planning message, then its 4 parts"
+    );
+    let member = |d: &std::path::Path| d.join("securityhub/111111111111/us-east-1");
+    let ledger = |app: &hub::App| -> BTreeMap<String, String> {
+        let text = std::fs::read_to_string(&app.ledger.path).unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        v["entries"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, e)| e["account"] == "111111111111" && e["region"] == "us-east-1")
+            .map(|(id, e)| (id.clone(), e["state"].as_str().unwrap().to_owned()))
+            .collect()
+    };
+    let first = held(&member(whole.path()));
+    assert!(first.len() > 10);
+    assert_eq!(held(&member(parts.path())), first);
+    assert_eq!(ledger(&split), ledger(&one));
+
+    // The prod cluster (with its services and container instances) and the web-staging family
+    // are deleted in both estates: only the ledger still knows them.
+    for d in [whole.path(), parts.path()] {
+        let estate = d.join("estates/111111111111/us-east-1");
+        for (file, key) in [
+            ("clusters.json", "clusters"),
+            ("services.json", "services"),
+            ("container-instances.json", "containerInstances"),
+        ] {
+            let path = estate.join(file);
+            let mut v: Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            v[key].as_array_mut().unwrap().retain(|x| {
+                let x = x.to_string();
+                !x.contains("cluster/prod") && !x.contains("container-instance/prod/")
+            });
+            std::fs::write(&path, v.to_string()).unwrap();
+        }
+        std::fs::remove_file(estate.join("task-definitions/web-staging-2.json")).unwrap();
+    }
+    let next = 1_780_090_000_000;
+    for app in [&one, &split] {
+        app.handle(&hub::load("schedule.json"), "plan", next)
+            .await
+            .0
+            .unwrap();
+    }
+    let _ = run_group(&one, next + 1_000).await;
+    let again = run_group(&split, next + 1_000).await;
+    assert!(matches!(again[0], Outcome::Queued { .. }));
+    let after = held(&member(whole.path()));
+    assert_ne!(after, first, "the deletion archived findings");
+    let archived = |m: &BTreeMap<String, (String, String)>| {
+        m.values().filter(|(r, _)| r == "ARCHIVED").count()
+    };
+    assert!(archived(&after) > archived(&first), "{after:?}");
+    assert_eq!(held(&member(parts.path())), after);
+    assert_eq!(ledger(&split), ledger(&one));
+}
+
+/// Through the member role against moto: an account-region read in parts (3 clusters in parts
+/// of 1, 4 families in parts of 2) leaves its Security Hub as one region-wide scan leaves an
+/// identical account's, on the first night and after a cluster with its services is deleted and
+/// a family deregistered while a service still runs it.
+#[test]
+fn a_large_account_region_is_read_in_parts_through_the_member_role() {
+    use ecs_posture::aws::accounts::RoleReach;
+    use ecs_posture::aws::budget::Rate;
+    use ecs_posture::function::org::OrgApp;
+    use ecs_posture::function::{MessageResult, Outcome, Response};
+    use ecs_posture::handler::Settings;
+    use ecs_posture::local::{FileLedger, FileNotifier, FileQueue};
+    use ecs_posture_core::fleet::SplitLimits;
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let base = common::sdk(&moto.url()).await;
+        let region = common::REGION;
+        let (whole, parts) = ("111111111111", "222222222222");
+        for a in [whole, parts] {
+            let cfg = member(&base, a, region).await;
+            let ecs = aws_sdk_ecs::Client::new(&cfg);
+            common::estate::seed_synthetic(&ecs, 3, 2, 4, 2).await;
+            // A service on a superseded revision: that revision stays evaluated.
+            ecs.update_service()
+                .cluster("cluster-0")
+                .service("svc-0")
+                .task_definition("app-0:1")
+                .send()
+                .await
+                .expect("UpdateService");
+            aws_sdk_securityhub::Client::new(&cfg)
+                .enable_security_hub()
+                .send()
+                .await
+                .expect("EnableSecurityHub");
+        }
+        // The hub reaches the members through the proxy (to age the deleted cluster out below).
+        let proxy = Proxy::start(moto.port);
+        let through = common::sdk(&proxy.url()).await;
+        let dir = tempfile::tempdir().unwrap();
+        type Hub = OrgApp<RoleReach, FileLedger, FileNotifier, FileQueue, Vec<String>>;
+        let app = |account: &str, split: Option<SplitLimits>| -> Hub {
+            OrgApp {
+                reach: RoleReach {
+                    base: through.clone(),
+                    role: common::estate::member_role(),
+                    ecs_rate: Rate::per_second(1000.0),
+                },
+                ledger: FileLedger::new(dir.path().join(format!("{account}/ledger.json"))),
+                notifier: None,
+                queue: FileQueue {
+                    path: dir.path().join(format!("{account}/queue.jsonl")),
+                },
+                accounts: vec![account.to_owned()],
+                regions: vec![region.to_owned()],
+                settings: Settings::new(ecs_posture_core::Options::default()).unwrap(),
+                debounce_ms: 60_000,
+                split,
+            }
+        };
+        let one = app(whole, Some(SplitLimits::default()));
+        let split = app(
+            parts,
+            Some(SplitLimits {
+                clusters: 1,
+                families: 2,
+            }),
+        );
+        // The nightly plan, then every queued message of the account-region in order.
+        async fn night(app: &Hub, now: i64) -> Vec<Outcome> {
+            app.handle(&hub::load("schedule.json"), "plan", now)
+                .await
+                .0
+                .unwrap();
+            let mut outcomes = Vec::new();
+            let mut done = 0;
+            while let Some(m) = app.queue.messages().unwrap().get(done).cloned() {
+                let mut event = hub::sqs_event(&[m]);
+                event["Records"][0]["messageId"] = Value::from(format!("{now}-{done}"));
+                let (r, _) = app.handle(&event, "batch", now + 1 + done as i64).await;
+                let Response::Batch(b) = r.unwrap() else {
+                    panic!("a batch response")
+                };
+                assert!(b.sqs.batch_item_failures.is_empty(), "{:?}", b.results);
+                for r in b.results {
+                    let MessageResult::Scanned { result, .. } = r else {
+                        panic!("{r:?}")
+                    };
+                    outcomes.push(result);
+                }
+                done += 1;
+            }
+            std::fs::remove_file(&app.queue.path).unwrap();
+            outcomes
+        }
+        // (check, resource with the account masked) -> (record state, compliance).
+        let held = |account: &'static str| {
+            let base = base.clone();
+            async move {
+                let cfg = member(&base, account, region).await;
+                common::estate::findings(&cfg)
+                    .await
+                    .into_values()
+                    .map(|f| {
+                        let resource = f.resources()[0].id().unwrap().replace(account, "ACCOUNT");
+                        (
+                            (f.generator_id().unwrap().to_owned(), resource),
+                            (
+                                f.record_state().unwrap().as_str().to_owned(),
+                                f.compliance()
+                                    .unwrap()
+                                    .status()
+                                    .unwrap()
+                                    .as_str()
+                                    .to_owned(),
+                            ),
+                        )
+                    })
+                    .collect::<BTreeMap<_, _>>()
+            }
+        };
+        let t0 = 1_780_000_000_000;
+        assert_eq!(night(&one, t0).await.len(), 1);
+        let outcomes = night(&split, t0).await;
+        assert_eq!(
+            outcomes[0],
+            Outcome::Queued {
+                trigger: "nightly".into(),
+                account_regions: 1,
+                queued: 5
+            }
+        );
+        assert_eq!(outcomes.len(), 6);
+        let first = held(whole).await;
+        assert!(first.len() > 10, "{first:?}");
+        assert!(
+            first
+                .keys()
+                .any(|(_, r)| r.ends_with("task-definition/app-0:1")),
+            "the superseded revision a service runs is evaluated"
+        );
+        assert_eq!(held(parts).await, first);
+
+        // cluster-2 and its services are deleted; app-3 is deregistered while svc-3 runs it.
+        for a in [whole, parts] {
+            let cfg = member(&base, a, region).await;
+            let ecs = aws_sdk_ecs::Client::new(&cfg);
+            for s in ["svc-4", "svc-5"] {
+                ecs.delete_service()
+                    .cluster("cluster-2")
+                    .service(s)
+                    .force(true)
+                    .send()
+                    .await
+                    .expect("DeleteService");
+            }
+            ecs.delete_cluster()
+                .cluster("cluster-2")
+                .send()
+                .await
+                .expect("DeleteCluster");
+            for r in 1..=2 {
+                ecs.deregister_task_definition()
+                    .task_definition(format!("app-3:{r}"))
+                    .send()
+                    .await
+                    .expect("DeregisterTaskDefinition");
+            }
+        }
+        // Long after its deletion ECS no longer lists the cluster and describes it MISSING
+        // (moto keeps it INACTIVE): only the ledger still knows it.
+        let gone = |v: &Value| {
+            v.as_str()
+                .is_some_and(|a| a.ends_with(":cluster/cluster-2"))
+        };
+        proxy.add(Rule::new(
+            "ListClusters",
+            common::Fault::Rewrite(std::sync::Arc::new(move |_, body| {
+                let mut v: Value = serde_json::from_str(body).unwrap();
+                v["clusterArns"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|a| !gone(a));
+                v.to_string()
+            })),
+            usize::MAX,
+        ));
+        proxy.add(Rule::new(
+            "DescribeClusters",
+            common::Fault::Rewrite(std::sync::Arc::new(move |_, body| {
+                let mut v: Value = serde_json::from_str(body).unwrap();
+                let (missing, kept): (Vec<Value>, Vec<Value>) = v["clusters"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .cloned()
+                    .partition(|c| gone(&c["clusterArn"]));
+                v["clusters"] = Value::from(kept);
+                let failures: Vec<Value> = missing
+                    .iter()
+                    .map(|c| serde_json::json!({"arn": c["clusterArn"], "reason": "MISSING"}))
+                    .collect();
+                v["failures"] = Value::from(failures);
+                v.to_string()
+            })),
+            usize::MAX,
+        ));
+        let t1 = t0 + 86_400_000;
+        night(&one, t1).await;
+        let again = night(&split, t1).await;
+        assert!(matches!(again[0], Outcome::Queued { .. }), "{again:?}");
+        let after = held(whole).await;
+        let archived = |m: &BTreeMap<(String, String), (String, String)>| {
+            m.iter()
+                .filter(|(_, (r, _))| r == "ARCHIVED")
+                .map(|((_, res), _)| res.clone())
+                .collect::<BTreeSet<_>>()
+        };
+        assert!(
+            archived(&after).iter().any(|r| r.contains("cluster-2")),
+            "{after:?}"
+        );
+        assert!(
+            after
+                .iter()
+                .any(|((_, r), (s, _))| r.ends_with("task-definition/app-3:2") && s == "ACTIVE"),
+            "a deregistered revision a service runs stays evaluated"
+        );
+        assert_eq!(held(parts).await, after);
+    })
 }

@@ -266,6 +266,8 @@ fn template_wires_every_trigger_and_protection() {
         "ECS_POSTURE_REGIONS",
         "ECS_POSTURE_SCAN_QUEUE_URL",
         "ECS_POSTURE_ECS_RATE",
+        "ECS_POSTURE_SPLIT_CLUSTERS",
+        "ECS_POSTURE_SPLIT_FAMILIES",
     ] {
         assert!(
             t.contains(var) && env.contains(var),

@@ -8,7 +8,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::scope::Scope;
+use crate::lifecycle::{FindingState, LedgerEntry};
+use crate::scope::{Scope, family_of};
 
 /// One account in one region.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -275,6 +276,138 @@ pub fn plan_nightly(targets: &[Target], window: &str) -> Vec<ScanMessage> {
         .collect()
 }
 
+/// What an account-region holds, as its listings show it: the clusters (ARN) and task
+/// definition families. Enough to decide whether one scan covers it within a function's time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extent {
+    pub clusters: BTreeSet<String>,
+    pub families: BTreeSet<String>,
+}
+
+impl Extent {
+    /// The clusters and families of a snapshot (a local estate, or a region read whole).
+    pub fn of_snapshot(snapshot: &crate::model::Snapshot) -> Extent {
+        Extent {
+            clusters: snapshot
+                .clusters
+                .iter()
+                .filter_map(|c| c.item.cluster_arn.clone())
+                .collect(),
+            families: snapshot
+                .task_definitions
+                .iter()
+                .filter(|t| t.item.is_active())
+                .filter_map(|t| t.item.family.clone())
+                .collect(),
+        }
+    }
+
+    /// The clusters and families the ledger still holds open findings for (FAILED or PASSED, or
+    /// pending): a part that no longer exists must still be read once to archive them.
+    pub fn of_ledger<'a>(entries: impl IntoIterator<Item = &'a LedgerEntry>) -> Extent {
+        let mut out = Extent::default();
+        for e in entries {
+            if e.state == FindingState::Archived && !e.pending {
+                continue;
+            }
+            if e.resource_type == "AwsEcsTaskDefinition" {
+                out.families.insert(family_of(&e.resource_arn).to_owned());
+            } else if e.resource_type == "AwsEcsCluster" {
+                out.clusters.insert(e.resource_arn.clone());
+            } else if let Some(c) = &e.cluster {
+                // The ledger keeps the cluster's name; its ARN shares the resource's prefix.
+                let prefix: Vec<&str> = e.resource_arn.splitn(6, ':').take(5).collect();
+                if c.starts_with("arn:") {
+                    out.clusters.insert(c.clone());
+                } else if prefix.len() == 5 {
+                    out.clusters
+                        .insert(format!("{}:cluster/{c}", prefix.join(":")));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// How much one queued scan reads at most before an account-region's region-wide scan is split
+/// into parts: clusters per part and task definition families per part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SplitLimits {
+    pub clusters: usize,
+    pub families: usize,
+}
+
+impl Default for SplitLimits {
+    /// At the default budget of 10 ECS requests per second, a part of 100 clusters (their
+    /// services, task sets, container instances and the revisions they run) or of 1,000
+    /// families (two calls each, plus the region's service listing) stays well within 600 s.
+    fn default() -> SplitLimits {
+        SplitLimits {
+            clusters: 100,
+            families: 1_000,
+        }
+    }
+}
+
+/// The parts a region-wide scan of `target` is split into when `listed` (what its listings
+/// show now) exceeds `limits`: one message per `limits.clusters` clusters and one per
+/// `limits.families` task definition families, in the account-region's message group, so they
+/// run one after the other behind the message that planned them. `known` (from the ledger) adds
+/// the clusters and families that are gone, so their findings are archived by the part that
+/// reads them missing. `None` when one scan covers the account-region.
+///
+/// Together the parts read what the region scan reads, with the same archival rules: a cluster
+/// part proves its clusters' services, task sets and container instances; a family part lists
+/// the family's ACTIVE revisions and the services that run it, so a superseded revision is
+/// archived only when no service of the region runs it.
+pub fn plan_parts(
+    target: &Target,
+    listed: &Extent,
+    known: &Extent,
+    limits: SplitLimits,
+    trigger: &str,
+    key: &str,
+) -> Option<Vec<ScanMessage>> {
+    let limits = SplitLimits {
+        clusters: limits.clusters.max(1),
+        families: limits.families.max(1),
+    };
+    if listed.clusters.len() <= limits.clusters && listed.families.len() <= limits.families {
+        return None;
+    }
+    let clusters: Vec<&String> = listed.clusters.union(&known.clusters).collect();
+    let families: Vec<&String> = listed.families.union(&known.families).collect();
+    let parts = clusters
+        .chunks(limits.clusters)
+        .map(|chunk| Scope::many(chunk.iter().map(|c| Scope::Cluster((*c).clone())).collect()))
+        .chain(families.chunks(limits.families).map(|chunk| {
+            Scope::many(
+                chunk
+                    .iter()
+                    .map(|f| Scope::TaskDefinition((*f).clone()))
+                    .collect(),
+            )
+        }));
+    Some(
+        parts
+            .enumerate()
+            .map(|(i, scope)| ScanMessage {
+                group_id: target.group_id(),
+                deduplication_id: dedup_id(&format!(
+                    "part/{key}/{}/{}/{i}",
+                    target.account, target.region
+                )),
+                body: ScanRequest {
+                    account: target.account.clone(),
+                    region: target.region.clone(),
+                    scope,
+                    trigger: trigger.to_owned(),
+                },
+            })
+            .collect(),
+    )
+}
+
 /// SQS allows 128 characters of `[A-Za-z0-9!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~]`: keep the readable
 /// key when it fits, else a stable 64-bit FNV-1a digest of it with its start.
 fn dedup_id(key: &str) -> String {
@@ -433,6 +566,126 @@ mod tests {
         assert_eq!(
             plan[0].body.body(),
             json!({"scan": "region", "account": "111122223333", "region": "us-east-1", "trigger": "nightly"})
+        );
+    }
+
+    fn arns(prefix: &str, n: usize) -> BTreeSet<String> {
+        (0..n).map(|i| format!("{prefix}{i:03}")).collect()
+    }
+
+    #[test]
+    fn a_large_account_region_is_split_into_parts_of_its_group() {
+        let t = Target::new("111122223333", "eu-west-1");
+        let limits = SplitLimits {
+            clusters: 2,
+            families: 3,
+        };
+        let small = Extent {
+            clusters: arns("arn:aws:ecs:eu-west-1:111122223333:cluster/c", 2),
+            families: arns("f", 3),
+        };
+        assert_eq!(
+            plan_parts(&t, &small, &Extent::default(), limits, "nightly", "m1"),
+            None,
+            "one scan covers it"
+        );
+        let listed = Extent {
+            clusters: arns("arn:aws:ecs:eu-west-1:111122223333:cluster/c", 3),
+            families: arns("f", 4),
+        };
+        // The ledger knows a deleted cluster and a deregistered family: they are read too.
+        let known = Extent {
+            clusters: ["arn:aws:ecs:eu-west-1:111122223333:cluster/gone".to_owned()].into(),
+            families: ["f001".to_owned(), "old".to_owned()].into(),
+        };
+        let parts = plan_parts(&t, &listed, &known, limits, "nightly", "m1").unwrap();
+        let scopes: Vec<Value> = parts.iter().map(|m| scan_spec(&m.body.scope)).collect();
+        assert_eq!(
+            scopes,
+            vec![
+                json!({"clusters": ["arn:aws:ecs:eu-west-1:111122223333:cluster/c000", "arn:aws:ecs:eu-west-1:111122223333:cluster/c001"]}),
+                json!({"clusters": ["arn:aws:ecs:eu-west-1:111122223333:cluster/c002", "arn:aws:ecs:eu-west-1:111122223333:cluster/gone"]}),
+                json!({"task_definitions": ["f000", "f001", "f002"]}),
+                json!({"task_definitions": ["f003", "old"]}),
+            ]
+        );
+        for m in &parts {
+            assert_eq!(
+                m.group_id,
+                t.group_id(),
+                "behind the message that planned them"
+            );
+            assert_eq!(m.body.trigger, "nightly");
+            assert_eq!(m.body.target(), t);
+        }
+        let ids: BTreeSet<&str> = parts.iter().map(|m| m.deduplication_id.as_str()).collect();
+        assert_eq!(ids.len(), parts.len());
+        assert_eq!(
+            plan_parts(&t, &listed, &known, limits, "nightly", "m1").unwrap(),
+            parts,
+            "a redelivered message plans the same parts (deduplicated by SQS)"
+        );
+        // Too many families alone splits too.
+        let wide = Extent {
+            clusters: arns("c", 1),
+            families: arns("f", 4),
+        };
+        assert!(plan_parts(&t, &wide, &Extent::default(), limits, "nightly", "m1").is_some());
+    }
+
+    #[test]
+    fn the_ledger_names_the_parts_with_open_findings() {
+        let entry = |ty: &str, arn: &str, cluster: Option<&str>, state: FindingState| LedgerEntry {
+            id: arn.to_owned(),
+            check_id: "X".into(),
+            resource_arn: arn.into(),
+            resource_type: ty.into(),
+            resource_name: "n".into(),
+            cluster: cluster.map(str::to_owned),
+            account: "111122223333".into(),
+            region: "eu-west-1".into(),
+            state,
+            severity: crate::Severity::High,
+            evidence_hash: String::new(),
+            evidence: vec![],
+            created_at_ms: 0,
+            first_observed_ms: 0,
+            last_imported_ms: 0,
+            alerted: None,
+            pending: false,
+        };
+        let p = "arn:aws:ecs:eu-west-1:111122223333";
+        let entries = [
+            entry(
+                "AwsEcsTaskDefinition",
+                &format!("{p}:task-definition/web:3"),
+                None,
+                FindingState::Failed,
+            ),
+            entry(
+                "AwsEcsTaskDefinition",
+                &format!("{p}:task-definition/old:1"),
+                None,
+                FindingState::Archived,
+            ),
+            entry(
+                "AwsEcsCluster",
+                &format!("{p}:cluster/prod"),
+                None,
+                FindingState::Passed,
+            ),
+            entry(
+                "AwsEcsService",
+                &format!("{p}:service/batch/job"),
+                Some(&format!("{p}:cluster/batch")),
+                FindingState::Failed,
+            ),
+        ];
+        let known = Extent::of_ledger(&entries);
+        assert_eq!(known.families, ["web".to_owned()].into());
+        assert_eq!(
+            known.clusters,
+            [format!("{p}:cluster/batch"), format!("{p}:cluster/prod")].into()
         );
     }
 }

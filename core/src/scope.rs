@@ -318,7 +318,10 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                 )
             }) else {
                 if wanted.starts_with("arn:") {
+                    // A cluster that does not exist has no services, task sets or instances.
                     cov.resources.insert(wanted.clone());
+                    cov.services_of_clusters.insert(wanted.clone());
+                    cov.container_instances_of_clusters.insert(wanted.clone());
                 }
                 return;
             };

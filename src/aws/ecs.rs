@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use ecs_posture_core::fleet::Extent;
 use ecs_posture_core::model::Snapshot;
 use ecs_posture_core::scope::{Coverage, Scope, family_of};
 
@@ -606,6 +607,14 @@ impl Ctx {
     async fn cluster(&self, name: &str) {
         let found = self.describe_clusters(&[name.to_owned()]).await;
         let Some((arn, providers)) = found.into_iter().next() else {
+            // Described MISSING (not merely unreadable): a cluster that does not exist has no
+            // services, task sets or container instances.
+            self.covered(|c| {
+                if c.resources.contains(name) && !c.unreadable.contains(name) {
+                    c.services_of_clusters.insert(name.to_owned());
+                    c.container_instances_of_clusters.insert(name.to_owned());
+                }
+            });
             return;
         };
         let referenced = self.cluster_contents(std::slice::from_ref(&arn)).await;
@@ -639,9 +648,25 @@ impl Ctx {
     /// cluster), however many revisions are named.
     async fn task_definitions(&self, wanted: &[&str]) {
         let families: BTreeSet<String> = wanted.iter().map(|w| family_of(w).to_owned()).collect();
-        let mut refs: Vec<String> = wanted.iter().map(|w| (*w).to_owned()).collect();
+        // A bare family name stands for its latest ACTIVE revision, which the family's listing
+        // names: it is described once, by ARN (by name only when the listing fails).
+        let bare = |w: &&str| !w.contains(':');
+        let mut refs: Vec<String> = wanted
+            .iter()
+            .filter(|w| !bare(w))
+            .map(|w| (*w).to_owned())
+            .collect();
         for family in &families {
-            if let Some(active) = self.list_task_definitions(Some(family)).await {
+            let listed = self.list_task_definitions(Some(family)).await;
+            if listed.is_none() {
+                refs.extend(
+                    wanted
+                        .iter()
+                        .filter(|w| bare(w) && **w == family.as_str())
+                        .map(|w| (*w).to_owned()),
+                );
+            }
+            if let Some(active) = listed {
                 self.covered(|c| {
                     c.task_definition_families.insert(family.clone());
                 });
@@ -789,15 +814,19 @@ pub struct Documents {
 }
 
 impl EcsInventory {
-    /// Read a scope and return both the documents and the collected snapshot.
-    pub async fn read(&self, scope: &Scope) -> Documents {
-        let ctx = Ctx {
+    fn ctx(&self) -> Ctx {
+        Ctx {
             client: self.client.clone(),
             acc: Arc::new(Mutex::new(Acc::default())),
             sem: Arc::new(Semaphore::new(self.concurrency)),
             budget: self.budget.clone(),
             progress: self.progress.clone(),
-        };
+        }
+    }
+
+    /// Read a scope and return both the documents and the collected snapshot.
+    pub async fn read(&self, scope: &Scope) -> Documents {
+        let ctx = self.ctx();
         ctx.collect_scope(scope).await;
         let acc = std::mem::take(&mut *ctx.acc.lock().unwrap_or_else(|p| p.into_inner()));
         let mut snapshot = Snapshot::default();
@@ -825,5 +854,23 @@ impl EcsInventory {
 impl Inventory for EcsInventory {
     async fn collect(&self, scope: &Scope) -> Result<Collected, InventoryError> {
         Ok(self.read(scope).await.collected)
+    }
+
+    /// ListClusters and ListTaskDefinitions (ACTIVE), every page, within the budget.
+    async fn extent(&self) -> Result<Extent, InventoryError> {
+        let ctx = self.ctx();
+        let clusters = ctx.list_clusters().await;
+        let revisions = match clusters {
+            Some(_) => ctx.list_task_definitions(None).await,
+            None => None,
+        };
+        let acc = std::mem::take(&mut *ctx.acc.lock().unwrap_or_else(|p| p.into_inner()));
+        match (clusters, revisions) {
+            (Some(clusters), Some(revisions)) => Ok(Extent {
+                clusters: clusters.into_iter().collect(),
+                families: revisions.iter().map(|r| family_of(r).to_owned()).collect(),
+            }),
+            _ => Err(InventoryError::Listing(acc.errors.join("; "))),
+        }
     }
 }

@@ -88,6 +88,7 @@ async fn main() -> Result<(), Error> {
             regions: org.regions,
             settings,
             debounce_ms: DEBOUNCE_MS,
+            split: Some(org.split),
         };
         tracing::info!(
             init_ms = started.elapsed().as_millis() as u64,

@@ -82,6 +82,7 @@ impl From<InventoryError> for CliError {
     fn from(e: InventoryError) -> CliError {
         match e {
             InventoryError::Input(errors) => CliError::Input(errors),
+            InventoryError::Listing(what) => CliError::Live(what),
         }
     }
 }

@@ -5,7 +5,7 @@ use ecs_posture_core::Options;
 use ecs_posture_core::config::ConfigError;
 use ecs_posture_core::engine::UnknownCheck;
 use ecs_posture_core::finding::Severity;
-use ecs_posture_core::fleet;
+use ecs_posture_core::fleet::{self, SplitLimits};
 
 use crate::handler::Settings;
 
@@ -59,6 +59,8 @@ pub struct OrgConfig {
     pub scan_queue_url: String,
     /// ECS requests per second per account-region.
     pub ecs_rate: f64,
+    /// Above these sizes a nightly scan of an account-region is split into parts.
+    pub split: SplitLimits,
 }
 
 impl OrgConfig {
@@ -104,7 +106,24 @@ impl OrgConfig {
                 fleet::parse_rate(&v).map_err(|e| invalid("ECS_POSTURE_ECS_RATE", e.to_string()))?
             }
         };
+        let count = |var: &'static str, default: usize| -> Result<usize, EnvError> {
+            match get(var) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=100_000).contains(n))
+                    .ok_or_else(|| invalid(var, format!("{v:?} is not a number from 1 to 100000"))),
+            }
+        };
+        let defaults = SplitLimits::default();
+        let split = SplitLimits {
+            clusters: count("ECS_POSTURE_SPLIT_CLUSTERS", defaults.clusters)?,
+            families: count("ECS_POSTURE_SPLIT_FAMILIES", defaults.families)?,
+        };
         Ok(Some(OrgConfig {
+            split,
             role_name,
             external_id: get("ECS_POSTURE_EXTERNAL_ID"),
             accounts,
@@ -252,6 +271,37 @@ mod tests {
         assert_eq!(ok.accounts, AccountList::Organization);
         assert_eq!(ok.regions, vec!["us-east-1", "eu-west-1"]);
         assert_eq!(ok.ecs_rate, 10.0);
+        assert_eq!(ok.split, SplitLimits::default());
+        let sized = with(&[
+            ("ECS_POSTURE_ACCOUNTS", "111122223333"),
+            ("ECS_POSTURE_REGIONS", "us-east-1"),
+            ("ECS_POSTURE_SCAN_QUEUE_URL", "https://sqs/1/scans.fifo"),
+            ("ECS_POSTURE_SPLIT_CLUSTERS", "20"),
+            ("ECS_POSTURE_SPLIT_FAMILIES", "300"),
+        ])
+        .unwrap()
+        .organization
+        .unwrap();
+        assert_eq!(
+            sized.split,
+            SplitLimits {
+                clusters: 20,
+                families: 300
+            }
+        );
+        for (var, bad) in [
+            ("ECS_POSTURE_SPLIT_CLUSTERS", "0"),
+            ("ECS_POSTURE_SPLIT_FAMILIES", "many"),
+        ] {
+            let e = with(&[
+                ("ECS_POSTURE_ACCOUNTS", "111122223333"),
+                ("ECS_POSTURE_REGIONS", "us-east-1"),
+                ("ECS_POSTURE_SCAN_QUEUE_URL", "https://sqs/1/scans.fifo"),
+                (var, bad),
+            ])
+            .unwrap_err();
+            assert_eq!(e.var(), var);
+        }
         let e = with(&[
             ("ECS_POSTURE_ACCOUNTS", "111122223333,12"),
             ("ECS_POSTURE_REGIONS", "us-east-1"),

@@ -11,7 +11,7 @@ use aws_lambda_events::event::sqs::SqsBatchResponse;
 use serde_json::Value;
 use tracing::{error, info, warn};
 
-use ecs_posture_core::fleet::{self, Target};
+use ecs_posture_core::fleet::{self, Extent, SplitLimits, Target};
 use ecs_posture_core::scope::Scope;
 
 use super::trigger::{self, Route};
@@ -20,7 +20,7 @@ use super::{
     emf, retry, unrouted, unrouted_message,
 };
 use crate::handler::{Handler, HandlerError, Settings};
-use crate::ports::{Accounts, Ledger, Members, Notifier, Reach, ScanQueue};
+use crate::ports::{Accounts, Inventory, Ledger, Members, Notifier, Reach, ScanQueue};
 
 /// The member accounts, listed at most once per `ttl` (one ListAccounts per function instance
 /// and ttl, not one per event or scan).
@@ -71,6 +71,8 @@ pub struct OrgApp<R, L, N, Q, A> {
     /// Settings of every scan (account and region are set per message).
     pub settings: Settings,
     pub debounce_ms: i64,
+    /// Above these sizes a queued region-wide scan is split into parts (`None`: never).
+    pub split: Option<SplitLimits>,
 }
 
 fn rejected(error: impl Into<String>) -> Outcome {
@@ -153,13 +155,42 @@ where
         })
     }
 
-    /// Scan `scope` in `target` through its member role; the hub's ledger and topic.
+    /// Split a region-wide scan of `target` into parts queued in its message group when its
+    /// listings exceed the limits; `None` when one scan covers it. `key` (the message id) makes
+    /// a redelivered message queue the same parts, deduplicated.
+    async fn split(
+        &self,
+        target: &Target,
+        inventory: &R::Inventory,
+        limits: SplitLimits,
+        trigger: &str,
+        key: &str,
+    ) -> Result<Option<usize>, HandlerError> {
+        let listed = inventory.extent().await?;
+        let known = Extent::of_ledger(
+            self.ledger
+                .load(&target.account, &target.region)
+                .await?
+                .values(),
+        );
+        let Some(parts) = fleet::plan_parts(target, &listed, &known, limits, trigger, key) else {
+            return Ok(None);
+        };
+        let queued = self.queue.send(&parts).await?;
+        info!(account = %target.account, region = %target.region, clusters = listed.clusters.len(), families = listed.families.len(), parts = parts.len(), queued, "account-region split into parts");
+        Ok(Some(parts.len()))
+    }
+
+    /// Scan `scope` in `target` through its member role; the hub's ledger and topic. A large
+    /// account-region's region-wide scan queues its parts instead.
+    #[allow(clippy::too_many_arguments)]
     async fn scan(
         &self,
         target: &Target,
         scope: &Scope,
         trigger: &str,
         run_id: &str,
+        message_id: &str,
         now_ms: i64,
         metrics: &mut Vec<Value>,
     ) -> Result<Outcome, InvocationError> {
@@ -175,6 +206,28 @@ where
                 return Err(fail(HandlerError::Reach(e)));
             }
         };
+        if *scope == Scope::Region
+            && let Some(limits) = self.split
+        {
+            match self
+                .split(target, &inventory, limits, trigger, message_id)
+                .await
+            {
+                Ok(Some(parts)) => {
+                    return Ok(Outcome::Queued {
+                        trigger: trigger.to_owned(),
+                        account_regions: 1,
+                        queued: parts,
+                    });
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    error!(error = e.name(), message = %e, account = %target.account, region = %target.region, "scan failed");
+                    metrics.push(super::coverage_metric(target, trigger, false, now_ms));
+                    return Err(fail(e));
+                }
+            }
+        }
         let mut settings = self.settings.clone();
         settings.account_name = match self.accounts.accounts().await {
             Ok(list) => list
@@ -256,7 +309,15 @@ where
             }
             let run_id = format!("{request_id}/{message_id}");
             match self
-                .scan(&target, &scope, &trigger, &run_id, now_ms, metrics)
+                .scan(
+                    &target,
+                    &scope,
+                    &trigger,
+                    &run_id,
+                    &message_id,
+                    now_ms,
+                    metrics,
+                )
                 .await
             {
                 Ok(result) => results.push(MessageResult::Scanned { message_id, result }),
