@@ -247,6 +247,7 @@ fn planned_finding(
                 } else {
                     (&[][..]).into()
                 },
+                related: &[],
             };
             Some(asff::subject_finding(&subject, None, &p.import))
         }

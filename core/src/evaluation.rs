@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 use crate::checks::Check;
-use crate::finding::{Evidence, Outcome, ResourceKind, Severity, Status};
+use crate::finding::{Evidence, Outcome, Related, ResourceKind, Severity, Status};
 
 /// The resource an evaluation is about. Shared by every evaluation of that resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -46,7 +46,7 @@ impl Resource {
     }
 }
 
-/// One check's verdict on one resource. Kept small (48 bytes): an estate evaluation holds one
+/// One check's verdict on one resource. Kept small (64 bytes): an estate evaluation holds one
 /// per check and resource.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
@@ -54,6 +54,8 @@ pub struct Evaluation {
     pub status: Status,
     pub resource: Arc<Resource>,
     detail: Detail,
+    /// What surrounds the resource and the verdict is about (empty for ECS-only checks).
+    related: Box<[Related]>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +63,7 @@ enum Detail {
     None,
     Evidence(Box<[Evidence]>),
     Reason(&'static str),
+    Unknown(Box<str>),
 }
 
 impl Evaluation {
@@ -69,13 +72,26 @@ impl Evaluation {
             Outcome::Passed => (Status::Passed, Detail::None),
             Outcome::Failed(e) => (Status::Failed, Detail::Evidence(e.into_boxed_slice())),
             Outcome::NotApplicable(r) => (Status::NotApplicable, Detail::Reason(r)),
+            Outcome::NotAvailable(r) => (Status::NotAvailable, Detail::Unknown(r.into())),
         };
         Evaluation {
             check,
             status,
             resource,
             detail,
+            related: Box::default(),
         }
+    }
+
+    /// With the resources around the primary one that the verdict is about.
+    pub fn with_related(mut self, related: Vec<Related>) -> Evaluation {
+        self.related = related.into_boxed_slice();
+        self
+    }
+
+    /// The surrounding resources the verdict is about, in the order the check named them.
+    pub fn related(&self) -> &[Related] {
+        &self.related
     }
 
     /// What was found, naming containers and fields; never a secret value. Empty unless FAILED.
@@ -86,8 +102,18 @@ impl Evaluation {
         }
     }
 
+    /// Why the check did not apply (NOT_APPLICABLE), or what could not be read
+    /// (NOT_AVAILABLE).
+    pub fn reason(&self) -> Option<&str> {
+        match &self.detail {
+            Detail::Reason(r) => Some(r),
+            Detail::Unknown(r) => Some(r),
+            _ => None,
+        }
+    }
+
     /// Why the check did not apply (NOT_APPLICABLE only).
-    pub fn reason(&self) -> Option<&'static str> {
+    pub fn not_applicable_reason(&self) -> Option<&'static str> {
         match self.detail {
             Detail::Reason(r) => Some(r),
             _ => None,

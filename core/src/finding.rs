@@ -75,6 +75,9 @@ pub enum Status {
     Failed,
     Passed,
     NotApplicable,
+    /// The check needed a resource the scan could not read (a security group, a load
+    /// balancer): unknown, never passing; the lifecycle neither imports nor archives it.
+    NotAvailable,
 }
 
 impl Status {
@@ -83,6 +86,7 @@ impl Status {
             Status::Failed => "FAILED",
             Status::Passed => "PASSED",
             Status::NotApplicable => "NOT_APPLICABLE",
+            Status::NotAvailable => "NOT_AVAILABLE",
         }
     }
 }
@@ -302,6 +306,8 @@ pub enum Outcome {
     Passed,
     Failed(Vec<Evidence>),
     NotApplicable(&'static str),
+    /// What the check needed could not be read (names it, never a value).
+    NotAvailable(String),
 }
 
 impl Outcome {
@@ -321,5 +327,30 @@ impl Outcome {
 
     pub fn na(reason: &'static str) -> Outcome {
         Outcome::NotApplicable(reason)
+    }
+
+    /// Unknown: `what` could not be read.
+    pub fn unknown(what: impl Into<String>) -> Outcome {
+        Outcome::NotAvailable(what.into())
+    }
+}
+
+/// A resource a finding is about besides its primary (ECS) resource: the security group, subnet
+/// or load balancer that causes it. Listed after the primary resource in ASFF `Resources`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Related {
+    /// The ASFF resource type (`AwsEc2SecurityGroup`, `AwsEc2Subnet`, ...).
+    #[serde(rename = "type")]
+    pub resource_type: &'static str,
+    /// The ARN (or, where the resource has none, its id).
+    pub arn: String,
+}
+
+impl Related {
+    pub fn new(resource_type: &'static str, arn: impl Into<String>) -> Related {
+        Related {
+            resource_type,
+            arn: arn.into(),
+        }
     }
 }

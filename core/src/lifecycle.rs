@@ -396,6 +396,19 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                     ),
                 });
             }
+            // Unknown (something the check needs could not be read): nothing is proven, so the
+            // finding is neither changed nor archived; a failure Security Hub holds is kept
+            // alive with its last known evidence.
+            (Status::NotAvailable, Some(p))
+                if p.state == FindingState::Failed
+                    && (p.pending || now - p.last_imported_ms >= input.refresh_age_ms) =>
+            {
+                out.imports.push(keep_alive(
+                    p,
+                    now,
+                    "not read in this scan; last known state kept",
+                ));
+            }
             // A revision NOT_APPLICABLE as superseded or deregistered is only proven so when
             // every service listing and describe succeeded (a service not read may run it).
             (Status::NotApplicable, Some(p))
@@ -406,7 +419,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                 out.imports.push(archive(
                     p,
                     now,
-                    e.reason().unwrap_or("no longer applicable"),
+                    e.not_applicable_reason().unwrap_or("no longer applicable"),
                     Source::Evaluation(i),
                 ));
             }
@@ -449,29 +462,35 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
             {
                 // A superseded revision is not re-read, but what this check found in it is
                 // still exposed: keep the finding alive in Security Hub.
-                let updated = next_update(now, Some(p));
-                out.imports.push(PlannedImport {
-                    id: p.id.clone(),
-                    reason: ImportReason::Refresh,
-                    source: Source::Entry,
-                    import: Import {
-                        compliance: Status::Failed,
-                        record_state: RecordState::Active,
-                        created_at_ms: p.created_at_ms,
-                        first_observed_ms: p.first_observed_ms,
-                        updated_at_ms: updated,
-                    },
-                    note: Some("superseded revision still readable"),
-                    entry: LedgerEntry {
-                        last_imported_ms: updated,
-                        pending: false,
-                        ..p.clone()
-                    },
-                });
+                out.imports
+                    .push(keep_alive(p, now, "superseded revision still readable"));
             }
         }
     }
     out
+}
+
+/// Import a FAILED entry again as it stands (its last evidence), so Security Hub keeps it.
+fn keep_alive(p: &LedgerEntry, now: i64, note: &'static str) -> PlannedImport {
+    let updated = next_update(now, Some(p));
+    PlannedImport {
+        id: p.id.clone(),
+        reason: ImportReason::Refresh,
+        source: Source::Entry,
+        import: Import {
+            compliance: Status::Failed,
+            record_state: RecordState::Active,
+            created_at_ms: p.created_at_ms,
+            first_observed_ms: p.first_observed_ms,
+            updated_at_ms: updated,
+        },
+        note: Some(note),
+        entry: LedgerEntry {
+            last_imported_ms: updated,
+            pending: false,
+            ..p.clone()
+        },
+    }
 }
 
 fn archive(p: &LedgerEntry, now: i64, note: &'static str, source: Source) -> PlannedImport {

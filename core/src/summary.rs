@@ -45,6 +45,13 @@ pub struct StatusCounts {
     pub passed: usize,
     #[serde(rename = "NOT_APPLICABLE")]
     pub not_applicable: usize,
+    /// Unknown: a resource the check needed could not be read.
+    #[serde(rename = "NOT_AVAILABLE", skip_serializing_if = "is_zero")]
+    pub not_available: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -125,7 +132,7 @@ impl PostureTally {
                 self.evaluated += w;
             }
             Status::Failed => self.evaluated += w,
-            Status::NotApplicable => {}
+            Status::NotApplicable | Status::NotAvailable => {}
         }
     }
 
@@ -226,6 +233,7 @@ pub fn summarize<'a>(evaluations: impl IntoIterator<Item = &'a Evaluation>) -> S
             }
             Status::Passed => by_status.passed += 1,
             Status::NotApplicable => by_status.not_applicable += 1,
+            Status::NotAvailable => by_status.not_available += 1,
         }
     }
     let score = score(&failed);

@@ -1,5 +1,6 @@
 use super::*;
 use crate::checks::catalog::find;
+use crate::finding::Outcome;
 use crate::{Context, Options, Snapshot, evaluate};
 
 const DAY: i64 = 24 * 60 * 60 * 1000;
@@ -600,4 +601,41 @@ fn pending_entries_are_imported_again() {
     let p = w.run(&[], &full_coverage(), &["TD01"], T0 + 2000);
     assert_eq!(p.count(ImportReason::Archived), 1);
     assert_eq!(p.imports[0].import.compliance, Status::Failed);
+}
+
+/// An evaluation that could not be made (a surrounding resource not read) proves nothing: the
+/// FAILED finding is neither resolved nor archived, and is kept alive in Security Hub with its
+/// last evidence once it is due for a refresh; it never starts an episode.
+#[test]
+fn not_available_keeps_the_last_known_state() {
+    let mut w = World::new();
+    let failing = evals(&[td(1, true)], &["TD01"]);
+    w.run(&failing, &full_coverage(), &["TD01"], T0);
+    let unknown: Vec<Evaluation> = failing
+        .iter()
+        .map(|e| {
+            Evaluation::new(
+                e.check,
+                e.resource.clone(),
+                Outcome::unknown("security group sg-1 not read"),
+            )
+        })
+        .collect();
+    assert_eq!(unknown[0].status, Status::NotAvailable);
+    assert_eq!(unknown[0].reason(), Some("security group sg-1 not read"));
+    let p = w.run(&unknown, &full_coverage(), &["TD01"], T0 + DAY);
+    assert!(p.imports.is_empty() && p.alerts.is_empty(), "{p:?}");
+    let p = w.run(&unknown, &full_coverage(), &["TD01"], T0 + 8 * DAY);
+    assert_eq!(p.imports.len(), 1);
+    let i = &p.imports[0];
+    assert_eq!(i.reason, ImportReason::Refresh);
+    assert_eq!(i.source, Source::Entry, "the last known evidence");
+    assert_eq!(i.import.compliance, Status::Failed);
+    assert_eq!(i.import.record_state, RecordState::Active);
+    assert_eq!(i.import.first_observed_ms, T0);
+    assert!(p.alerts.is_empty());
+    // Never seen before: nothing to import.
+    let mut fresh = World::new();
+    let p = fresh.run(&unknown, &full_coverage(), &["TD01"], T0);
+    assert!(p.imports.is_empty() && p.alerts.is_empty());
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::evaluation::Evaluation;
-use crate::finding::{ComplianceRef, Evidence};
+use crate::finding::{ComplianceRef, Evidence, Related};
 use crate::summary::{Summary, summarize};
 
 #[derive(Serialize)]
@@ -30,6 +30,9 @@ pub struct JsonEvaluation<'a> {
     pub resource: JsonResource<'a>,
     pub compliance: &'static [ComplianceRef],
     pub evidence: &'a [Evidence],
+    /// The surrounding resources the verdict is about (`[{type, arn}]`).
+    #[serde(skip_serializing_if = "<[Related]>::is_empty")]
+    pub related_resources: &'a [Related],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'a str>,
 }
@@ -53,6 +56,7 @@ pub fn evaluation(e: &Evaluation) -> JsonEvaluation<'_> {
         },
         compliance: e.check.compliance,
         evidence: e.evidence(),
+        related_resources: e.related(),
         reason: e.reason(),
     }
 }

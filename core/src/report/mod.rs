@@ -255,6 +255,9 @@ pub enum ControlStatus {
     Failed,
     /// Covered by checks, but nothing in the estate it applies to.
     NotApplicable,
+    /// Nothing failed, but a resource it applies to could not be judged (a surrounding
+    /// resource not read): never reported as passed.
+    NotAvailable,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -273,6 +276,8 @@ pub struct ComplianceReport {
     pub passed: usize,
     pub failed: usize,
     pub not_applicable: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub not_available: usize,
     /// Passed controls among those evaluated (passed + failed), 0-100.
     pub percent: Option<f64>,
     /// Controls of the framework the catalog knows but the scan did not run (checks off).
@@ -294,8 +299,12 @@ fn coverage_note(f: Framework) -> &'static str {
     }
 }
 
-/// Per control: the checks behind it, any failure, any pass, the failing resources.
-type ControlAcc = (BTreeSet<&'static str>, bool, bool, Vec<String>);
+/// Per control: the checks behind it, any failure, any pass, the failing resources, any unknown.
+type ControlAcc = (BTreeSet<&'static str>, bool, bool, Vec<String>, bool);
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
 
 /// Per-control status for one framework, from the evaluations of the checks that ran.
 pub fn compliance(
@@ -325,6 +334,7 @@ pub fn compliance(
                 }
                 Status::Passed => entry.2 = true,
                 Status::NotApplicable => {}
+                Status::NotAvailable => entry.4 = true,
             }
         }
     }
@@ -340,10 +350,12 @@ pub fn compliance(
     let mut list: Vec<ControlResult> = controls
         .into_iter()
         .map(
-            |(control, (checks, failed, passed, resources))| ControlResult {
+            |(control, (checks, failed, passed, resources, unknown))| ControlResult {
                 control: control.to_owned(),
                 status: if failed {
                     ControlStatus::Failed
+                } else if unknown {
+                    ControlStatus::NotAvailable
                 } else if passed {
                     ControlStatus::Passed
                 } else {
@@ -356,10 +368,11 @@ pub fn compliance(
         .collect();
     list.sort_by_key(|c| natural(&c.control));
     let count = |s: ControlStatus| list.iter().filter(|c| c.status == s).count();
-    let (passed, failed, na) = (
+    let (passed, failed, na, not_available) = (
         count(ControlStatus::Passed),
         count(ControlStatus::Failed),
         count(ControlStatus::NotApplicable),
+        count(ControlStatus::NotAvailable),
     );
     ComplianceReport {
         framework: framework.id(),
@@ -370,6 +383,7 @@ pub fn compliance(
         passed,
         failed,
         not_applicable: na,
+        not_available,
         not_run: not_run.into_iter().collect(),
         coverage_note: coverage_note(framework),
     }
@@ -481,7 +495,7 @@ pub fn metrics(
         match e.status {
             Status::Failed => c.failed += 1,
             Status::Passed => c.passed += 1,
-            Status::NotApplicable => {}
+            Status::NotApplicable | Status::NotAvailable => {}
         }
     }
     let frameworks = Framework::ALL

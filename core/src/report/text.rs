@@ -290,6 +290,7 @@ pub fn compliance_text(c: &ComplianceReport) -> String {
             ControlStatus::Passed => "PASSED",
             ControlStatus::Failed => "FAILED",
             ControlStatus::NotApplicable => "NOT APPLICABLE",
+            ControlStatus::NotAvailable => "NOT AVAILABLE",
         };
         out.push_str(&format!(
             "{status:<15} {:<24} checks {}\n",

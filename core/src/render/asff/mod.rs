@@ -65,6 +65,8 @@ pub struct Subject<'a> {
     pub name: &'a str,
     pub cluster: Option<&'a str>,
     pub evidence: Cow<'a, [String]>,
+    /// The surrounding resources the finding is about, listed after the primary resource.
+    pub related: &'a [crate::finding::Related],
 }
 
 impl<'a> Subject<'a> {
@@ -76,6 +78,7 @@ impl<'a> Subject<'a> {
             name: &e.resource.name,
             cluster: e.resource.cluster.as_deref(),
             evidence: Cow::Owned(e.evidence_lines()),
+            related: e.related(),
         }
     }
 }
@@ -179,6 +182,9 @@ impl Finding {
     }
 }
 
+/// ASFF allows at most 32 resources per finding.
+const MAX_RESOURCES: usize = 32;
+
 /// Build one ASFF finding. `details` comes from [`resource_details`].
 pub fn finding(e: &Evaluation, details: Option<&ResourceDetails>, import: &Import) -> Finding {
     subject_finding(&Subject::of(e), details, import)
@@ -260,18 +266,32 @@ pub fn subject_finding(
             },
         },
         product_fields,
-        resources: vec![Resource {
+        resources: std::iter::once(Resource {
             r#type: e.resource_type.to_owned(),
             id: e.arn.to_owned(),
             partition: partition.to_owned(),
             region: region.to_owned(),
             details: details.cloned(),
-        }],
+        })
+        .chain(e.related.iter().take(MAX_RESOURCES - 1).map(|r| {
+            Resource {
+                r#type: r.resource_type.to_owned(),
+                id: r.arn.clone(),
+                partition: partition.to_owned(),
+                region: crate::model::Arn::parse(&r.arn)
+                    .map(|a| a.region)
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or(region)
+                    .to_owned(),
+                details: None,
+            }
+        }))
+        .collect(),
         compliance: Compliance {
             status: match import.compliance {
                 Status::Failed => ComplianceStatus::Failed,
                 Status::Passed => ComplianceStatus::Passed,
-                Status::NotApplicable => ComplianceStatus::NotAvailable,
+                Status::NotApplicable | Status::NotAvailable => ComplianceStatus::NotAvailable,
             },
             related_requirements: requirements,
         },
