@@ -248,6 +248,7 @@ fn planned_finding(
                     (&[][..]).into()
                 },
                 related: &[],
+                severity: p.entry.severity,
             };
             Some(asff::subject_finding(&subject, None, &p.import))
         }

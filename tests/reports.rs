@@ -223,7 +223,16 @@ fn compliance_per_control_and_honest_about_coverage() {
             .any(|r| r.as_str().unwrap().contains("worker:3"))
     );
     assert_eq!(get("ECS.9")["status"], "PASSED");
-    assert_eq!(controls.len(), 18, "ECS.1-5, 8-10, 12-21");
+    assert_eq!(
+        controls.len(),
+        21,
+        "ECS.1-5, 8-10, 12-21, and EC2.6, EC2.18, EC2.19 on what the services use"
+    );
+    assert_eq!(
+        get("EC2.19")["status"],
+        "FAILED",
+        "SSH open to the prod web tasks"
+    );
     let pct = c["percent"].as_f64().unwrap();
     let expect = c["passed"].as_f64().unwrap() * 100.0
         / (c["passed"].as_f64().unwrap() + c["failed"].as_f64().unwrap());
@@ -266,7 +275,7 @@ fn metrics_with_trend_from_earlier_reports() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["framework"] == "aws-fsbp" && f["controls"] == 18)
+            .any(|f| f["framework"] == "aws-fsbp" && f["controls"] == 21)
     );
     let text = ok(&[
         "metrics",

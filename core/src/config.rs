@@ -46,6 +46,10 @@ pub struct Options {
     pub min_agent_version: Version,
     /// EC2 instance type families reported as previous-generation.
     pub legacy_instance_families: Vec<String>,
+    /// TCP ports a security group may open to the internet (EC2.18 `authorizedTcpPorts`, 1-32).
+    pub authorized_tcp_ports: Vec<u16>,
+    /// UDP ports a security group may open to the internet (EC2.18 `authorizedUdpPorts`).
+    pub authorized_udp_ports: Vec<u16>,
     /// Checks to turn on besides those enabled by default (ids or slugs).
     pub enable_checks: Vec<String>,
     /// Checks to turn off (ids or slugs).
@@ -117,6 +121,8 @@ impl Default for Options {
             .iter()
             .map(|s| (*s).to_owned())
             .collect(),
+            authorized_tcp_ports: vec![80, 443],
+            authorized_udp_ports: Vec::new(),
             enable_checks: Vec::new(),
             disable_checks: Vec::new(),
         }
@@ -139,6 +145,8 @@ struct RawOptions {
     sensitive_host_paths: Vec<String>,
     min_agent_version: String,
     legacy_instance_families: Vec<String>,
+    authorized_tcp_ports: Vec<u16>,
+    authorized_udp_ports: Vec<u16>,
     enable_checks: Vec<String>,
     disable_checks: Vec<String>,
 }
@@ -158,6 +166,8 @@ impl Default for RawOptions {
             sensitive_host_paths: o.sensitive_host_paths,
             min_agent_version: o.min_agent_version.to_string(),
             legacy_instance_families: o.legacy_instance_families,
+            authorized_tcp_ports: o.authorized_tcp_ports,
+            authorized_udp_ports: o.authorized_udp_ports,
             enable_checks: o.enable_checks,
             disable_checks: o.disable_checks,
         }
@@ -216,6 +226,8 @@ impl Options {
             dangerous_capabilities: raw.dangerous_capabilities,
             sensitive_host_paths: raw.sensitive_host_paths,
             legacy_instance_families: raw.legacy_instance_families,
+            authorized_tcp_ports: raw.authorized_tcp_ports,
+            authorized_udp_ports: raw.authorized_udp_ports,
             enable_checks: raw.enable_checks,
             disable_checks: raw.disable_checks,
         };
@@ -230,6 +242,20 @@ impl Options {
             key,
             message,
         };
+        for (key, ports) in [
+            ("authorized_tcp_ports", &self.authorized_tcp_ports),
+            ("authorized_udp_ports", &self.authorized_udp_ports),
+        ] {
+            if ports.len() > 32 {
+                return Err(invalid(
+                    key,
+                    format!("at most 32 ports, found {}", ports.len()),
+                ));
+            }
+            if ports.contains(&0) {
+                return Err(invalid(key, "0 is not a port (1-65535)".to_owned()));
+            }
+        }
         if self.required_tag_keys.len() > 6 {
             return Err(invalid(
                 "required_tag_keys",

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::checks::{Check, Evaluator, Revisions, ServiceView, catalog};
 use crate::config::Options;
 use crate::evaluation::{Evaluation, Resource};
-use crate::finding::{Framework, Outcome, ResourceKind};
+use crate::finding::{Framework, Outcome, ResourceKind, Verdict};
 use crate::model::{Arn, Cluster, Record, Snapshot, TaskDefinition};
 
 /// Account and region for resources whose documents carry no ARN (definitions not registered
@@ -257,17 +257,29 @@ fn resource(
     })
 }
 
+/// What an evaluator returned: an outcome, or a verdict on what surrounds the resource.
+enum Judged {
+    Outcome(Outcome),
+    Verdict(Verdict),
+}
+
+impl From<Outcome> for Judged {
+    fn from(o: Outcome) -> Judged {
+        Judged::Outcome(o)
+    }
+}
+
 /// One resource kind's loop, written once: each record becomes a [`Resource`], `prepare` computes
 /// what the kind's checks share for it (a service's view, a revision's state), and `verdict` runs
 /// one check's evaluator on it (`None` when the evaluator is of another kind).
-fn evaluate_kind<'s, T, P>(
+fn evaluate_kind<'s, T, P, J: Into<Judged>>(
     out: &mut Vec<Evaluation>,
     checks: &[&'static Check],
     kind: ResourceKind,
     records: &'s [Record<T>],
     resource: impl Fn(usize, &'s Record<T>) -> Arc<Resource>,
     prepare: impl Fn(&'s T) -> P,
-    verdict: impl Fn(&'s T, &P, &'static Check) -> Option<Outcome>,
+    verdict: impl Fn(&'s T, &P, &'static Check) -> Option<J>,
 ) {
     let checks: Vec<&'static Check> = checks
         .iter()
@@ -281,8 +293,12 @@ fn evaluate_kind<'s, T, P>(
         let res = resource(index, r);
         let prepared = prepare(&r.item);
         for &check in &checks {
-            if let Some(outcome) = verdict(&r.item, &prepared, check) {
-                out.push(Evaluation::new(check, res.clone(), outcome));
+            match verdict(&r.item, &prepared, check).map(Into::into) {
+                Some(Judged::Outcome(outcome)) => {
+                    out.push(Evaluation::new(check, res.clone(), outcome))
+                }
+                Some(Judged::Verdict(v)) => out.push(Evaluation::of_verdict(check, res.clone(), v)),
+                None => {}
             }
         }
     }
@@ -290,11 +306,11 @@ fn evaluate_kind<'s, T, P>(
 
 /// Evaluate every resource of the snapshot with the selected checks. Every evaluation is
 /// returned, PASSED and NOT_APPLICABLE included, in snapshot order then catalog order.
-pub fn evaluate(
-    snapshot: &Snapshot,
+pub fn evaluate<'a>(
+    snapshot: &'a Snapshot,
     checks: &[&'static Check],
     opts: &Options,
-    ctx: &Context,
+    ctx: &'a Context,
 ) -> Vec<Evaluation> {
     let lookup = build_index(snapshot);
     let count = |k: ResourceKind| checks.iter().filter(|c| c.kind() == k).count();
@@ -377,23 +393,39 @@ pub fn evaluate(
                 cluster.clone(),
             )
         },
-        |s| ServiceView {
-            service: s,
-            task_definition: s
-                .task_definition
-                .as_deref()
-                .and_then(|t| lookup.task_definition(t)),
-            cluster: lookup.cluster(s.cluster_arn.as_deref()),
-        },
-        |s, view, check| {
-            let Evaluator::Service(f) = check.evaluator else {
-                return None;
+        |s| {
+            let arn = s.service_arn.as_deref().and_then(Arn::parse);
+            let part = |f: fn(&Arn<'a>) -> &'a str, default: &'a str| -> &'a str {
+                arn.as_ref()
+                    .map(f)
+                    .filter(|x| !x.is_empty())
+                    .unwrap_or(default)
             };
-            Some(if s.is_active() {
+            ServiceView {
+                service: s,
+                task_definition: s
+                    .task_definition
+                    .as_deref()
+                    .and_then(|t| lookup.task_definition(t)),
+                cluster: lookup.cluster(s.cluster_arn.as_deref()),
+                network: &snapshot.network,
+                partition: part(|a| a.partition, p),
+                region: part(|a| a.region, region),
+                account: part(|a| a.account, account),
+            }
+        },
+        |s, view, check| match check.evaluator {
+            Evaluator::Service(f) => Some(Judged::Outcome(if s.is_active() {
                 f(view, opts)
             } else {
                 Outcome::na("service is INACTIVE (deleted)")
-            })
+            })),
+            Evaluator::ServiceSurroundings(f) => Some(if s.is_active() {
+                Judged::Verdict(f(view, opts))
+            } else {
+                Judged::Outcome(Outcome::na("service is INACTIVE (deleted)"))
+            }),
+            _ => None,
         },
     );
 

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 use crate::checks::Check;
-use crate::finding::{Evidence, Outcome, Related, ResourceKind, Severity, Status};
+use crate::finding::{Evidence, Outcome, Related, ResourceKind, Severity, Status, Verdict};
 
 /// The resource an evaluation is about. Shared by every evaluation of that resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -53,6 +53,8 @@ pub struct Evaluation {
     pub check: &'static Check,
     pub status: Status,
     pub resource: Arc<Resource>,
+    /// The check's severity, or the one the verdict raised it to (what is reachable).
+    severity: Severity,
     detail: Detail,
     /// What surrounds the resource and the verdict is about (empty for ECS-only checks).
     related: Box<[Related]>,
@@ -78,9 +80,19 @@ impl Evaluation {
             check,
             status,
             resource,
+            severity: check.severity,
             detail,
             related: Box::default(),
         }
+    }
+
+    /// A verdict on what surrounds the resource: its outcome, related resources and severity.
+    pub fn of_verdict(check: &'static Check, resource: Arc<Resource>, v: Verdict) -> Evaluation {
+        let mut e = Evaluation::new(check, resource, v.outcome).with_related(v.related);
+        if let Some(s) = v.severity {
+            e.severity = s;
+        }
+        e
     }
 
     /// With the resources around the primary one that the verdict is about.
@@ -126,7 +138,7 @@ impl Evaluation {
     }
 
     pub fn severity(&self) -> Severity {
-        self.check.severity
+        self.severity
     }
 
     pub fn is_failed(&self) -> bool {

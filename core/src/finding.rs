@@ -335,6 +335,35 @@ impl Outcome {
     }
 }
 
+/// A check's verdict on an ECS resource judged by what surrounds it: the outcome, the
+/// surrounding resources it is about, and the severity when what is reachable raises it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub outcome: Outcome,
+    pub related: Vec<Related>,
+    pub severity: Option<Severity>,
+}
+
+impl Verdict {
+    pub fn of(outcome: Outcome) -> Verdict {
+        Verdict {
+            outcome,
+            related: Vec::new(),
+            severity: None,
+        }
+    }
+
+    pub fn related(mut self, related: Vec<Related>) -> Verdict {
+        self.related = related;
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Verdict {
+        self.severity = Some(severity);
+        self
+    }
+}
+
 /// A resource a finding is about besides its primary (ECS) resource: the security group, subnet
 /// or load balancer that causes it. Listed after the primary resource in ASFF `Resources`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

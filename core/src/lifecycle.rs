@@ -238,7 +238,7 @@ fn entry_for(
         account: e.resource.account().to_owned(),
         region: e.resource.region().to_owned(),
         state,
-        severity: e.check.severity,
+        severity: e.severity(),
         evidence_hash: hash,
         evidence,
         created_at_ms: created,
@@ -281,7 +281,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                     Some(p) if p.state != FindingState::Failed => {
                         (Some(ImportReason::Regressed), p.created_at_ms, now)
                     }
-                    Some(p) if p.severity != e.check.severity || p.evidence_hash != hash => (
+                    Some(p) if p.severity != e.severity() || p.evidence_hash != hash => (
                         Some(ImportReason::Changed),
                         p.created_at_ms,
                         p.first_observed_ms,
@@ -295,12 +295,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                     Some(p) => (None, p.created_at_ms, p.first_observed_ms),
                 };
                 let alerted = prev.and_then(|p| p.alerted);
-                if alert_due(
-                    e.check.severity,
-                    input.alert_threshold,
-                    first,
-                    alerted.as_ref(),
-                ) {
+                if alert_due(e.severity(), input.alert_threshold, first, alerted.as_ref()) {
                     let transition = match prev {
                         None => Transition::New,
                         Some(p) if p.state != FindingState::Failed => Transition::Regressed,
@@ -315,7 +310,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                     out.alerts.push(AlertItem {
                         id: id.clone(),
                         check: e.check,
-                        severity: e.check.severity,
+                        severity: e.severity(),
                         transition,
                         failing_since_ms: first,
                         resource_type: e.resource.kind.asff_type().to_owned(),

@@ -204,6 +204,7 @@ fn td_matches(td: &crate::model::TaskDefinition, reference: &str) -> bool {
 pub fn select(snapshot: &Snapshot, scope: &Scope) -> (Snapshot, Coverage) {
     let mut out = Snapshot {
         failures: snapshot.failures.clone(),
+        network: snapshot.network.clone(),
         ..Snapshot::default()
     };
     let mut cov = Coverage::default();

@@ -54,6 +54,18 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
+impl StatusCounts {
+    /// `, N not available (not read)` when some evaluations are unknown, else nothing: for the
+    /// count lines of the text outputs.
+    pub fn not_available_note(&self) -> String {
+        if self.not_available == 0 {
+            String::new()
+        } else {
+            format!(", {} not available (not read)", self.not_available)
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SeverityCounts {
     #[serde(rename = "CRITICAL")]

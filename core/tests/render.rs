@@ -305,7 +305,15 @@ fn json_contract() {
     assert_eq!(list.len(), evals.len());
     for e in list {
         assert!(e["check_id"].is_string());
-        assert!(["FAILED", "PASSED", "NOT_APPLICABLE"].contains(&e["status"].as_str().unwrap()));
+        let status = e["status"].as_str().unwrap();
+        assert!(["FAILED", "PASSED", "NOT_APPLICABLE", "NOT_AVAILABLE"].contains(&status));
+        if status == "NOT_AVAILABLE" {
+            // Unknown is always explained: what was not read.
+            assert!(
+                e["reason"].as_str().unwrap().starts_with("not read: "),
+                "{e}"
+            );
+        }
         assert!(
             ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"]
                 .contains(&e["severity"].as_str().unwrap())

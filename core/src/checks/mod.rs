@@ -20,9 +20,9 @@ use serde::Serialize;
 pub(crate) use support::{capability_name, containers, sensitive_tags_outcome, tagging_outcome};
 
 use crate::config::Options;
-use crate::finding::{ComplianceRef, Framework, Outcome, ResourceKind, Severity, Status};
+use crate::finding::{ComplianceRef, Framework, Outcome, ResourceKind, Severity, Status, Verdict};
 use crate::model::{
-    CapacityProvider, Cluster, ContainerInstance, Service, TaskDefinition, TaskSet,
+    CapacityProvider, Cluster, ContainerInstance, Network, Service, TaskDefinition, TaskSet,
 };
 
 /// Groups for reports and filters.
@@ -112,6 +112,9 @@ pub struct Example {
 pub enum Evaluator {
     TaskDefinition(fn(&TaskDefinition, &Options) -> Outcome),
     Service(fn(&ServiceView<'_>, &Options) -> Outcome),
+    /// A service judged by what surrounds it (security groups, subnets, routes): the verdict
+    /// names those resources and may raise the severity.
+    ServiceSurroundings(fn(&ServiceView<'_>, &Options) -> Verdict),
     TaskSet(fn(&TaskSet, &Options) -> Outcome),
     Cluster(fn(&Cluster, &Options) -> Outcome),
     CapacityProvider(fn(&CapacityProvider, &Options) -> Outcome),
@@ -122,7 +125,7 @@ impl Evaluator {
     pub fn kind(&self) -> ResourceKind {
         match self {
             Evaluator::TaskDefinition(_) => ResourceKind::TaskDefinition,
-            Evaluator::Service(_) => ResourceKind::Service,
+            Evaluator::Service(_) | Evaluator::ServiceSurroundings(_) => ResourceKind::Service,
             Evaluator::TaskSet(_) => ResourceKind::TaskSet,
             Evaluator::Cluster(_) => ResourceKind::Cluster,
             Evaluator::CapacityProvider(_) => ResourceKind::CapacityProvider,
@@ -138,11 +141,16 @@ impl std::fmt::Debug for Evaluator {
 }
 
 /// What a service check sees: the service and, where the snapshot has them, the task definition
-/// it runs and its cluster.
+/// it runs, its cluster and the networking around it.
 pub struct ServiceView<'a> {
     pub service: &'a Service,
     pub task_definition: Option<&'a TaskDefinition>,
     pub cluster: Option<&'a Cluster>,
+    pub network: &'a Network,
+    /// Partition, region and account of the service (for the ARNs of what surrounds it).
+    pub partition: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
 }
 
 /// One check of the catalog.

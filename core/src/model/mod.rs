@@ -8,6 +8,7 @@
 
 pub mod cluster;
 pub mod de;
+pub mod network;
 pub mod service;
 pub mod tag;
 pub mod task_definition;
@@ -19,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub use cluster::{CapacityProvider, Cluster, ContainerInstance, ExecLogging};
+pub use network::Network;
 pub use service::{Service, TaskSet};
 pub use tag::Tag;
 pub use task_definition::{
@@ -52,6 +54,8 @@ pub struct Snapshot {
     pub capacity_providers: Vec<Record<CapacityProvider>>,
     pub container_instances: Vec<Record<ContainerInstance>>,
     pub failures: Vec<ReadFailure>,
+    /// The EC2 networking around the estate's awsvpc tasks, where it was read.
+    pub network: Network,
 }
 
 /// Why a document could not be read. Every variant names the input.
@@ -90,6 +94,9 @@ impl InputError {
         }
     }
 }
+
+/// The `aws ec2 describe-*` outputs read for the network checks (found by content).
+const NETWORK_KEYS: &[&str] = &["SecurityGroups", "Subnets", "RouteTables", "FlowLogs"];
 
 const KNOWN_KEYS: &[&str] = &[
     "taskDefinition",
@@ -191,6 +198,12 @@ impl Snapshot {
         match value {
             Value::Array(items) => self.add_array(path, &source, items),
             Value::Object(map) => {
+                if NETWORK_KEYS.iter().any(|k| map.contains_key(*k)) {
+                    self.add_network(path, map)?;
+                    if !KNOWN_KEYS.iter().any(|k| map.contains_key(*k)) {
+                        return Ok(());
+                    }
+                }
                 if KNOWN_KEYS.iter().any(|k| map.contains_key(*k))
                     && !(map.contains_key("containerDefinitions") || map.contains_key("clusterArn"))
                 {
@@ -399,6 +412,43 @@ impl Snapshot {
         Ok(())
     }
 
+    /// `aws ec2 describe-security-groups`, `describe-subnets`, `describe-route-tables` and
+    /// `describe-flow-logs` outputs (any of their keys in one object).
+    fn add_network(
+        &mut self,
+        path: &str,
+        map: &serde_json::Map<String, Value>,
+    ) -> Result<(), InputError> {
+        fn each<T: for<'de> Deserialize<'de>>(
+            path: &str,
+            key: &str,
+            map: &serde_json::Map<String, Value>,
+            mut push: impl FnMut(T),
+        ) -> Result<(), InputError> {
+            if let Some(v) = map.get(key) {
+                for (i, item) in list(path, key, v)?.iter().enumerate() {
+                    push(typed(path, &format!("{key}[{i}]"), item)?);
+                }
+            }
+            Ok(())
+        }
+        let mut read = Network::default();
+        each(path, "SecurityGroups", map, |g| {
+            read.security_groups.push(g)
+        })?;
+        each(path, "Subnets", map, |x| read.subnets.push(x))?;
+        each(path, "RouteTables", map, |t: network::RouteTable| {
+            if let Some(vpc) = &t.vpc_id {
+                read.route_table_vpcs.insert(vpc.clone());
+            }
+            read.route_tables.push(t);
+        })?;
+        read.flow_logs_read = map.contains_key("FlowLogs");
+        each(path, "FlowLogs", map, |f| read.flow_logs.push(f))?;
+        self.network.merge(read);
+        Ok(())
+    }
+
     fn push_task_definition(&mut self, td: TaskDefinition, source: &Arc<str>) {
         if let Some(arn) = td.task_definition_arn.as_deref()
             && self
@@ -489,6 +539,7 @@ impl Snapshot {
             self.push_container_instance(r.item, &r.source);
         }
         self.failures.extend(other.failures);
+        self.network.merge(other.network);
     }
 
     pub fn resource_count(&self) -> usize {
@@ -548,6 +599,13 @@ impl Snapshot {
         for f in self.failures {
             let k = key(f.arn.as_deref());
             parts.entry(k).or_default().failures.push(f);
+        }
+        // EC2 outputs name their owner account, not their region: each part of an account gets
+        // that account's networking (lookups are by id, unique within a region).
+        for (k, part) in parts.iter_mut() {
+            part.network = self
+                .network
+                .of_account(k.as_ref().map(|(account, _)| account.as_str()));
         }
         parts.into_iter().collect()
     }

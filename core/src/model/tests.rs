@@ -252,3 +252,98 @@ fn fast_and_general_paths_agree() {
         "{e}"
     );
 }
+
+/// `aws ec2 describe-*` outputs are recognised by content, alone or beside ECS keys; what was
+/// read is told apart from what was not; repeats of the same owner and id are kept once; a bad
+/// field is named with its path.
+#[test]
+fn ec2_network_outputs_are_read_by_content() {
+    let mut s = Snapshot::default();
+    s.add_document(
+        "sg.json",
+        r#"{"SecurityGroups":[{"GroupId":"sg-1","GroupName":"default","VpcId":"vpc-1","OwnerId":"111122223333","IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}],"IpPermissionsEgress":null}]}"#,
+    )
+    .unwrap();
+    assert!(!s.network.flow_logs_read, "no flow log output read yet");
+    s.add_document(
+        "mixed.json",
+        r#"{"services":[{"serviceName":"s","taskDefinition":"a"}],"Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1","MapPublicIpOnLaunch":true}],"RouteTables":[{"RouteTableId":"rtb-1","VpcId":"vpc-1","Associations":[{"Main":true}],"Routes":[]}],"FlowLogs":[]}"#,
+    )
+    .unwrap();
+    s.add_document(
+        "sg-again.json",
+        r#"{"SecurityGroups":[{"GroupId":"sg-1","OwnerId":"111122223333"},{"GroupId":"sg-1","OwnerId":"444455556666"}]}"#,
+    )
+    .unwrap();
+    let n = &s.network;
+    assert_eq!(s.services.len(), 1);
+    assert_eq!(n.security_groups.len(), 2, "one per owner");
+    assert!(n.security_groups[0].is_default());
+    assert_eq!(
+        n.security_groups[0].open_ingress()[0].describe(),
+        "tcp 22 from 0.0.0.0/0"
+    );
+    assert_eq!(n.subnets[0].map_public_ip_on_launch, Some(true));
+    assert!(n.flow_logs_read && n.flow_logs.is_empty());
+    assert!(n.route_table_vpcs.contains("vpc-1"));
+    assert_eq!(
+        n.route_of(&n.subnets[0]),
+        Some(network::SubnetRoute::Private {
+            route_table: "rtb-1".into(),
+            main: true
+        })
+    );
+    let e = Snapshot::default()
+        .add_document(
+            "bad.json",
+            r#"{"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[{"FromPort":"ssh"}]}]}"#,
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("SecurityGroups[0].IpPermissions[0].FromPort"),
+        "{e}"
+    );
+}
+
+/// Port ranges as the EC2 API writes them: -1 and absent ranges on TCP/UDP are every port, a
+/// reversed range is normalised, ICMP has no ports, `-1` is every protocol.
+#[test]
+fn rule_ports_follow_the_ec2_api() {
+    let rule = |json: &str| -> network::OpenRule {
+        serde_json::from_str::<network::IpPermission>(json)
+            .unwrap()
+            .open_to_internet()
+            .unwrap()
+    };
+    let all = rule(r#"{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}]}"#);
+    assert_eq!(
+        (all.protocol, all.ports),
+        (network::Protocol::All, (0, 65535))
+    );
+    let tcp = rule(
+        r#"{"IpProtocol":"tcp","FromPort":-1,"ToPort":-1,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}"#,
+    );
+    assert_eq!(tcp.ports, (0, 65535));
+    let rev =
+        rule(r#"{"IpProtocol":"6","FromPort":443,"ToPort":80,"Ipv6Ranges":[{"CidrIpv6":"::/0"}]}"#);
+    assert_eq!(
+        (rev.protocol, rev.ports),
+        (network::Protocol::Tcp, (80, 443))
+    );
+    assert_eq!(rev.describe(), "tcp 80-443 from ::/0");
+    let icmp = rule(
+        r#"{"IpProtocol":"icmp","FromPort":8,"ToPort":0,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}"#,
+    );
+    assert_eq!(icmp.protocol, network::Protocol::Other);
+    assert!(!icmp.covers(22));
+    assert!(
+        serde_json::from_str::<network::IpPermission>(
+            r#"{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/8"}],"PrefixListIds":[{"PrefixListId":"pl-1"}]}"#
+        )
+        .unwrap()
+        .open_to_internet()
+        .is_none(),
+        "private ranges and prefix lists are not the internet"
+    );
+}

@@ -21,6 +21,12 @@ pub fn render<'a>(all: impl IntoIterator<Item = &'a Evaluation>, shown: &[&Evalu
         "| {} | {} | {} | {} | {} | {} |\n\n",
         f.critical, f.high, f.medium, f.low, s.by_status.passed, s.by_status.not_applicable
     ));
+    if s.by_status.not_available > 0 {
+        out.push_str(&format!(
+            "{} evaluations are not available: a resource they need was not read.\n\n",
+            s.by_status.not_available
+        ));
+    }
     let mut rows: Vec<&&Evaluation> = shown.iter().collect();
     rows.sort_by(|a, b| {
         b.severity()

@@ -80,13 +80,14 @@ pub fn render(all: &[Evaluation], shown: &[&Evaluation], width: u16, colored: bo
     let s = summarize(all);
     let f = &s.failed_by_severity;
     out.push_str(&format!(
-        "\n{} resources, {} checks, {} evaluations: {} failed, {} passed, {} not applicable\n",
+        "\n{} resources, {} checks, {} evaluations: {} failed, {} passed, {} not applicable{}\n",
         s.resources,
         s.checks,
         s.evaluations,
         s.by_status.failed,
         s.by_status.passed,
-        s.by_status.not_applicable
+        s.by_status.not_applicable,
+        s.by_status.not_available_note()
     ));
     out.push_str(&format!(
         "Failed by severity: {} critical, {} high, {} medium, {} low, {} informational\n",

@@ -288,7 +288,7 @@ pub struct ComplianceReport {
 fn coverage_note(f: Framework) -> &'static str {
     match f {
         Framework::AwsFsbp => {
-            "The catalog covers every ECS control of AWS Foundational Security Best Practices (ECS.1-ECS.5, ECS.8-ECS.10, ECS.12-ECS.21; ECS.6, ECS.7 and ECS.11 do not exist). ECR and EC2 controls that concern ECS workloads need other AWS APIs and are not covered."
+            "The catalog covers every ECS control of AWS Foundational Security Best Practices (ECS.1-ECS.5, ECS.8-ECS.10, ECS.12-ECS.21; ECS.6, ECS.7 and ECS.11 do not exist), and EC2.6, EC2.18 and EC2.19 on the VPCs and security groups of ECS services, where their EC2 descriptions are read (otherwise NOT AVAILABLE). Other EC2, ELB and ECR controls that concern ECS workloads are not covered yet."
         }
         Framework::AwsConfig => {
             "The catalog covers every AWS Config managed rule for ECS; ECR rules are not covered."

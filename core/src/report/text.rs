@@ -59,8 +59,14 @@ pub fn hang(text: &str, first: &str, rest: &str) -> String {
 fn counts_line(s: &Summary) -> String {
     let f = &s.failed_by_severity;
     format!(
-        "{} critical, {} high, {} medium, {} low failed; {} passed, {} not applicable",
-        f.critical, f.high, f.medium, f.low, s.by_status.passed, s.by_status.not_applicable
+        "{} critical, {} high, {} medium, {} low failed; {} passed, {} not applicable{}",
+        f.critical,
+        f.high,
+        f.medium,
+        f.low,
+        s.by_status.passed,
+        s.by_status.not_applicable,
+        s.by_status.not_available_note()
     )
 }
 

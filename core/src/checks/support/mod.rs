@@ -3,6 +3,7 @@
 //! rules, not among them: `checks/<kind>/` holds only checks, one file each, named after the slug.
 
 pub mod image;
+pub mod network;
 pub mod secrets;
 
 use crate::config::Options;

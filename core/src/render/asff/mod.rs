@@ -67,6 +67,8 @@ pub struct Subject<'a> {
     pub evidence: Cow<'a, [String]>,
     /// The surrounding resources the finding is about, listed after the primary resource.
     pub related: &'a [crate::finding::Related],
+    /// The check's severity, or the one its verdict raised it to.
+    pub severity: Severity,
 }
 
 impl<'a> Subject<'a> {
@@ -79,6 +81,7 @@ impl<'a> Subject<'a> {
             cluster: e.resource.cluster.as_deref(),
             evidence: Cow::Owned(e.evidence_lines()),
             related: e.related(),
+            severity: e.severity(),
         }
     }
 }
@@ -202,12 +205,12 @@ pub fn subject_finding(
     let region = arn.as_ref().map(|a| a.region).unwrap_or("");
     let partition = partition_of(e.arn);
     let label = match import.compliance {
-        Status::Failed => c.severity,
+        Status::Failed => e.severity,
         _ => Severity::Informational,
     };
     let severity = FindingSeverity {
         label,
-        original: c.severity,
+        original: e.severity,
     };
     let types: Vec<&'static str> = c.types.iter().copied().take(50).collect();
     let mut description = c.description.to_owned();

@@ -1,0 +1,128 @@
+//! What the network checks share: the security groups, subnets and VPC of an awsvpc service,
+//! resolved from the snapshot's networking, with anything not read named (the checks are then
+//! NOT_AVAILABLE, never PASSED), and the ARNs of those resources for `related_resources`.
+
+use crate::checks::ServiceView;
+use crate::finding::{Outcome, Related, Verdict};
+use crate::model::network::{SecurityGroup, Subnet};
+
+/// Security Hub EC2.19's fixed list of high-risk ports (not customizable).
+pub const HIGH_RISK_PORTS: [u16; 24] = [
+    20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500,
+    5601, 8080, 8088, 8888, 9200, 9300,
+];
+
+/// The networking of one awsvpc service, as far as it was read.
+pub struct ServiceNetwork<'a> {
+    /// The groups the tasks get: those named, or the VPC's default group when none is.
+    pub groups: Vec<&'a SecurityGroup>,
+    /// No group is named: the VPC's default group applies.
+    pub default_by_omission: bool,
+    pub subnets: Vec<&'a Subnet>,
+    /// The VPC of the subnets (one VPC per service).
+    pub vpc: Option<&'a str>,
+    pub public_ip: bool,
+}
+
+impl ServiceView<'_> {
+    fn ec2_arn(&self, owner: Option<&str>, kind: &str, id: &str) -> String {
+        format!(
+            "arn:{}:ec2:{}:{}:{kind}/{id}",
+            self.partition,
+            self.region,
+            owner.unwrap_or(self.account)
+        )
+    }
+
+    pub(crate) fn group_related(&self, g: &SecurityGroup) -> Related {
+        Related::new(
+            "AwsEc2SecurityGroup",
+            g.security_group_arn
+                .clone()
+                .unwrap_or_else(|| self.ec2_arn(g.owner_id.as_deref(), "security-group", g.id())),
+        )
+    }
+
+    pub(crate) fn subnet_related(&self, s: &Subnet) -> Related {
+        Related::new(
+            "AwsEc2Subnet",
+            s.subnet_arn.clone().unwrap_or_else(|| {
+                self.ec2_arn(
+                    s.owner_id.as_deref(),
+                    "subnet",
+                    s.subnet_id.as_deref().unwrap_or(""),
+                )
+            }),
+        )
+    }
+
+    pub(crate) fn vpc_related(&self, vpc: &str) -> Related {
+        Related::new("AwsEc2Vpc", self.ec2_arn(None, "vpc", vpc))
+    }
+
+    pub(crate) fn route_table_related(&self, id: &str) -> Related {
+        Related::new("AwsEc2RouteTable", self.ec2_arn(None, "route-table", id))
+    }
+
+    /// The service's groups, subnets and VPC; a verdict instead when the service has no awsvpc
+    /// configuration (NOT_APPLICABLE) or something it needs was not read (NOT_AVAILABLE).
+    /// `need_subnets`: the check reads the subnets (and through them the VPC).
+    pub(crate) fn service_network(
+        &self,
+        need_groups: bool,
+        need_subnets: bool,
+    ) -> Result<ServiceNetwork<'_>, Verdict> {
+        let Some(vpc) = self.service.awsvpc() else {
+            return Err(Verdict::of(Outcome::na(
+                "service has no awsvpc network configuration",
+            )));
+        };
+        let mut missing: Vec<String> = Vec::new();
+        let mut subnets = Vec::new();
+        for id in &vpc.subnets {
+            match self.network.subnet(id) {
+                Some(s) => subnets.push(s),
+                None => missing.push(format!("subnet {id}")),
+            }
+        }
+        let vpc_id = subnets.iter().find_map(|s| s.vpc_id.as_deref());
+        let mut groups = Vec::new();
+        let default_by_omission = vpc.security_groups.is_empty();
+        if need_groups {
+            if default_by_omission {
+                match vpc_id.and_then(|v| self.network.default_group(v)) {
+                    Some(g) => groups.push(g),
+                    None => missing.push(format!(
+                        "the default security group of {}",
+                        vpc_id.unwrap_or("the service's VPC")
+                    )),
+                }
+            }
+            for id in &vpc.security_groups {
+                match self.network.security_group(id) {
+                    Some(g) => groups.push(g),
+                    None => missing.push(format!("security group {id}")),
+                }
+            }
+        }
+        if !(need_subnets || need_groups && default_by_omission) {
+            missing.retain(|m| !m.starts_with("subnet "));
+        }
+        if !missing.is_empty() {
+            return Err(Verdict::of(Outcome::unknown(format!(
+                "not read: {}",
+                missing.join(", ")
+            ))));
+        }
+        Ok(ServiceNetwork {
+            groups,
+            default_by_omission,
+            subnets,
+            vpc: vpc_id,
+            public_ip: vpc
+                .assign_public_ip
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case("ENABLED")),
+        })
+    }
+}
