@@ -1281,3 +1281,270 @@ fn cli_live_scan_snapshot_and_publish() {
         assert!(String::from_utf8_lossy(&usage.stderr).contains("--ledger-table"));
     })
 }
+
+/// The networking around awsvpc services, read live through EC2 and published: an
+/// internet-reachable service (public IP, a subnet whose main table routes to an internet
+/// gateway, SSH open) fails the exposure checks with its subnet, route table and group as related
+/// resources, a private service fails none of them, each network resource is read once, and
+/// revoking the SSH rule resolves what it caused on the next scan.
+#[test]
+fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fix() {
+    use aws_sdk_ec2::types::{Filter, IpPermission, IpRange};
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let cfg = common::sdk(&moto.url()).await;
+        let ec2 = aws_sdk_ec2::Client::new(&cfg);
+        let vpc = ec2
+            .describe_vpcs()
+            .filters(Filter::builder().name("is-default").values("true").build())
+            .send()
+            .await
+            .expect("DescribeVpcs")
+            .vpcs()[0]
+            .vpc_id()
+            .unwrap()
+            .to_owned();
+        let in_vpc = Filter::builder().name("vpc-id").values(&vpc).build();
+        let public_subnet = ec2
+            .describe_subnets()
+            .filters(in_vpc.clone())
+            .send()
+            .await
+            .unwrap()
+            .subnets()[0]
+            .subnet_id()
+            .unwrap()
+            .to_owned();
+        let main_table = ec2
+            .describe_route_tables()
+            .filters(in_vpc.clone())
+            .send()
+            .await
+            .unwrap()
+            .route_tables()
+            .iter()
+            .find(|t| t.associations().iter().any(|a| a.main() == Some(true)))
+            .and_then(|t| t.route_table_id())
+            .unwrap()
+            .to_owned();
+        // The main table routes to an internet gateway: the default subnets are public.
+        let igw = ec2
+            .create_internet_gateway()
+            .send()
+            .await
+            .unwrap()
+            .internet_gateway()
+            .and_then(|g| g.internet_gateway_id())
+            .unwrap()
+            .to_owned();
+        ec2.attach_internet_gateway()
+            .internet_gateway_id(&igw)
+            .vpc_id(&vpc)
+            .send()
+            .await
+            .expect("AttachInternetGateway");
+        ec2.create_route()
+            .route_table_id(&main_table)
+            .destination_cidr_block("0.0.0.0/0")
+            .gateway_id(&igw)
+            .send()
+            .await
+            .expect("CreateRoute");
+        // A private subnet with its own table (no internet route).
+        let private_subnet = ec2
+            .create_subnet()
+            .vpc_id(&vpc)
+            .cidr_block("172.31.200.0/24")
+            .send()
+            .await
+            .expect("CreateSubnet")
+            .subnet()
+            .and_then(|s| s.subnet_id())
+            .unwrap()
+            .to_owned();
+        let private_table = ec2
+            .create_route_table()
+            .vpc_id(&vpc)
+            .send()
+            .await
+            .unwrap()
+            .route_table()
+            .and_then(|t| t.route_table_id())
+            .unwrap()
+            .to_owned();
+        ec2.associate_route_table()
+            .route_table_id(&private_table)
+            .subnet_id(&private_subnet)
+            .send()
+            .await
+            .expect("AssociateRouteTable");
+        let open = |port: i32| {
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(port)
+                .to_port(port)
+                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .build()
+        };
+        let group = |name: &'static str, ports: Vec<i32>| {
+            let ec2 = ec2.clone();
+            let vpc = vpc.clone();
+            async move {
+                let id = ec2
+                    .create_security_group()
+                    .group_name(name)
+                    .description(name)
+                    .vpc_id(&vpc)
+                    .send()
+                    .await
+                    .expect("CreateSecurityGroup")
+                    .group_id()
+                    .unwrap()
+                    .to_owned();
+                ec2.authorize_security_group_ingress()
+                    .group_id(&id)
+                    .set_ip_permissions(Some(ports.into_iter().map(open).collect()))
+                    .send()
+                    .await
+                    .expect("AuthorizeSecurityGroupIngress");
+                id
+            }
+        };
+        let web_sg = group("web", vec![22, 443]).await;
+        let api_sg = group("api", vec![443]).await;
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        ecs.create_cluster()
+            .cluster_name("prod")
+            .send()
+            .await
+            .unwrap();
+        let td = register(&ecs, "web", false, false).await;
+        for (name, subnet, sg, public) in [
+            ("web", &public_subnet, &web_sg, true),
+            ("api", &private_subnet, &api_sg, false),
+        ] {
+            ecs.create_service()
+                .cluster("prod")
+                .service_name(name)
+                .task_definition(&td)
+                .desired_count(1)
+                .launch_type(aws_sdk_ecs::types::LaunchType::Fargate)
+                .network_configuration(network(subnet, sg, public))
+                .send()
+                .await
+                .expect("CreateService");
+        }
+        aws_sdk_securityhub::Client::new(&cfg)
+            .enable_security_hub()
+            .send()
+            .await
+            .unwrap();
+        let (topic, _) = common::estate::hub(&cfg).await;
+        let args = [
+            "scan",
+            "--live",
+            "--publish",
+            "--ledger-table",
+            "ledger",
+            "--sns-topic-arn",
+            &topic,
+            "--format",
+            "json",
+        ];
+        let first = cli(&moto, &args);
+        let stderr = String::from_utf8_lossy(&first.stderr);
+        assert_eq!(first.status.code(), Some(0), "{stderr}");
+        let report: Value = serde_json::from_slice(&first.stdout).unwrap();
+        for op in [
+            "DescribeSubnets",
+            "DescribeSecurityGroups",
+            "DescribeRouteTables",
+            "DescribeFlowLogs",
+        ] {
+            assert_eq!(
+                report["api_calls_by_operation"][op], 1,
+                "{op} once for both services: {report}"
+            );
+        }
+        let held = findings(&cfg).await;
+        let of = |check: &str, service: &str| {
+            held.values()
+                .filter(|f| {
+                    f.generator_id() == Some(check)
+                        && f.resources()[0]
+                            .id()
+                            .is_some_and(|id| id.ends_with(&format!("service/prod/{service}")))
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let reachable = of("SV09", "web");
+        assert_eq!(reachable.len(), 1, "{:?}", held.keys());
+        let f = &reachable[0];
+        assert_eq!(status_of(f), ("FAILED".into(), "ACTIVE".into()));
+        assert_eq!(
+            f.severity().and_then(|s| s.label()).map(|l| l.as_str()),
+            Some("CRITICAL"),
+            "SSH is a high-risk port"
+        );
+        let types: Vec<&str> = f.resources().iter().filter_map(|r| r.r#type()).collect();
+        assert_eq!(
+            types,
+            [
+                "AwsEcsService",
+                "AwsEc2Subnet",
+                "AwsEc2RouteTable",
+                "AwsEc2SecurityGroup"
+            ]
+        );
+        let ids: Vec<&str> = f.resources().iter().filter_map(|r| r.id()).collect();
+        assert!(ids[1].ends_with(&public_subnet) && ids[2].ends_with(&main_table));
+        assert!(
+            ids[3].ends_with(&format!("security-group/{web_sg}")),
+            "{ids:?}"
+        );
+        for check in ["SV10", "SV11", "SV12", "SV14"] {
+            assert_eq!(of(check, "web").len(), 1, "{check} on web");
+        }
+        for check in ["SV09", "SV10", "SV11", "SV12"] {
+            assert!(of(check, "api").is_empty(), "{check} on the private api");
+        }
+        assert_eq!(of("SV14", "api").len(), 1, "no flow logs in its VPC either");
+
+        // The fix: SSH is closed. SV10 and SV11 resolve; the service stays reachable on 443,
+        // now HIGH.
+        ec2.revoke_security_group_ingress()
+            .group_id(&web_sg)
+            .ip_permissions(open(22))
+            .send()
+            .await
+            .expect("RevokeSecurityGroupIngress");
+        let second = cli(&moto, &args);
+        assert_eq!(
+            second.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&second.stderr)
+        );
+        let held = findings(&cfg).await;
+        let get = |check: &str| {
+            held.values()
+                .find(|f| {
+                    f.generator_id() == Some(check)
+                        && f.resources()[0]
+                            .id()
+                            .is_some_and(|id| id.ends_with("service/prod/web"))
+                })
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(status_of(&get("SV10")).0, "PASSED");
+        assert_eq!(status_of(&get("SV11")).0, "PASSED");
+        let still = get("SV09");
+        assert_eq!(status_of(&still).0, "FAILED");
+        assert_eq!(
+            still.severity().and_then(|s| s.label()).map(|l| l.as_str()),
+            Some("HIGH")
+        );
+    })
+}

@@ -28,6 +28,7 @@ fn policy_actions(template: &str) -> BTreeSet<String> {
             let (svc, action) = t.split_once(':')?;
             ([
                 "ecs",
+                "ec2",
                 "securityhub",
                 "dynamodb",
                 "sns",
@@ -81,6 +82,10 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ecs:DescribeContainerInstances",
         "ecs:DescribeCapacityProviders",
         "ecs:DescribeTaskSets",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeFlowLogs",
         "securityhub:BatchImportFindings",
         "dynamodb:Scan",
         "dynamodb:UpdateItem",
@@ -119,6 +124,16 @@ fn policy_allows_exactly_what_the_adapters_call() {
     for a in actions.iter().filter(|a| a.starts_with("ecs:")) {
         assert!(ecs.contains(&a[4..]), "{a} is allowed but never called");
     }
+    let ec2 = called(&read("src/aws/ec2.rs"), "out.count(\"");
+    assert_eq!(ec2.len(), 4, "{ec2:?}");
+    let ec2_allowed: BTreeSet<String> = actions
+        .iter()
+        .filter_map(|a| a.strip_prefix("ec2:").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        ec2, ec2_allowed,
+        "the network reads and the policy disagree"
+    );
     let dynamo = called(&read("src/aws/dynamodb.rs"), ".client\n            .");
     let dynamo: BTreeSet<String> = dynamo.iter().map(|op| pascal(op)).collect();
     assert!(!dynamo.is_empty());
@@ -161,7 +176,8 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
                 .trim_start_matches("Action:")
                 .trim();
             let (svc, action) = t.split_once(':')?;
-            (["ecs", "securityhub"].contains(&svc) && !action.contains(' ')).then(|| t.to_owned())
+            (["ecs", "ec2", "securityhub"].contains(&svc) && !action.contains(' '))
+                .then(|| t.to_owned())
         })
         .collect();
     assert!(!actions.iter().any(|a| a.contains('*')), "{actions:?}");
@@ -169,6 +185,11 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
     let mut ecs = called(&source, "self.call(\"");
     ecs.extend(called(&source, "self.count(\""));
     let mut want: BTreeSet<String> = ecs.iter().map(|op| format!("ecs:{op}")).collect();
+    want.extend(
+        called(&read("src/aws/ec2.rs"), "out.count(\"")
+            .iter()
+            .map(|op| format!("ec2:{op}")),
+    );
     want.insert("securityhub:BatchImportFindings".into());
     assert_eq!(actions, want, "the member role and the inventory disagree");
     assert!(role.contains("securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default"));

@@ -114,7 +114,7 @@ impl Reach for RoleReach {
             .await
             .map_err(ReachError::new)?;
         Ok((
-            EcsInventory::new(aws_sdk_ecs::Client::new(&cfg)).with_budget(self.ecs_rate),
+            EcsInventory::from_config(&cfg).with_budget(self.ecs_rate),
             SecurityHubSink::new(aws_sdk_securityhub::Client::new(&cfg)),
         ))
     }

@@ -19,6 +19,7 @@ use tokio::task::JoinSet;
 
 use ecs_posture_core::fleet::Extent;
 use ecs_posture_core::model::Snapshot;
+use ecs_posture_core::model::network::References;
 use ecs_posture_core::scope::{Coverage, Scope, family_of};
 
 use super::ecs_json;
@@ -50,18 +51,31 @@ const BUILT_IN_PROVIDERS: [&str; 2] = ["FARGATE", "FARGATE_SPOT"];
 #[derive(Clone)]
 pub struct EcsInventory {
     client: Client,
+    /// Reads the networking of awsvpc services (`None`: ECS only, the network checks are then
+    /// NOT_AVAILABLE).
+    ec2: Option<aws_sdk_ec2::Client>,
     concurrency: usize,
     budget: Option<Arc<Budget>>,
     progress: Option<ProgressBar>,
 }
 
 impl EcsInventory {
+    /// ECS only: what surrounds the workloads is not read.
     pub fn new(client: Client) -> EcsInventory {
         EcsInventory {
             client,
+            ec2: None,
             concurrency: 8,
             budget: None,
             progress: None,
+        }
+    }
+
+    /// ECS and the EC2 networking its awsvpc services use, with one configuration.
+    pub fn from_config(config: &aws_config::SdkConfig) -> EcsInventory {
+        EcsInventory {
+            ec2: Some(aws_sdk_ec2::Client::new(config)),
+            ..EcsInventory::new(Client::new(config))
         }
     }
 
@@ -836,10 +850,28 @@ impl EcsInventory {
                 errors.push(e.to_string());
             }
         }
-        let api_calls = acc.calls;
+        let mut api_calls = acc.calls;
+        let mut docs = acc.docs;
+        if let Some(ec2) = &self.ec2 {
+            let refs = References::of(&snapshot);
+            let network = super::ec2::read(ec2, &refs).await;
+            for (source, doc) in &network.docs {
+                if let Err(e) = snapshot.add_value(source, doc) {
+                    errors.push(e.to_string());
+                }
+            }
+            for (op, n) in network.calls {
+                *api_calls.entry(op).or_default() += n;
+            }
+            for e in network.errors {
+                tracing::warn!(error = %e, "read failed");
+                errors.push(e);
+            }
+            docs.extend(network.docs);
+        }
         tracing::info!(scope = %scope.describe(), api_calls = api_calls.values().sum::<u64>(), resources = snapshot.resource_count(), errors = errors.len(), "inventory read");
         Documents {
-            docs: acc.docs,
+            docs,
             collected: Collected {
                 snapshot,
                 coverage: acc.coverage,

@@ -10,6 +10,8 @@ pub mod accounts;
 pub mod asff_sdk;
 pub mod budget;
 pub mod dynamodb;
+pub mod ec2;
+pub mod ec2_json;
 pub mod ecs;
 pub mod ecs_json;
 pub mod securityhub;

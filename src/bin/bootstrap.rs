@@ -101,7 +101,7 @@ async fn main() -> Result<(), Error> {
     let alerts = notifier.is_some();
     let app = App {
         handler: Handler {
-            inventory: EcsInventory::new(aws_sdk_ecs::Client::new(&sdk)),
+            inventory: EcsInventory::from_config(&sdk),
             sink: SecurityHubSink::new(aws_sdk_securityhub::Client::new(&sdk)),
             ledger,
             notifier,

@@ -129,7 +129,7 @@ pub fn read_all(fleet: &FleetArgs, scope: &Scope) -> Result<(Vec<Job>, Vec<Read>
             let (base, role, scope) = (base.clone(), role.clone(), scope.clone());
             async move {
                 let cfg = job_config(&base, &job, role.as_ref()).await?;
-                let inv = EcsInventory::new(aws_sdk_ecs::Client::new(&cfg)).with_budget(rate);
+                let inv = EcsInventory::from_config(&cfg).with_budget(rate);
                 Ok((aws::region_of(&cfg), inv.read(&scope).await))
             }
         })
@@ -266,7 +266,7 @@ pub fn publish(args: &ScanArgs, settings: Settings, out: &mut dyn Write) -> Resu
                 settings.account = job.account.clone().or(settings.account);
                 settings.region = aws::region_of(&cfg);
                 let handler = Handler {
-                    inventory: EcsInventory::new(aws_sdk_ecs::Client::new(&cfg)).with_budget(rate),
+                    inventory: EcsInventory::from_config(&cfg).with_budget(rate),
                     sink: SecurityHubSink::new(aws_sdk_securityhub::Client::new(&cfg)),
                     ledger,
                     notifier,

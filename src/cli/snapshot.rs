@@ -60,6 +60,10 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
             "services",
             "capacityProviders",
             "containerInstances",
+            "SecurityGroups",
+            "Subnets",
+            "RouteTables",
+            "FlowLogs",
         ] {
             if let Some(items) = doc.get(key).and_then(Value::as_array) {
                 merged.entry(key).or_default().extend(items.iter().cloned());
@@ -71,6 +75,10 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
         ("services", "services.json"),
         ("capacityProviders", "capacity-providers.json"),
         ("containerInstances", "container-instances.json"),
+        ("SecurityGroups", "security-groups.json"),
+        ("Subnets", "subnets.json"),
+        ("RouteTables", "route-tables.json"),
+        ("FlowLogs", "flow-logs.json"),
     ] {
         if let Some(items) = merged.get(key) {
             written += items.len();

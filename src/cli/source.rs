@@ -188,7 +188,7 @@ fn progress(scope: &Scope) -> Option<ProgressBar> {
 /// The SDK configuration and the ECS inventory (with a progress bar on a terminal for a region).
 pub async fn live_inventory(scope: &Scope) -> (aws_config::SdkConfig, EcsInventory) {
     let config = aws::sdk_config().await;
-    let mut inv = EcsInventory::new(aws_sdk_ecs::Client::new(&config));
+    let mut inv = EcsInventory::from_config(&config);
     if let Some(bar) = progress(scope) {
         inv = inv.with_progress(bar);
     }

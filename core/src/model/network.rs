@@ -449,3 +449,39 @@ impl Network {
         )
     }
 }
+
+/// What the estate's awsvpc services and task sets name of EC2: their security groups and
+/// subnets, and whether one names no group (its VPC's default group applies). What a live scan
+/// reads of EC2, and nothing more.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct References {
+    pub groups: std::collections::BTreeSet<String>,
+    pub subnets: std::collections::BTreeSet<String>,
+    pub default_group: bool,
+}
+
+impl References {
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty() && self.subnets.is_empty()
+    }
+
+    pub fn of(snapshot: &super::Snapshot) -> References {
+        let mut out = References::default();
+        let configs = snapshot
+            .services
+            .iter()
+            .filter_map(|s| s.item.awsvpc())
+            .chain(snapshot.task_sets.iter().filter_map(|t| {
+                t.item
+                    .network_configuration
+                    .as_ref()
+                    .and_then(|n| n.awsvpc_configuration.as_ref())
+            }));
+        for c in configs {
+            out.groups.extend(c.security_groups.iter().cloned());
+            out.subnets.extend(c.subnets.iter().cloned());
+            out.default_group |= c.security_groups.is_empty();
+        }
+        out
+    }
+}

@@ -1,0 +1,182 @@
+//! The EC2 networking around a scan's awsvpc services and task sets: exactly the groups and
+//! subnets they name (by filter, so a deleted one is simply absent), the VPCs' default groups
+//! where a service names none, the route tables and flow logs of those VPCs. Each resource is
+//! read once per scan however many services share it; filters of up to 200 values and every
+//! page. A call that fails leaves its part unread: the checks that need it are NOT_AVAILABLE.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types::Filter;
+use ecs_posture_core::model::network::References;
+use serde_json::{Value, json};
+
+use super::ec2_json;
+
+/// EC2 accepts at most 200 values per filter.
+const FILTER_VALUES: usize = 200;
+
+/// What was read: documents (as `aws ec2 describe-*` prints them), calls by operation, errors.
+#[derive(Debug, Default)]
+pub struct NetworkRead {
+    pub docs: Vec<(String, Value)>,
+    pub calls: BTreeMap<String, u64>,
+    pub errors: Vec<String>,
+}
+
+impl NetworkRead {
+    fn count(&mut self, op: &str) {
+        *self.calls.entry(op.to_owned()).or_default() += 1;
+    }
+}
+
+fn filter(name: &str, values: &[String]) -> Filter {
+    Filter::builder()
+        .name(name)
+        .set_values(Some(values.to_vec()))
+        .build()
+}
+
+/// Read what `refs` names.
+pub async fn read(client: &Client, refs: &References) -> NetworkRead {
+    let mut out = NetworkRead::default();
+    if refs.is_empty() {
+        return out;
+    }
+    let subnet_ids: Vec<String> = refs.subnets.iter().cloned().collect();
+    let mut subnets = Vec::new();
+    let mut subnets_ok = true;
+    for chunk in subnet_ids.chunks(FILTER_VALUES) {
+        let mut pages = client
+            .describe_subnets()
+            .filters(filter("subnet-id", chunk))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            out.count("DescribeSubnets");
+            match page {
+                Ok(p) => subnets.extend(p.subnets().iter().map(ec2_json::subnet)),
+                Err(e) => {
+                    out.errors
+                        .push(format!("DescribeSubnets: {}", super::sdk_error_summary(&e)));
+                    subnets_ok = false;
+                    break;
+                }
+            }
+        }
+    }
+    let vpcs: Vec<String> = subnets
+        .iter()
+        .filter_map(|s| s["VpcId"].as_str().map(str::to_owned))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if subnets_ok {
+        out.docs
+            .push(("ec2:DescribeSubnets".into(), json!({"Subnets": subnets})));
+    }
+
+    let group_ids: Vec<String> = refs.groups.iter().cloned().collect();
+    let mut group_filters: Vec<Vec<Filter>> = group_ids
+        .chunks(FILTER_VALUES)
+        .map(|c| vec![filter("group-id", c)])
+        .collect();
+    if refs.default_group {
+        group_filters.extend(vpcs.chunks(FILTER_VALUES).map(|c| {
+            vec![
+                filter("vpc-id", c),
+                filter("group-name", &["default".to_owned()]),
+            ]
+        }));
+    }
+    let mut groups = Vec::new();
+    let mut groups_ok = true;
+    for filters in group_filters {
+        let mut pages = client
+            .describe_security_groups()
+            .set_filters(Some(filters))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            out.count("DescribeSecurityGroups");
+            match page {
+                Ok(p) => groups.extend(p.security_groups().iter().map(ec2_json::security_group)),
+                Err(e) => {
+                    out.errors.push(format!(
+                        "DescribeSecurityGroups: {}",
+                        super::sdk_error_summary(&e)
+                    ));
+                    groups_ok = false;
+                    break;
+                }
+            }
+        }
+    }
+    if groups_ok && !groups.is_empty() {
+        out.docs.push((
+            "ec2:DescribeSecurityGroups".into(),
+            json!({"SecurityGroups": groups}),
+        ));
+    }
+
+    if vpcs.is_empty() {
+        return out;
+    }
+    let mut tables = Vec::new();
+    let mut tables_ok = true;
+    for chunk in vpcs.chunks(FILTER_VALUES) {
+        let mut pages = client
+            .describe_route_tables()
+            .filters(filter("vpc-id", chunk))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            out.count("DescribeRouteTables");
+            match page {
+                Ok(p) => tables.extend(p.route_tables().iter().map(ec2_json::route_table)),
+                Err(e) => {
+                    out.errors.push(format!(
+                        "DescribeRouteTables: {}",
+                        super::sdk_error_summary(&e)
+                    ));
+                    tables_ok = false;
+                    break;
+                }
+            }
+        }
+    }
+    if tables_ok {
+        out.docs.push((
+            "ec2:DescribeRouteTables".into(),
+            json!({"RouteTables": tables}),
+        ));
+    }
+    let mut logs = Vec::new();
+    let mut logs_ok = true;
+    for chunk in vpcs.chunks(FILTER_VALUES) {
+        let mut pages = client
+            .describe_flow_logs()
+            .filter(filter("resource-id", chunk))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            out.count("DescribeFlowLogs");
+            match page {
+                Ok(p) => logs.extend(p.flow_logs().iter().map(ec2_json::flow_log)),
+                Err(e) => {
+                    out.errors.push(format!(
+                        "DescribeFlowLogs: {}",
+                        super::sdk_error_summary(&e)
+                    ));
+                    logs_ok = false;
+                    break;
+                }
+            }
+        }
+    }
+    if logs_ok {
+        out.docs
+            .push(("ec2:DescribeFlowLogs".into(), json!({"FlowLogs": logs})));
+    }
+    out
+}
