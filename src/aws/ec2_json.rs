@@ -3,21 +3,9 @@
 //! conversion, no I/O; only the fields the checks read and the ones that identify a resource.
 
 use aws_sdk_ec2::types as t;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-/// Drop nulls so documents read like CLI output.
-fn clean(v: Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, clean(v)))
-                .collect::<Map<_, _>>(),
-        ),
-        Value::Array(a) => Value::Array(a.into_iter().map(clean).collect()),
-        other => other,
-    }
-}
+use super::ecs_json::clean;
 
 fn permission(p: &t::IpPermission) -> Value {
     json!({

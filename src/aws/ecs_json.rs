@@ -22,7 +22,7 @@ fn tags(v: &[t::Tag]) -> Value {
 }
 
 /// Drop nulls so documents read like CLI output.
-fn clean(v: Value) -> Value {
+pub(crate) fn clean(v: Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.into_iter()

@@ -1,7 +1,7 @@
 use crate::checks::support::network::HIGH_RISK_PORTS;
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status, Verdict};
+use crate::finding::{Severity, Status, Verdict};
 
 pub static CHECK: Check = Check {
     id: "SV10",
@@ -77,9 +77,7 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
         Ok(n) => n,
         Err(verdict) => return verdict,
     };
-    let mut evidence = Vec::new();
-    let mut related = Vec::new();
-    for g in &net.groups {
+    v.judge_groups(&net, |g| {
         let hits: Vec<String> = g
             .open_ingress()
             .iter()
@@ -93,10 +91,6 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
                     .then(|| format!("{} (high-risk: {})", r.describe(), ports.join(", ")))
             })
             .collect();
-        if !hits.is_empty() {
-            evidence.push(format!("security group {}: {}", g.id(), hits.join("; ")));
-            related.push(v.group_related(g));
-        }
-    }
-    Verdict::of(Outcome::fail_if_any(evidence)).related(related)
+        (!hits.is_empty()).then(|| hits.join("; "))
+    })
 }

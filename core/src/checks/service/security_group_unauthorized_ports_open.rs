@@ -1,6 +1,6 @@
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status, Verdict};
+use crate::finding::{Severity, Status, Verdict};
 use crate::model::network::{OpenRule, Protocol};
 
 pub static CHECK: Check = Check {
@@ -106,23 +106,13 @@ fn eval(v: &ServiceView<'_>, opts: &Options) -> Verdict {
         (u32::from(r.ports.0)..=u32::from(r.ports.1))
             .any(|p| !allowed.iter().any(|a| u32::from(*a) == p))
     };
-    let mut evidence = Vec::new();
-    let mut related = Vec::new();
-    for g in &net.groups {
+    v.judge_groups(&net, |g| {
         let hits: Vec<String> = g
             .open_ingress()
             .iter()
             .filter(|r| unauthorized(r))
             .map(OpenRule::describe)
             .collect();
-        if !hits.is_empty() {
-            evidence.push(format!(
-                "security group {}: {} (not an authorized port)",
-                g.id(),
-                hits.join("; ")
-            ));
-            related.push(v.group_related(g));
-        }
-    }
-    Verdict::of(Outcome::fail_if_any(evidence)).related(related)
+        (!hits.is_empty()).then(|| format!("{} (not an authorized port)", hits.join("; ")))
+    })
 }

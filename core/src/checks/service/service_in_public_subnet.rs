@@ -1,7 +1,6 @@
 use crate::checks::*;
 use crate::config::Options;
 use crate::finding::{Outcome, Severity, Status, Verdict};
-use crate::model::network::SubnetRoute;
 
 pub static CHECK: Check = Check {
     id: "SV12",
@@ -68,39 +67,11 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
         Ok(n) => n,
         Err(verdict) => return verdict,
     };
-    let mut evidence = Vec::new();
-    let mut related = Vec::new();
-    let mut unknown = Vec::new();
-    for s in &net.subnets {
-        let id = s.subnet_id.as_deref().unwrap_or("");
-        match v.network.route_of(s) {
-            None => unknown.push(format!(
-                "route tables of {}",
-                s.vpc_id.as_deref().unwrap_or(id)
-            )),
-            Some(SubnetRoute::Private { .. }) => {}
-            Some(SubnetRoute::Public {
-                route_table,
-                destination,
-                gateway,
-                main,
-            }) => {
-                evidence.push(format!(
-                    "subnet {id} routes {destination} to {gateway} (route table {route_table}{})",
-                    if main { ", the VPC's main table" } else { "" }
-                ));
-                related.push(v.subnet_related(s));
-                related.push(v.route_table_related(&route_table));
-            }
-        }
+    let public = v.public_subnets(&net);
+    if let Some(unknown) = public.unknown_verdict() {
+        return unknown;
     }
-    if evidence.is_empty() && !unknown.is_empty() {
-        unknown.dedup();
-        return Verdict::of(Outcome::unknown(format!(
-            "not read: {}",
-            unknown.join(", ")
-        )));
-    }
+    let (mut evidence, related) = (public.evidence, public.related);
     let public_ip = net.public_ip && !evidence.is_empty();
     if public_ip {
         evidence.push("tasks get a public IP (assignPublicIp ENABLED)".to_owned());

@@ -2,7 +2,6 @@ use crate::checks::support::network::HIGH_RISK_PORTS;
 use crate::checks::*;
 use crate::config::Options;
 use crate::finding::{Outcome, Related, Severity, Status, Verdict};
-use crate::model::network::SubnetRoute;
 
 pub static CHECK: Check = Check {
     id: "SV09",
@@ -129,42 +128,17 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
     if open_text.is_empty() {
         return Verdict::of(Outcome::Passed);
     }
-    let mut unknown = Vec::new();
-    let mut public = Vec::new();
-    for s in &net.subnets {
-        let id = s.subnet_id.as_deref().unwrap_or("");
-        match v.network.route_of(s) {
-            None => unknown.push(format!(
-                "route tables of {}",
-                s.vpc_id.as_deref().unwrap_or(id)
-            )),
-            Some(SubnetRoute::Private { .. }) => {}
-            Some(SubnetRoute::Public {
-                route_table,
-                destination,
-                gateway,
-                main,
-            }) => {
-                public.push(format!(
-                    "subnet {id} routes {destination} to {gateway} (route table {route_table}{})",
-                    if main { ", the VPC's main table" } else { "" }
-                ));
-                related.insert(0, v.route_table_related(&route_table));
-                related.insert(0, v.subnet_related(s));
-            }
-        }
+    let public = v.public_subnets(&net);
+    if public.evidence.is_empty() {
+        return public
+            .unknown_verdict()
+            .unwrap_or_else(|| Verdict::of(Outcome::Passed));
     }
-    if public.is_empty() {
-        return Verdict::of(if unknown.is_empty() {
-            Outcome::Passed
-        } else {
-            unknown.dedup();
-            Outcome::unknown(format!("not read: {}", unknown.join(", ")))
-        });
-    }
+    // The path in order: subnets and their tables, then the groups.
+    related.splice(0..0, public.related);
     let exec = v.service.enable_execute_command == Some(true);
     let mut evidence = vec!["tasks get a public IP (assignPublicIp ENABLED)".to_owned()];
-    evidence.extend(public);
+    evidence.extend(public.evidence);
     evidence.extend(open_text);
     if exec {
         evidence.push("ECS Exec is enabled on the service".to_owned());

@@ -1,6 +1,6 @@
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status, Verdict};
+use crate::finding::{Severity, Status, Verdict};
 use crate::model::network::Protocol;
 
 pub static CHECK: Check = Check {
@@ -62,9 +62,7 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
         Ok(n) => n,
         Err(verdict) => return verdict,
     };
-    let mut evidence = Vec::new();
-    let mut related = Vec::new();
-    for g in &net.groups {
+    v.judge_groups(&net, |g| {
         let wide: Vec<String> = g
             .ip_permissions_egress
             .iter()
@@ -75,14 +73,6 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
             })
             .map(|r| r.describe().replacen(" from ", " to ", 1))
             .collect();
-        if !wide.is_empty() {
-            evidence.push(format!(
-                "security group {} allows {} outbound",
-                g.id(),
-                wide.join(", ")
-            ));
-            related.push(v.group_related(g));
-        }
-    }
-    Verdict::of(Outcome::fail_if_any(evidence)).related(related)
+        (!wide.is_empty()).then(|| format!("allows {} outbound", wide.join(", ")))
+    })
 }

@@ -4,7 +4,7 @@
 
 use crate::checks::ServiceView;
 use crate::finding::{Outcome, Related, Verdict};
-use crate::model::network::{SecurityGroup, Subnet};
+use crate::model::network::{SecurityGroup, Subnet, SubnetRoute};
 
 /// Security Hub EC2.19's fixed list of high-risk ports (not customizable).
 pub const HIGH_RISK_PORTS: [u16; 24] = [
@@ -124,5 +124,81 @@ impl ServiceView<'_> {
                 .as_deref()
                 .is_some_and(|a| a.eq_ignore_ascii_case("ENABLED")),
         })
+    }
+}
+
+/// The public subnets of a service: evidence lines (`subnet s routes 0.0.0.0/0 to igw-1 (route
+/// table rtb-1, the VPC's main table)`), the subnets and tables as related resources, and the
+/// VPCs whose route tables were not read.
+pub struct PublicSubnets {
+    pub evidence: Vec<String>,
+    pub related: Vec<Related>,
+    pub unknown: Vec<String>,
+}
+
+impl PublicSubnets {
+    /// NOT_AVAILABLE naming what was not read, when nothing public was proven but something was
+    /// not read.
+    pub fn unknown_verdict(&self) -> Option<Verdict> {
+        (self.evidence.is_empty() && !self.unknown.is_empty()).then(|| {
+            Verdict::of(Outcome::unknown(format!(
+                "not read: {}",
+                self.unknown.join(", ")
+            )))
+        })
+    }
+}
+
+impl ServiceView<'_> {
+    pub(crate) fn public_subnets(&self, net: &ServiceNetwork<'_>) -> PublicSubnets {
+        let mut out = PublicSubnets {
+            evidence: Vec::new(),
+            related: Vec::new(),
+            unknown: Vec::new(),
+        };
+        for s in &net.subnets {
+            let id = s.subnet_id.as_deref().unwrap_or("");
+            match self.network.route_of(s) {
+                None => {
+                    let what = format!("route tables of {}", s.vpc_id.as_deref().unwrap_or(id));
+                    if !out.unknown.contains(&what) {
+                        out.unknown.push(what);
+                    }
+                }
+                Some(SubnetRoute::Private { .. }) => {}
+                Some(SubnetRoute::Public {
+                    route_table,
+                    destination,
+                    gateway,
+                    main,
+                }) => {
+                    out.evidence.push(format!(
+                        "subnet {id} routes {destination} to {gateway} (route table {route_table}{})",
+                        if main { ", the VPC's main table" } else { "" }
+                    ));
+                    out.related.push(self.subnet_related(s));
+                    out.related.push(self.route_table_related(&route_table));
+                }
+            }
+        }
+        out
+    }
+
+    /// One evidence line per group that `found` has something to say about
+    /// (`security group sg-1: ...`), with the group as a related resource; PASSED when none.
+    pub(crate) fn judge_groups(
+        &self,
+        net: &ServiceNetwork<'_>,
+        found: impl Fn(&SecurityGroup) -> Option<String>,
+    ) -> Verdict {
+        let mut evidence = Vec::new();
+        let mut related = Vec::new();
+        for g in &net.groups {
+            if let Some(text) = found(g) {
+                evidence.push(format!("security group {}: {text}", g.id()));
+                related.push(self.group_related(g));
+            }
+        }
+        Verdict::of(Outcome::fail_if_any(evidence)).related(related)
     }
 }
