@@ -1519,13 +1519,37 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
             .send()
             .await
             .expect("RevokeSecurityGroupIngress");
-        let second = cli(&moto, &args);
+        // As the function does on the CloudTrail event: rescan the services using the group.
+        let mut settings = Settings::new(Options::default()).unwrap();
+        settings.alert_threshold = Some(ecs_posture_core::Severity::High);
+        let h = Handler {
+            inventory: EcsInventory::from_config(&cfg),
+            sink: SecurityHubSink::new(aws_sdk_securityhub::Client::new(&cfg)),
+            ledger: DynamoLedger::new(aws_sdk_dynamodb::Client::new(&cfg), "ledger"),
+            notifier: SnsNotifier::new(aws_sdk_sns::Client::new(&cfg), &topic),
+            settings,
+        };
+        let report = h
+            .run(
+                &Scope::SecurityGroup(web_sg.clone()),
+                "sg-event",
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_millis() as i64,
+            )
+            .await
+            .expect("the rescan succeeds");
         assert_eq!(
-            second.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&second.stderr)
+            report.api_calls_by_operation.get("DescribeServices"),
+            Some(&1),
+            "one service listing for the region: {report:?}"
         );
+        assert_eq!(
+            report.resources, 3,
+            "web, its cluster and revision: {report:?}"
+        );
+        assert_eq!(report.fixed, 2, "SV10 and SV11: {report:?}");
         let held = findings(&cfg).await;
         let get = |check: &str| {
             held.values()

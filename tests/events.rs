@@ -98,6 +98,10 @@ fn expectations() -> Vec<(&'static str, Expect)> {
             "cloudtrail-tag-resource.json",
             Scan(Scope::Service(format!("{A}service/prod/worker"))),
         ),
+        (
+            "cloudtrail-authorize-security-group-ingress.json",
+            Debounced(Scope::SecurityGroup("sg-0default".into())),
+        ),
         ("cloudtrail-failed-call.json", Ignored),
         ("cloudtrail-malformed.json", Rejected),
         (
@@ -165,7 +169,11 @@ fn every_event_routes_as_documented() {
                 }),
             ) => {
                 assert_eq!(got, scope, "{name}");
-                assert!(key.contains("service/prod/web"));
+                let id = match &scope {
+                    Scope::SecurityGroup(g) => g.as_str(),
+                    _ => "service/prod/web",
+                };
+                assert!(key.contains(id), "{name}: {key}");
             }
             (Expect::Ignored, Ok(Route::Ignored { .. })) => {}
             (Expect::Rejected, Err(e)) => {

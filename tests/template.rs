@@ -211,6 +211,32 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
             .collect()
     };
     assert_eq!(names(&member), names(&hub));
+    // The same security group changes, which the trigger routes (and no other EC2 call).
+    let ec2 = |t: &str| -> Vec<String> {
+        t.split("eventSource: [ec2.amazonaws.com]")
+            .nth(1)
+            .expect("a rule for EC2 calls")
+            .split("eventName:")
+            .nth(1)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .take_while(|l| l.trim().starts_with("- "))
+            .map(|l| l.trim().trim_start_matches("- ").to_owned())
+            .collect()
+    };
+    assert_eq!(ec2(&member), ec2(&hub));
+    let trigger = read("src/function/trigger.rs");
+    for name in ec2(&hub) {
+        assert!(
+            trigger.contains(&format!("\"{name}\"")),
+            "the rule forwards {name} but the trigger does not route it"
+        );
+    }
+    assert!(
+        hub.contains("source: [aws.ecs, aws.ec2]"),
+        "the hub bus admits both"
+    );
     assert!(member.contains("detail-type: [ECS Deployment State Change, ECS Service Action]"));
     assert!(member.contains("Arn: !Ref HubEventBusArn"));
 }

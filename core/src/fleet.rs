@@ -226,6 +226,7 @@ pub fn scan_spec(scope: &Scope) -> Value {
         Scope::Cluster(c) => lists.entry("clusters").or_default().push(c.clone()),
         Scope::Service(x) => lists.entry("services").or_default().push(x.clone()),
         Scope::TaskDefinition(x) => lists.entry("task_definitions").or_default().push(x.clone()),
+        Scope::SecurityGroup(x) => lists.entry("security_groups").or_default().push(x.clone()),
         Scope::CapacityProvider(x) => lists
             .entry("capacity_providers")
             .or_default()

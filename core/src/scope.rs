@@ -21,6 +21,9 @@ pub enum Scope {
     TaskDefinition(String),
     /// One capacity provider (name or ARN).
     CapacityProvider(String),
+    /// The services whose tasks use one security group (its id): each with its cluster and
+    /// task definition(s), as a service scope reads them, and their networking.
+    SecurityGroup(String),
     /// Several scopes in one scan.
     Many(Vec<Scope>),
 }
@@ -58,6 +61,7 @@ impl Scope {
             Scope::Service(s) => format!("service {s}"),
             Scope::TaskDefinition(t) => format!("task definition {t}"),
             Scope::CapacityProvider(c) => format!("capacity provider {c}"),
+            Scope::SecurityGroup(g) => format!("security group {g}"),
             Scope::Many(v) => v.iter().map(Scope::describe).collect::<Vec<_>>().join(", "),
         }
     }
@@ -387,6 +391,31 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                 add_cluster_of(snap, out, cov, s);
             }
         }
+        Scope::SecurityGroup(group) => {
+            // Named by the service, or the VPC's default group that a service naming none gets.
+            let default_of = snap
+                .network
+                .security_group(group)
+                .filter(|g| g.is_default())
+                .and_then(|g| g.vpc_id.clone());
+            for s in &snap.services {
+                let Some(vpc) = s.item.awsvpc() else {
+                    continue;
+                };
+                let by_default = vpc.security_groups.is_empty()
+                    && default_of.as_deref().is_some_and(|d| {
+                        vpc.subnets.iter().any(|id| {
+                            snap.network
+                                .subnet(id)
+                                .is_some_and(|n| n.vpc_id.as_deref() == Some(d))
+                        })
+                    });
+                if vpc.security_groups.contains(group) || by_default {
+                    add_service(out, cov, s);
+                    add_cluster_of(snap, out, cov, s);
+                }
+            }
+        }
         Scope::CapacityProvider(wanted) => {
             let found = snap.capacity_providers.iter().find(|c| {
                 matches_name(
@@ -489,5 +518,52 @@ mod tests {
             "a-b"
         );
         assert_eq!(family_of("a-b:12"), "a-b");
+    }
+
+    /// A security group scope reads the services that name the group, and those that name
+    /// none in the VPC whose default group it is, each with its cluster and revision; the
+    /// networking comes along.
+    #[test]
+    fn a_security_group_selects_the_services_that_use_it() {
+        let mut snap = Snapshot::default();
+        snap.add_document(
+            "estate.json",
+            r#"{"clusters":[{"clusterArn":"arn:aws:ecs:us-east-1:1:cluster/c","clusterName":"c"}],
+            "services":[
+              {"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/named","serviceName":"named","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/c","taskDefinition":"arn:aws:ecs:us-east-1:1:task-definition/web:1","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-web"]}}},
+              {"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/unnamed","serviceName":"unnamed","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/c","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":[]}}},
+              {"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/other","serviceName":"other","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/c","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-other"]}}},
+              {"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/bridge","serviceName":"bridge","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/c"}],
+            "taskDefinitions":[{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/web:1","family":"web","revision":1,"containerDefinitions":[]}],
+            "SecurityGroups":[{"GroupId":"sg-web","VpcId":"vpc-1"},{"GroupId":"sg-d","GroupName":"default","VpcId":"vpc-1"}],
+            "Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1"}]}"#,
+        )
+        .unwrap();
+        let names = |scope: &Scope| -> Vec<String> {
+            let (out, cov) = select(&snap, scope);
+            assert!(out.services.iter().all(|s| {
+                cov.resources
+                    .contains(s.item.service_arn.as_deref().unwrap())
+            }));
+            assert_eq!(
+                out.network.security_groups.len(),
+                2,
+                "the networking comes along"
+            );
+            out.services
+                .iter()
+                .map(|s| s.item.service_name.clone().unwrap())
+                .collect()
+        };
+        let (named, _) = select(&snap, &Scope::SecurityGroup("sg-web".into()));
+        assert_eq!(named.clusters.len(), 1, "with its cluster");
+        assert_eq!(named.task_definitions.len(), 1, "and its revision");
+        assert_eq!(names(&Scope::SecurityGroup("sg-web".into())), ["named"]);
+        assert_eq!(names(&Scope::SecurityGroup("sg-d".into())), ["unnamed"]);
+        assert!(names(&Scope::SecurityGroup("sg-none".into())).is_empty());
+        assert_eq!(
+            Scope::SecurityGroup("sg-web".into()).describe(),
+            "security group sg-web"
+        );
     }
 }

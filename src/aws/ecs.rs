@@ -10,7 +10,8 @@ use aws_sdk_ecs::Client;
 use aws_sdk_ecs::config::http::HttpResponse;
 use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ecs::types::{
-    CapacityProviderField, ClusterField, ServiceField, TaskDefinitionField, TaskDefinitionStatus,
+    CapacityProviderField, ClusterField, Service, ServiceField, TaskDefinitionField,
+    TaskDefinitionStatus,
 };
 use indicatif::ProgressBar;
 use serde_json::{Value, json};
@@ -44,6 +45,9 @@ fn in_use(s: &aws_sdk_ecs::types::Service) -> Vec<String> {
 }
 use super::budget::{Budget, Rate};
 use crate::ports::{Collected, Inventory, InventoryError};
+
+/// Selects the services a scope reads.
+type Matcher = Arc<dyn Fn(&Service) -> bool + Send + Sync>;
 
 /// Built-in capacity providers: not describable as ASG providers and never tagged.
 const BUILT_IN_PROVIDERS: [&str; 2] = ["FARGATE", "FARGATE_SPOT"];
@@ -695,47 +699,57 @@ impl Ctx {
             }
         }
         // Services that run the families, so their revisions are evaluated (and kept) too.
-        let clusters = self.list_clusters().await;
-        if clusters.is_none() {
-            self.service_reads_failed();
-        }
-        if let Some(clusters) = clusters {
-            let families = Arc::new(families);
-            let mut set = JoinSet::new();
-            for c in clusters {
-                let me = self.clone();
-                let families = families.clone();
-                set.spawn(async move {
-                    let _permit = me.sem.acquire().await;
-                    let refs = me.services_using(&c, &families).await;
-                    (c, refs)
-                });
-            }
-            // The clusters those services run in are read with them: service checks see
-            // their cluster's settings, as in a region scan.
-            let mut hosting = Vec::new();
-            while let Some(r) = set.join_next().await {
-                if let Ok((cluster, r)) = r
-                    && let Some(r) = r
-                {
-                    refs.extend(r);
-                    hosting.push(cluster);
-                }
-            }
-            if !hosting.is_empty() {
-                hosting.sort();
-                self.describe_clusters(&hosting).await;
-            }
-        }
+        let families = Arc::new(families);
+        let used = Box::pin(self.services_matching(Arc::new(move |s: &Service| {
+            in_use(s).iter().any(|t| families.contains(family_of(t)))
+        })))
+        .await;
+        refs.extend(used);
         self.describe_task_definitions(refs).await;
     }
 
-    /// The services of a cluster that run one of `families`: added to the snapshot; returns
-    /// their revisions, or `None` when no service of the cluster runs them.
-    async fn services_using(
+    /// The services of every cluster that `wanted` selects, read with their clusters (service
+    /// checks see their cluster's settings, as in a region scan): one ListClusters, one service
+    /// listing per cluster. Returns the revisions they run.
+    async fn services_matching(&self, wanted: Matcher) -> Vec<String> {
+        let clusters = self.list_clusters().await;
+        let Some(clusters) = clusters else {
+            self.service_reads_failed();
+            return Vec::new();
+        };
+        let mut set = JoinSet::new();
+        for c in clusters {
+            let me = self.clone();
+            let wanted = wanted.clone();
+            set.spawn(async move {
+                let _permit = me.sem.acquire().await;
+                let refs = me.services_of_cluster_matching(&c, &wanted).await;
+                (c, refs)
+            });
+        }
+        let mut refs = Vec::new();
+        let mut hosting = Vec::new();
+        while let Some(r) = set.join_next().await {
+            if let Ok((cluster, r)) = r
+                && let Some(r) = r
+            {
+                refs.extend(r);
+                hosting.push(cluster);
+            }
+        }
+        if !hosting.is_empty() {
+            hosting.sort();
+            self.describe_clusters(&hosting).await;
+        }
+        refs
+    }
+
+    /// The services of a cluster that `wanted` selects: added to the snapshot; returns their
+    /// revisions, or `None` when no service of the cluster is selected.
+    async fn services_of_cluster_matching(
         &self,
         cluster: &str,
-        families: &BTreeSet<String>,
+        wanted: &Matcher,
     ) -> Option<Vec<String>> {
         let (arns, complete) = self.list_services(cluster).await;
         if !complete {
@@ -755,11 +769,7 @@ impl Ctx {
                 .await
             {
                 Ok(r) => {
-                    let users: Vec<&aws_sdk_ecs::types::Service> = r
-                        .services()
-                        .iter()
-                        .filter(|s| in_use(s).iter().any(|t| families.contains(family_of(t))))
-                        .collect();
+                    let users: Vec<&Service> = r.services().iter().filter(|s| wanted(s)).collect();
                     for s in &users {
                         refs.extend(in_use(s));
                         if let Some(a) = s.service_arn() {
@@ -785,6 +795,22 @@ impl Ctx {
         any.then_some(refs)
     }
 
+    /// The services that use any of `groups`, with their clusters and revisions. A service that
+    /// names no group gets its VPC's default group, which may be one of them: it is read too.
+    async fn security_groups(&self, groups: &[&str]) {
+        let groups: BTreeSet<String> = groups.iter().map(|g| (*g).to_owned()).collect();
+        let refs = Box::pin(self.services_matching(Arc::new(move |s: &Service| {
+            s.network_configuration()
+                .and_then(|n| n.awsvpc_configuration())
+                .is_some_and(|v| {
+                    v.security_groups().is_empty()
+                        || v.security_groups().iter().any(|g| groups.contains(g))
+                })
+        })))
+        .await;
+        self.describe_task_definitions(refs).await;
+    }
+
     fn collect_scope<'a>(
         &'a self,
         scope: &'a Scope,
@@ -795,23 +821,29 @@ impl Ctx {
                 Scope::Cluster(c) => Box::pin(self.cluster(c)).await,
                 Scope::Service(s) => Box::pin(self.service(s)).await,
                 Scope::TaskDefinition(t) => Box::pin(self.task_definitions(&[t.as_str()])).await,
+                Scope::SecurityGroup(g) => Box::pin(self.security_groups(&[g.as_str()])).await,
                 Scope::CapacityProvider(c) => {
                     let name = c.rsplit('/').next().unwrap_or(c).to_owned();
                     Box::pin(self.capacity_providers(&std::iter::once(name).collect())).await
                 }
                 Scope::Many(list) => match Scope::many(list.clone()) {
-                    // Repeats are read once; task definitions together, so that the services
-                    // running their families are listed once for all of them.
+                    // Repeats are read once; task definitions (and security groups) together,
+                    // so that the services of the region are listed once for all of them.
                     Scope::Many(parts) => {
                         let mut revisions: Vec<&str> = Vec::new();
+                        let mut groups: Vec<&str> = Vec::new();
                         for s in &parts {
                             match s {
                                 Scope::TaskDefinition(t) => revisions.push(t),
+                                Scope::SecurityGroup(g) => groups.push(g),
                                 other => self.collect_scope(other).await,
                             }
                         }
                         if !revisions.is_empty() {
                             Box::pin(self.task_definitions(&revisions)).await;
+                        }
+                        if !groups.is_empty() {
+                            Box::pin(self.security_groups(&groups)).await;
                         }
                     }
                     single => self.collect_scope(&single).await,

@@ -230,6 +230,7 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                 ("services", Scope::Service),
                 ("task_definitions", Scope::TaskDefinition),
                 ("capacity_providers", Scope::CapacityProvider),
+                ("security_groups", Scope::SecurityGroup),
             ] {
                 match m.get(key) {
                     None => {}
@@ -261,6 +262,7 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                     "services",
                     "task_definitions",
                     "capacity_providers",
+                    "security_groups",
                 ]
                 .contains(&k.as_str())
             }) {
@@ -268,7 +270,7 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                     "scan request",
                     event,
                     format!(
-                        "unknown key `{unknown}` (expected clusters, services, task_definitions, capacity_providers)"
+                        "unknown key `{unknown}` (expected clusters, services, task_definitions, capacity_providers, security_groups)"
                     ),
                 ));
             }
@@ -315,6 +317,9 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
     let d = &envelope.detail;
     if d.is_null() {
         return Err(malformed("CloudTrail", event, "no detail"));
+    }
+    if text(d, &["eventSource"]) == Some("ec2.amazonaws.com") {
+        return ec2_call(d, event);
     }
     if text(d, &["eventSource"]) != Some("ecs.amazonaws.com") {
         return Ok(Route::Ignored {
@@ -431,6 +436,42 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
         }
     };
     Ok(scan(scope, name))
+}
+
+/// EC2 changes that move the verdicts of the services using the resource: a security group's
+/// rules. The services that use it are rescanned (and, where one names no group, those that may
+/// get it as their VPC's default group).
+fn ec2_call(d: &Value, event: &Value) -> Result<Route, TriggerError> {
+    let name =
+        text(d, &["eventName"]).ok_or_else(|| malformed("CloudTrail", event, "no eventName"))?;
+    if let Some(code) = text(d, &["errorCode"]) {
+        return Ok(Route::Ignored {
+            reason: format!("{name} failed ({code})"),
+        });
+    }
+    let req = d.get("requestParameters").unwrap_or(&Value::Null);
+    let group = match name {
+        "AuthorizeSecurityGroupIngress"
+        | "AuthorizeSecurityGroupEgress"
+        | "RevokeSecurityGroupIngress"
+        | "RevokeSecurityGroupEgress" => text(req, &["groupId"]),
+        "ModifySecurityGroupRules" => text(req, &["ModifySecurityGroupRulesRequest", "GroupId"])
+            .or_else(|| text(req, &["groupId"])),
+        _ => {
+            return Ok(Route::Ignored {
+                reason: format!("EC2 API call {name} does not change what ecs-posture evaluates"),
+            });
+        }
+    };
+    let group = group
+        .filter(|g| g.starts_with("sg-"))
+        .ok_or_else(|| malformed(&format!("CloudTrail {name}"), event, "no security group id"))?;
+    Ok(Route::Scan {
+        scope: Scope::SecurityGroup(group.to_owned()),
+        debounce: Some(format!("security-group#{group}")),
+        trigger: name.to_owned(),
+        target: None,
+    })
 }
 
 #[cfg(test)]
