@@ -338,6 +338,22 @@ pub struct SplitLimits {
     pub families: usize,
 }
 
+impl SplitLimits {
+    /// At least one of each per part.
+    fn at_least_one(self) -> SplitLimits {
+        SplitLimits {
+            clusters: self.clusters.max(1),
+            families: self.families.max(1),
+        }
+    }
+
+    /// True when one scan of what the listings show would read more than one part may.
+    pub fn exceeded_by(self, listed: &Extent) -> bool {
+        let limits = self.at_least_one();
+        listed.clusters.len() > limits.clusters || listed.families.len() > limits.families
+    }
+}
+
 impl Default for SplitLimits {
     /// At the default budget of 10 ECS requests per second, a part of 100 clusters (their
     /// services, task sets, container instances and the revisions they run) or of 1,000
@@ -369,13 +385,10 @@ pub fn plan_parts(
     trigger: &str,
     key: &str,
 ) -> Option<Vec<ScanMessage>> {
-    let limits = SplitLimits {
-        clusters: limits.clusters.max(1),
-        families: limits.families.max(1),
-    };
-    if listed.clusters.len() <= limits.clusters && listed.families.len() <= limits.families {
+    if !limits.exceeded_by(listed) {
         return None;
     }
+    let limits = limits.at_least_one();
     let clusters: Vec<&String> = listed.clusters.union(&known.clusters).collect();
     let families: Vec<&String> = listed.families.union(&known.families).collect();
     let parts = clusters

@@ -37,6 +37,28 @@ fn filter(name: &str, values: &[String]) -> Filter {
         .build()
 }
 
+/// Follow every page of `$pages`, counting `$op` per page and adding `$items(page)` to `$acc`;
+/// on a failure the error is recorded and `$acc` becomes `None` (that part was not read).
+macro_rules! read_pages {
+    ($op:literal, $out:ident, $acc:ident, $pages:expr, $items:expr) => {
+        if let Some(acc) = $acc.as_mut() {
+            let mut pages = $pages;
+            while let Some(page) = pages.next().await {
+                $out.count($op);
+                match page {
+                    Ok(p) => acc.extend(($items)(&p)),
+                    Err(e) => {
+                        $out.errors
+                            .push(format!("{}: {}", $op, super::sdk_error_summary(&e)));
+                        $acc = None;
+                        break;
+                    }
+                }
+            }
+        }
+    };
+}
+
 /// Read what `refs` names.
 pub async fn read(client: &Client, refs: &References) -> NetworkRead {
     let mut out = NetworkRead::default();
@@ -44,34 +66,30 @@ pub async fn read(client: &Client, refs: &References) -> NetworkRead {
         return out;
     }
     let subnet_ids: Vec<String> = refs.subnets.iter().cloned().collect();
-    let mut subnets = Vec::new();
-    let mut subnets_ok = true;
+    let mut subnets = Some(Vec::new());
     for chunk in subnet_ids.chunks(FILTER_VALUES) {
-        let mut pages = client
-            .describe_subnets()
-            .filters(filter("subnet-id", chunk))
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            out.count("DescribeSubnets");
-            match page {
-                Ok(p) => subnets.extend(p.subnets().iter().map(ec2_json::subnet)),
-                Err(e) => {
-                    out.errors
-                        .push(format!("DescribeSubnets: {}", super::sdk_error_summary(&e)));
-                    subnets_ok = false;
-                    break;
-                }
+        read_pages!(
+            "DescribeSubnets",
+            out,
+            subnets,
+            client
+                .describe_subnets()
+                .filters(filter("subnet-id", chunk))
+                .into_paginator()
+                .send(),
+            |p: &aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput| {
+                p.subnets().iter().map(ec2_json::subnet).collect::<Vec<_>>()
             }
-        }
+        );
     }
     let vpcs: Vec<String> = subnets
         .iter()
+        .flatten()
         .filter_map(|s| s["VpcId"].as_str().map(str::to_owned))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    if subnets_ok {
+    if let Some(subnets) = subnets {
         out.docs
             .push(("ec2:DescribeSubnets".into(), json!({"Subnets": subnets})));
     }
@@ -89,30 +107,26 @@ pub async fn read(client: &Client, refs: &References) -> NetworkRead {
             ]
         }));
     }
-    let mut groups = Vec::new();
-    let mut groups_ok = true;
+    let mut groups = Some(Vec::new());
     for filters in group_filters {
-        let mut pages = client
-            .describe_security_groups()
-            .set_filters(Some(filters))
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            out.count("DescribeSecurityGroups");
-            match page {
-                Ok(p) => groups.extend(p.security_groups().iter().map(ec2_json::security_group)),
-                Err(e) => {
-                    out.errors.push(format!(
-                        "DescribeSecurityGroups: {}",
-                        super::sdk_error_summary(&e)
-                    ));
-                    groups_ok = false;
-                    break;
-                }
+        read_pages!(
+            "DescribeSecurityGroups",
+            out,
+            groups,
+            client
+                .describe_security_groups()
+                .set_filters(Some(filters))
+                .into_paginator()
+                .send(),
+            |p: &aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput| {
+                p.security_groups()
+                    .iter()
+                    .map(ec2_json::security_group)
+                    .collect::<Vec<_>>()
             }
-        }
+        );
     }
-    if groups_ok && !groups.is_empty() {
+    if let Some(groups) = groups.filter(|g| !g.is_empty()) {
         out.docs.push((
             "ec2:DescribeSecurityGroups".into(),
             json!({"SecurityGroups": groups}),
@@ -122,59 +136,49 @@ pub async fn read(client: &Client, refs: &References) -> NetworkRead {
     if vpcs.is_empty() {
         return out;
     }
-    let mut tables = Vec::new();
-    let mut tables_ok = true;
+    let mut tables = Some(Vec::new());
+    let mut logs = Some(Vec::new());
     for chunk in vpcs.chunks(FILTER_VALUES) {
-        let mut pages = client
-            .describe_route_tables()
-            .filters(filter("vpc-id", chunk))
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            out.count("DescribeRouteTables");
-            match page {
-                Ok(p) => tables.extend(p.route_tables().iter().map(ec2_json::route_table)),
-                Err(e) => {
-                    out.errors.push(format!(
-                        "DescribeRouteTables: {}",
-                        super::sdk_error_summary(&e)
-                    ));
-                    tables_ok = false;
-                    break;
-                }
+        read_pages!(
+            "DescribeRouteTables",
+            out,
+            tables,
+            client
+                .describe_route_tables()
+                .filters(filter("vpc-id", chunk))
+                .into_paginator()
+                .send(),
+            |p: &aws_sdk_ec2::operation::describe_route_tables::DescribeRouteTablesOutput| {
+                p.route_tables()
+                    .iter()
+                    .map(ec2_json::route_table)
+                    .collect::<Vec<_>>()
             }
-        }
+        );
+        read_pages!(
+            "DescribeFlowLogs",
+            out,
+            logs,
+            client
+                .describe_flow_logs()
+                .filter(filter("resource-id", chunk))
+                .into_paginator()
+                .send(),
+            |p: &aws_sdk_ec2::operation::describe_flow_logs::DescribeFlowLogsOutput| {
+                p.flow_logs()
+                    .iter()
+                    .map(ec2_json::flow_log)
+                    .collect::<Vec<_>>()
+            }
+        );
     }
-    if tables_ok {
+    if let Some(tables) = tables {
         out.docs.push((
             "ec2:DescribeRouteTables".into(),
             json!({"RouteTables": tables}),
         ));
     }
-    let mut logs = Vec::new();
-    let mut logs_ok = true;
-    for chunk in vpcs.chunks(FILTER_VALUES) {
-        let mut pages = client
-            .describe_flow_logs()
-            .filter(filter("resource-id", chunk))
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            out.count("DescribeFlowLogs");
-            match page {
-                Ok(p) => logs.extend(p.flow_logs().iter().map(ec2_json::flow_log)),
-                Err(e) => {
-                    out.errors.push(format!(
-                        "DescribeFlowLogs: {}",
-                        super::sdk_error_summary(&e)
-                    ));
-                    logs_ok = false;
-                    break;
-                }
-            }
-        }
-    }
-    if logs_ok {
+    if let Some(logs) = logs {
         out.docs
             .push(("ec2:DescribeFlowLogs".into(), json!({"FlowLogs": logs})));
     }

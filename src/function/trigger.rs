@@ -318,14 +318,12 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
     if d.is_null() {
         return Err(malformed("CloudTrail", event, "no detail"));
     }
-    if text(d, &["eventSource"]) == Some("ec2.amazonaws.com") {
-        return ec2_call(d, event);
-    }
-    if text(d, &["eventSource"]) != Some("ecs.amazonaws.com") {
+    let source = text(d, &["eventSource"]);
+    if !matches!(source, Some("ecs.amazonaws.com" | "ec2.amazonaws.com")) {
         return Ok(Route::Ignored {
             reason: format!(
                 "CloudTrail event from {}",
-                text(d, &["eventSource"]).unwrap_or("an unknown source")
+                source.unwrap_or("an unknown source")
             ),
         });
     }
@@ -337,6 +335,9 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
         });
     }
     let req = d.get("requestParameters").unwrap_or(&Value::Null);
+    if source == Some("ec2.amazonaws.com") {
+        return ec2_call(name, req, event);
+    }
     let resp = d.get("responseElements").unwrap_or(&Value::Null);
     let kind = format!("CloudTrail {name}");
     let need = |v: Option<&str>, what: &str| {
@@ -441,15 +442,7 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
 /// EC2 changes that move the verdicts of the services using the resource: a security group's
 /// rules. The services that use it are rescanned (and, where one names no group, those that may
 /// get it as their VPC's default group).
-fn ec2_call(d: &Value, event: &Value) -> Result<Route, TriggerError> {
-    let name =
-        text(d, &["eventName"]).ok_or_else(|| malformed("CloudTrail", event, "no eventName"))?;
-    if let Some(code) = text(d, &["errorCode"]) {
-        return Ok(Route::Ignored {
-            reason: format!("{name} failed ({code})"),
-        });
-    }
-    let req = d.get("requestParameters").unwrap_or(&Value::Null);
+fn ec2_call(name: &str, req: &Value, event: &Value) -> Result<Route, TriggerError> {
     let group = match name {
         "AuthorizeSecurityGroupIngress"
         | "AuthorizeSecurityGroupEgress"
