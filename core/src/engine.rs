@@ -7,7 +7,7 @@ use crate::checks::{Check, Evaluator, Revisions, ServiceView, catalog};
 use crate::config::Options;
 use crate::evaluation::{Evaluation, Resource};
 use crate::finding::{Framework, Outcome, ResourceKind, Verdict};
-use crate::model::{Arn, Cluster, Record, Snapshot, TaskDefinition};
+use crate::model::{Arn, Cluster, Record, Snapshot, TaskDefinition, TaskSet};
 
 /// Account and region for resources whose documents carry no ARN (definitions not registered
 /// yet, bare container definition lists).
@@ -140,6 +140,8 @@ struct Index<'a> {
     latest_by_family: HashMap<&'a str, &'a TaskDefinition>,
     clusters: HashMap<&'a str, &'a Cluster>,
     referenced: HashSet<&'a str>,
+    /// Task sets by the ARN of their service.
+    task_sets: HashMap<&'a str, Vec<&'a TaskSet>>,
 }
 
 fn build_index(snapshot: &Snapshot) -> Index<'_> {
@@ -177,12 +179,17 @@ fn build_index(snapshot: &Snapshot) -> Index<'_> {
             referenced.insert(td_key(t));
         }
     }
+    let mut task_sets: HashMap<&str, Vec<&TaskSet>> = HashMap::new();
     for r in &snapshot.task_sets {
         if let Some(t) = r.item.task_definition.as_deref() {
             referenced.insert(td_key(t));
         }
+        if let Some(s) = r.item.service_arn.as_deref() {
+            task_sets.entry(s).or_default().push(&r.item);
+        }
     }
     Index {
+        task_sets,
         td_by_key,
         latest_by_family,
         clusters,
@@ -226,6 +233,39 @@ impl Index<'_> {
             _ => RevisionState::Current,
         }
     }
+}
+
+/// A surroundings check on every place the service's tasks run with a network configuration of
+/// their own: the service's, and each task set's (EXTERNAL and CODE_DEPLOY controllers, whose
+/// service may carry none), combined into one verdict on the service.
+fn judge_placements(
+    view: &ServiceView<'_>,
+    f: fn(&ServiceView<'_>, &Options) -> Verdict,
+    opts: &Options,
+) -> Verdict {
+    let sets: Vec<(&TaskSet, _)> = view
+        .task_sets
+        .iter()
+        .filter_map(|t| t.awsvpc().map(|a| (*t, a)))
+        .collect();
+    if sets.is_empty() {
+        return f(view, opts);
+    }
+    let mut parts = Vec::with_capacity(sets.len() + 1);
+    if view.awsvpc.is_some() {
+        parts.push((None, f(view, opts)));
+    }
+    for (t, a) in sets {
+        let id =
+            t.id.as_deref()
+                .or(t.task_set_arn.as_deref())
+                .unwrap_or("(unnamed)");
+        let mut v = view.clone();
+        v.awsvpc = Some(a);
+        v.task_set = Some(id);
+        parts.push((Some(format!("task set {id}")), f(&v, opts)));
+    }
+    Verdict::combine(parts)
 }
 
 fn cluster_name_of(arn: Option<&str>) -> Option<String> {
@@ -408,6 +448,14 @@ pub fn evaluate<'a>(
                     .as_deref()
                     .and_then(|t| lookup.task_definition(t)),
                 cluster: lookup.cluster(s.cluster_arn.as_deref()),
+                awsvpc: s.awsvpc(),
+                task_set: None,
+                task_sets: s
+                    .service_arn
+                    .as_deref()
+                    .and_then(|a| lookup.task_sets.get(a))
+                    .cloned()
+                    .unwrap_or_default(),
                 network: &snapshot.network,
                 partition: part(|a| a.partition, p),
                 region: part(|a| a.region, region),
@@ -421,7 +469,7 @@ pub fn evaluate<'a>(
                 Outcome::na("service is INACTIVE (deleted)")
             })),
             Evaluator::ServiceSurroundings(f) => Some(if s.is_active() {
-                Judged::Verdict(f(view, opts))
+                Judged::Verdict(judge_placements(view, f, opts))
             } else {
                 Judged::Outcome(Outcome::na("service is INACTIVE (deleted)"))
             }),

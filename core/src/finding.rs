@@ -362,6 +362,71 @@ impl Verdict {
         self.severity = Some(severity);
         self
     }
+
+    /// One verdict from the verdicts on each place a resource runs (a service's own network
+    /// configuration and its task sets'), each labelled (`task set ecs-svc/1`) or not: FAILED
+    /// when any place fails (its evidence prefixed with its label), else NOT_AVAILABLE when any
+    /// place could not be judged, else PASSED when any passed, else NOT_APPLICABLE. Related
+    /// resources are those of the places that decide; the severity is the highest raised by a
+    /// failing place (raises only: a check's default is the floor).
+    pub fn combine(parts: Vec<(Option<String>, Verdict)>) -> Verdict {
+        fn rank(o: &Outcome) -> u8 {
+            match o {
+                Outcome::Failed(_) => 3,
+                Outcome::NotAvailable(_) => 2,
+                Outcome::Passed => 1,
+                Outcome::NotApplicable(_) => 0,
+            }
+        }
+        let Some(top) = parts.iter().map(|(_, v)| rank(&v.outcome)).max() else {
+            return Verdict::of(Outcome::na("nothing to judge"));
+        };
+        let mut deciding = parts.into_iter().filter(|(_, v)| rank(&v.outcome) == top);
+        if top < 2 {
+            return deciding
+                .next()
+                .map(|(_, v)| v)
+                .unwrap_or_else(|| Verdict::of(Outcome::Passed));
+        }
+        let mut evidence = Vec::new();
+        let mut reasons = Vec::new();
+        let mut related: Vec<Related> = Vec::new();
+        let mut severity = None;
+        for (label, v) in deciding {
+            for r in v.related {
+                if !related.contains(&r) {
+                    related.push(r);
+                }
+            }
+            severity = severity.max(v.severity);
+            match v.outcome {
+                Outcome::Failed(found) => {
+                    evidence.extend(found.into_iter().map(|e| match &label {
+                        Some(l) => Evidence {
+                            text: format!("{l}: {}", e.text).into_boxed_str(),
+                            ..e
+                        },
+                        None => e,
+                    }))
+                }
+                Outcome::NotAvailable(why) => reasons.push(match &label {
+                    Some(l) => format!("{l}: {why}"),
+                    None => why,
+                }),
+                Outcome::Passed | Outcome::NotApplicable(_) => {}
+            }
+        }
+        let outcome = if top == 3 {
+            Outcome::Failed(evidence)
+        } else {
+            Outcome::NotAvailable(reasons.join("; "))
+        };
+        Verdict {
+            outcome,
+            related,
+            severity,
+        }
+    }
 }
 
 /// A resource a finding is about besides its primary (ECS) resource: the security group, subnet

@@ -179,7 +179,7 @@ impl Coverage {
     }
 }
 
-use crate::model::{Record, Snapshot};
+use crate::model::{AwsVpcConfiguration, Record, Snapshot};
 
 fn matches_name(arn: Option<&str>, name: Option<&str>, wanted: &str) -> bool {
     arn == Some(wanted)
@@ -398,19 +398,30 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                 .security_group(group)
                 .filter(|g| g.is_default())
                 .and_then(|g| g.vpc_id.clone());
-            for s in &snap.services {
-                let Some(vpc) = s.item.awsvpc() else {
-                    continue;
-                };
-                let by_default = vpc.security_groups.is_empty()
-                    && default_of.as_deref().is_some_and(|d| {
-                        vpc.subnets.iter().any(|id| {
-                            snap.network
-                                .subnet(id)
-                                .is_some_and(|n| n.vpc_id.as_deref() == Some(d))
+            let uses = |vpc: &AwsVpcConfiguration| {
+                vpc.security_groups.contains(group)
+                    || vpc.security_groups.is_empty()
+                        && default_of.as_deref().is_some_and(|d| {
+                            vpc.subnets.iter().any(|id| {
+                                snap.network
+                                    .subnet(id)
+                                    .is_some_and(|n| n.vpc_id.as_deref() == Some(d))
+                            })
                         })
-                    });
-                if vpc.security_groups.contains(group) || by_default {
+            };
+            for s in &snap.services {
+                // The service's own configuration, its task sets' (carried or described apart).
+                let mut configs: Vec<&AwsVpcConfiguration> =
+                    s.item.awsvpc_configurations().collect();
+                configs.extend(
+                    snap.task_sets
+                        .iter()
+                        .filter(|t| {
+                            t.item.service_arn.is_some() && t.item.service_arn == s.item.service_arn
+                        })
+                        .filter_map(|t| t.item.awsvpc()),
+                );
+                if configs.into_iter().any(uses) {
                     add_service(out, cov, s);
                     add_cluster_of(snap, out, cov, s);
                 }
@@ -533,7 +544,8 @@ mod tests {
               {"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/named","serviceName":"named","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/c","taskDefinition":"arn:aws:ecs:us-east-1:1:task-definition/web:1","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-web"]}}},
               {"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/unnamed","serviceName":"unnamed","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/c","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":[]}}},
               {"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/other","serviceName":"other","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/c","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-other"]}}},
-              {"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/bridge","serviceName":"bridge","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/c"}],
+              {"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/bridge","serviceName":"bridge","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/c"},
+              {"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/blue-green","serviceName":"blue-green","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/c","deploymentController":{"type":"EXTERNAL"},"taskSets":[{"id":"ecs-svc/1","taskSetArn":"arn:aws:ecs:us-east-1:1:task-set/c/blue-green/ecs-svc/1","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-ts"]}}}]}],
             "taskDefinitions":[{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/web:1","family":"web","revision":1,"containerDefinitions":[]}],
             "SecurityGroups":[{"GroupId":"sg-web","VpcId":"vpc-1"},{"GroupId":"sg-d","GroupName":"default","VpcId":"vpc-1"}],
             "Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1"}]}"#,
@@ -560,6 +572,10 @@ mod tests {
         assert_eq!(named.task_definitions.len(), 1, "and its revision");
         assert_eq!(names(&Scope::SecurityGroup("sg-web".into())), ["named"]);
         assert_eq!(names(&Scope::SecurityGroup("sg-d".into())), ["unnamed"]);
+        // A group used only by a task set selects its service, with the task set.
+        assert_eq!(names(&Scope::SecurityGroup("sg-ts".into())), ["blue-green"]);
+        let (ts, _) = select(&snap, &Scope::SecurityGroup("sg-ts".into()));
+        assert_eq!(ts.task_sets.len(), 1);
         assert!(names(&Scope::SecurityGroup("sg-none".into())).is_empty());
         assert_eq!(
             Scope::SecurityGroup("sg-web".into()).describe(),

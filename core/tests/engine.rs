@@ -214,3 +214,75 @@ fn config_errors_name_the_key() {
     .unwrap();
     assert_eq!(ok.required_tag_keys, vec!["owner"]);
 }
+
+const NET: &str = r#"{"SecurityGroups":[{"GroupId":"sg-open","GroupName":"open","VpcId":"vpc-1","IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]},{"GroupId":"sg-closed","GroupName":"closed","VpcId":"vpc-1","IpPermissions":[]}],
+"Subnets":[{"SubnetId":"subnet-pub","VpcId":"vpc-1"},{"SubnetId":"subnet-priv","VpcId":"vpc-1"}],
+"RouteTables":[{"RouteTableId":"rtb-main","VpcId":"vpc-1","Associations":[{"Main":true}],"Routes":[{"DestinationCidrBlock":"0.0.0.0/0","GatewayId":"igw-1","State":"active"}]},{"RouteTableId":"rtb-priv","VpcId":"vpc-1","Associations":[{"SubnetId":"subnet-priv"}],"Routes":[{"DestinationCidrBlock":"10.0.0.0/16","GatewayId":"local"}]}]}"#;
+
+fn placement(subnet: &str, group: &str, public_ip: bool) -> String {
+    format!(
+        r#"{{"awsvpcConfiguration":{{"subnets":["{subnet}"],"securityGroups":["{group}"],"assignPublicIp":"{}"}}}}"#,
+        if public_ip { "ENABLED" } else { "DISABLED" }
+    )
+}
+
+fn sv09(docs: &[String]) -> ecs_posture_core::Evaluation {
+    let s = snapshot(docs);
+    let evals = evaluate(
+        &s,
+        &[find("SV09").unwrap()],
+        &Options::default(),
+        &Context::for_snapshot(&s),
+    );
+    evals
+        .into_iter()
+        .find(|e| e.resource.name == "web")
+        .expect("the service is evaluated")
+}
+
+#[test]
+fn surroundings_are_judged_on_each_task_set_and_named_in_the_evidence() {
+    // The service's own placement is private; its task set's is public with SSH open: the service
+    // fails, and the evidence says which task set.
+    let svc = format!(
+        r#"{{"services":[{{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","serviceName":"web","deploymentController":{{"type":"EXTERNAL"}},"networkConfiguration":{},"taskSets":[{{"id":"ecs-svc/7","taskSetArn":"arn:aws:ecs:us-east-1:111122223333:task-set/c/web/ecs-svc/7","networkConfiguration":{}}}]}}]}}"#,
+        placement("subnet-priv", "sg-open", false),
+        placement("subnet-pub", "sg-open", true)
+    );
+    let e = sv09(&[svc, NET.to_owned()]);
+    assert_eq!(e.status, Status::Failed);
+    let lines = e.evidence_lines();
+    assert!(
+        lines.iter().all(|l| l.starts_with("task set ecs-svc/7: ")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("subnet-pub routes 0.0.0.0/0 to igw-1"))
+    );
+    assert!(
+        e.related()
+            .iter()
+            .any(|r| r.arn.ends_with("security-group/sg-open"))
+    );
+
+    // A task set described apart (DescribeTaskSets) counts as well; closed everywhere passes.
+    let svc = r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","serviceName":"web","deploymentController":{"type":"EXTERNAL"}}]}"#.to_owned();
+    let ts = |group: &str| {
+        format!(
+            r#"{{"taskSets":[{{"id":"ecs-svc/8","taskSetArn":"arn:aws:ecs:us-east-1:111122223333:task-set/c/web/ecs-svc/8","serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","networkConfiguration":{}}}]}}"#,
+            placement("subnet-pub", group, true)
+        )
+    };
+    assert_eq!(
+        sv09(&[svc.clone(), ts("sg-open"), NET.to_owned()]).status,
+        Status::Failed
+    );
+    assert_eq!(
+        sv09(&[svc.clone(), ts("sg-closed"), NET.to_owned()]).status,
+        Status::Passed
+    );
+    // No placement at all: not applicable.
+    assert_eq!(sv09(&[svc, NET.to_owned()]).status, Status::NotApplicable);
+}

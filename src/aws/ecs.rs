@@ -795,14 +795,22 @@ impl Ctx {
         any.then_some(refs)
     }
 
-    /// The services that use any of `groups`, with their clusters and revisions. A service that
-    /// names no group gets its VPC's default group, which may be one of them: it is read too.
+    /// The services that use any of `groups` (themselves or through a task set), with their
+    /// clusters and revisions. A service that names no group gets its VPC's default group, which
+    /// may be one of them: it is read too.
     async fn security_groups(&self, groups: &[&str]) {
         let groups: BTreeSet<String> = groups.iter().map(|g| (*g).to_owned()).collect();
+        // The service's own configuration or one of its task sets'.
         let refs = Box::pin(self.services_matching(Arc::new(move |s: &Service| {
             s.network_configuration()
-                .and_then(|n| n.awsvpc_configuration())
-                .is_some_and(|v| {
+                .into_iter()
+                .chain(
+                    s.task_sets()
+                        .iter()
+                        .filter_map(|t| t.network_configuration()),
+                )
+                .filter_map(|n| n.awsvpc_configuration())
+                .any(|v| {
                     v.security_groups().is_empty()
                         || v.security_groups().iter().any(|g| groups.contains(g))
                 })

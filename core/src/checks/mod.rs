@@ -22,7 +22,8 @@ pub(crate) use support::{capability_name, containers, sensitive_tags_outcome, ta
 use crate::config::Options;
 use crate::finding::{ComplianceRef, Framework, Outcome, ResourceKind, Severity, Status, Verdict};
 use crate::model::{
-    CapacityProvider, Cluster, ContainerInstance, Network, Service, TaskDefinition, TaskSet,
+    AwsVpcConfiguration, CapacityProvider, Cluster, ContainerInstance, Network, Service,
+    TaskDefinition, TaskSet,
 };
 
 /// Groups for reports and filters.
@@ -142,8 +143,16 @@ impl std::fmt::Debug for Evaluator {
 
 /// What a service check sees: the service and, where the snapshot has them, the task definition
 /// it runs, its cluster and the networking around it.
+#[derive(Clone)]
 pub struct ServiceView<'a> {
     pub service: &'a Service,
+    /// The awsvpc configuration being judged: the service's own, or one of its task sets'
+    /// (surroundings checks are run once per placement, see [`ServiceView::placements`]).
+    pub awsvpc: Option<&'a AwsVpcConfiguration>,
+    /// The task set whose configuration `awsvpc` is (`None`: the service's own).
+    pub task_set: Option<&'a str>,
+    /// The service's task sets (EXTERNAL and CODE_DEPLOY deployment controllers).
+    pub task_sets: Vec<&'a TaskSet>,
     pub task_definition: Option<&'a TaskDefinition>,
     pub cluster: Option<&'a Cluster>,
     pub network: &'a Network,

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 pub use cluster::{CapacityProvider, Cluster, ContainerInstance, ExecLogging};
 pub use network::Network;
-pub use service::{Service, TaskSet};
+pub use service::{AwsVpcConfiguration, Service, TaskSet};
 pub use tag::Tag;
 pub use task_definition::{
     ContainerDefinition, LaunchTypes, NetworkMode, OsFamily, TaskDefinition, UserSpec,

@@ -471,12 +471,7 @@ impl References {
             .services
             .iter()
             .filter_map(|s| s.item.awsvpc())
-            .chain(snapshot.task_sets.iter().filter_map(|t| {
-                t.item
-                    .network_configuration
-                    .as_ref()
-                    .and_then(|n| n.awsvpc_configuration.as_ref())
-            }));
+            .chain(snapshot.task_sets.iter().filter_map(|t| t.item.awsvpc()));
         for c in configs {
             out.groups.extend(c.security_groups.iter().cloned());
             out.subnets.extend(c.subnets.iter().cloned());

@@ -107,6 +107,14 @@ pub struct TaskSet {
     pub tags: Option<Vec<Tag>>,
 }
 
+impl TaskSet {
+    pub fn awsvpc(&self) -> Option<&AwsVpcConfiguration> {
+        self.network_configuration
+            .as_ref()
+            .and_then(|n| n.awsvpc_configuration.as_ref())
+    }
+}
+
 fn assign_public_ip(nc: &Option<NetworkConfiguration>) -> Option<&str> {
     nc.as_ref()
         .and_then(|n| n.awsvpc_configuration.as_ref())
@@ -200,6 +208,13 @@ impl Service {
         self.network_configuration
             .as_ref()
             .and_then(|n| n.awsvpc_configuration.as_ref())
+    }
+
+    /// The service's awsvpc configuration and those of the task sets it carries.
+    pub fn awsvpc_configurations(&self) -> impl Iterator<Item = &AwsVpcConfiguration> {
+        self.awsvpc()
+            .into_iter()
+            .chain(self.task_sets.iter().filter_map(TaskSet::awsvpc))
     }
 }
 

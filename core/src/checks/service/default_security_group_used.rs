@@ -51,7 +51,7 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
-    let Some(vpc) = v.service.awsvpc() else {
+    let Some(vpc) = v.awsvpc else {
         return Verdict::of(Outcome::na("service has no awsvpc network configuration"));
     };
     if vpc.security_groups.is_empty() {

@@ -37,6 +37,14 @@ pub static CHECK: Check = Check {
 "RouteTables":[{"RouteTableId":"rtb-1","VpcId":"vpc-1","Associations":[{"Main":true}],"Routes":[{"DestinationCidrBlock":"0.0.0.0/0","GatewayId":"igw-1","State":"active"}]}]}"#,
         },
         Example {
+            name: "a CODE_DEPLOY service's task set: public IP, public subnet, SSH open",
+            expect: Status::Failed,
+            json: r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","serviceName":"web","deploymentController":{"type":"CODE_DEPLOY"},"taskSets":[{"id":"ecs-svc/1","taskSetArn":"arn:aws:ecs:us-east-1:111122223333:task-set/c/web/ecs-svc/1","status":"PRIMARY","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-1"],"assignPublicIp":"ENABLED"}}},{"id":"ecs-svc/2","taskSetArn":"arn:aws:ecs:us-east-1:111122223333:task-set/c/web/ecs-svc/2","status":"ACTIVE","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-1"],"assignPublicIp":"DISABLED"}}}]}],
+"SecurityGroups":[{"GroupId":"sg-1","GroupName":"web","VpcId":"vpc-1","IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]}],
+"Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1"}],
+"RouteTables":[{"RouteTableId":"rtb-1","VpcId":"vpc-1","Associations":[{"Main":true}],"Routes":[{"DestinationCidrBlock":"0.0.0.0/0","GatewayId":"igw-1","State":"active"}]}]}"#,
+        },
+        Example {
             name: "IPv6: explicit table routes ::/0 to the internet gateway, port 443 open to ::/0",
             expect: Status::Failed,
             json: r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","serviceName":"web","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-1"],"assignPublicIp":"ENABLED"}}}],
@@ -81,6 +89,12 @@ pub static CHECK: Check = Check {
 "Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1"}]}"#,
         },
         Example {
+            name: "a task set's security group not read",
+            expect: Status::NotAvailable,
+            json: r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","serviceName":"web","deploymentController":{"type":"EXTERNAL"},"taskSets":[{"id":"ecs-svc/1","taskSetArn":"arn:aws:ecs:us-east-1:111122223333:task-set/c/web/ecs-svc/1","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-9"],"assignPublicIp":"ENABLED"}}}]}],
+"Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1"}]}"#,
+        },
+        Example {
             name: "bridge service",
             expect: Status::NotApplicable,
             json: r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","serviceName":"web"}]}"#,
@@ -90,7 +104,7 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
-    let Some(vpc) = v.service.awsvpc() else {
+    let Some(vpc) = v.awsvpc else {
         return Verdict::of(Outcome::na("service has no awsvpc network configuration"));
     };
     if !vpc

@@ -72,7 +72,7 @@ impl ServiceView<'_> {
         need_groups: bool,
         need_subnets: bool,
     ) -> Result<ServiceNetwork<'_>, Verdict> {
-        let Some(vpc) = self.service.awsvpc() else {
+        let Some(vpc) = self.awsvpc else {
             return Err(Verdict::of(Outcome::na(
                 "service has no awsvpc network configuration",
             )));
