@@ -473,6 +473,11 @@ pub fn evaluate<'a>(
             } else {
                 Judged::Outcome(Outcome::na("service is INACTIVE (deleted)"))
             }),
+            Evaluator::ServiceLoadBalancers(f) => Some(if s.is_active() {
+                Judged::Verdict(f(view, opts))
+            } else {
+                Judged::Outcome(Outcome::na("service is INACTIVE (deleted)"))
+            }),
             _ => None,
         },
     );

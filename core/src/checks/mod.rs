@@ -105,7 +105,34 @@ pub struct OptionDoc {
 pub struct Example {
     pub name: &'static str,
     pub expect: Status,
+    /// One input document, or `{"files": {"<file name>": <document>, ...}}` where a document
+    /// binds by its file name (`lb-attributes-<name>.json`).
     pub json: &'static str,
+}
+
+impl Example {
+    /// The snapshot the example describes.
+    pub fn snapshot(&self) -> Result<crate::model::Snapshot, crate::model::InputError> {
+        let mut snap = crate::model::Snapshot::default();
+        let files = serde_json::from_str::<serde_json::Value>(self.json)
+            .ok()
+            .and_then(|v| match v {
+                serde_json::Value::Object(mut m) if m.len() == 1 => match m.remove("files") {
+                    Some(serde_json::Value::Object(f)) => Some(f),
+                    _ => None,
+                },
+                _ => None,
+            });
+        match files {
+            Some(files) => {
+                for (name, doc) in &files {
+                    snap.add_value(name, doc)?;
+                }
+            }
+            None => snap.add_document(self.name, self.json)?,
+        }
+        Ok(snap)
+    }
 }
 
 /// The evaluator, typed by the resource kind it sees.
@@ -116,6 +143,9 @@ pub enum Evaluator {
     /// A service judged by what surrounds it (security groups, subnets, routes): the verdict
     /// names those resources and may raise the severity.
     ServiceSurroundings(fn(&ServiceView<'_>, &Options) -> Verdict),
+    /// A service judged by the load balancers in front of it (through its own and its task
+    /// sets' target groups), once per service.
+    ServiceLoadBalancers(fn(&ServiceView<'_>, &Options) -> Verdict),
     TaskSet(fn(&TaskSet, &Options) -> Outcome),
     Cluster(fn(&Cluster, &Options) -> Outcome),
     CapacityProvider(fn(&CapacityProvider, &Options) -> Outcome),
@@ -126,7 +156,9 @@ impl Evaluator {
     pub fn kind(&self) -> ResourceKind {
         match self {
             Evaluator::TaskDefinition(_) => ResourceKind::TaskDefinition,
-            Evaluator::Service(_) | Evaluator::ServiceSurroundings(_) => ResourceKind::Service,
+            Evaluator::Service(_)
+            | Evaluator::ServiceSurroundings(_)
+            | Evaluator::ServiceLoadBalancers(_) => ResourceKind::Service,
             Evaluator::TaskSet(_) => ResourceKind::TaskSet,
             Evaluator::Cluster(_) => ResourceKind::Cluster,
             Evaluator::CapacityProvider(_) => ResourceKind::CapacityProvider,

@@ -8,6 +8,7 @@
 
 pub mod cluster;
 pub mod de;
+pub mod load_balancing;
 pub mod network;
 pub mod service;
 pub mod tag;
@@ -96,7 +97,15 @@ impl InputError {
 }
 
 /// The `aws ec2 describe-*` outputs read for the network checks (found by content).
-const NETWORK_KEYS: &[&str] = &["SecurityGroups", "Subnets", "RouteTables", "FlowLogs"];
+const NETWORK_KEYS: &[&str] = &[
+    "SecurityGroups",
+    "Subnets",
+    "RouteTables",
+    "FlowLogs",
+    "LoadBalancers",
+    "TargetGroups",
+    "Listeners",
+];
 
 const KNOWN_KEYS: &[&str] = &[
     "taskDefinition",
@@ -198,6 +207,14 @@ impl Snapshot {
         match value {
             Value::Array(items) => self.add_array(path, &source, items),
             Value::Object(map) => {
+                if let Some(name) = load_balancing::bound_name(path, "lb-attributes-") {
+                    return self.add_lb_read(path, name, map, true);
+                }
+                if let Some(name) = load_balancing::bound_name(path, "listeners-")
+                    && (map.contains_key("Listeners") || map.contains_key("Code"))
+                {
+                    return self.add_lb_read(path, name, map, false);
+                }
                 if NETWORK_KEYS.iter().any(|k| map.contains_key(*k)) {
                     self.add_network(path, map)?;
                     if !KNOWN_KEYS.iter().any(|k| map.contains_key(*k)) {
@@ -445,7 +462,61 @@ impl Snapshot {
         })?;
         read.flow_logs_read = map.contains_key("FlowLogs");
         each(path, "FlowLogs", map, |f| read.flow_logs.push(f))?;
+        let lb = &mut read.load_balancing;
+        each(path, "LoadBalancers", map, |l| lb.load_balancers.push(l))?;
+        each(path, "TargetGroups", map, |t| lb.target_groups.push(t))?;
+        each(path, "Listeners", map, |l| lb.listeners.push(l))?;
         self.network.merge(read);
+        Ok(())
+    }
+
+    /// A per-load-balancer output bound by its file name (`lb-attributes-<name>.json`,
+    /// `listeners-<name>.json`): the answer, or the AWS error it answered with.
+    fn add_lb_read(
+        &mut self,
+        path: &str,
+        name: &str,
+        map: &serde_json::Map<String, Value>,
+        attributes: bool,
+    ) -> Result<(), InputError> {
+        use load_balancing::{AwsError, Read};
+        let value = Value::Object(map.clone());
+        let error = if map.contains_key("Code") && !map.contains_key("Attributes") {
+            Some(typed::<AwsError>(path, "", &value)?)
+        } else {
+            None
+        };
+        let lb = &mut self.network.load_balancing;
+        if attributes {
+            let read = match error {
+                Some(e) => Read::Error(e),
+                None => {
+                    let Some(v) = map.get("Attributes") else {
+                        return Err(InputError::Shape {
+                            path: path.to_owned(),
+                            message: "expected the output of `aws elbv2 \
+                                      describe-load-balancer-attributes` (Attributes) or an AWS \
+                                      error document (Code, Message)"
+                                .to_owned(),
+                        });
+                    };
+                    let mut attrs = Vec::new();
+                    for (i, item) in list(path, "Attributes", v)?.iter().enumerate() {
+                        attrs.push(typed(path, &format!("Attributes[{i}]"), item)?);
+                    }
+                    Read::Answered(attrs)
+                }
+            };
+            lb.attributes.insert(name.to_owned(), read);
+        } else {
+            if error.is_none() {
+                self.add_network(path, map)?;
+            }
+            self.network
+                .load_balancing
+                .listeners_read
+                .insert(name.to_owned(), error);
+        }
         Ok(())
     }
 

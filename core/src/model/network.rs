@@ -284,6 +284,8 @@ pub struct Network {
     pub route_table_vpcs: std::collections::BTreeSet<String>,
     /// A `describe-flow-logs` output was read (of the region, or of the VPCs it names).
     pub flow_logs_read: bool,
+    /// The load balancers in front of the estate's services.
+    pub load_balancing: super::load_balancing::LoadBalancing,
 }
 
 /// Where a subnet's traffic goes, and why.
@@ -331,6 +333,7 @@ impl Network {
         });
         self.route_table_vpcs.extend(other.route_table_vpcs);
         self.flow_logs_read |= other.flow_logs_read;
+        self.load_balancing.merge(other.load_balancing);
     }
 
     /// What belongs to `account` (by `OwnerId`; items that name no owner go everywhere).
@@ -360,6 +363,7 @@ impl Network {
             flow_logs: self.flow_logs.clone(),
             route_table_vpcs: self.route_table_vpcs.clone(),
             flow_logs_read: self.flow_logs_read,
+            load_balancing: self.load_balancing.of_account(account),
         }
     }
 
@@ -369,6 +373,7 @@ impl Network {
             && self.route_tables.is_empty()
             && self.flow_logs.is_empty()
             && !self.flow_logs_read
+            && self.load_balancing.is_empty()
     }
 
     pub fn security_group(&self, id: &str) -> Option<&SecurityGroup> {

@@ -103,6 +103,8 @@ pub struct TaskSet {
     pub capacity_provider_strategy: Vec<CapacityProviderStrategyItem>,
     pub platform_version: Option<String>,
     pub network_configuration: Option<NetworkConfiguration>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub load_balancers: Vec<serde_json::Value>,
     #[serde(deserialize_with = "de::opt_tags")]
     pub tags: Option<Vec<Tag>>,
 }
