@@ -1144,6 +1144,29 @@ fn cli(moto: &Moto, args: &[&str]) -> std::process::Output {
     .expect("run ecs-posture")
 }
 
+async fn edge_service_behind_a_load_balancer(estate: &Estate) {
+    let (_, tg) =
+        common::estate::http_load_balancer(&estate.cfg, "edge", &estate.subnet, false).await;
+    let ecs = aws_sdk_ecs::Client::new(&estate.cfg);
+    ecs.create_cluster()
+        .cluster_name("edge")
+        .send()
+        .await
+        .unwrap();
+    let td = register(&ecs, "edge", false, false).await;
+    ecs.create_service()
+        .cluster("edge")
+        .service_name("edge")
+        .task_definition(&td)
+        .desired_count(1)
+        .launch_type(aws_sdk_ecs::types::LaunchType::Fargate)
+        .network_configuration(network(&estate.subnet, &estate.sg, false))
+        .load_balancers(common::estate::behind(&tg))
+        .send()
+        .await
+        .expect("CreateService");
+}
+
 #[test]
 fn cli_live_scan_snapshot_and_publish() {
     common::block_on(|| async move {
@@ -1151,6 +1174,9 @@ fn cli_live_scan_snapshot_and_publish() {
         let estate = seed(&moto).await;
         let dir = tempfile::tempdir().unwrap();
         let snap = dir.path().join("estate");
+        // A service behind a load balancer in a cluster of its own, so the snapshot carries
+        // load balancing too (written per load balancer: listeners and attributes).
+        edge_service_behind_a_load_balancer(&estate).await;
 
         // scan --live reads through the SDK and reports like the offline scan, with API call counts.
         let live = cli(
@@ -1207,6 +1233,20 @@ fn cli_live_scan_snapshot_and_publish() {
             !std::fs::read_to_string(snap.join("task-definitions/web-1.json"))
                 .unwrap()
                 .is_empty()
+        );
+        for file in [
+            "target-groups.json",
+            "load-balancers.json",
+            "listeners-edge.json",
+            "lb-attributes-edge.json",
+        ] {
+            assert!(snap.join(file).is_file(), "snapshot wrote {file}");
+        }
+        assert!(
+            key(&offline_json).iter().any(|(c, arn, s)| c == "SV16"
+                && arn.ends_with("service/edge/edge")
+                && s == "FAILED"),
+            "the load balancer checks judge the offline copy too"
         );
 
         // --publish with a scope flag and a ledger file: imports, alerts, and a second run is quiet.
@@ -1419,20 +1459,25 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
             .await
             .unwrap();
         let td = register(&ecs, "web", false, false).await;
+        // The private api sits behind an internet-facing application load balancer that serves
+        // plain HTTP without a redirect.
+        let (alb, tg) = common::estate::http_load_balancer(&cfg, "api", &public_subnet, true).await;
         for (name, subnet, sg, public) in [
             ("web", &public_subnet, &web_sg, true),
             ("api", &private_subnet, &api_sg, false),
         ] {
-            ecs.create_service()
+            let mut create = ecs
+                .create_service()
                 .cluster("prod")
                 .service_name(name)
                 .task_definition(&td)
                 .desired_count(1)
                 .launch_type(aws_sdk_ecs::types::LaunchType::Fargate)
-                .network_configuration(network(subnet, sg, public))
-                .send()
-                .await
-                .expect("CreateService");
+                .network_configuration(network(subnet, sg, public));
+            if name == "api" {
+                create = create.load_balancers(common::estate::behind(&tg));
+            }
+            create.send().await.expect("CreateService");
         }
         aws_sdk_securityhub::Client::new(&cfg)
             .enable_security_hub()
@@ -1464,6 +1509,17 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
             assert_eq!(
                 report["api_calls_by_operation"][op], 1,
                 "{op} once for both services: {report}"
+            );
+        }
+        for op in [
+            "DescribeTargetGroups",
+            "DescribeLoadBalancers",
+            "DescribeListeners",
+            "DescribeLoadBalancerAttributes",
+        ] {
+            assert_eq!(
+                report["api_calls_by_operation"][op], 1,
+                "{op} once for the one load balancer: {report}"
             );
         }
         let held = findings(&cfg).await;
@@ -1510,6 +1566,21 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
             assert!(of(check, "api").is_empty(), "{check} on the private api");
         }
         assert_eq!(of("SV14", "api").len(), 1, "no flow logs in its VPC either");
+        // The load balancer in front of api: HTTP without a redirect (ELB.1), an unencrypted
+        // listener (ELB.18), default attributes (ELB.4/5/6); each names the load balancer.
+        for check in ["SV16", "SV18", "SV19", "SV20", "SV21"] {
+            let found = of(check, "api");
+            assert_eq!(found.len(), 1, "{check} on api: {:?}", held.keys());
+            let types: Vec<&str> = found[0]
+                .resources()
+                .iter()
+                .filter_map(|r| r.r#type())
+                .collect();
+            assert_eq!(types, ["AwsEcsService", "AwsElbv2LoadBalancer"], "{check}");
+            assert_eq!(found[0].resources()[1].id(), Some(alb.as_str()));
+        }
+        assert!(of("SV17", "api").is_empty(), "no TLS listener to judge");
+        assert!(of("SV16", "web").is_empty(), "web has no load balancer");
 
         // The fix: SSH is closed. SV10 and SV11 resolve; the service stays reachable on 443,
         // now HIGH.
@@ -1569,6 +1640,146 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
         assert_eq!(
             still.severity().and_then(|s| s.label()).map(|l| l.as_str()),
             Some("HIGH")
+        );
+    })
+}
+
+/// Load balancer reads against moto: a batch of target groups that answers "not found" (one was
+/// deleted) is read again one ARN at a time, so the others are still judged; an attribute read
+/// that answers an AWS error is kept as the CLI's error document and its checks are
+/// NOT_AVAILABLE, never PASSED; a load balancer shared by two services is read once.
+#[test]
+fn load_balancer_reads_isolate_a_deleted_target_group_and_keep_errors() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let (subnet, sg) = moto.default_network();
+        let cfg = common::sdk(&moto.url()).await;
+        let mut groups = Vec::new();
+        for name in ["one", "two"] {
+            groups.push(
+                common::estate::http_load_balancer(&cfg, name, &subnet, false)
+                    .await
+                    .1,
+            );
+        }
+        let deleted = format!(
+            "arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/gone/0123456789abcdef"
+        );
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        ecs.create_cluster().cluster_name("c").send().await.unwrap();
+        let td = register(&ecs, "app", false, false).await;
+        for (service, tgs) in [
+            ("a", vec![groups[0].clone(), deleted.clone()]),
+            ("b", vec![groups[1].clone()]),
+            ("c", vec![groups[1].clone()]),
+        ] {
+            ecs.create_service()
+                .cluster("c")
+                .service_name(service)
+                .task_definition(&td)
+                .desired_count(1)
+                .launch_type(aws_sdk_ecs::types::LaunchType::Fargate)
+                .network_configuration(network(&subnet, &sg, false))
+                .set_load_balancers(Some(
+                    tgs.iter().map(|t| common::estate::behind(t)).collect(),
+                ))
+                .send()
+                .await
+                .expect("CreateService");
+        }
+        let proxy = Proxy::start(moto.port);
+        proxy.add(
+            Rule::new(
+                "DescribeLoadBalancerAttributes",
+                Fault::Error {
+                    status: 403,
+                    code: "AccessDenied",
+                    message: "not authorized to perform: elasticloadbalancing:DescribeLoadBalancerAttributes",
+                    json: false,
+                },
+                usize::MAX,
+            )
+            .when_body("two"),
+        );
+        let through = common::sdk(&proxy.url()).await;
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Region)
+            .await;
+        let calls = &read.collected.api_calls;
+        assert_eq!(
+            calls.get("DescribeTargetGroups"),
+            Some(&4),
+            "one batch, then each of its three ARNs: {calls:?}"
+        );
+        assert_eq!(calls.get("DescribeLoadBalancers"), Some(&1), "{calls:?}");
+        assert_eq!(calls.get("DescribeListeners"), Some(&2), "{calls:?}");
+        assert_eq!(
+            calls.get("DescribeLoadBalancerAttributes"),
+            Some(&2),
+            "each load balancer once, however many services share it: {calls:?}"
+        );
+        let doc = |name: &str| {
+            read.docs
+                .iter()
+                .find(|(s, _)| s == name)
+                .map(|(_, d)| d.clone())
+                .unwrap_or_else(|| panic!("no {name} document"))
+        };
+        assert_eq!(doc("lb-attributes-two.json")["Code"], "AccessDenied");
+        assert!(doc("lb-attributes-one.json")["Attributes"].is_array());
+        assert!(doc("listeners-two.json")["Listeners"].is_array());
+        assert!(
+            read.collected
+                .errors
+                .iter()
+                .any(|e| e.contains("DescribeLoadBalancerAttributes two")),
+            "{:?}",
+            read.collected.errors
+        );
+        assert!(
+            !read
+                .collected
+                .errors
+                .iter()
+                .any(|e| e.contains("TargetGroupNotFound")),
+            "a deleted group is absent, not a failed read: {:?}",
+            read.collected.errors
+        );
+
+        let snap = &read.collected.snapshot;
+        let checks: Vec<_> = ["SV16", "SV17", "SV21"]
+            .iter()
+            .map(|c| ecs_posture_core::checks::catalog::find(c).unwrap())
+            .collect();
+        let evals = ecs_posture_core::evaluate(
+            snap,
+            &checks,
+            &Options::default(),
+            &ecs_posture_core::Context::for_snapshot(snap),
+        );
+        let of = |check: &str, service: &str| {
+            evals
+                .iter()
+                .find(|e| e.check.id == check && e.resource.name == service)
+                .unwrap_or_else(|| panic!("{check} on {service}"))
+        };
+        use ecs_posture_core::finding::Status;
+        for service in ["b", "c"] {
+            assert_eq!(of("SV16", service).status, Status::Failed);
+            let e = of("SV21", service);
+            assert_eq!(e.status, Status::NotAvailable, "never PASSED");
+            assert!(e.reason().unwrap_or("").contains("AccessDenied"));
+        }
+        // The service naming the deleted group still fails on what was read (its other
+        // group's load balancer serves plain HTTP, without deletion protection); where nothing
+        // fails (no TLS listener to judge) it is unknown, naming the group.
+        assert_eq!(of("SV16", "a").status, Status::Failed);
+        assert_eq!(of("SV21", "a").status, Status::Failed);
+        let e = of("SV17", "a");
+        assert_eq!(e.status, Status::NotAvailable);
+        assert!(
+            e.reason().unwrap_or("").contains("target group gone"),
+            "{e:?}"
         );
     })
 }

@@ -29,6 +29,7 @@ fn policy_actions(template: &str) -> BTreeSet<String> {
             ([
                 "ecs",
                 "ec2",
+                "elasticloadbalancing",
                 "securityhub",
                 "dynamodb",
                 "sns",
@@ -66,6 +67,22 @@ fn ec2_reads() -> BTreeSet<String> {
         .collect()
 }
 
+/// The Elastic Load Balancing operations the load balancer reader counts.
+fn elb_reads() -> BTreeSet<String> {
+    called(&read("src/aws/elbv2.rs"), "out.count(\"")
+        .into_iter()
+        .chain(
+            read("src/aws/elbv2.rs")
+                .split("describe_by_arns!(")
+                .skip(1)
+                .filter_map(|rest| {
+                    let rest = rest.trim_start().strip_prefix("out,")?.trim_start();
+                    Some(rest.strip_prefix('"')?.split('"').next()?.to_owned())
+                }),
+        )
+        .collect()
+}
+
 fn pascal(snake: &str) -> String {
     snake
         .split('_')
@@ -98,6 +115,10 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ec2:DescribeSubnets",
         "ec2:DescribeRouteTables",
         "ec2:DescribeFlowLogs",
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
         "securityhub:BatchImportFindings",
         "dynamodb:Scan",
         "dynamodb:UpdateItem",
@@ -146,6 +167,16 @@ fn policy_allows_exactly_what_the_adapters_call() {
         ec2, ec2_allowed,
         "the network reads and the policy disagree"
     );
+    let elb = elb_reads();
+    assert_eq!(elb.len(), 4, "{elb:?}");
+    let elb_allowed: BTreeSet<String> = actions
+        .iter()
+        .filter_map(|a| a.strip_prefix("elasticloadbalancing:").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        elb, elb_allowed,
+        "the load balancer reads and the policy disagree"
+    );
     let dynamo = called(&read("src/aws/dynamodb.rs"), ".client\n            .");
     let dynamo: BTreeSet<String> = dynamo.iter().map(|op| pascal(op)).collect();
     assert!(!dynamo.is_empty());
@@ -188,8 +219,9 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
                 .trim_start_matches("Action:")
                 .trim();
             let (svc, action) = t.split_once(':')?;
-            (["ecs", "ec2", "securityhub"].contains(&svc) && !action.contains(' '))
-                .then(|| t.to_owned())
+            (["ecs", "ec2", "elasticloadbalancing", "securityhub"].contains(&svc)
+                && !action.contains(' '))
+            .then(|| t.to_owned())
         })
         .collect();
     assert!(!actions.iter().any(|a| a.contains('*')), "{actions:?}");
@@ -198,6 +230,11 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
     ecs.extend(called(&source, "self.count(\""));
     let mut want: BTreeSet<String> = ecs.iter().map(|op| format!("ecs:{op}")).collect();
     want.extend(ec2_reads().iter().map(|op| format!("ec2:{op}")));
+    want.extend(
+        elb_reads()
+            .iter()
+            .map(|op| format!("elasticloadbalancing:{op}")),
+    );
     want.insert("securityhub:BatchImportFindings".into());
     assert_eq!(actions, want, "the member role and the inventory disagree");
     assert!(role.contains("securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default"));

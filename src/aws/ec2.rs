@@ -25,7 +25,7 @@ pub struct NetworkRead {
 }
 
 impl NetworkRead {
-    fn count(&mut self, op: &str) {
+    pub(crate) fn count(&mut self, op: &str) {
         *self.calls.entry(op.to_owned()).or_default() += 1;
     }
 }

@@ -58,6 +58,8 @@ pub struct EcsInventory {
     /// Reads the networking of awsvpc services (`None`: ECS only, the network checks are then
     /// NOT_AVAILABLE).
     ec2: Option<aws_sdk_ec2::Client>,
+    /// Reads the load balancers in front of services (`None`: their checks are NOT_AVAILABLE).
+    elbv2: Option<aws_sdk_elasticloadbalancingv2::Client>,
     concurrency: usize,
     budget: Option<Arc<Budget>>,
     progress: Option<ProgressBar>,
@@ -69,16 +71,19 @@ impl EcsInventory {
         EcsInventory {
             client,
             ec2: None,
+            elbv2: None,
             concurrency: 8,
             budget: None,
             progress: None,
         }
     }
 
-    /// ECS and the EC2 networking its awsvpc services use, with one configuration.
+    /// ECS, the EC2 networking its awsvpc services use and the load balancers in front of
+    /// them, with one configuration.
     pub fn from_config(config: &aws_config::SdkConfig) -> EcsInventory {
         EcsInventory {
             ec2: Some(aws_sdk_ec2::Client::new(config)),
+            elbv2: Some(aws_sdk_elasticloadbalancingv2::Client::new(config)),
             ..EcsInventory::new(Client::new(config))
         }
     }
@@ -908,6 +913,23 @@ impl EcsInventory {
                 errors.push(e);
             }
             docs.extend(network.docs);
+        }
+        if let Some(elbv2) = &self.elbv2 {
+            let groups = ecs_posture_core::model::load_balancing::target_group_refs(&snapshot);
+            let read = super::elbv2::read(elbv2, &groups).await;
+            for (source, doc) in &read.docs {
+                if let Err(e) = snapshot.add_value(source, doc) {
+                    errors.push(e.to_string());
+                }
+            }
+            for (op, n) in read.calls {
+                *api_calls.entry(op).or_default() += n;
+            }
+            for e in read.errors {
+                tracing::warn!(error = %e, "read failed");
+                errors.push(e);
+            }
+            docs.extend(read.docs);
         }
         tracing::info!(scope = %scope.describe(), api_calls = api_calls.values().sum::<u64>(), resources = snapshot.resource_count(), errors = errors.len(), "inventory read");
         Documents {

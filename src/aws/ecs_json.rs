@@ -123,6 +123,19 @@ fn network(n: Option<&t::NetworkConfiguration>) -> Value {
     })
 }
 
+fn load_balancers(l: &[t::LoadBalancer]) -> Vec<Value> {
+    l.iter()
+        .map(|l| {
+            json!({
+                "targetGroupArn": l.target_group_arn(),
+                "loadBalancerName": l.load_balancer_name(),
+                "containerName": l.container_name(),
+                "containerPort": l.container_port(),
+            })
+        })
+        .collect()
+}
+
 pub fn task_set(ts_: &t::TaskSet) -> Value {
     clean(json!({
         "id": ts_.id(),
@@ -135,6 +148,7 @@ pub fn task_set(ts_: &t::TaskSet) -> Value {
         "capacityProviderStrategy": strategy(ts_.capacity_provider_strategy()),
         "platformVersion": ts_.platform_version(),
         "networkConfiguration": network(ts_.network_configuration()),
+        "loadBalancers": load_balancers(ts_.load_balancers()),
         "tags": tags(ts_.tags()),
     }))
 }
@@ -162,7 +176,7 @@ pub fn service(s: &t::Service) -> Value {
             "platformVersion": d.platform_version(),
             "serviceConnectConfiguration": d.service_connect_configuration().map(|c| json!({"enabled": c.enabled(), "namespace": c.namespace()})),
         })).collect::<Vec<_>>(),
-        "loadBalancers": s.load_balancers().iter().map(|l| json!({"targetGroupArn": l.target_group_arn(), "containerName": l.container_name(), "containerPort": l.container_port()})).collect::<Vec<_>>(),
+        "loadBalancers": load_balancers(s.load_balancers()),
         "schedulingStrategy": s.scheduling_strategy().map(|x| x.as_str()),
         "createdAt": ts(s.created_at()),
         "tags": tags(s.tags()),

@@ -14,6 +14,7 @@ pub mod ec2;
 pub mod ec2_json;
 pub mod ecs;
 pub mod ecs_json;
+pub mod elbv2;
 pub mod securityhub;
 pub mod sns;
 pub mod sqs;

@@ -44,7 +44,13 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
     })?;
     let mut merged: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     let mut written = 0;
-    for (_, doc) in docs {
+    for (source, doc) in docs {
+        // Outputs that name no resource keep the file name that binds them to one.
+        if source.starts_with("listeners-") || source.starts_with("lb-attributes-") {
+            write_json(&dir.join(source.replace(['/', '\\'], "_")), doc)?;
+            written += 1;
+            continue;
+        }
         if let Some(td) = doc.get("taskDefinition") {
             let name = format!(
                 "{}-{}.json",
@@ -64,6 +70,8 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
             "Subnets",
             "RouteTables",
             "FlowLogs",
+            "TargetGroups",
+            "LoadBalancers",
         ] {
             if let Some(items) = doc.get(key).and_then(Value::as_array) {
                 merged.entry(key).or_default().extend(items.iter().cloned());
@@ -79,6 +87,8 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
         ("Subnets", "subnets.json"),
         ("RouteTables", "route-tables.json"),
         ("FlowLogs", "flow-logs.json"),
+        ("TargetGroups", "target-groups.json"),
+        ("LoadBalancers", "load-balancers.json"),
     ] {
         if let Some(items) = merged.get(key) {
             written += items.len();

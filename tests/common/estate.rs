@@ -373,3 +373,80 @@ pub async fn seed_synthetic(
         }
     }
 }
+
+/// An application load balancer in `subnet` with an `ip` target group `name` (HTTP:8080) and
+/// one plain-HTTP listener on port 80 forwarding to it: (load balancer ARN, target group ARN).
+pub async fn http_load_balancer(
+    cfg: &SdkConfig,
+    name: &str,
+    subnet: &str,
+    internet_facing: bool,
+) -> (String, String) {
+    use aws_sdk_elasticloadbalancingv2::types::{
+        Action, ActionTypeEnum, LoadBalancerSchemeEnum, ProtocolEnum, TargetTypeEnum,
+    };
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(cfg);
+    let vpc = aws_sdk_ec2::Client::new(cfg)
+        .describe_subnets()
+        .subnet_ids(subnet)
+        .send()
+        .await
+        .expect("DescribeSubnets")
+        .subnets()[0]
+        .vpc_id()
+        .expect("a VPC")
+        .to_owned();
+    let lb = elb
+        .create_load_balancer()
+        .name(name)
+        .subnets(subnet)
+        .scheme(if internet_facing {
+            LoadBalancerSchemeEnum::InternetFacing
+        } else {
+            LoadBalancerSchemeEnum::Internal
+        })
+        .send()
+        .await
+        .expect("CreateLoadBalancer")
+        .load_balancers()[0]
+        .load_balancer_arn()
+        .expect("an ARN")
+        .to_owned();
+    let tg = elb
+        .create_target_group()
+        .name(name)
+        .protocol(ProtocolEnum::Http)
+        .port(8080)
+        .vpc_id(&vpc)
+        .target_type(TargetTypeEnum::Ip)
+        .send()
+        .await
+        .expect("CreateTargetGroup")
+        .target_groups()[0]
+        .target_group_arn()
+        .expect("an ARN")
+        .to_owned();
+    elb.create_listener()
+        .load_balancer_arn(&lb)
+        .protocol(ProtocolEnum::Http)
+        .port(80)
+        .default_actions(
+            Action::builder()
+                .r#type(ActionTypeEnum::Forward)
+                .target_group_arn(&tg)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateListener");
+    (lb, tg)
+}
+
+/// The `loadBalancers[]` entry of a service whose `app` container serves port 8080 in `tg`.
+pub fn behind(tg: &str) -> aws_sdk_ecs::types::LoadBalancer {
+    aws_sdk_ecs::types::LoadBalancer::builder()
+        .target_group_arn(tg)
+        .container_name("app")
+        .container_port(8080)
+        .build()
+}

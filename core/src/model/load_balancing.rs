@@ -372,3 +372,20 @@ pub fn targets(load_balancers: &[serde_json::Value]) -> (Vec<&str>, Vec<&str>) {
     }
     (groups, classic)
 }
+
+/// The target groups the estate's services and task sets name: what a live scan reads of
+/// Elastic Load Balancing, and nothing more.
+pub fn target_group_refs(snapshot: &super::Snapshot) -> std::collections::BTreeSet<String> {
+    snapshot
+        .services
+        .iter()
+        .flat_map(|s| targets(&s.item.load_balancers).0)
+        .chain(
+            snapshot
+                .task_sets
+                .iter()
+                .flat_map(|t| targets(&t.item.load_balancers).0),
+        )
+        .map(str::to_owned)
+        .collect()
+}

@@ -16,6 +16,13 @@ pub struct ServiceLb<'a> {
     pub groups: Vec<&'a TargetGroup>,
 }
 
+/// The load balancers in front of a service, and what it names that was not read (a failure
+/// found on the others still fails the service; otherwise it is NOT_AVAILABLE).
+pub struct ServiceLbs<'a> {
+    pub lbs: Vec<ServiceLb<'a>>,
+    pub missing: Option<String>,
+}
+
 /// The verdict of one check on one load balancer (or target group).
 pub enum Judgement {
     /// What is wrong, one line each (none: it passes).
@@ -65,10 +72,10 @@ impl ServiceView<'_> {
         )
     }
 
-    /// The load balancers in front of the service; a verdict instead when it has none
-    /// (NOT_APPLICABLE), only Classic ones (NOT_APPLICABLE: not read, said in the reason), or a
-    /// target group or load balancer it names was not read (NOT_AVAILABLE).
-    pub(crate) fn service_load_balancers(&self) -> Result<Vec<ServiceLb<'_>>, Verdict> {
+    /// The load balancers in front of the service, and what it names that was not read; a
+    /// verdict instead when it has none (NOT_APPLICABLE), only Classic ones (NOT_APPLICABLE:
+    /// not read, said in the reason), or nothing it names was read (NOT_AVAILABLE).
+    pub(crate) fn service_load_balancers(&self) -> Result<ServiceLbs<'_>, Verdict> {
         let (groups, classic) = self.lb_targets();
         if groups.is_empty() {
             return Err(Verdict::of(Outcome::na(if classic.is_empty() {
@@ -102,18 +109,14 @@ impl ServiceView<'_> {
                 }
             }
         }
-        if !missing.is_empty() {
-            return Err(Verdict::of(Outcome::unknown(format!(
-                "not read: {}",
-                missing.join(", ")
-            ))));
-        }
+        let missing = (!missing.is_empty()).then(|| format!("not read: {}", missing.join(", ")));
         if out.is_empty() {
-            return Err(Verdict::of(Outcome::na(
-                "the service's target groups are attached to no load balancer",
-            )));
+            return Err(Verdict::of(match missing {
+                Some(m) => Outcome::unknown(m),
+                None => Outcome::na("the service's target groups are attached to no load balancer"),
+            }));
         }
-        Ok(out)
+        Ok(ServiceLbs { lbs: out, missing })
     }
 
     /// Judge each load balancer in front of the service: FAILED with one evidence line per
@@ -125,13 +128,13 @@ impl ServiceView<'_> {
         not_applicable: &'static str,
         judge: impl Fn(&ServiceLb<'_>) -> Judgement,
     ) -> Verdict {
-        let lbs = match self.service_load_balancers() {
+        let ServiceLbs { lbs, missing } = match self.service_load_balancers() {
             Ok(l) => l,
             Err(v) => return v,
         };
         let mut evidence = Vec::new();
         let mut related = Vec::new();
-        let mut unknown = Vec::new();
+        let mut unknown: Vec<String> = missing.into_iter().collect();
         let mut judged = false;
         for s in &lbs {
             match judge(s) {
@@ -169,7 +172,7 @@ impl ServiceView<'_> {
         not_applicable: &'static str,
         judge: impl Fn(&TargetGroup) -> Judgement,
     ) -> Verdict {
-        let lbs = match self.service_load_balancers() {
+        let ServiceLbs { lbs, missing } = match self.service_load_balancers() {
             Ok(l) => l,
             Err(v) => return v,
         };
@@ -205,6 +208,8 @@ impl ServiceView<'_> {
         }
         if !evidence.is_empty() {
             Verdict::of(Outcome::failed(evidence)).related(related)
+        } else if let Some(m) = missing {
+            Verdict::of(Outcome::unknown(m))
         } else if judged {
             Verdict::of(Outcome::Passed)
         } else {
