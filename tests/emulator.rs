@@ -1641,6 +1641,61 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
             still.severity().and_then(|s| s.label()).map(|l| l.as_str()),
             Some("HIGH")
         );
+
+        // The load balancer fix: HTTP now redirects to HTTPS. The listener change rescans the
+        // services behind the load balancer (api only), and ELB.1 resolves.
+        let elb = aws_sdk_elasticloadbalancingv2::Client::new(&cfg);
+        let listener = elb
+            .describe_listeners()
+            .load_balancer_arn(&alb)
+            .send()
+            .await
+            .unwrap()
+            .listeners()[0]
+            .listener_arn()
+            .unwrap()
+            .to_owned();
+        elb.modify_listener()
+            .listener_arn(&listener)
+            .default_actions(
+                aws_sdk_elasticloadbalancingv2::types::Action::builder()
+                    .r#type(aws_sdk_elasticloadbalancingv2::types::ActionTypeEnum::Redirect)
+                    .redirect_config(
+                        aws_sdk_elasticloadbalancingv2::types::RedirectActionConfig::builder()
+                            .protocol("HTTPS")
+                            .port("443")
+                            .status_code(
+                                aws_sdk_elasticloadbalancingv2::types::RedirectActionStatusCodeEnum::Http301,
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("ModifyListener");
+        let report = h
+            .run(
+                &Scope::LoadBalancer(alb.clone()),
+                "listener-event",
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_millis() as i64,
+            )
+            .await
+            .expect("the rescan succeeds");
+        assert_eq!(
+            report.resources, 3,
+            "api, its cluster and revision: {report:?}"
+        );
+        assert_eq!(report.fixed, 1, "ELB.1: {report:?}");
+        let held = findings(&cfg).await;
+        let sv16 = held
+            .values()
+            .find(|f| f.generator_id() == Some("SV16"))
+            .unwrap();
+        assert_eq!(status_of(sv16).0, "PASSED");
     })
 }
 
@@ -1780,6 +1835,168 @@ fn load_balancer_reads_isolate_a_deleted_target_group_and_keep_errors() {
         assert!(
             e.reason().unwrap_or("").contains("target group gone"),
             "{e:?}"
+        );
+    })
+}
+
+/// A container instance whose EC2 instance allows IMDSv1, running a bridge-mode service: read
+/// live (one DescribeInstances, one DescribeVolumes), judged on IMDSv2 (EC2.8) and on what its
+/// tasks can reach, each finding naming the instance; requiring IMDSv2 with hop limit 1 fixes
+/// both.
+#[test]
+fn container_instance_metadata_exposure_is_read_live_and_fixed() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let (subnet, _) = moto.default_network();
+        let cfg = common::sdk(&moto.url()).await;
+        let ec2 = aws_sdk_ec2::Client::new(&cfg);
+        let image = ec2
+            .describe_images()
+            .send()
+            .await
+            .expect("DescribeImages")
+            .images()[0]
+            .image_id()
+            .unwrap()
+            .to_owned();
+        let instance = ec2
+            .run_instances()
+            .image_id(&image)
+            .min_count(1)
+            .max_count(1)
+            .subnet_id(&subnet)
+            .send()
+            .await
+            .expect("RunInstances")
+            .instances()[0]
+            .instance_id()
+            .unwrap()
+            .to_owned();
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        ecs.create_cluster()
+            .cluster_name("hosts")
+            .send()
+            .await
+            .unwrap();
+        ecs.register_container_instance()
+            .cluster("hosts")
+            .instance_identity_document(format!(r#"{{"instanceId":"{instance}"}}"#))
+            .send()
+            .await
+            .expect("RegisterContainerInstance");
+        let td = ecs
+            .register_task_definition()
+            .family("proxy")
+            .network_mode(aws_sdk_ecs::types::NetworkMode::Bridge)
+            .container_definitions(
+                aws_sdk_ecs::types::ContainerDefinition::builder()
+                    .name("app")
+                    .image("nginx:1.27")
+                    .memory(256)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("RegisterTaskDefinition")
+            .task_definition()
+            .and_then(|t| t.task_definition_arn())
+            .unwrap()
+            .to_owned();
+        ecs.create_service()
+            .cluster("hosts")
+            .service_name("proxy")
+            .task_definition(&td)
+            .desired_count(1)
+            .launch_type(aws_sdk_ecs::types::LaunchType::Ec2)
+            .send()
+            .await
+            .expect("CreateService");
+
+        let scan = || {
+            let out = cli(
+                &moto,
+                &[
+                    "scan",
+                    "--live",
+                    "--format",
+                    "json",
+                    "--fail-on",
+                    "none",
+                    "--all",
+                ],
+            );
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            assert_eq!(out.status.code(), Some(0), "{stderr}");
+            (
+                serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+                stderr,
+            )
+        };
+        let status = |report: &Value, check: &str| -> (String, Value) {
+            let e = report["evaluations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["check_id"] == check)
+                .unwrap_or_else(|| panic!("{check} evaluated: {report}"));
+            (e["status"].as_str().unwrap().to_owned(), e.clone())
+        };
+        let (first, stderr) = scan();
+        for op in ["DescribeInstances 1", "DescribeVolumes 1"] {
+            assert!(stderr.contains(op), "{op}: {stderr}");
+        }
+        let (imds, e) = status(&first, "CI04");
+        assert_eq!(imds, "FAILED", "moto's default is HttpTokens optional: {e}");
+        assert_eq!(e["related_resources"][0]["type"], "AwsEc2Instance");
+        assert!(
+            e["related_resources"][0]["arn"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("instance/{instance}"))
+        );
+        let (reach, e) = status(&first, "CI05");
+        assert_eq!(reach, "FAILED", "{e}");
+        assert!(
+            e["evidence"][0]
+                .as_str()
+                .unwrap()
+                .contains("service proxy runs bridge-mode tasks")
+        );
+        // EC2.9 and EC2.3 agree with what EC2 says of the instance and its volume.
+        let described = ec2
+            .describe_instances()
+            .instance_ids(&instance)
+            .send()
+            .await
+            .unwrap();
+        let i = &described.reservations()[0].instances()[0];
+        assert_eq!(
+            status(&first, "CI06").0,
+            if i.public_ip_address().is_some() {
+                "FAILED"
+            } else {
+                "PASSED"
+            }
+        );
+        assert_ne!(
+            status(&first, "CI07").0,
+            "NOT_AVAILABLE",
+            "its volume was read"
+        );
+
+        ec2.modify_instance_metadata_options()
+            .instance_id(&instance)
+            .http_tokens(aws_sdk_ec2::types::HttpTokensState::Required)
+            .http_put_response_hop_limit(1)
+            .send()
+            .await
+            .expect("ModifyInstanceMetadataOptions");
+        let (second, _) = scan();
+        assert_eq!(status(&second, "CI04").0, "PASSED");
+        assert_eq!(
+            status(&second, "CI05").0,
+            "PASSED",
+            "bridge tasks get no token at hop limit 1"
         );
     })
 }

@@ -14,6 +14,7 @@ use ecs_posture_core::Options;
 use ecs_posture_core::scope::Scope;
 
 const A: &str = "arn:aws:ecs:eu-west-1:111122223333:";
+const PROD_API_LB: &str = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/prod-api/50dc6c495c0c9188";
 
 fn load(name: &str) -> Value {
     let path = format!("{}/events/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -102,6 +103,22 @@ fn expectations() -> Vec<(&'static str, Expect)> {
             "cloudtrail-authorize-security-group-ingress.json",
             Debounced(Scope::SecurityGroup("sg-0default".into())),
         ),
+        (
+            "cloudtrail-modify-subnet-attribute.json",
+            Debounced(Scope::Subnet("subnet-0a1b2c3d".into())),
+        ),
+        (
+            "cloudtrail-create-route.json",
+            Debounced(Scope::RouteTable("rtb-0prodmain".into())),
+        ),
+        (
+            "cloudtrail-modify-listener.json",
+            Debounced(Scope::LoadBalancer(PROD_API_LB.into())),
+        ),
+        (
+            "cloudtrail-modify-load-balancer-attributes.json",
+            Debounced(Scope::LoadBalancer(PROD_API_LB.into())),
+        ),
         ("cloudtrail-failed-call.json", Ignored),
         ("cloudtrail-malformed.json", Rejected),
         (
@@ -170,7 +187,10 @@ fn every_event_routes_as_documented() {
             ) => {
                 assert_eq!(got, scope, "{name}");
                 let id = match &scope {
-                    Scope::SecurityGroup(g) => g.as_str(),
+                    Scope::SecurityGroup(x)
+                    | Scope::Subnet(x)
+                    | Scope::RouteTable(x)
+                    | Scope::LoadBalancer(x) => x.as_str(),
                     _ => "service/prod/web",
                 };
                 assert!(key.contains(id), "{name}: {key}");
@@ -488,4 +508,40 @@ async fn rescans_of_an_unchanged_estate_change_nothing() {
         );
     }
     assert_eq!(entries(&ledger()), before, "no entry moved");
+}
+
+/// A change to what surrounds workloads rescans exactly the services that use it, on the example
+/// estate: the subnet and route table of prod (web and api's task set), the load balancer in
+/// front of api.
+#[tokio::test]
+async fn surrounding_changes_select_the_services_that_use_them() {
+    use ecs_posture::ports::Inventory;
+    let inventory = FolderInventory {
+        paths: vec![format!("{}/examples/estate", env!("CARGO_MANIFEST_DIR"))],
+    };
+    for (file, want) in [
+        (
+            "cloudtrail-modify-subnet-attribute.json",
+            vec!["api", "web"],
+        ),
+        ("cloudtrail-create-route.json", vec!["api", "web"]),
+        ("cloudtrail-modify-listener.json", vec!["api"]),
+        (
+            "cloudtrail-modify-load-balancer-attributes.json",
+            vec!["api"],
+        ),
+    ] {
+        let Ok(Route::Scan { scope, .. }) = route(&load(file)) else {
+            panic!("{file} routes to a scan");
+        };
+        let collected = inventory.collect(&scope).await.expect("collects");
+        let mut names: Vec<String> = collected
+            .snapshot
+            .services
+            .iter()
+            .map(|s| s.item.display_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, want, "{file}");
+    }
 }

@@ -225,9 +225,10 @@ fn compliance_per_control_and_honest_about_coverage() {
     assert_eq!(get("ECS.9")["status"], "PASSED");
     assert_eq!(
         controls.len(),
-        28,
-        "ECS.1-5, 8-10, 12-21, EC2.6, EC2.18, EC2.19 on what the services use, and ELB.1, 4, 5, \
-         6, 12, 17, 18 on the load balancers in front of them (ELB.21/22 are off by default)"
+        32,
+        "ECS.1-5, 8-10, 12-21, EC2.6, EC2.15, EC2.18, EC2.19 on what the services use, ELB.1, 4, 5, 6, \
+         12, 17, 18 on the load balancers in front of them (ELB.21/22 are off by default), and \
+         EC2.3, EC2.8, EC2.9 on the hosts of container instances"
     );
     assert_eq!(
         get("ELB.1")["status"],
@@ -235,6 +236,7 @@ fn compliance_per_control_and_honest_about_coverage() {
         "the api's ALB serves plain HTTP"
     );
     assert_eq!(get("ELB.12")["status"], "PASSED");
+    assert_eq!(get("EC2.8")["status"], "FAILED", "one host allows IMDSv1");
     assert_eq!(
         get("EC2.19")["status"],
         "FAILED",
@@ -282,7 +284,7 @@ fn metrics_with_trend_from_earlier_reports() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["framework"] == "aws-fsbp" && f["controls"] == 28)
+            .any(|f| f["framework"] == "aws-fsbp" && f["controls"] == 32)
     );
     let text = ok(&[
         "metrics",

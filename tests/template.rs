@@ -115,6 +115,8 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ec2:DescribeSubnets",
         "ec2:DescribeRouteTables",
         "ec2:DescribeFlowLogs",
+        "ec2:DescribeInstances",
+        "ec2:DescribeVolumes",
         "elasticloadbalancing:DescribeTargetGroups",
         "elasticloadbalancing:DescribeLoadBalancers",
         "elasticloadbalancing:DescribeListeners",
@@ -158,7 +160,7 @@ fn policy_allows_exactly_what_the_adapters_call() {
         assert!(ecs.contains(&a[4..]), "{a} is allowed but never called");
     }
     let ec2 = ec2_reads();
-    assert_eq!(ec2.len(), 4, "{ec2:?}");
+    assert_eq!(ec2.len(), 6, "{ec2:?}");
     let ec2_allowed: BTreeSet<String> = actions
         .iter()
         .filter_map(|a| a.strip_prefix("ec2:").map(str::to_owned))
@@ -278,9 +280,30 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
             "the rule forwards {name} but the trigger does not route it"
         );
     }
+    // The same load balancer changes.
+    let elb = |t: &str| -> Vec<String> {
+        t.split("eventSource: [elasticloadbalancing.amazonaws.com]")
+            .nth(1)
+            .expect("a rule for Elastic Load Balancing calls")
+            .split("eventName:")
+            .nth(1)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .take_while(|l| l.trim().starts_with("- "))
+            .map(|l| l.trim().trim_start_matches("- ").to_owned())
+            .collect()
+    };
+    assert_eq!(elb(&member), elb(&hub));
+    for name in ec2(&hub).into_iter().chain(elb(&hub)) {
+        assert!(
+            trigger.contains(&format!("\"{name}\"")),
+            "the rule forwards {name} but the trigger does not route it"
+        );
+    }
     assert!(
-        hub.contains("source: [aws.ecs, aws.ec2]"),
-        "the hub bus admits both"
+        hub.contains("source: [aws.ecs, aws.ec2, aws.elasticloadbalancing]"),
+        "the hub bus admits all three"
     );
     assert!(member.contains("detail-type: [ECS Deployment State Change, ECS Service Action]"));
     assert!(member.contains("Arn: !Ref HubEventBusArn"));

@@ -3,11 +3,11 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::checks::{Check, Evaluator, Revisions, ServiceView, catalog};
+use crate::checks::{Check, Evaluator, InstanceView, Revisions, ServiceView, catalog};
 use crate::config::Options;
 use crate::evaluation::{Evaluation, Resource};
 use crate::finding::{Framework, Outcome, ResourceKind, Verdict};
-use crate::model::{Arn, Cluster, Record, Snapshot, TaskDefinition, TaskSet};
+use crate::model::{Arn, Cluster, NetworkMode, Record, Snapshot, TaskDefinition, TaskSet};
 
 /// Account and region for resources whose documents carry no ARN (definitions not registered
 /// yet, bare container definition lists).
@@ -563,6 +563,49 @@ pub fn evaluate<'a>(
         },
     );
 
+    // The services of each cluster that run on EC2 capacity, with their tasks' network mode.
+    let mut workloads: HashMap<String, Vec<(String, Option<NetworkMode>)>> = HashMap::new();
+    if checks
+        .iter()
+        .any(|c| matches!(c.evaluator, Evaluator::ContainerInstanceSurroundings(_)))
+    {
+        let mode = |td: Option<&str>| {
+            td.and_then(|t| lookup.task_definition(t))
+                .map(TaskDefinition::network_mode)
+        };
+        for r in &snapshot.services {
+            let s = &r.item;
+            if !s.is_active() {
+                continue;
+            }
+            let cluster = cluster_name_of(s.cluster_arn.as_deref()).unwrap_or_default();
+            let on_ec2: Vec<(String, Option<NetworkMode>)> = match s
+                .service_arn
+                .as_deref()
+                .and_then(|a| lookup.task_sets.get(a))
+            {
+                // EXTERNAL and CODE_DEPLOY services place tasks through their task sets.
+                Some(sets) => sets
+                    .iter()
+                    .filter(|t| !t.is_fargate())
+                    .map(|t| {
+                        (
+                            format!(
+                                "{} (task set {})",
+                                s.display_name(),
+                                t.id.as_deref().unwrap_or("?")
+                            ),
+                            mode(t.task_definition.as_deref()),
+                        )
+                    })
+                    .collect(),
+                None if s.is_fargate() => Vec::new(),
+                None => vec![(s.display_name(), mode(s.task_definition.as_deref()))],
+            };
+            workloads.entry(cluster).or_default().extend(on_ec2);
+        }
+    }
+    let no_workloads = Vec::new();
     evaluate_kind(
         &mut out,
         checks,
@@ -581,9 +624,36 @@ pub fn evaluate<'a>(
                 cluster_name_of(c.cluster_arn.as_deref()),
             )
         },
-        |_| (),
-        |c, (), check| match check.evaluator {
-            Evaluator::ContainerInstance(f) => Some(f(c, opts)),
+        |c| {
+            let arn = c.container_instance_arn.as_deref().and_then(Arn::parse);
+            let part = |f: fn(&Arn<'a>) -> &'a str, default: &'a str| -> &'a str {
+                arn.as_ref()
+                    .map(f)
+                    .filter(|x| !x.is_empty())
+                    .unwrap_or(default)
+            };
+            InstanceView {
+                instance: c,
+                ec2: c
+                    .ec2_instance_id
+                    .as_deref()
+                    .and_then(|id| snapshot.network.instance(id)),
+                network: &snapshot.network,
+                workloads: workloads
+                    .get(&cluster_name_of(c.cluster_arn.as_deref()).unwrap_or_default())
+                    .unwrap_or(&no_workloads),
+                partition: part(|a| a.partition, p),
+                region: part(|a| a.region, region),
+                account: part(|a| a.account, account),
+            }
+        },
+        |c, view, check| match check.evaluator {
+            Evaluator::ContainerInstance(f) => Some(Judged::Outcome(f(c, opts))),
+            Evaluator::ContainerInstanceSurroundings(f) => Some(if c.is_inactive() {
+                Judged::Outcome(Outcome::na("container instance is INACTIVE (deregistered)"))
+            } else {
+                Judged::Verdict(f(view, opts))
+            }),
             _ => None,
         },
     );

@@ -227,6 +227,9 @@ pub fn scan_spec(scope: &Scope) -> Value {
         Scope::Service(x) => lists.entry("services").or_default().push(x.clone()),
         Scope::TaskDefinition(x) => lists.entry("task_definitions").or_default().push(x.clone()),
         Scope::SecurityGroup(x) => lists.entry("security_groups").or_default().push(x.clone()),
+        Scope::Subnet(x) => lists.entry("subnets").or_default().push(x.clone()),
+        Scope::RouteTable(x) => lists.entry("route_tables").or_default().push(x.clone()),
+        Scope::LoadBalancer(x) => lists.entry("load_balancers").or_default().push(x.clone()),
         Scope::CapacityProvider(x) => lists
             .entry("capacity_providers")
             .or_default()

@@ -24,6 +24,14 @@ pub enum Scope {
     /// The services whose tasks use one security group (its id): each with its cluster and
     /// task definition(s), as a service scope reads them, and their networking.
     SecurityGroup(String),
+    /// The services whose tasks are placed in one subnet (its id), as for a security group.
+    Subnet(String),
+    /// The services placed in the VPC of one route table (its id): a route table change may
+    /// move any subnet of the VPC that follows the main table.
+    RouteTable(String),
+    /// The services behind one Elastic Load Balancing v2 load balancer (its ARN), through their
+    /// target groups.
+    LoadBalancer(String),
     /// Several scopes in one scan.
     Many(Vec<Scope>),
 }
@@ -62,6 +70,9 @@ impl Scope {
             Scope::TaskDefinition(t) => format!("task definition {t}"),
             Scope::CapacityProvider(c) => format!("capacity provider {c}"),
             Scope::SecurityGroup(g) => format!("security group {g}"),
+            Scope::Subnet(x) => format!("subnet {x}"),
+            Scope::RouteTable(x) => format!("route table {x}"),
+            Scope::LoadBalancer(x) => format!("load balancer {x}"),
             Scope::Many(v) => v.iter().map(Scope::describe).collect::<Vec<_>>().join(", "),
         }
     }
@@ -304,6 +315,30 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                 }
             }
         };
+    // The network configurations of a service: its own, its task sets' (carried or described
+    // apart).
+    fn placements<'a>(
+        snap: &'a Snapshot,
+        s: &'a crate::model::Service,
+    ) -> Vec<&'a AwsVpcConfiguration> {
+        let mut configs: Vec<&AwsVpcConfiguration> = s.awsvpc_configurations().collect();
+        configs.extend(
+            snap.task_sets
+                .iter()
+                .filter(|t| t.item.service_arn.is_some() && t.item.service_arn == s.service_arn)
+                .filter_map(|t| t.item.awsvpc()),
+        );
+        configs
+    }
+    let add_services_placed =
+        |out: &mut Snapshot, cov: &mut Coverage, uses: &dyn Fn(&AwsVpcConfiguration) -> bool| {
+            for s in &snap.services {
+                if placements(snap, &s.item).into_iter().any(uses) {
+                    add_service(out, cov, s);
+                    add_cluster_of(snap, out, cov, s);
+                }
+            }
+        };
     match scope {
         Scope::Many(list) => {
             for s in list {
@@ -398,7 +433,7 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                 .security_group(group)
                 .filter(|g| g.is_default())
                 .and_then(|g| g.vpc_id.clone());
-            let uses = |vpc: &AwsVpcConfiguration| {
+            add_services_placed(out, cov, &|vpc| {
                 vpc.security_groups.contains(group)
                     || vpc.security_groups.is_empty()
                         && default_of.as_deref().is_some_and(|d| {
@@ -408,20 +443,51 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                                     .is_some_and(|n| n.vpc_id.as_deref() == Some(d))
                             })
                         })
-            };
+            });
+        }
+        Scope::Subnet(subnet) => {
+            add_services_placed(out, cov, &|vpc| vpc.subnets.contains(subnet));
+        }
+        Scope::RouteTable(table) => {
+            let vpc_of_table = snap
+                .network
+                .route_tables
+                .iter()
+                .find(|t| t.route_table_id.as_deref() == Some(table.as_str()))
+                .and_then(|t| t.vpc_id.clone());
+            add_services_placed(out, cov, &|vpc| {
+                vpc.subnets.iter().any(|id| {
+                    snap.network.subnet(id).is_some_and(|n| {
+                        n.vpc_id.is_some() && n.vpc_id.as_deref() == vpc_of_table.as_deref()
+                    })
+                })
+            });
+        }
+        Scope::LoadBalancer(lb) => {
+            let groups: Vec<&str> = snap
+                .network
+                .load_balancing
+                .target_groups
+                .iter()
+                .filter(|g| g.load_balancer_arns.contains(lb))
+                .filter_map(|g| g.target_group_arn.as_deref())
+                .collect();
+            use crate::model::load_balancing::targets;
             for s in &snap.services {
-                // The service's own configuration, its task sets' (carried or described apart).
-                let mut configs: Vec<&AwsVpcConfiguration> =
-                    s.item.awsvpc_configurations().collect();
-                configs.extend(
-                    snap.task_sets
-                        .iter()
-                        .filter(|t| {
-                            t.item.service_arn.is_some() && t.item.service_arn == s.item.service_arn
-                        })
-                        .filter_map(|t| t.item.awsvpc()),
-                );
-                if configs.into_iter().any(uses) {
+                let named = targets(&s.item.load_balancers)
+                    .0
+                    .into_iter()
+                    .chain(
+                        snap.task_sets
+                            .iter()
+                            .filter(|t| {
+                                t.item.service_arn.is_some()
+                                    && t.item.service_arn == s.item.service_arn
+                            })
+                            .flat_map(|t| targets(&t.item.load_balancers).0),
+                    )
+                    .any(|t| groups.contains(&t));
+                if named {
                     add_service(out, cov, s);
                     add_cluster_of(snap, out, cov, s);
                 }

@@ -65,6 +65,7 @@ pub async fn read(client: &Client, refs: &References) -> NetworkRead {
     if refs.is_empty() {
         return out;
     }
+    read_instances(client, refs, &mut out).await;
     let subnet_ids: Vec<String> = refs.subnets.iter().cloned().collect();
     let mut subnets = Some(Vec::new());
     for chunk in subnet_ids.chunks(FILTER_VALUES) {
@@ -183,4 +184,126 @@ pub async fn read(client: &Client, refs: &References) -> NetworkRead {
             .push(("ec2:DescribeFlowLogs".into(), json!({"FlowLogs": logs})));
     }
     out
+}
+
+/// The EC2 instances of the container instances, then their EBS volumes (by id, from the
+/// instances' block device mappings).
+async fn read_instances(client: &Client, refs: &References, out: &mut NetworkRead) {
+    if refs.instances.is_empty() {
+        return;
+    }
+    let ids: Vec<String> = refs.instances.iter().cloned().collect();
+    let mut reservations = Some(Vec::new());
+    for chunk in ids.chunks(FILTER_VALUES) {
+        read_pages!(
+            "DescribeInstances",
+            out,
+            reservations,
+            client
+                .describe_instances()
+                .filters(filter("instance-id", chunk))
+                .into_paginator()
+                .send(),
+            |p: &aws_sdk_ec2::operation::describe_instances::DescribeInstancesOutput| {
+                p.reservations()
+                    .iter()
+                    .map(ec2_json::reservation)
+                    .collect::<Vec<_>>()
+            }
+        );
+    }
+    let Some(reservations) = reservations else {
+        return;
+    };
+    let volume_ids: Vec<String> = reservations
+        .iter()
+        .flat_map(|r| r["Instances"].as_array().cloned().unwrap_or_default())
+        .flat_map(|i| {
+            i["BlockDeviceMappings"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|b| b["Ebs"]["VolumeId"].as_str().map(str::to_owned))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    out.docs.push((
+        "ec2:DescribeInstances".into(),
+        json!({"Reservations": reservations}),
+    ));
+    let mut volumes = Some(Vec::new());
+    for chunk in volume_ids.chunks(FILTER_VALUES) {
+        read_pages!(
+            "DescribeVolumes",
+            out,
+            volumes,
+            client
+                .describe_volumes()
+                .filters(filter("volume-id", chunk))
+                .into_paginator()
+                .send(),
+            |p: &aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput| {
+                p.volumes().iter().map(ec2_json::volume).collect::<Vec<_>>()
+            }
+        );
+    }
+    if let Some(volumes) = volumes.filter(|v| !v.is_empty()) {
+        out.docs
+            .push(("ec2:DescribeVolumes".into(), json!({"Volumes": volumes})));
+    }
+}
+
+/// The subnets of the VPCs of `tables` (a route table change may move any subnet of its VPC that
+/// follows the main table): for rescanning the services placed there. Calls are counted in
+/// `out`; `None` when a read failed (recorded in `out.errors`).
+pub async fn subnets_of_route_tables(
+    client: &Client,
+    tables: &[String],
+    out: &mut NetworkRead,
+) -> Option<BTreeSet<String>> {
+    let mut vpcs = Some(Vec::new());
+    for chunk in tables.chunks(FILTER_VALUES) {
+        read_pages!(
+            "DescribeRouteTables",
+            out,
+            vpcs,
+            client
+                .describe_route_tables()
+                .filters(filter("route-table-id", chunk))
+                .into_paginator()
+                .send(),
+            |p: &aws_sdk_ec2::operation::describe_route_tables::DescribeRouteTablesOutput| {
+                p.route_tables()
+                    .iter()
+                    .filter_map(|t| t.vpc_id().map(str::to_owned))
+                    .collect::<Vec<_>>()
+            }
+        );
+    }
+    let vpcs: Vec<String> = vpcs?
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut subnets = Some(Vec::new());
+    for chunk in vpcs.chunks(FILTER_VALUES) {
+        read_pages!(
+            "DescribeSubnets",
+            out,
+            subnets,
+            client
+                .describe_subnets()
+                .filters(filter("vpc-id", chunk))
+                .into_paginator()
+                .send(),
+            |p: &aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput| {
+                p.subnets()
+                    .iter()
+                    .filter_map(|s| s.subnet_id().map(str::to_owned))
+                    .collect::<Vec<_>>()
+            }
+        );
+    }
+    subnets.map(|s| s.into_iter().collect())
 }

@@ -80,6 +80,43 @@ pub fn flow_log(f: &t::FlowLog) -> Value {
     }))
 }
 
+pub fn reservation(r: &t::Reservation) -> Value {
+    clean(json!({
+        "OwnerId": r.owner_id(),
+        "Instances": r.instances().iter().map(instance).collect::<Vec<_>>(),
+    }))
+}
+
+fn instance(i: &t::Instance) -> Value {
+    json!({
+        "InstanceId": i.instance_id(),
+        "ImageId": i.image_id(),
+        "InstanceType": i.instance_type().map(|x| x.as_str()),
+        "SubnetId": i.subnet_id(),
+        "VpcId": i.vpc_id(),
+        "PublicIpAddress": i.public_ip_address(),
+        "IamInstanceProfile": i.iam_instance_profile().map(|p| json!({"Arn": p.arn()})),
+        "MetadataOptions": i.metadata_options().map(|m| json!({
+            "HttpTokens": m.http_tokens().map(|x| x.as_str()),
+            "HttpPutResponseHopLimit": m.http_put_response_hop_limit(),
+            "HttpEndpoint": m.http_endpoint().map(|x| x.as_str()),
+        })),
+        "BlockDeviceMappings": i.block_device_mappings().iter().map(|b| json!({
+            "DeviceName": b.device_name(),
+            "Ebs": b.ebs().map(|e| json!({"VolumeId": e.volume_id()})),
+        })).collect::<Vec<_>>(),
+        "State": i.state().map(|s| json!({"Name": s.name().map(|x| x.as_str())})),
+    })
+}
+
+pub fn volume(v: &t::Volume) -> Value {
+    clean(json!({
+        "VolumeId": v.volume_id(),
+        "Encrypted": v.encrypted(),
+        "KmsKeyId": v.kms_key_id(),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

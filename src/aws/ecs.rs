@@ -112,6 +112,10 @@ struct Acc {
 #[derive(Clone)]
 struct Ctx {
     client: Client,
+    /// For scopes named by surrounding resources (a route table's subnets, a load balancer's
+    /// target groups).
+    ec2: Option<aws_sdk_ec2::Client>,
+    elbv2: Option<aws_sdk_elasticloadbalancingv2::Client>,
     acc: Arc<Mutex<Acc>>,
     sem: Arc<Semaphore>,
     budget: Option<Arc<Budget>>,
@@ -824,6 +828,88 @@ impl Ctx {
         self.describe_task_definitions(refs).await;
     }
 
+    /// Calls and errors of a lookup made to resolve a scope.
+    fn absorb(&self, read: super::ec2::NetworkRead) {
+        self.with(|a| {
+            for (op, n) in read.calls {
+                *a.calls.entry(op).or_default() += n;
+            }
+            a.errors.extend(read.errors);
+        });
+    }
+
+    /// The services placed in any of `subnets` (themselves or through a task set).
+    async fn services_in_subnets(&self, subnets: BTreeSet<String>) {
+        let refs = Box::pin(self.services_matching(Arc::new(move |s: &Service| {
+            s.network_configuration()
+                .into_iter()
+                .chain(
+                    s.task_sets()
+                        .iter()
+                        .filter_map(|t| t.network_configuration()),
+                )
+                .filter_map(|n| n.awsvpc_configuration())
+                .any(|v| v.subnets().iter().any(|x| subnets.contains(x)))
+        })))
+        .await;
+        self.describe_task_definitions(refs).await;
+    }
+
+    /// The services placed in the VPCs of `tables`. Where the tables cannot be resolved (no EC2
+    /// client, or the lookup failed, recorded), every awsvpc service is read: more than needed,
+    /// never less.
+    async fn route_tables(&self, tables: &[&str]) {
+        let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
+        let subnets = match &self.ec2 {
+            Some(ec2) => {
+                let mut read = super::ec2::NetworkRead::default();
+                let found = super::ec2::subnets_of_route_tables(ec2, &tables, &mut read).await;
+                self.absorb(read);
+                found
+            }
+            None => None,
+        };
+        match subnets {
+            Some(subnets) => Box::pin(self.services_in_subnets(subnets)).await,
+            None => {
+                let refs = Box::pin(self.services_matching(Arc::new(|s: &Service| {
+                    s.network_configuration().is_some()
+                        || s.task_sets()
+                            .iter()
+                            .any(|t| t.network_configuration().is_some())
+                })))
+                .await;
+                self.describe_task_definitions(refs).await;
+            }
+        }
+    }
+
+    /// The services behind `load_balancers` through their target groups (themselves or through
+    /// a task set). Where the target groups cannot be read, every service with a load balancer.
+    async fn load_balancers(&self, load_balancers: &[&str]) {
+        let lbs: Vec<String> = load_balancers.iter().map(|t| (*t).to_owned()).collect();
+        let groups = match &self.elbv2 {
+            Some(elbv2) => {
+                let mut read = super::ec2::NetworkRead::default();
+                let found = super::elbv2::target_groups_of(elbv2, &lbs, &mut read).await;
+                self.absorb(read);
+                found
+            }
+            None => None,
+        };
+        let refs = Box::pin(self.services_matching(Arc::new(move |s: &Service| {
+            s.load_balancers()
+                .iter()
+                .chain(s.task_sets().iter().flat_map(|t| t.load_balancers()))
+                .any(|l| match &groups {
+                    Some(g) => l.target_group_arn().is_some_and(|t| g.contains(t)),
+                    None => true,
+                })
+        })))
+        .await;
+        self.describe_task_definitions(refs).await;
+    }
+
     fn collect_scope<'a>(
         &'a self,
         scope: &'a Scope,
@@ -835,6 +921,11 @@ impl Ctx {
                 Scope::Service(s) => Box::pin(self.service(s)).await,
                 Scope::TaskDefinition(t) => Box::pin(self.task_definitions(&[t.as_str()])).await,
                 Scope::SecurityGroup(g) => Box::pin(self.security_groups(&[g.as_str()])).await,
+                Scope::Subnet(x) => {
+                    Box::pin(self.services_in_subnets(std::iter::once(x.clone()).collect())).await
+                }
+                Scope::RouteTable(x) => Box::pin(self.route_tables(&[x.as_str()])).await,
+                Scope::LoadBalancer(x) => Box::pin(self.load_balancers(&[x.as_str()])).await,
                 Scope::CapacityProvider(c) => {
                     let name = c.rsplit('/').next().unwrap_or(c).to_owned();
                     Box::pin(self.capacity_providers(&std::iter::once(name).collect())).await
@@ -876,6 +967,8 @@ impl EcsInventory {
     fn ctx(&self) -> Ctx {
         Ctx {
             client: self.client.clone(),
+            ec2: self.ec2.clone(),
+            elbv2: self.elbv2.clone(),
             acc: Arc::new(Mutex::new(Acc::default())),
             sem: Arc::new(Semaphore::new(self.concurrency)),
             budget: self.budget.clone(),

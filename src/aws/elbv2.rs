@@ -235,3 +235,42 @@ pub async fn read(client: &Client, groups: &BTreeSet<String>) -> NetworkRead {
     }
     out
 }
+
+/// The target groups of `load_balancers` (a listener or attribute change moves the verdicts of
+/// the services behind them): for rescanning those services. Calls are counted in `out`; `None`
+/// when a read failed (recorded in `out.errors`).
+pub async fn target_groups_of(
+    client: &Client,
+    load_balancers: &[String],
+    out: &mut NetworkRead,
+) -> Option<BTreeSet<String>> {
+    let mut found = BTreeSet::new();
+    for lb in load_balancers {
+        let mut pages = client
+            .describe_target_groups()
+            .load_balancer_arn(lb)
+            .page_size(TARGET_GROUPS_PER_CALL as i32)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            out.count("DescribeTargetGroups");
+            match page {
+                Ok(p) => found.extend(
+                    p.target_groups()
+                        .iter()
+                        .filter_map(|g| g.target_group_arn().map(str::to_owned)),
+                ),
+                // Deleted: nothing is behind it any more.
+                Err(e) if not_found(&e, "LoadBalancerNotFound") => break,
+                Err(e) => {
+                    out.errors.push(format!(
+                        "DescribeTargetGroups {lb}: {}",
+                        super::sdk_error_summary(&e)
+                    ));
+                    return None;
+                }
+            }
+        }
+    }
+    Some(found)
+}

@@ -72,6 +72,8 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
             "FlowLogs",
             "TargetGroups",
             "LoadBalancers",
+            "Reservations",
+            "Volumes",
         ] {
             if let Some(items) = doc.get(key).and_then(Value::as_array) {
                 merged.entry(key).or_default().extend(items.iter().cloned());
@@ -89,6 +91,8 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
         ("FlowLogs", "flow-logs.json"),
         ("TargetGroups", "target-groups.json"),
         ("LoadBalancers", "load-balancers.json"),
+        ("Reservations", "instances.json"),
+        ("Volumes", "volumes.json"),
     ] {
         if let Some(items) = merged.get(key) {
             written += items.len();

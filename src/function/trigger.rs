@@ -231,6 +231,9 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                 ("task_definitions", Scope::TaskDefinition),
                 ("capacity_providers", Scope::CapacityProvider),
                 ("security_groups", Scope::SecurityGroup),
+                ("subnets", Scope::Subnet),
+                ("route_tables", Scope::RouteTable),
+                ("load_balancers", Scope::LoadBalancer),
             ] {
                 match m.get(key) {
                     None => {}
@@ -263,6 +266,9 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                     "task_definitions",
                     "capacity_providers",
                     "security_groups",
+                    "subnets",
+                    "route_tables",
+                    "load_balancers",
                 ]
                 .contains(&k.as_str())
             }) {
@@ -270,7 +276,7 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                     "scan request",
                     event,
                     format!(
-                        "unknown key `{unknown}` (expected clusters, services, task_definitions, capacity_providers, security_groups)"
+                        "unknown key `{unknown}` (expected clusters, services, task_definitions, capacity_providers, security_groups, subnets, route_tables, load_balancers)"
                     ),
                 ));
             }
@@ -319,7 +325,10 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
         return Err(malformed("CloudTrail", event, "no detail"));
     }
     let source = text(d, &["eventSource"]);
-    if !matches!(source, Some("ecs.amazonaws.com" | "ec2.amazonaws.com")) {
+    if !matches!(
+        source,
+        Some("ecs.amazonaws.com" | "ec2.amazonaws.com" | "elasticloadbalancing.amazonaws.com")
+    ) {
         return Ok(Route::Ignored {
             reason: format!(
                 "CloudTrail event from {}",
@@ -337,6 +346,9 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
     let req = d.get("requestParameters").unwrap_or(&Value::Null);
     if source == Some("ec2.amazonaws.com") {
         return ec2_call(name, req, event);
+    }
+    if source == Some("elasticloadbalancing.amazonaws.com") {
+        return elb_call(name, req, event);
     }
     let resp = d.get("responseElements").unwrap_or(&Value::Null);
     let kind = format!("CloudTrail {name}");
@@ -439,32 +451,110 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
     Ok(scan(scope, name))
 }
 
+/// A rescan of what `scope` selects, debounced per resource (`security-group#sg-1`).
+fn rescan(scope: Scope, key: String, name: &str) -> Route {
+    Route::Scan {
+        scope,
+        debounce: Some(key),
+        trigger: name.to_owned(),
+        target: None,
+    }
+}
+
 /// EC2 changes that move the verdicts of the services using the resource: a security group's
-/// rules. The services that use it are rescanned (and, where one names no group, those that may
-/// get it as their VPC's default group).
+/// rules (the services that use it, and where one names no group those that may get it as their
+/// VPC's default group), a subnet's attributes or route table association (the services placed
+/// in it), a route table's routes (the services placed in its VPC).
 fn ec2_call(name: &str, req: &Value, event: &Value) -> Result<Route, TriggerError> {
-    let group = match name {
+    let id = |keys: &[&str], prefix: &str, what: &str| -> Result<String, TriggerError> {
+        text(req, keys)
+            .filter(|g| g.starts_with(prefix))
+            .map(str::to_owned)
+            .ok_or_else(|| malformed(&format!("CloudTrail {name}"), event, format!("no {what}")))
+    };
+    Ok(match name {
         "AuthorizeSecurityGroupIngress"
         | "AuthorizeSecurityGroupEgress"
         | "RevokeSecurityGroupIngress"
-        | "RevokeSecurityGroupEgress" => text(req, &["groupId"]),
-        "ModifySecurityGroupRules" => text(req, &["ModifySecurityGroupRulesRequest", "GroupId"])
-            .or_else(|| text(req, &["groupId"])),
+        | "RevokeSecurityGroupEgress" => {
+            let g = id(&["groupId"], "sg-", "security group id")?;
+            rescan(
+                Scope::SecurityGroup(g.clone()),
+                format!("security-group#{g}"),
+                name,
+            )
+        }
+        "ModifySecurityGroupRules" => {
+            let g = id(
+                &["ModifySecurityGroupRulesRequest", "GroupId"],
+                "sg-",
+                "security group id",
+            )
+            .or_else(|_| id(&["groupId"], "sg-", "security group id"))?;
+            rescan(
+                Scope::SecurityGroup(g.clone()),
+                format!("security-group#{g}"),
+                name,
+            )
+        }
+        "ModifySubnetAttribute" | "AssociateRouteTable" => {
+            let x = id(&["subnetId"], "subnet-", "subnet id")?;
+            rescan(Scope::Subnet(x.clone()), format!("subnet#{x}"), name)
+        }
+        "CreateRoute" | "ReplaceRoute" | "DeleteRoute" | "ReplaceRouteTableAssociation" => {
+            let x = id(&["routeTableId"], "rtb-", "route table id")?;
+            rescan(
+                Scope::RouteTable(x.clone()),
+                format!("route-table#{x}"),
+                name,
+            )
+        }
         _ => {
             return Ok(Route::Ignored {
                 reason: format!("EC2 API call {name} does not change what ecs-posture evaluates"),
             });
         }
-    };
-    let group = group
-        .filter(|g| g.starts_with("sg-"))
-        .ok_or_else(|| malformed(&format!("CloudTrail {name}"), event, "no security group id"))?;
-    Ok(Route::Scan {
-        scope: Scope::SecurityGroup(group.to_owned()),
-        debounce: Some(format!("security-group#{group}")),
-        trigger: name.to_owned(),
-        target: None,
     })
+}
+
+/// Elastic Load Balancing changes that move the verdicts of the services behind a load
+/// balancer: its listeners and attributes. A listener ARN names its load balancer
+/// (`listener/app/web/<lb-id>/<listener-id>` -> `loadbalancer/app/web/<lb-id>`).
+fn elb_call(name: &str, req: &Value, event: &Value) -> Result<Route, TriggerError> {
+    let lb = match name {
+        "CreateListener" | "ModifyLoadBalancerAttributes" => {
+            text(req, &["loadBalancerArn"]).map(str::to_owned)
+        }
+        "ModifyListener" | "DeleteListener" => {
+            text(req, &["listenerArn"]).and_then(load_balancer_of_listener)
+        }
+        _ => {
+            return Ok(Route::Ignored {
+                reason: format!(
+                    "Elastic Load Balancing API call {name} does not change what ecs-posture evaluates"
+                ),
+            });
+        }
+    };
+    let lb = lb.filter(|a| a.contains(":loadbalancer/")).ok_or_else(|| {
+        malformed(
+            &format!("CloudTrail {name}"),
+            event,
+            "no load balancer or listener ARN",
+        )
+    })?;
+    Ok(rescan(
+        Scope::LoadBalancer(lb.clone()),
+        format!("load-balancer#{lb}"),
+        name,
+    ))
+}
+
+fn load_balancer_of_listener(arn: &str) -> Option<String> {
+    let (prefix, rest) = arn.split_once(":listener/")?;
+    let mut parts = rest.split('/');
+    let (kind, name, id) = (parts.next()?, parts.next()?, parts.next()?);
+    Some(format!("{prefix}:loadbalancer/{kind}/{name}/{id}"))
 }
 
 #[cfg(test)]

@@ -65,6 +65,7 @@ pub static CATALOG: &[&Check] = &[
     &sv::load_balancer_desync_mitigation_weak::CHECK,
     &sv::target_group_health_check_not_encrypted::CHECK,
     &sv::target_group_traffic_not_encrypted::CHECK,
+    &sv::subnet_auto_assigns_public_ip::CHECK,
     &cl::container_insights_disabled::CHECK,
     &cl::exec_logging_disabled::CHECK,
     &cl::exec_session_not_kms_encrypted::CHECK,
@@ -78,6 +79,10 @@ pub static CATALOG: &[&Check] = &[
     &ci::agent_disconnected::CHECK,
     &ci::agent_outdated::CHECK,
     &ci::legacy_instance_type::CHECK,
+    &ci::imdsv1_allowed::CHECK,
+    &ci::instance_credentials_reachable_from_tasks::CHECK,
+    &ci::public_ip_address::CHECK,
+    &ci::ebs_volume_unencrypted::CHECK,
 ];
 
 /// Find a check by id (`TD01`) or slug (`privileged-container`), case-insensitively.
@@ -108,25 +113,20 @@ pub const LATER: &[(&str, &str)] = &[
         "needs ECR or Inspector scan findings",
     ),
     (
-        "Security groups open to the internet on service ports (EC2.18/EC2.19)",
-        "needs the EC2 API for the service's security groups",
-    ),
-    (
-        "Subnets that auto-assign public IPs (EC2.15), route tables, internet gateways, VPC flow logs (EC2.6)",
-        "needs the EC2 API",
-    ),
-    (
         "Task and execution role policies (wildcards, admin access)",
         "needs the IAM API",
     ),
-    (
-        "Load balancer listeners without TLS, ALB security policies",
-        "needs the Elastic Load Balancing API",
-    ),
-    ("Container instance EBS encryption", "needs the EC2 API"),
     (
         "CloudWatch log group encryption and retention of awslogs groups",
         "needs the CloudWatch Logs API",
     ),
     ("App Mesh / Envoy TLS and logging", "needs the App Mesh API"),
+    (
+        "Classic Load Balancers (ELB.8, ELB.14) in front of services",
+        "needs the Classic Elastic Load Balancing API",
+    ),
+    (
+        "Container instance AMI age and EBS encryption by default (EC2.7)",
+        "needs SSM public parameters and account-level EC2 settings",
+    ),
 ];

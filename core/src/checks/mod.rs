@@ -21,9 +21,10 @@ pub(crate) use support::{capability_name, containers, sensitive_tags_outcome, ta
 
 use crate::config::Options;
 use crate::finding::{ComplianceRef, Framework, Outcome, ResourceKind, Severity, Status, Verdict};
+use crate::model::instance::Ec2Instance;
 use crate::model::{
-    AwsVpcConfiguration, CapacityProvider, Cluster, ContainerInstance, Network, Service,
-    TaskDefinition, TaskSet,
+    AwsVpcConfiguration, CapacityProvider, Cluster, ContainerInstance, Network, NetworkMode,
+    Service, TaskDefinition, TaskSet,
 };
 
 /// Groups for reports and filters.
@@ -150,6 +151,8 @@ pub enum Evaluator {
     Cluster(fn(&Cluster, &Options) -> Outcome),
     CapacityProvider(fn(&CapacityProvider, &Options) -> Outcome),
     ContainerInstance(fn(&ContainerInstance, &Options) -> Outcome),
+    /// A container instance judged by its EC2 instance and the tasks that may run on it.
+    ContainerInstanceSurroundings(fn(&InstanceView<'_>, &Options) -> Verdict),
 }
 
 impl Evaluator {
@@ -162,7 +165,9 @@ impl Evaluator {
             Evaluator::TaskSet(_) => ResourceKind::TaskSet,
             Evaluator::Cluster(_) => ResourceKind::Cluster,
             Evaluator::CapacityProvider(_) => ResourceKind::CapacityProvider,
-            Evaluator::ContainerInstance(_) => ResourceKind::ContainerInstance,
+            Evaluator::ContainerInstance(_) | Evaluator::ContainerInstanceSurroundings(_) => {
+                ResourceKind::ContainerInstance
+            }
         }
     }
 }
@@ -189,6 +194,19 @@ pub struct ServiceView<'a> {
     pub cluster: Option<&'a Cluster>,
     pub network: &'a Network,
     /// Partition, region and account of the service (for the ARNs of what surrounds it).
+    pub partition: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+}
+
+/// What a container instance check on its surroundings sees: the container instance, the EC2
+/// instance behind it where read, and the services of its cluster that run on EC2 capacity with
+/// the network mode of their tasks (`None`: their task definition was not read).
+pub struct InstanceView<'a> {
+    pub instance: &'a ContainerInstance,
+    pub ec2: Option<&'a Ec2Instance>,
+    pub network: &'a Network,
+    pub workloads: &'a [(String, Option<NetworkMode>)],
     pub partition: &'a str,
     pub region: &'a str,
     pub account: &'a str,

@@ -214,6 +214,12 @@ pub struct Attribute {
 }
 
 impl ContainerInstance {
+    pub fn is_inactive(&self) -> bool {
+        self.status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("INACTIVE"))
+    }
+
     pub fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes
             .iter()

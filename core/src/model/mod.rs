@@ -8,6 +8,7 @@
 
 pub mod cluster;
 pub mod de;
+pub mod instance;
 pub mod load_balancing;
 pub mod network;
 pub mod service;
@@ -105,6 +106,8 @@ const NETWORK_KEYS: &[&str] = &[
     "LoadBalancers",
     "TargetGroups",
     "Listeners",
+    "Reservations",
+    "Volumes",
 ];
 
 const KNOWN_KEYS: &[&str] = &[
@@ -466,6 +469,15 @@ impl Snapshot {
         each(path, "LoadBalancers", map, |l| lb.load_balancers.push(l))?;
         each(path, "TargetGroups", map, |t| lb.target_groups.push(t))?;
         each(path, "Listeners", map, |l| lb.listeners.push(l))?;
+        each(path, "Reservations", map, |r: instance::Reservation| {
+            for mut i in r.instances {
+                if i.owner_id.is_none() {
+                    i.owner_id = r.owner_id.clone();
+                }
+                read.instances.push(i);
+            }
+        })?;
+        each(path, "Volumes", map, |v| read.volumes.push(v))?;
         self.network.merge(read);
         Ok(())
     }

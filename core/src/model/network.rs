@@ -286,6 +286,10 @@ pub struct Network {
     pub flow_logs_read: bool,
     /// The load balancers in front of the estate's services.
     pub load_balancing: super::load_balancing::LoadBalancing,
+    /// The EC2 instances of container instances (`describe-instances`).
+    pub instances: Vec<super::instance::Ec2Instance>,
+    /// Their EBS volumes (`describe-volumes`).
+    pub volumes: Vec<super::instance::Volume>,
 }
 
 /// Where a subnet's traffic goes, and why.
@@ -334,6 +338,12 @@ impl Network {
         self.route_table_vpcs.extend(other.route_table_vpcs);
         self.flow_logs_read |= other.flow_logs_read;
         self.load_balancing.merge(other.load_balancing);
+        add(&mut self.instances, other.instances, |i| {
+            (i.owner_id.as_deref(), i.instance_id.as_deref())
+        });
+        add(&mut self.volumes, other.volumes, |v| {
+            (None, v.volume_id.as_deref())
+        });
     }
 
     /// What belongs to `account` (by `OwnerId`; items that name no owner go everywhere).
@@ -364,6 +374,13 @@ impl Network {
             route_table_vpcs: self.route_table_vpcs.clone(),
             flow_logs_read: self.flow_logs_read,
             load_balancing: self.load_balancing.of_account(account),
+            instances: self
+                .instances
+                .iter()
+                .filter(|i| mine(&i.owner_id))
+                .cloned()
+                .collect(),
+            volumes: self.volumes.clone(),
         }
     }
 
@@ -374,6 +391,20 @@ impl Network {
             && self.flow_logs.is_empty()
             && !self.flow_logs_read
             && self.load_balancing.is_empty()
+            && self.instances.is_empty()
+            && self.volumes.is_empty()
+    }
+
+    pub fn instance(&self, id: &str) -> Option<&super::instance::Ec2Instance> {
+        self.instances
+            .iter()
+            .find(|i| i.instance_id.as_deref() == Some(id))
+    }
+
+    pub fn volume(&self, id: &str) -> Option<&super::instance::Volume> {
+        self.volumes
+            .iter()
+            .find(|v| v.volume_id.as_deref() == Some(id))
     }
 
     pub fn security_group(&self, id: &str) -> Option<&SecurityGroup> {
@@ -456,18 +487,20 @@ impl Network {
 }
 
 /// What the estate's awsvpc services and task sets name of EC2: their security groups and
-/// subnets, and whether one names no group (its VPC's default group applies). What a live scan
-/// reads of EC2, and nothing more.
+/// subnets, whether one names no group (its VPC's default group applies), and the instances of
+/// its container instances. What a live scan reads of EC2, and nothing more.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct References {
     pub groups: std::collections::BTreeSet<String>,
     pub subnets: std::collections::BTreeSet<String>,
     pub default_group: bool,
+    /// The EC2 instances of the container instances (not INACTIVE).
+    pub instances: std::collections::BTreeSet<String>,
 }
 
 impl References {
     pub fn is_empty(&self) -> bool {
-        self.groups.is_empty() && self.subnets.is_empty()
+        self.groups.is_empty() && self.subnets.is_empty() && self.instances.is_empty()
     }
 
     pub fn of(snapshot: &super::Snapshot) -> References {
@@ -482,6 +515,12 @@ impl References {
             out.subnets.extend(c.subnets.iter().cloned());
             out.default_group |= c.security_groups.is_empty();
         }
+        out.instances = snapshot
+            .container_instances
+            .iter()
+            .filter(|c| !c.item.is_inactive())
+            .filter_map(|c| c.item.ec2_instance_id.clone())
+            .collect();
         out
     }
 }

@@ -19,6 +19,7 @@ pub mod service_in_public_subnet;
 pub mod service_reachable_from_internet;
 pub mod service_untagged;
 pub mod service_without_security_group;
+pub mod subnet_auto_assigns_public_ip;
 pub mod target_group_health_check_not_encrypted;
 pub mod target_group_traffic_not_encrypted;
 pub mod task_set_assigns_public_ip;

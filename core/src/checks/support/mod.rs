@@ -3,6 +3,7 @@
 //! rules, not among them: `checks/<kind>/` holds only checks, one file each, named after the slug.
 
 pub mod image;
+pub mod instance;
 pub mod load_balancing;
 pub mod network;
 pub mod secrets;
