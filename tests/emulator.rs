@@ -1991,6 +1991,14 @@ fn container_instance_metadata_exposure_is_read_live_and_fixed() {
             .send()
             .await
             .expect("ModifyInstanceMetadataOptions");
+        // The metadata change's rescan: the instance's cluster, read whole.
+        let read = EcsInventory::from_config(&cfg)
+            .read(&Scope::Instance(instance.clone()))
+            .await;
+        let snap = &read.collected.snapshot;
+        assert_eq!(snap.container_instances.len(), 1);
+        assert_eq!(snap.services.len(), 1, "the cluster's services come along");
+        assert!(snap.network.instance(&instance).is_some());
         let (second, _) = scan();
         assert_eq!(status(&second, "CI04").0, "PASSED");
         assert_eq!(

@@ -119,6 +119,10 @@ fn expectations() -> Vec<(&'static str, Expect)> {
             "cloudtrail-modify-load-balancer-attributes.json",
             Debounced(Scope::LoadBalancer(PROD_API_LB.into())),
         ),
+        (
+            "cloudtrail-modify-instance-metadata-options.json",
+            Debounced(Scope::Instance("i-0a1b2c3d4e5f60718".into())),
+        ),
         ("cloudtrail-failed-call.json", Ignored),
         ("cloudtrail-malformed.json", Rejected),
         (
@@ -190,7 +194,8 @@ fn every_event_routes_as_documented() {
                     Scope::SecurityGroup(x)
                     | Scope::Subnet(x)
                     | Scope::RouteTable(x)
-                    | Scope::LoadBalancer(x) => x.as_str(),
+                    | Scope::LoadBalancer(x)
+                    | Scope::Instance(x) => x.as_str(),
                     _ => "service/prod/web",
                 };
                 assert!(key.contains(id), "{name}: {key}");

@@ -1,5 +1,8 @@
 //! Evaluate a synthetic estate of 10,000 task definitions and 2,000 services with the full
-//! catalog (every check enabled). Prints peak memory (VmHWM) before criterion's runs.
+//! catalog (every check enabled), without and with what surrounds the services (their 2,000
+//! security groups, 20 subnets and route tables, flow logs, 200 load balancers with listeners
+//! and attributes, 20 container instances and their EC2 instances). Prints peak memory (VmHWM)
+//! before criterion's runs.
 //!
 //! `cargo bench -p ecs-posture-core --bench evaluate` (or `scripts/bench.sh`).
 
@@ -53,9 +56,17 @@ fn service(i: usize) -> String {
     format!(
         r#"{{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c{c}/svc-{i}","serviceName":"svc-{i}","clusterArn":"arn:aws:ecs:us-east-1:111122223333:cluster/c{c}",
         "status":"ACTIVE","launchType":"FARGATE","platformVersion":"{pv}","taskDefinition":"arn:aws:ecs:us-east-1:111122223333:task-definition/svc-{i}:5",
-        "enableExecuteCommand":{exec},"networkConfiguration":{{"awsvpcConfiguration":{{"subnets":["subnet-1"],"securityGroups":["sg-{i}"],"assignPublicIp":"{ip}"}}}},
+        "enableExecuteCommand":{exec},"networkConfiguration":{{"awsvpcConfiguration":{{"subnets":["subnet-{c}"],"securityGroups":["sg-{i}"],"assignPublicIp":"{ip}"}}}},
+        "loadBalancers":[{lb}],
         "tags":[{{"key":"owner","value":"team"}}]}}"#,
         c = i % CLUSTERS,
+        lb = if i.is_multiple_of(10) {
+            format!(
+                r#"{{"targetGroupArn":"arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/tg-{i}/0123456789abcdef","containerName":"app","containerPort":8080}}"#
+            )
+        } else {
+            String::new()
+        },
         pv = if i.is_multiple_of(4) {
             "1.3.0"
         } else {
@@ -95,6 +106,102 @@ pub fn estate() -> Snapshot {
     s
 }
 
+/// What surrounds the estate's services, as the EC2 and ELBv2 describe calls print it.
+fn surroundings() -> Vec<(String, String)> {
+    let groups: Vec<String> = (0..SERVICES)
+        .map(|i| {
+            let open = if i.is_multiple_of(7) { "0.0.0.0/0" } else { "10.0.0.0/8" };
+            format!(
+                r#"{{"GroupId":"sg-{i}","GroupName":"svc-{i}","VpcId":"vpc-1","OwnerId":"111122223333","IpPermissions":[{{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{{"CidrIp":"{open}"}}]}},{{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{{"CidrIp":"{open}"}}]}}],"IpPermissionsEgress":[{{"IpProtocol":"-1","IpRanges":[{{"CidrIp":"0.0.0.0/0"}}]}}]}}"#
+            )
+        })
+        .collect();
+    let subnets: Vec<String> = (0..CLUSTERS)
+        .map(|c| format!(r#"{{"SubnetId":"subnet-{c}","VpcId":"vpc-1","OwnerId":"111122223333","MapPublicIpOnLaunch":{}}}"#, c % 2 == 0))
+        .collect();
+    let tables: Vec<String> = (0..CLUSTERS)
+        .map(|c| {
+            let route = if c % 2 == 0 { r#"{"DestinationCidrBlock":"0.0.0.0/0","GatewayId":"igw-1","State":"active"}"# } else { r#"{"DestinationCidrBlock":"0.0.0.0/0","NatGatewayId":"nat-1","State":"active"}"# };
+            format!(r#"{{"RouteTableId":"rtb-{c}","VpcId":"vpc-1","OwnerId":"111122223333","Associations":[{{"SubnetId":"subnet-{c}"}}],"Routes":[{route}]}}"#)
+        })
+        .collect();
+    let mut docs = vec![(
+        "network.json".to_owned(),
+        format!(
+            r#"{{"SecurityGroups":[{}],"Subnets":[{}],"RouteTables":[{}],"FlowLogs":[{{"FlowLogId":"fl-1","ResourceId":"vpc-1","TrafficType":"REJECT"}}]}}"#,
+            groups.join(","),
+            subnets.join(","),
+            tables.join(",")
+        ),
+    )];
+    let lb_arn = |i: usize| {
+        format!(
+            "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/lb-{i}/0123456789abcdef"
+        )
+    };
+    let tgs: Vec<String> = (0..SERVICES).step_by(10).map(|i| format!(
+        r#"{{"TargetGroupArn":"arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/tg-{i}/0123456789abcdef","TargetGroupName":"tg-{i}","Protocol":"HTTP","Port":8080,"HealthCheckProtocol":"HTTP","TargetType":"ip","LoadBalancerArns":["{}"]}}"#,
+        lb_arn(i)
+    )).collect();
+    let lbs: Vec<String> = (0..SERVICES).step_by(10).map(|i| format!(
+        r#"{{"LoadBalancerArn":"{}","LoadBalancerName":"lb-{i}","Type":"application","Scheme":"internet-facing","VpcId":"vpc-1"}}"#,
+        lb_arn(i)
+    )).collect();
+    docs.push((
+        "load-balancers.json".to_owned(),
+        format!(
+            r#"{{"TargetGroups":[{}],"LoadBalancers":[{}]}}"#,
+            tgs.join(","),
+            lbs.join(",")
+        ),
+    ));
+    for i in (0..SERVICES).step_by(10) {
+        docs.push((
+            format!("listeners-lb-{i}.json"),
+            format!(
+                r#"{{"Listeners":[{{"ListenerArn":"{a}/l1","LoadBalancerArn":"{a}","Port":80,"Protocol":"HTTP","DefaultActions":[{{"Type":"redirect","RedirectConfig":{{"Protocol":"HTTPS"}}}}]}},{{"ListenerArn":"{a}/l2","LoadBalancerArn":"{a}","Port":443,"Protocol":"HTTPS","SslPolicy":"ELBSecurityPolicy-2016-08","DefaultActions":[{{"Type":"forward"}}]}}]}}"#,
+                a = lb_arn(i)
+            ),
+        ));
+        docs.push((
+            format!("lb-attributes-lb-{i}.json"),
+            r#"{"Attributes":[{"Key":"deletion_protection.enabled","Value":"false"},{"Key":"access_logs.s3.enabled","Value":"true"},{"Key":"routing.http.drop_invalid_header_fields.enabled","Value":"false"},{"Key":"routing.http.desync_mitigation_mode","Value":"defensive"}]}"#.to_owned(),
+        ));
+    }
+    let instances: Vec<String> = (0..CLUSTERS).map(|c| format!(
+        r#"{{"InstanceId":"i-{c}","ImageId":"ami-1","SubnetId":"subnet-{c}","VpcId":"vpc-1","MetadataOptions":{{"HttpTokens":"{t}","HttpPutResponseHopLimit":2,"HttpEndpoint":"enabled"}},"BlockDeviceMappings":[{{"DeviceName":"/dev/xvda","Ebs":{{"VolumeId":"vol-{c}"}}}}]}}"#,
+        t = if c % 2 == 0 { "optional" } else { "required" }
+    )).collect();
+    let volumes: Vec<String> = (0..CLUSTERS)
+        .map(|c| format!(r#"{{"VolumeId":"vol-{c}","Encrypted":{}}}"#, c % 3 == 0))
+        .collect();
+    let cis: Vec<String> = (0..CLUSTERS).map(|c| format!(
+        r#"{{"containerInstanceArn":"arn:aws:ecs:us-east-1:111122223333:container-instance/c{c}/{c:032x}","ec2InstanceId":"i-{c}","status":"ACTIVE","agentConnected":true,"versionInfo":{{"agentVersion":"1.90.0"}}}}"#
+    )).collect();
+    docs.push((
+        "instances.json".to_owned(),
+        format!(
+            r#"{{"Reservations":[{{"OwnerId":"111122223333","Instances":[{}]}}],"Volumes":[{}]}}"#,
+            instances.join(","),
+            volumes.join(",")
+        ),
+    ));
+    docs.push((
+        "container-instances.json".to_owned(),
+        format!(r#"{{"containerInstances":[{}]}}"#, cis.join(",")),
+    ));
+    docs
+}
+
+/// The estate with what surrounds it.
+pub fn estate_with_surroundings() -> Snapshot {
+    let mut s = estate();
+    for (name, doc) in surroundings() {
+        s.add_document(&name, &doc).expect("surroundings parse");
+    }
+    s
+}
+
 fn all_checks_options() -> Options {
     Options {
         enable_checks: CATALOG.iter().map(|c| c.id.to_owned()).collect(),
@@ -124,6 +231,11 @@ fn bench(c: &mut Criterion) {
     g.bench_function("10k_task_definitions_2k_services_full_catalog", |b| {
         b.iter(|| black_box(evaluate(black_box(&snapshot), &checks, &opts, &ctx)).len())
     });
+    let surrounded = estate_with_surroundings();
+    g.bench_function(
+        "10k_task_definitions_2k_services_full_catalog_with_surroundings",
+        |b| b.iter(|| black_box(evaluate(black_box(&surrounded), &checks, &opts, &ctx)).len()),
+    );
     g.finish();
     let texts: Vec<String> = (0..1000).map(task_definition).collect();
     let mut g = c.benchmark_group("parse");
@@ -167,6 +279,32 @@ fn main() {
     }
     drop(evals);
     drop(snapshot);
+    let surrounded = estate_with_surroundings();
+    let after_surroundings = vm_hwm_kib();
+    let evals = evaluate(
+        &surrounded,
+        &checks,
+        &opts,
+        &Context::for_snapshot(&surrounded),
+    );
+    let after = vm_hwm_kib();
+    let not_available = evals
+        .iter()
+        .filter(|e| e.status == ecs_posture_core::finding::Status::NotAvailable)
+        .count();
+    if let (Some(b), Some(c)) = (after_surroundings, after) {
+        println!(
+            "with surroundings: peak RSS {:.1} MiB with the estate loaded, {:.1} MiB after evaluating it \
+             ({} evaluations, {} failed, {} not available)",
+            b as f64 / 1024.0,
+            c as f64 / 1024.0,
+            evals.len(),
+            evals.iter().filter(|e| e.is_failed()).count(),
+            not_available
+        );
+    }
+    drop(evals);
+    drop(surrounded);
     benches();
     Criterion::default().configure_from_args().final_summary();
 }

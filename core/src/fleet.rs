@@ -230,6 +230,7 @@ pub fn scan_spec(scope: &Scope) -> Value {
         Scope::Subnet(x) => lists.entry("subnets").or_default().push(x.clone()),
         Scope::RouteTable(x) => lists.entry("route_tables").or_default().push(x.clone()),
         Scope::LoadBalancer(x) => lists.entry("load_balancers").or_default().push(x.clone()),
+        Scope::Instance(x) => lists.entry("instances").or_default().push(x.clone()),
         Scope::CapacityProvider(x) => lists
             .entry("capacity_providers")
             .or_default()

@@ -32,6 +32,9 @@ pub enum Scope {
     /// The services behind one Elastic Load Balancing v2 load balancer (its ARN), through their
     /// target groups.
     LoadBalancer(String),
+    /// The cluster an EC2 instance (its id) is registered to as a container instance, read
+    /// whole: its container instance checks judge the instance with the cluster's services.
+    Instance(String),
     /// Several scopes in one scan.
     Many(Vec<Scope>),
 }
@@ -73,6 +76,7 @@ impl Scope {
             Scope::Subnet(x) => format!("subnet {x}"),
             Scope::RouteTable(x) => format!("route table {x}"),
             Scope::LoadBalancer(x) => format!("load balancer {x}"),
+            Scope::Instance(x) => format!("EC2 instance {x}"),
             Scope::Many(v) => v.iter().map(Scope::describe).collect::<Vec<_>>().join(", "),
         }
     }
@@ -462,6 +466,17 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                     })
                 })
             });
+        }
+        Scope::Instance(id) => {
+            let clusters: Vec<String> = snap
+                .container_instances
+                .iter()
+                .filter(|c| c.item.ec2_instance_id.as_deref() == Some(id.as_str()))
+                .filter_map(|c| c.item.cluster_arn.clone())
+                .collect();
+            for c in clusters {
+                select_into(snap, &Scope::Cluster(c), out, cov);
+            }
         }
         Scope::LoadBalancer(lb) => {
             let groups: Vec<&str> = snap

@@ -910,6 +910,35 @@ impl Ctx {
         self.describe_task_definitions(refs).await;
     }
 
+    /// The clusters an EC2 instance is registered to as a container instance (one filtered
+    /// ListContainerInstances per cluster), each read whole.
+    async fn instance(&self, id: &str) {
+        let Some(clusters) = self.list_clusters().await else {
+            self.service_reads_failed();
+            return;
+        };
+        let filter = format!("ec2InstanceId == {id}");
+        for c in clusters {
+            self.spend().await;
+            self.count("ListContainerInstances");
+            match self
+                .client
+                .list_container_instances()
+                .cluster(&c)
+                .filter(&filter)
+                .max_results(1)
+                .send()
+                .await
+            {
+                Ok(r) if !r.container_instance_arns().is_empty() => {
+                    Box::pin(self.cluster(&c)).await;
+                }
+                Ok(_) => {}
+                Err(e) => self.error(format!("ListContainerInstances {c}: {}", err_text(&e))),
+            }
+        }
+    }
+
     fn collect_scope<'a>(
         &'a self,
         scope: &'a Scope,
@@ -926,6 +955,7 @@ impl Ctx {
                 }
                 Scope::RouteTable(x) => Box::pin(self.route_tables(&[x.as_str()])).await,
                 Scope::LoadBalancer(x) => Box::pin(self.load_balancers(&[x.as_str()])).await,
+                Scope::Instance(x) => Box::pin(self.instance(x)).await,
                 Scope::CapacityProvider(c) => {
                     let name = c.rsplit('/').next().unwrap_or(c).to_owned();
                     Box::pin(self.capacity_providers(&std::iter::once(name).collect())).await

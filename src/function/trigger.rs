@@ -234,6 +234,7 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                 ("subnets", Scope::Subnet),
                 ("route_tables", Scope::RouteTable),
                 ("load_balancers", Scope::LoadBalancer),
+                ("instances", Scope::Instance),
             ] {
                 match m.get(key) {
                     None => {}
@@ -269,6 +270,7 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                     "subnets",
                     "route_tables",
                     "load_balancers",
+                    "instances",
                 ]
                 .contains(&k.as_str())
             }) {
@@ -276,7 +278,7 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                     "scan request",
                     event,
                     format!(
-                        "unknown key `{unknown}` (expected clusters, services, task_definitions, capacity_providers, security_groups, subnets, route_tables, load_balancers)"
+                        "unknown key `{unknown}` (expected clusters, services, task_definitions, capacity_providers, security_groups, subnets, route_tables, load_balancers, instances)"
                     ),
                 ));
             }
@@ -464,7 +466,8 @@ fn rescan(scope: Scope, key: String, name: &str) -> Route {
 /// EC2 changes that move the verdicts of the services using the resource: a security group's
 /// rules (the services that use it, and where one names no group those that may get it as their
 /// VPC's default group), a subnet's attributes or route table association (the services placed
-/// in it), a route table's routes (the services placed in its VPC).
+/// in it), a route table's routes (the services placed in its VPC), an instance's metadata
+/// options (the cluster it serves as a container instance).
 fn ec2_call(name: &str, req: &Value, event: &Value) -> Result<Route, TriggerError> {
     let id = |keys: &[&str], prefix: &str, what: &str| -> Result<String, TriggerError> {
         text(req, keys)
@@ -500,6 +503,15 @@ fn ec2_call(name: &str, req: &Value, event: &Value) -> Result<Route, TriggerErro
         "ModifySubnetAttribute" | "AssociateRouteTable" => {
             let x = id(&["subnetId"], "subnet-", "subnet id")?;
             rescan(Scope::Subnet(x.clone()), format!("subnet#{x}"), name)
+        }
+        "ModifyInstanceMetadataOptions" => {
+            let x = id(
+                &["ModifyInstanceMetadataOptionsRequest", "InstanceId"],
+                "i-",
+                "instance id",
+            )
+            .or_else(|_| id(&["instanceId"], "i-", "instance id"))?;
+            rescan(Scope::Instance(x.clone()), format!("instance#{x}"), name)
         }
         "CreateRoute" | "ReplaceRoute" | "DeleteRoute" | "ReplaceRouteTableAssociation" => {
             let x = id(&["routeTableId"], "rtb-", "route table id")?;

@@ -290,6 +290,15 @@ pub struct Network {
     pub instances: Vec<super::instance::Ec2Instance>,
     /// Their EBS volumes (`describe-volumes`).
     pub volumes: Vec<super::instance::Volume>,
+    /// Lookups by id, built on first use (thousands of services may share a snapshot's groups)
+    /// and dropped by [`Network::merge`]; lists filled directly are never looked up before.
+    index: std::sync::OnceLock<Index>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Index {
+    groups: std::collections::HashMap<String, usize>,
+    subnets: std::collections::HashMap<String, usize>,
 }
 
 /// Where a subnet's traffic goes, and why.
@@ -310,8 +319,24 @@ pub enum SubnetRoute {
 }
 
 impl Network {
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let mut ix = Index::default();
+            for (i, g) in self.security_groups.iter().enumerate() {
+                ix.groups.entry(g.id().to_owned()).or_insert(i);
+            }
+            for (i, s) in self.subnets.iter().enumerate() {
+                if let Some(id) = &s.subnet_id {
+                    ix.subnets.entry(id.clone()).or_insert(i);
+                }
+            }
+            ix
+        })
+    }
+
     /// Add another read (repeats dropped: the same id of the same owner).
     pub fn merge(&mut self, other: Network) {
+        self.index = std::sync::OnceLock::new();
         fn add<T>(
             list: &mut Vec<T>,
             items: Vec<T>,
@@ -381,6 +406,7 @@ impl Network {
                 .cloned()
                 .collect(),
             volumes: self.volumes.clone(),
+            index: std::sync::OnceLock::new(),
         }
     }
 
@@ -408,13 +434,17 @@ impl Network {
     }
 
     pub fn security_group(&self, id: &str) -> Option<&SecurityGroup> {
-        self.security_groups.iter().find(|g| g.id() == id)
+        self.index()
+            .groups
+            .get(id)
+            .and_then(|&i| self.security_groups.get(i))
     }
 
     pub fn subnet(&self, id: &str) -> Option<&Subnet> {
-        self.subnets
-            .iter()
-            .find(|s| s.subnet_id.as_deref() == Some(id))
+        self.index()
+            .subnets
+            .get(id)
+            .and_then(|&i| self.subnets.get(i))
     }
 
     /// The default security group of a VPC, if read.

@@ -275,9 +275,19 @@ fn ec2_network_outputs_are_read_by_content() {
         r#"{"SecurityGroups":[{"GroupId":"sg-1","OwnerId":"111122223333"},{"GroupId":"sg-1","OwnerId":"444455556666"}]}"#,
     )
     .unwrap();
+    // A lookup between reads: the next read is still found (the lookup index is rebuilt).
+    assert!(s.network.security_group("sg-2").is_none());
+    assert!(s.network.subnet("subnet-1").is_some());
+    s.add_document(
+        "sg-2.json",
+        r#"{"SecurityGroups":[{"GroupId":"sg-2","OwnerId":"111122223333"}],"Subnets":[{"SubnetId":"subnet-2","VpcId":"vpc-1"}]}"#,
+    )
+    .unwrap();
+    assert!(s.network.security_group("sg-2").is_some());
+    assert!(s.network.subnet("subnet-2").is_some());
     let n = &s.network;
     assert_eq!(s.services.len(), 1);
-    assert_eq!(n.security_groups.len(), 2, "one per owner");
+    assert_eq!(n.security_groups.len(), 3, "one per owner");
     assert!(n.security_groups[0].is_default());
     assert_eq!(
         n.security_groups[0].open_ingress()[0].describe(),

@@ -1,0 +1,242 @@
+//! API calls, wall time and peak memory of a region scan with what surrounds the workloads,
+//! against the ECS-only scan of the same estate, on the moto emulator (not real AWS).
+//!
+//! Seeds 20 clusters, 200 awsvpc services (two of 40 security groups each, spread over the
+//! default VPC's subnets; 20 of them behind 10 application load balancers) and 20 container
+//! instances (one EC2 instance per cluster), then reads the region five times each way,
+//! alternating. Run: `scripts/bench-surroundings.sh` (needs `scripts/setup-venv.sh`).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use aws_sdk_ecs::types::{
+    AssignPublicIp, AwsVpcConfiguration, ContainerDefinition, LaunchType, NetworkConfiguration,
+    NetworkMode,
+};
+use ecs_posture::aws::ecs::EcsInventory;
+use ecs_posture_core::scope::Scope;
+
+const CLUSTERS: usize = 20;
+const SERVICES_PER_CLUSTER: usize = 10;
+const GROUPS: usize = 40;
+const LOAD_BALANCERS: usize = 10;
+const FAMILIES: usize = 50;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn vm_hwm_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))?
+                .split_whitespace()
+                .nth(1)?
+                .parse::<f64>()
+                .ok()
+        })
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+fn main() {
+    common::block_on(|| async move {
+        let moto = common::Moto::start();
+        let cfg = common::sdk(&moto.url()).await;
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        let ec2 = aws_sdk_ec2::Client::new(&cfg);
+        let t = Instant::now();
+
+        let subnets: Vec<String> = ec2
+            .describe_subnets()
+            .send()
+            .await
+            .expect("DescribeSubnets")
+            .subnets()
+            .iter()
+            .filter(|s| s.default_for_az() == Some(true))
+            .filter_map(|s| s.subnet_id().map(str::to_owned))
+            .collect();
+        let vpc = ec2
+            .describe_subnets()
+            .subnet_ids(&subnets[0])
+            .send()
+            .await
+            .unwrap()
+            .subnets()[0]
+            .vpc_id()
+            .unwrap()
+            .to_owned();
+        let mut groups = Vec::new();
+        for g in 0..GROUPS {
+            groups.push(
+                ec2.create_security_group()
+                    .group_name(format!("svc-{g}"))
+                    .description("bench")
+                    .vpc_id(&vpc)
+                    .send()
+                    .await
+                    .expect("CreateSecurityGroup")
+                    .group_id()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        let mut target_groups = Vec::new();
+        for l in 0..LOAD_BALANCERS {
+            let (_, tg) =
+                common::estate::http_load_balancer(&cfg, &format!("lb-{l}"), &subnets[0], true)
+                    .await;
+            target_groups.push(tg);
+        }
+        for f in 0..FAMILIES {
+            ecs.register_task_definition()
+                .family(format!("app-{f}"))
+                .network_mode(NetworkMode::Awsvpc)
+                .container_definitions(
+                    ContainerDefinition::builder()
+                        .name("app")
+                        .image("nginx:1.27")
+                        .memory(256)
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("RegisterTaskDefinition");
+        }
+        let image = ec2.describe_images().send().await.unwrap().images()[0]
+            .image_id()
+            .unwrap()
+            .to_owned();
+        let instances: Vec<String> = ec2
+            .run_instances()
+            .image_id(&image)
+            .min_count(CLUSTERS as i32)
+            .max_count(CLUSTERS as i32)
+            .subnet_id(&subnets[0])
+            .send()
+            .await
+            .expect("RunInstances")
+            .instances()
+            .iter()
+            .filter_map(|i| i.instance_id().map(str::to_owned))
+            .collect();
+        for (c, instance) in instances.iter().enumerate() {
+            let cluster = format!("cluster-{c}");
+            ecs.create_cluster()
+                .cluster_name(&cluster)
+                .send()
+                .await
+                .expect("CreateCluster");
+            ecs.register_container_instance()
+                .cluster(&cluster)
+                .instance_identity_document(format!(r#"{{"instanceId":"{instance}"}}"#))
+                .send()
+                .await
+                .expect("RegisterContainerInstance");
+            for s in 0..SERVICES_PER_CLUSTER {
+                let n = c * SERVICES_PER_CLUSTER + s;
+                let mut create = ecs
+                    .create_service()
+                    .cluster(&cluster)
+                    .service_name(format!("svc-{n}"))
+                    .task_definition(format!("app-{}:1", n % FAMILIES))
+                    .desired_count(0)
+                    .launch_type(LaunchType::Fargate)
+                    .network_configuration(
+                        NetworkConfiguration::builder()
+                            .awsvpc_configuration(
+                                AwsVpcConfiguration::builder()
+                                    .subnets(&subnets[n % subnets.len()])
+                                    .security_groups(&groups[n % GROUPS])
+                                    .security_groups(&groups[(n + 1) % GROUPS])
+                                    .assign_public_ip(AssignPublicIp::Disabled)
+                                    .build()
+                                    .expect("awsvpc"),
+                            )
+                            .build(),
+                    );
+                if n < 2 * LOAD_BALANCERS {
+                    create = create.load_balancers(common::estate::behind(&target_groups[n / 2]));
+                }
+                create.send().await.expect("CreateService");
+            }
+        }
+        println!(
+            "seeded {CLUSTERS} clusters, {} services, {GROUPS} security groups, {LOAD_BALANCERS} load balancers, {CLUSTERS} container instances in {:.1} s",
+            CLUSTERS * SERVICES_PER_CLUSTER,
+            t.elapsed().as_secs_f64()
+        );
+
+        let ecs_only = EcsInventory::new(ecs.clone());
+        let full = EcsInventory::from_config(&cfg);
+        let mut wall: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        let mut calls: BTreeMap<&str, BTreeMap<String, u64>> = BTreeMap::new();
+        let mut resources: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut peak: BTreeMap<&str, f64> = BTreeMap::new();
+        // ECS-only first, so its peak memory is measured before the larger reads.
+        for (name, inv) in [("ecs-only", &ecs_only), ("with surroundings", &full)] {
+            for _ in 0..5 {
+                let t = Instant::now();
+                let docs = inv.read(&Scope::Region).await;
+                wall.entry(name)
+                    .or_default()
+                    .push(t.elapsed().as_secs_f64() * 1000.0);
+                assert!(
+                    docs.collected.errors.is_empty(),
+                    "{:?}",
+                    docs.collected.errors
+                );
+                resources.insert(name, docs.collected.snapshot.resource_count());
+                calls.insert(name, docs.collected.api_calls);
+            }
+            peak.insert(name, vm_hwm_mib());
+        }
+        // Alternate once more each way for the wall-time ratio measured side by side.
+        let mut side = BTreeMap::<&str, Vec<f64>>::new();
+        for _ in 0..5 {
+            for (name, inv) in [("ecs-only", &ecs_only), ("with surroundings", &full)] {
+                let t = Instant::now();
+                inv.read(&Scope::Region).await;
+                side.entry(name)
+                    .or_default()
+                    .push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        let surroundings: BTreeMap<&String, &u64> = calls["with surroundings"]
+            .iter()
+            .filter(|(op, _)| !calls["ecs-only"].contains_key(*op))
+            .collect();
+        let surrounding_total: u64 = surroundings.values().copied().sum();
+        // The minimum the APIs allow for this estate (catalog section 11, with the filters and
+        // batch sizes used): one call each for subnets, groups, route tables and flow logs of
+        // the one VPC, instances and their volumes, target groups and load balancers (under
+        // their batch sizes), then a listener and an attribute read per load balancer.
+        let minimum = 4 + 2 + 2 + 2 * LOAD_BALANCERS as u64;
+        for name in ["ecs-only", "with surroundings"] {
+            let c = &calls[name];
+            println!(
+                "{name}: {} calls, {} resources, median {:.0} ms of 5 runs (alternating: {:.0} ms), peak RSS {:.1} MiB",
+                c.values().sum::<u64>(),
+                resources[name],
+                median(wall[name].clone()),
+                median(side[name].clone()),
+                peak[name],
+            );
+        }
+        println!(
+            "surroundings: {surrounding_total} calls {surroundings:?}; minimum {minimum}: ratio {:.2}",
+            surrounding_total as f64 / minimum as f64
+        );
+        println!(
+            "wall-time ratio with/without surroundings (alternating runs, medians): {:.2}",
+            median(side["with surroundings"].clone()) / median(side["ecs-only"].clone())
+        );
+    });
+}
