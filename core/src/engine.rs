@@ -262,7 +262,6 @@ fn judge_placements(
                 .unwrap_or("(unnamed)");
         let mut v = view.clone();
         v.awsvpc = Some(a);
-        v.task_set = Some(id);
         parts.push((Some(format!("task set {id}")), f(&v, opts)));
     }
     Verdict::combine(parts)
@@ -449,7 +448,6 @@ pub fn evaluate<'a>(
                     .and_then(|t| lookup.task_definition(t)),
                 cluster: lookup.cluster(s.cluster_arn.as_deref()),
                 awsvpc: s.awsvpc(),
-                task_set: None,
                 task_sets: s
                     .service_arn
                     .as_deref()

@@ -49,6 +49,18 @@ use crate::ports::{Collected, Inventory, InventoryError};
 /// Selects the services a scope reads.
 type Matcher = Arc<dyn Fn(&Service) -> bool + Send + Sync>;
 
+/// The awsvpc configurations of a service: its own and its task sets'.
+fn placements(s: &Service) -> impl Iterator<Item = &aws_sdk_ecs::types::AwsVpcConfiguration> {
+    s.network_configuration()
+        .into_iter()
+        .chain(
+            s.task_sets()
+                .iter()
+                .filter_map(|t| t.network_configuration()),
+        )
+        .filter_map(|n| n.awsvpc_configuration())
+}
+
 /// Built-in capacity providers: not describable as ASG providers and never tagged.
 const BUILT_IN_PROVIDERS: [&str; 2] = ["FARGATE", "FARGATE_SPOT"];
 
@@ -809,20 +821,11 @@ impl Ctx {
     /// may be one of them: it is read too.
     async fn security_groups(&self, groups: &[&str]) {
         let groups: BTreeSet<String> = groups.iter().map(|g| (*g).to_owned()).collect();
-        // The service's own configuration or one of its task sets'.
         let refs = Box::pin(self.services_matching(Arc::new(move |s: &Service| {
-            s.network_configuration()
-                .into_iter()
-                .chain(
-                    s.task_sets()
-                        .iter()
-                        .filter_map(|t| t.network_configuration()),
-                )
-                .filter_map(|n| n.awsvpc_configuration())
-                .any(|v| {
-                    v.security_groups().is_empty()
-                        || v.security_groups().iter().any(|g| groups.contains(g))
-                })
+            placements(s).any(|v| {
+                v.security_groups().is_empty()
+                    || v.security_groups().iter().any(|g| groups.contains(g))
+            })
         })))
         .await;
         self.describe_task_definitions(refs).await;
@@ -841,15 +844,7 @@ impl Ctx {
     /// The services placed in any of `subnets` (themselves or through a task set).
     async fn services_in_subnets(&self, subnets: BTreeSet<String>) {
         let refs = Box::pin(self.services_matching(Arc::new(move |s: &Service| {
-            s.network_configuration()
-                .into_iter()
-                .chain(
-                    s.task_sets()
-                        .iter()
-                        .filter_map(|t| t.network_configuration()),
-                )
-                .filter_map(|n| n.awsvpc_configuration())
-                .any(|v| v.subnets().iter().any(|x| subnets.contains(x)))
+            placements(s).any(|v| v.subnets().iter().any(|x| subnets.contains(x)))
         })))
         .await;
         self.describe_task_definitions(refs).await;

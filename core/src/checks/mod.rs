@@ -184,10 +184,8 @@ impl std::fmt::Debug for Evaluator {
 pub struct ServiceView<'a> {
     pub service: &'a Service,
     /// The awsvpc configuration being judged: the service's own, or one of its task sets'
-    /// (surroundings checks are run once per placement, see [`ServiceView::placements`]).
+    /// (the engine runs surroundings checks once per placement).
     pub awsvpc: Option<&'a AwsVpcConfiguration>,
-    /// The task set whose configuration `awsvpc` is (`None`: the service's own).
-    pub task_set: Option<&'a str>,
     /// The service's task sets (EXTERNAL and CODE_DEPLOY deployment controllers).
     pub task_sets: Vec<&'a TaskSet>,
     pub task_definition: Option<&'a TaskDefinition>,
