@@ -240,6 +240,8 @@ fn planned_finding(
                 check,
                 resource_type: &p.entry.resource_type,
                 arn: &p.entry.resource_arn,
+                account: &p.entry.account,
+                region: &p.entry.region,
                 name: &p.entry.resource_name,
                 cluster: p.entry.cluster.as_deref(),
                 evidence: if p.import.record_state == RecordState::Active {

@@ -1942,9 +1942,30 @@ fn container_instance_metadata_exposure_is_read_live_and_fixed() {
             (e["status"].as_str().unwrap().to_owned(), e.clone())
         };
         let (first, stderr) = scan();
-        for op in ["DescribeInstances 1", "DescribeVolumes 1"] {
+        for op in [
+            "DescribeInstances 1",
+            "DescribeVolumes 1",
+            "GetEbsEncryptionByDefault 1",
+        ] {
             assert!(stderr.contains(op), "{op}: {stderr}");
         }
+        // EC2.7 once for the account-region where the container instance runs: moto starts
+        // with EBS encryption by default off.
+        let (ebs, e) = status(&first, "AC01");
+        assert_eq!(ebs, "FAILED", "{e}");
+        assert_eq!(e["resource"]["type"], "AwsAccount", "{e}");
+        assert_eq!(e["resource"]["arn"], "AWS::::Account:123456789012", "{e}");
+        assert_eq!(e["resource"]["account"], "123456789012", "{e}");
+        assert_eq!(e["resource"]["region"], "us-east-1", "{e}");
+        assert_eq!(
+            first["evaluations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["check_id"] == "AC01")
+                .count(),
+            1
+        );
         let (imds, e) = status(&first, "CI04");
         assert_eq!(imds, "FAILED", "moto's default is HttpTokens optional: {e}");
         assert_eq!(e["related_resources"][0]["type"], "AwsEc2Instance");
@@ -1984,6 +2005,10 @@ fn container_instance_metadata_exposure_is_read_live_and_fixed() {
             "its volume was read"
         );
 
+        ec2.enable_ebs_encryption_by_default()
+            .send()
+            .await
+            .expect("EnableEbsEncryptionByDefault");
         ec2.modify_instance_metadata_options()
             .instance_id(&instance)
             .http_tokens(aws_sdk_ec2::types::HttpTokensState::Required)
@@ -2001,6 +2026,7 @@ fn container_instance_metadata_exposure_is_read_live_and_fixed() {
         assert!(snap.network.instance(&instance).is_some());
         let (second, _) = scan();
         assert_eq!(status(&second, "CI04").0, "PASSED");
+        assert_eq!(status(&second, "AC01").0, "PASSED");
         assert_eq!(
             status(&second, "CI05").0,
             "PASSED",

@@ -1183,8 +1183,26 @@ async fn a_large_account_region_is_scanned_in_parts_to_the_same_findings() {
         m.values().filter(|(r, _)| r == "ARCHIVED").count()
     };
     assert!(archived(&after) > archived(&first), "{after:?}");
-    assert_eq!(held(&member(parts.path())), after);
-    assert_eq!(ledger(&split), ledger(&one));
+    // The account's own finding (AC01, EBS encryption by default where container instances
+    // run) is archived only by a scan that lists every cluster's container instances and finds
+    // none: the region-wide scan proves it, a part (some clusters) cannot, so the parts keep it
+    // until the next region-wide scan. Everything else is the same.
+    let account = |id: &String| id.contains("/AC01/");
+    let whole_ac01: Vec<_> = after.iter().filter(|(id, _)| account(id)).collect();
+    assert_eq!(whole_ac01.len(), 1, "{after:?}");
+    assert_eq!(whole_ac01[0].1.0, "ARCHIVED");
+    let parts_held = held(&member(parts.path()));
+    let parts_ac01: Vec<_> = parts_held.iter().filter(|(id, _)| account(id)).collect();
+    assert_eq!(parts_ac01.len(), 1);
+    assert_eq!(parts_ac01[0].1, &("ACTIVE".to_owned(), "FAILED".to_owned()));
+    let without = |m: BTreeMap<String, (String, String)>| -> BTreeMap<String, (String, String)> {
+        m.into_iter().filter(|(id, _)| !account(id)).collect()
+    };
+    assert_eq!(without(parts_held), without(after));
+    let without_ledger = |m: BTreeMap<String, String>| -> BTreeMap<String, String> {
+        m.into_iter().filter(|(id, _)| !account(id)).collect()
+    };
+    assert_eq!(without_ledger(ledger(&split)), without_ledger(ledger(&one)));
 }
 
 /// Through the member role against moto: an account-region read in parts (3 clusters in parts

@@ -55,15 +55,17 @@ fn called(source: &str, marker: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// The EC2 operations the network reader calls (`read_pages!("Op", ...)`).
+/// The EC2 operations the network reader calls (`read_pages!("Op", ...)`, `out.count("Op")`).
 fn ec2_reads() -> BTreeSet<String> {
-    read("src/aws/ec2.rs")
+    let source = read("src/aws/ec2.rs");
+    source
         .split("read_pages!(")
         .skip(1)
         .filter_map(|rest| {
             let op = rest.trim_start().strip_prefix('"')?.split('"').next()?;
             Some(op.to_owned())
         })
+        .chain(called(&source, "out.count(\""))
         .collect()
 }
 
@@ -117,6 +119,7 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ec2:DescribeFlowLogs",
         "ec2:DescribeInstances",
         "ec2:DescribeVolumes",
+        "ec2:GetEbsEncryptionByDefault",
         "elasticloadbalancing:DescribeTargetGroups",
         "elasticloadbalancing:DescribeLoadBalancers",
         "elasticloadbalancing:DescribeListeners",
@@ -160,7 +163,7 @@ fn policy_allows_exactly_what_the_adapters_call() {
         assert!(ecs.contains(&a[4..]), "{a} is allowed but never called");
     }
     let ec2 = ec2_reads();
-    assert_eq!(ec2.len(), 6, "{ec2:?}");
+    assert_eq!(ec2.len(), 7, "{ec2:?}");
     let ec2_allowed: BTreeSet<String> = actions
         .iter()
         .filter_map(|a| a.strip_prefix("ec2:").map(str::to_owned))

@@ -254,6 +254,33 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 
+/// The time each check takes on the estate with surroundings (median of 11 runs), slowest
+/// first, and the share of the whole: where evaluation time goes.
+/// `ECS_POSTURE_BENCH_PER_CHECK=1 scripts/bench.sh`.
+fn per_check(snapshot: &Snapshot, opts: &Options) {
+    let ctx = Context::for_snapshot(snapshot);
+    let median = |checks: &[&'static ecs_posture_core::checks::Check]| {
+        let mut runs: Vec<f64> = (0..11)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                black_box(evaluate(snapshot, checks, opts, &ctx).len());
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        runs.sort_by(f64::total_cmp);
+        runs[5]
+    };
+    let all = select(opts, &[], &[], None).expect("all checks select");
+    let whole = median(&all);
+    let empty = median(&[]);
+    let mut rows: Vec<(f64, &str)> = all.iter().map(|c| (median(&[*c]) - empty, c.id)).collect();
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("per check: whole catalog {whole:.1} ms, no check {empty:.1} ms");
+    for (ms, id) in rows {
+        println!("  {id:<5} {ms:>7.2} ms  {:>5.1}%", 100.0 * ms / whole);
+    }
+}
+
 fn main() {
     // Peak memory of building and evaluating the estate once, measured before criterion runs.
     let start = vm_hwm_kib();
@@ -302,6 +329,9 @@ fn main() {
             evals.iter().filter(|e| e.is_failed()).count(),
             not_available
         );
+    }
+    if std::env::var_os("ECS_POSTURE_BENCH_PER_CHECK").is_some() {
+        per_check(&surrounded, &opts);
     }
     drop(evals);
     drop(surrounded);

@@ -3,11 +3,13 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::checks::{Check, Evaluator, InstanceView, Revisions, ServiceView, catalog};
+use crate::checks::{AccountView, Check, Evaluator, InstanceView, Revisions, ServiceView, catalog};
 use crate::config::Options;
-use crate::evaluation::{Evaluation, Resource};
+use crate::evaluation::{ACCOUNT_ID_PREFIX, Evaluation, Resource};
 use crate::finding::{Framework, Outcome, ResourceKind, Verdict};
-use crate::model::{Arn, Cluster, NetworkMode, Record, Snapshot, TaskDefinition, TaskSet};
+use crate::model::{
+    Arn, Cluster, ContainerInstance, NetworkMode, Record, Snapshot, TaskDefinition, TaskSet,
+};
 
 /// Account and region for resources whose documents carry no ARN (definitions not registered
 /// yet, bare container definition lists).
@@ -129,10 +131,10 @@ enum RevisionState {
 
 fn td_key(reference: &str) -> &str {
     // "arn:...:task-definition/family:3" -> "family:3"; "family:3" and "family" stay.
-    reference
-        .rsplit_once("task-definition/")
-        .map(|(_, k)| k)
-        .unwrap_or(reference)
+    match reference.rsplit_once('/') {
+        Some((head, key)) if head.ends_with("task-definition") => key,
+        _ => reference,
+    }
 }
 
 struct Index<'a> {
@@ -145,8 +147,9 @@ struct Index<'a> {
 }
 
 fn build_index(snapshot: &Snapshot) -> Index<'_> {
-    let mut td_by_key = HashMap::new();
-    let mut latest_by_family: HashMap<&str, &TaskDefinition> = HashMap::new();
+    let mut td_by_key = HashMap::with_capacity(snapshot.task_definitions.len());
+    let mut latest_by_family: HashMap<&str, &TaskDefinition> =
+        HashMap::with_capacity(snapshot.task_definitions.len());
     for r in &snapshot.task_definitions {
         let td = &r.item;
         if let Some(arn) = td.task_definition_arn.as_deref() {
@@ -221,8 +224,11 @@ impl Index<'_> {
         let (Some(family), Some(rev)) = (td.family.as_deref(), td.revision) else {
             return RevisionState::Current;
         };
-        let key = format!("{family}:{rev}");
-        if self.referenced.contains(key.as_str()) {
+        let referenced = match td.task_definition_arn.as_deref() {
+            Some(arn) => self.referenced.contains(td_key(arn)),
+            None => self.referenced.contains(format!("{family}:{rev}").as_str()),
+        };
+        if referenced {
             return RevisionState::Current;
         }
         if !td.is_active() {
@@ -293,6 +299,7 @@ fn resource(
         source: source.clone(),
         cluster,
         index,
+        home: None,
     })
 }
 
@@ -655,5 +662,65 @@ pub fn evaluate<'a>(
             _ => None,
         },
     );
+    evaluate_account(&mut out, snapshot, checks, opts, ctx);
     out
+}
+
+/// The account-region's own checks, once, where the snapshot has container instances (the
+/// workloads the settings protect): a snapshot of other parts of the region (a scoped rescan of
+/// a task definition) proves nothing about them, so the account is not judged there. The account
+/// and region are those of the container instances' ARNs, else the scan's.
+fn evaluate_account(
+    out: &mut Vec<Evaluation>,
+    snapshot: &Snapshot,
+    checks: &[&'static Check],
+    opts: &Options,
+    ctx: &Context,
+) {
+    let checks: Vec<&'static Check> = checks
+        .iter()
+        .copied()
+        .filter(|c| c.kind() == ResourceKind::Account)
+        .collect();
+    let live: Vec<&ContainerInstance> = snapshot
+        .container_instances
+        .iter()
+        .map(|r| &r.item)
+        .filter(|c| !c.is_inactive())
+        .collect();
+    if checks.is_empty() || live.is_empty() {
+        return;
+    }
+    let home = live
+        .iter()
+        .filter_map(|c| c.container_instance_arn.as_deref().and_then(Arn::parse))
+        .find(|a| !a.account.is_empty() && !a.region.is_empty());
+    let (partition, region, account) = match &home {
+        Some(a) => (a.partition, a.region, a.account),
+        None => (
+            ctx.partition.as_str(),
+            ctx.region.as_str(),
+            ctx.account.as_str(),
+        ),
+    };
+    let resource = Arc::new(Resource {
+        kind: ResourceKind::Account,
+        arn: format!("{ACCOUNT_ID_PREFIX}{account}"),
+        name: account.to_owned(),
+        source: Arc::from(crate::model::account::EBS_DEFAULT_FILE),
+        cluster: None,
+        index: 0,
+        home: Some(Box::new((partition.to_owned(), region.to_owned()))),
+    });
+    let view = AccountView {
+        account,
+        region,
+        settings: &snapshot.network.account,
+        container_instances: live.len(),
+    };
+    for check in checks {
+        if let Evaluator::Account(f) = check.evaluator {
+            out.push(Evaluation::new(check, resource.clone(), f(&view, opts)));
+        }
+    }
 }

@@ -22,19 +22,28 @@ pub struct Resource {
     pub cluster: Option<String>,
     /// Position of the resource in its kind's list in the snapshot it was evaluated from.
     pub index: usize,
+    /// The partition and region of a resource whose identifier is not an ARN (an account).
+    pub home: Option<Box<(String, String)>>,
 }
 
+/// The identifier Security Hub gives an account (`AWS::::Account:<id>`).
+pub const ACCOUNT_ID_PREFIX: &str = "AWS::::Account:";
+
 impl Resource {
-    /// The account in the resource's ARN (synthesized ARNs carry the scan's account).
+    /// The account in the resource's ARN (synthesized ARNs carry the scan's account), or the
+    /// account an `AWS::::Account:<id>` resource is.
     pub fn account(&self) -> &str {
-        crate::model::Arn::parse(&self.arn)
-            .map(|a| a.account)
-            .unwrap_or("")
+        match crate::model::Arn::parse(&self.arn) {
+            Some(a) => a.account,
+            None => self.arn.strip_prefix(ACCOUNT_ID_PREFIX).unwrap_or(""),
+        }
     }
 
     pub fn region(&self) -> &str {
         crate::model::Arn::parse(&self.arn)
             .map(|a| a.region)
+            .filter(|r| !r.is_empty())
+            .or(self.home.as_ref().map(|h| &*h.1))
             .unwrap_or("")
     }
 
@@ -42,6 +51,7 @@ impl Resource {
         crate::model::Arn::parse(&self.arn)
             .map(|a| a.partition)
             .filter(|p| !p.is_empty())
+            .or(self.home.as_ref().map(|h| &*h.0))
             .unwrap_or("aws")
     }
 }

@@ -106,6 +106,8 @@ pub enum ResourceKind {
     Cluster,
     CapacityProvider,
     ContainerInstance,
+    /// An account in one region: settings that protect the ECS workloads running there.
+    Account,
 }
 
 impl ResourceKind {
@@ -119,6 +121,7 @@ impl ResourceKind {
             ResourceKind::Cluster => "AwsEcsCluster",
             ResourceKind::CapacityProvider => "AwsEcsCapacityProvider",
             ResourceKind::ContainerInstance => "AwsEcsContainerInstance",
+            ResourceKind::Account => "AwsAccount",
         }
     }
 
@@ -130,6 +133,7 @@ impl ResourceKind {
             ResourceKind::Cluster => "Cluster",
             ResourceKind::CapacityProvider => "Capacity Provider",
             ResourceKind::ContainerInstance => "Container Instance",
+            ResourceKind::Account => "Account",
         }
     }
 }

@@ -446,12 +446,12 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                     .contains(&p.resource_arn)
                 && check_of(p).is_some_and(|c| c.revisions == Revisions::All);
             if !still_readable {
-                out.imports.push(archive(
-                    p,
-                    now,
-                    "resource deleted, deregistered or superseded",
-                    Source::Entry,
-                ));
+                let why = if p.resource_type == ResourceKind::Account.asff_type() {
+                    "no ECS container instance in the account-region needs this setting any more"
+                } else {
+                    "resource deleted, deregistered or superseded"
+                };
+                out.imports.push(archive(p, now, why, Source::Entry));
             } else if p.state == FindingState::Failed
                 && (p.pending || now - p.last_imported_ms >= input.refresh_age_ms)
             {

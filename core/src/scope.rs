@@ -166,6 +166,16 @@ impl Coverage {
                     || cluster_gone(&cluster_arn)
             }
             "AwsEcsCluster" => self.all_clusters,
+            // The account-region's settings are judged where the region was read whole and
+            // every cluster's container instances were listed: no longer evaluated then means
+            // no container instance needs them.
+            "AwsAccount" => {
+                self.all_clusters
+                    && self
+                        .clusters
+                        .iter()
+                        .all(|c| self.container_instances_of_clusters.contains(c))
+            }
             "AwsEcsContainerInstance" => {
                 cluster_arn_from(arn, ":container-instance/").is_some_and(|c| {
                     self.container_instances_of_clusters.contains(&c) || cluster_gone(&c)

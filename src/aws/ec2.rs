@@ -252,6 +252,32 @@ async fn read_instances(client: &Client, refs: &References, out: &mut NetworkRea
         out.docs
             .push(("ec2:DescribeVolumes".into(), json!({"Volumes": volumes})));
     }
+    read_ebs_default(client, out).await;
+}
+
+/// The region's EBS encryption by default (read once where container instances run): its output,
+/// or the AWS error it answered with, kept in the file that binds it to the account-region.
+async fn read_ebs_default(client: &Client, out: &mut NetworkRead) {
+    use ecs_posture_core::model::account::EBS_DEFAULT_FILE;
+    out.count("GetEbsEncryptionByDefault");
+    match client.get_ebs_encryption_by_default().send().await {
+        Ok(o) => out.docs.push((
+            EBS_DEFAULT_FILE.into(),
+            json!({
+                "EbsEncryptionByDefault": o.ebs_encryption_by_default(),
+                "SseType": o.sse_type().map(|t| t.as_str()),
+            }),
+        )),
+        Err(e) => {
+            out.errors.push(format!(
+                "GetEbsEncryptionByDefault: {}",
+                super::sdk_error_summary(&e)
+            ));
+            if let Some(error) = super::error_document(&e) {
+                out.docs.push((EBS_DEFAULT_FILE.into(), error));
+            }
+        }
+    }
 }
 
 /// The subnets of the VPCs of `tables` (a route table change may move any subnet of its VPC that

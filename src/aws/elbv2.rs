@@ -67,13 +67,6 @@ fn listener(l: &t::Listener) -> Value {
     }))
 }
 
-/// The AWS CLI's `--cli-error-format json` document of a service error; `None` for failures
-/// that are not an answer (timeouts, connection errors).
-fn error_document<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> Option<Value> {
-    let s = e.as_service_error()?;
-    Some(json!({"Code": s.code().unwrap_or("UnknownError"), "Message": s.message().unwrap_or("")}))
-}
-
 fn not_found<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>, code: &str) -> bool {
     e.as_service_error().and_then(|s| s.code()) == Some(code)
 }
@@ -198,7 +191,7 @@ pub async fn read(client: &Client, groups: &BTreeSet<String>) -> NetworkRead {
                         "DescribeListeners {name}: {}",
                         super::sdk_error_summary(&e)
                     ));
-                    answer = Some(error_document(&e));
+                    answer = Some(super::error_document(&e));
                     break;
                 }
             }
@@ -227,7 +220,7 @@ pub async fn read(client: &Client, groups: &BTreeSet<String>) -> NetworkRead {
                     "DescribeLoadBalancerAttributes {name}: {}",
                     super::sdk_error_summary(&e)
                 ));
-                if let Some(error) = error_document(&e) {
+                if let Some(error) = super::error_document(&e) {
                     out.docs.push((format!("lb-attributes-{name}.json"), error));
                 }
             }

@@ -103,6 +103,17 @@ pub fn sdk_error_code<E: ProvideErrorMetadata>(e: &SdkError<E, Response>) -> Opt
     }
 }
 
+/// The AWS CLI's `--cli-error-format json` document of a service error; `None` for failures
+/// that are not an answer (timeouts, connection errors).
+pub(crate) fn error_document<E: ProvideErrorMetadata, R>(
+    e: &SdkError<E, R>,
+) -> Option<serde_json::Value> {
+    let s = e.as_service_error()?;
+    Some(
+        serde_json::json!({"Code": s.code().unwrap_or("UnknownError"), "Message": s.message().unwrap_or("")}),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use aws_config::retry::RetryMode;

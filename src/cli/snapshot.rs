@@ -46,7 +46,10 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
     let mut written = 0;
     for (source, doc) in docs {
         // Outputs that name no resource keep the file name that binds them to one.
-        if source.starts_with("listeners-") || source.starts_with("lb-attributes-") {
+        if source.starts_with("listeners-")
+            || source.starts_with("lb-attributes-")
+            || source == ecs_posture_core::model::account::EBS_DEFAULT_FILE
+        {
             write_json(&dir.join(source.replace(['/', '\\'], "_")), doc)?;
             written += 1;
             continue;

@@ -1,8 +1,8 @@
 //! The one registry of checks. Order here is the order of reports and docs.
 
 use super::{
-    Check, capacity_provider as cp, cluster as cl, container_instance as ci, service as sv,
-    task_definition as td,
+    Check, account as ac, capacity_provider as cp, cluster as cl, container_instance as ci,
+    service as sv, task_definition as td,
 };
 
 pub static CATALOG: &[&Check] = &[
@@ -83,6 +83,7 @@ pub static CATALOG: &[&Check] = &[
     &ci::instance_credentials_reachable_from_tasks::CHECK,
     &ci::public_ip_address::CHECK,
     &ci::ebs_volume_unencrypted::CHECK,
+    &ac::ebs_encryption_by_default_disabled::CHECK,
 ];
 
 /// Find a check by id (`TD01`) or slug (`privileged-container`), case-insensitively.
@@ -126,7 +127,7 @@ pub const LATER: &[(&str, &str)] = &[
         "needs the Classic Elastic Load Balancing API",
     ),
     (
-        "Container instance AMI age and EBS encryption by default (EC2.7)",
-        "needs SSM public parameters and account-level EC2 settings",
+        "Container instance AMI age against the current ECS-optimized AMI",
+        "needs SSM public parameters and DescribeImages",
     ),
 ];

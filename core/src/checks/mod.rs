@@ -7,6 +7,7 @@
 //! Adding a check touches one place: its file, one line in `catalog.rs`, and the regenerated
 //! docs/checks.md.
 
+pub mod account;
 pub mod capacity_provider;
 pub mod catalog;
 pub mod cluster;
@@ -153,6 +154,8 @@ pub enum Evaluator {
     ContainerInstance(fn(&ContainerInstance, &Options) -> Outcome),
     /// A container instance judged by its EC2 instance and the tasks that may run on it.
     ContainerInstanceSurroundings(fn(&InstanceView<'_>, &Options) -> Verdict),
+    /// The account in the scanned region, judged once by its settings.
+    Account(fn(&AccountView<'_>, &Options) -> Outcome),
 }
 
 impl Evaluator {
@@ -168,6 +171,7 @@ impl Evaluator {
             Evaluator::ContainerInstance(_) | Evaluator::ContainerInstanceSurroundings(_) => {
                 ResourceKind::ContainerInstance
             }
+            Evaluator::Account(_) => ResourceKind::Account,
         }
     }
 }
@@ -208,6 +212,16 @@ pub struct InstanceView<'a> {
     pub partition: &'a str,
     pub region: &'a str,
     pub account: &'a str,
+}
+
+/// What an account check sees: the account-region's settings and the ECS workloads they
+/// protect there.
+pub struct AccountView<'a> {
+    pub account: &'a str,
+    pub region: &'a str,
+    pub settings: &'a crate::model::account::AccountSettings,
+    /// Container instances of the snapshot that are not INACTIVE (EC2 capacity).
+    pub container_instances: usize,
 }
 
 /// One check of the catalog.

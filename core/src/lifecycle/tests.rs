@@ -639,3 +639,50 @@ fn not_available_keeps_the_last_known_state() {
     let p = fresh.run(&unknown, &full_coverage(), &["TD01"], T0);
     assert!(p.imports.is_empty() && p.alerts.is_empty());
 }
+
+#[test]
+fn an_account_setting_is_archived_only_when_the_whole_region_shows_no_container_instance() {
+    let cluster = "arn:aws:ecs:eu-west-1:111122223333:cluster/prod";
+    let instance = r#"{"containerInstances":[{"containerInstanceArn":"arn:aws:ecs:eu-west-1:111122223333:container-instance/prod/0123456789abcdef0123456789abcdef","ec2InstanceId":"i-1","status":"ACTIVE","agentConnected":true}],"EbsEncryptionByDefault":false}"#
+        .to_owned();
+    let mut w = World::new();
+    let first = evals(&[instance], &["AC01"]);
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].resource.arn, "AWS::::Account:111122223333");
+    assert_eq!(first[0].resource.region(), "eu-west-1");
+    let p = w.run(&first, &full_coverage(), &["AC01"], T0);
+    assert_eq!(p.imports.len(), 1);
+    assert_eq!(p.imports[0].entry.resource_type, "AwsAccount");
+    assert_eq!(p.imports[0].entry.region, "eu-west-1");
+    assert!(
+        p.imports[0]
+            .id
+            .starts_with("ecs-posture/eu-west-1/111122223333/AC01/")
+    );
+    // A scoped scan (one service's cluster) proves nothing about the account.
+    let mut scoped = Coverage::default();
+    scoped.services_of_clusters.insert(cluster.into());
+    assert!(w.run(&[], &scoped, &["AC01"], T0 + 1000).imports.is_empty());
+    // A region scan whose container instance listing failed for a cluster proves nothing.
+    let mut partial = full_coverage();
+    partial.clusters.insert(cluster.into());
+    assert!(
+        w.run(&[], &partial, &["AC01"], T0 + 2000)
+            .imports
+            .is_empty()
+    );
+    // Every cluster's container instances listed, none left: the setting protects nothing.
+    partial
+        .container_instances_of_clusters
+        .insert(cluster.into());
+    let p = w.run(&[], &partial, &["AC01"], T0 + 3000);
+    assert_eq!(p.imports.len(), 1);
+    assert_eq!(p.imports[0].reason, ImportReason::Archived);
+    assert!(
+        p.imports[0]
+            .note
+            .is_some_and(|n| n.contains("no ECS container instance")),
+        "{:?}",
+        p.imports[0].note
+    );
+}

@@ -6,6 +6,7 @@
 //! --cli-input-json` input, a bare array of container definitions, or any mix of those keys in
 //! one object. AWS defaults are resolved once here (see the `effective` helpers on each type).
 
+pub mod account;
 pub mod cluster;
 pub mod de;
 pub mod instance;
@@ -58,6 +59,52 @@ pub struct Snapshot {
     pub failures: Vec<ReadFailure>,
     /// The EC2 networking around the estate's awsvpc tasks, where it was read.
     pub network: Network,
+    /// Where each task definition and service ARN sits, so adding documents stays linear.
+    pub positions: Positions,
+}
+
+/// The position of each task definition and service ARN in a [`Snapshot`]'s vectors, kept up to
+/// date as documents are added. The vectors are public and may be edited directly: a position is
+/// checked against the vector before it is used, and a stale index is rebuilt.
+#[derive(Debug, Clone, Default)]
+pub struct Positions {
+    task_definitions: ArnPositions,
+    services: ArnPositions,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ArnPositions {
+    at: std::collections::HashMap<String, usize>,
+    /// How many items of the vector have been indexed.
+    seen: usize,
+}
+
+impl ArnPositions {
+    fn find<T>(
+        &mut self,
+        items: &[Record<T>],
+        arn_of: impl Fn(&T) -> Option<&str>,
+        arn: &str,
+    ) -> Option<usize> {
+        if self.seen > items.len() {
+            *self = Self::default();
+        }
+        for (i, r) in items.iter().enumerate().skip(self.seen) {
+            if let Some(a) = arn_of(&r.item) {
+                self.at.entry(a.to_owned()).or_insert(i);
+            }
+        }
+        self.seen = items.len();
+        match self.at.get(arn) {
+            Some(&i) if items.get(i).and_then(|r| arn_of(&r.item)) == Some(arn) => Some(i),
+            Some(_) => {
+                // The vector was edited in place: rebuild once and answer from the truth.
+                *self = Self::default();
+                self.find(items, arn_of, arn)
+            }
+            None => None,
+        }
+    }
 }
 
 /// Why a document could not be read. Every variant names the input.
@@ -108,6 +155,7 @@ const NETWORK_KEYS: &[&str] = &[
     "Listeners",
     "Reservations",
     "Volumes",
+    "EbsEncryptionByDefault",
 ];
 
 const KNOWN_KEYS: &[&str] = &[
@@ -210,6 +258,13 @@ impl Snapshot {
         match value {
             Value::Array(items) => self.add_array(path, &source, items),
             Value::Object(map) => {
+                if account::is_ebs_default_file(path) && map.contains_key("Code") {
+                    let error = typed(path, "", value)?;
+                    self.network
+                        .account
+                        .merge(account::ebs_default_error(error));
+                    return Ok(());
+                }
                 if let Some(name) = load_balancing::bound_name(path, "lb-attributes-") {
                     return self.add_lb_read(path, name, map, true);
                 }
@@ -478,6 +533,11 @@ impl Snapshot {
             }
         })?;
         each(path, "Volumes", map, |v| read.volumes.push(v))?;
+        if map.contains_key("EbsEncryptionByDefault") {
+            let setting: account::EbsEncryptionByDefault =
+                typed(path, "", &Value::Object(map.clone()))?;
+            read.account.ebs_encryption_by_default = Some(load_balancing::Read::Answered(setting));
+        }
         self.network.merge(read);
         Ok(())
     }
@@ -535,9 +595,14 @@ impl Snapshot {
     fn push_task_definition(&mut self, td: TaskDefinition, source: &Arc<str>) {
         if let Some(arn) = td.task_definition_arn.as_deref()
             && self
+                .positions
                 .task_definitions
-                .iter()
-                .any(|r| r.item.task_definition_arn.as_deref() == Some(arn))
+                .find(
+                    &self.task_definitions,
+                    |t| t.task_definition_arn.as_deref(),
+                    arn,
+                )
+                .is_some()
         {
             return;
         }
@@ -560,10 +625,11 @@ impl Snapshot {
             s.task_sets.push(ts);
         }
         if let Some(arn) = s.service_arn.as_deref()
-            && let Some(existing) = self
-                .services
-                .iter_mut()
-                .find(|r| r.item.service_arn.as_deref() == Some(arn))
+            && let Some(i) =
+                self.positions
+                    .services
+                    .find(&self.services, |x| x.service_arn.as_deref(), arn)
+            && let Some(existing) = self.services.get_mut(i)
         {
             existing.item = s;
             return;

@@ -290,6 +290,8 @@ pub struct Network {
     pub instances: Vec<super::instance::Ec2Instance>,
     /// Their EBS volumes (`describe-volumes`).
     pub volumes: Vec<super::instance::Volume>,
+    /// The account-region's settings (`get-ebs-encryption-by-default`).
+    pub account: super::account::AccountSettings,
     /// Lookups by id, built on first use (thousands of services may share a snapshot's groups)
     /// and dropped by [`Network::merge`]; lists filled directly are never looked up before.
     index: std::sync::OnceLock<Index>,
@@ -369,6 +371,7 @@ impl Network {
         add(&mut self.volumes, other.volumes, |v| {
             (None, v.volume_id.as_deref())
         });
+        self.account.merge(other.account);
     }
 
     /// What belongs to `account` (by `OwnerId`; items that name no owner go everywhere).
@@ -406,6 +409,7 @@ impl Network {
                 .cloned()
                 .collect(),
             volumes: self.volumes.clone(),
+            account: self.account.clone(),
             index: std::sync::OnceLock::new(),
         }
     }
@@ -418,6 +422,7 @@ impl Network {
             && !self.flow_logs_read
             && self.load_balancing.is_empty()
             && self.instances.is_empty()
+            && !self.account.any_read()
             && self.volumes.is_empty()
     }
 

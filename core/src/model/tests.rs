@@ -357,3 +357,35 @@ fn rule_ports_follow_the_ec2_api() {
         "private ranges and prefix lists are not the internet"
     );
 }
+
+#[test]
+fn documents_added_twice_keep_one_copy_even_after_direct_edits() {
+    let td = |rev: u32| {
+        format!(
+            r#"{{"taskDefinition":{{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/web:{rev}","family":"web","revision":{rev},"containerDefinitions":[]}}}}"#
+        )
+    };
+    let svc = |image: &str| {
+        format!(
+            r#"{{"services":[{{"serviceArn":"arn:aws:ecs:us-east-1:1:service/c/web","serviceName":"web","taskDefinition":"{image}"}}]}}"#
+        )
+    };
+    let mut s = Snapshot::default();
+    for rev in [1, 2, 3, 2, 1] {
+        s.add_document("td.json", &td(rev)).unwrap();
+    }
+    assert_eq!(s.task_definitions.len(), 3);
+    // Edited in place: the first record removed, the others shift.
+    s.task_definitions.remove(0);
+    s.add_document("td.json", &td(3)).unwrap();
+    s.add_document("td.json", &td(1)).unwrap();
+    let revs: Vec<_> = s.task_definitions.iter().map(|r| r.item.revision).collect();
+    assert_eq!(revs, [Some(2), Some(3), Some(1)]);
+    // A service read again replaces the earlier copy, wherever it now sits.
+    s.add_document("s.json", &svc("web:1")).unwrap();
+    s.services.insert(0, s.services[0].clone());
+    s.services[0].item.service_arn = Some("arn:aws:ecs:us-east-1:1:service/c/other".into());
+    s.add_document("s.json", &svc("web:2")).unwrap();
+    assert_eq!(s.services.len(), 2);
+    assert_eq!(s.services[1].item.task_definition.as_deref(), Some("web:2"));
+}

@@ -33,6 +33,7 @@ fn label(resource_type: &str) -> &'static str {
         ResourceKind::Cluster,
         ResourceKind::CapacityProvider,
         ResourceKind::ContainerInstance,
+        ResourceKind::Account,
     ]
     .into_iter()
     .find(|k| k.asff_type() == resource_type)

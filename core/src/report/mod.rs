@@ -149,6 +149,7 @@ pub fn resource_label(e: &Evaluation, services: &ServicesByTaskDefinition) -> St
                 .map(|c| format!(" | Cluster: {c}"))
                 .unwrap_or_default()
         ),
+        ResourceKind::Account => format!("Account: {} | Region: {}", r.name, r.region()),
     }
 }
 

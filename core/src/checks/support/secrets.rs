@@ -129,52 +129,69 @@ const NON_SECRET_VALUES: &[&str] = &[
     "*",
 ];
 
-/// Split a name into upper-case words: `dbPassword` / `DB_PASSWORD` / `db-password` -> DB, PASSWORD.
-fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for ch in name.chars() {
-        if !ch.is_ascii_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
+/// Split a name into words: `dbPassword` / `DB_PASSWORD` / `db-password` -> db/DB, Password/PASSWORD.
+fn words(name: &str) -> Words<'_> {
+    Words { name, at: 0 }
+}
+
+/// The words of a variable name, as slices of it in their original case: split at every
+/// character that is not an ASCII letter or digit, and where an upper-case letter follows a
+/// lower-case letter or digit (`dbPassword` -> `db`, `Password`). Allocates nothing.
+struct Words<'a> {
+    name: &'a str,
+    at: usize,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.name.as_bytes();
+        while self.at < bytes.len() && !bytes[self.at].is_ascii_alphanumeric() {
+            self.at += 1;
+        }
+        let start = self.at;
+        let mut prev_lower = false;
+        while let Some(&b) = bytes.get(self.at) {
+            if !b.is_ascii_alphanumeric() || (b.is_ascii_uppercase() && prev_lower) {
+                break;
             }
-            prev_lower = false;
-            continue;
+            prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+            self.at += 1;
         }
-        if ch.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
-        cur.push(ch.to_ascii_uppercase());
+        // Only ASCII bytes were passed over, so both ends are character boundaries.
+        (self.at > start).then(|| &self.name[start..self.at])
     }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
+}
+
+fn is_one_of(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+fn starts_with_ignoring_case(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
 /// True when a variable or tag name says it holds a secret.
 pub fn is_secret_name(name: &str, opts: &Options) -> bool {
-    let w = words(name);
-    let Some(last) = w.last() else { return false };
-    if NON_SECRET_SUFFIXES.contains(&last.as_str()) {
-        return false;
-    }
     let extra = |x: &str| {
         opts.secret_name_words
             .iter()
             .any(|e| e.eq_ignore_ascii_case(x))
     };
-    for (i, word) in w.iter().enumerate() {
-        if SECRET_WORDS.contains(&word.as_str()) || extra(word) {
-            return true;
-        }
-        if word == "KEY" && i > 0 && KEY_QUALIFIERS.contains(&w[i - 1].as_str()) {
-            return true;
-        }
+    let (mut found, mut prev, mut last) = (false, None::<&str>, None::<&str>);
+    for word in words(name) {
+        found = found
+            || is_one_of(word, SECRET_WORDS)
+            || extra(word)
+            || (word.eq_ignore_ascii_case("KEY")
+                && prev.is_some_and(|p| is_one_of(p, KEY_QUALIFIERS)));
+        prev = Some(word);
+        last = Some(word);
     }
-    false
+    // A name ending in a reference word (`DB_PASSWORD_FILE`, `TOKEN_URL`) names where the
+    // secret is, not the secret.
+    found && last.is_some_and(|l| !is_one_of(l, NON_SECRET_SUFFIXES))
 }
 
 fn is_ignored(name: &str, opts: &Options) -> bool {
@@ -231,7 +248,10 @@ fn shape(value: &str) -> Option<&'static str> {
             return Some("a value shaped like an AWS access key ID");
         }
     }
-    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
+    if v.len() >= "-----BEGIN PRIVATE KEY-----".len()
+        && v.contains("-----BEGIN")
+        && v.contains("PRIVATE KEY")
+    {
         return Some("a private key");
     }
     for token in
@@ -241,13 +261,20 @@ fn shape(value: &str) -> Option<&'static str> {
             return Some(kind);
         }
     }
-    if url_has_password(v) {
+    if v.contains(':') && url_has_password(v) {
         return Some("a URL with an embedded password");
     }
     None
 }
 
 fn token_shape(t: &str) -> Option<&'static str> {
+    // Every shape below starts with one of these letters: most tokens stop here.
+    if !matches!(
+        t.as_bytes().first(),
+        Some(b'g' | b'x' | b'h' | b's' | b'r' | b'A' | b'n' | b'S' | b'e')
+    ) {
+        return None;
+    }
     let rest_is = |prefix: &str, min: usize, f: fn(char) -> bool| {
         t.strip_prefix(prefix)
             .is_some_and(|r| r.len() >= min && all(r, f))
@@ -333,20 +360,23 @@ fn literal_secret(value: &str) -> bool {
     if v.len() < 6 || is_placeholder(v) {
         return false;
     }
-    let lower = v.to_ascii_lowercase();
-    if NON_SECRET_VALUES.contains(&lower.as_str()) {
+    if is_one_of(v, NON_SECRET_VALUES) {
         return false;
     }
-    if lower.starts_with("arn:")
-        || lower.starts_with("/")
-        || lower.starts_with("./")
-        || lower.starts_with("s3://")
-        || lower.starts_with("ssm:")
-        || lower.starts_with("secretsmanager:")
-        || lower.starts_with("file:")
-        || lower.starts_with("vault:")
-        || lower.starts_with("env:")
-        || lower.starts_with("resolve:")
+    if [
+        "arn:",
+        "/",
+        "./",
+        "s3://",
+        "ssm:",
+        "secretsmanager:",
+        "file:",
+        "vault:",
+        "env:",
+        "resolve:",
+    ]
+    .iter()
+    .any(|p| starts_with_ignoring_case(v, p))
     {
         return false;
     }
@@ -384,19 +414,21 @@ fn literal_secret(value: &str) -> bool {
 
 /// Classify a name/value pair. `Some(description)` when it holds a credential.
 pub fn classify(name: &str, value: &str, opts: &Options) -> Option<&'static str> {
-    if is_ignored(name, opts) || value.trim().is_empty() {
+    let value = value.trim();
+    if is_ignored(name, opts) || value.is_empty() {
         return None;
     }
     if let Some(kind) = shape(value) {
         return Some(kind);
     }
     if is_secret_name(name, opts) && literal_secret(value) {
-        let w = words(name);
-        if w.iter().any(|x| x.starts_with("PASS") || x == "PWD") {
+        if words(name)
+            .any(|x| starts_with_ignoring_case(x, "PASS") || x.eq_ignore_ascii_case("PWD"))
+        {
             return Some("a literal password under a password-named variable");
         }
-        if w.iter()
-            .any(|x| x == "SECRET" && w.iter().any(|y| y == "AWS"))
+        if words(name).any(|x| x.eq_ignore_ascii_case("SECRET"))
+            && words(name).any(|x| x.eq_ignore_ascii_case("AWS"))
         {
             return Some("a value shaped like an AWS secret access key");
         }
@@ -490,6 +522,30 @@ mod tests {
             ..Options::default()
         };
         assert!(classify("CARD_PIN", "83hd9k2l", &opts).is_some());
+    }
+
+    #[test]
+    fn names_split_into_words_in_any_case() {
+        let w: Vec<&str> = words("dbPassword_FILE-path2Key ÄPI.key").collect();
+        assert_eq!(w, ["db", "Password", "FILE", "path2", "Key", "PI", "key"]);
+        let o = Options::default();
+        assert!(is_secret_name("stripeApiKey", &o));
+        assert!(is_secret_name("Db-Pass", &o));
+        assert!(!is_secret_name("dbPasswordFile", &o));
+        assert!(!is_secret_name("monkey", &o));
+        assert!(!is_secret_name("", &o));
+        assert_eq!(
+            c(
+                "awsSecretAccessKey",
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+            ),
+            Some("a value shaped like an AWS secret access key")
+        );
+        assert_eq!(
+            c("db_pwd", "Tr0ub4dor&3"),
+            Some("a literal password under a password-named variable")
+        );
+        assert_eq!(c("DB_PASSWORD", "  NONE  "), None);
     }
 
     #[test]

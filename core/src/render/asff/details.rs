@@ -608,6 +608,21 @@ pub fn resource_details(snapshot: &Snapshot, e: &Evaluation) -> Option<ResourceD
                 ("Cluster", c.cluster_arn.as_deref()),
             ])
         }
+        ResourceKind::Account => {
+            use crate::model::load_balancing::Read;
+            let ebs = match &snapshot.network.account.ebs_encryption_by_default {
+                Some(Read::Answered(s)) => s.ebs_encryption_by_default.map(|b| b.to_string()),
+                _ => None,
+            };
+            let sse = match &snapshot.network.account.ebs_encryption_by_default {
+                Some(Read::Answered(s)) => s.sse_type.as_deref(),
+                _ => None,
+            };
+            other(&[
+                ("EbsEncryptionByDefault", ebs.as_deref()),
+                ("EbsSseType", sse),
+            ])
+        }
     };
     some(details)
 }

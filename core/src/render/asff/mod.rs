@@ -37,11 +37,13 @@ pub fn product_arn(partition: &str, region: &str, account: &str) -> String {
     format!("arn:{partition}:securityhub:{region}:{account}:product/{account}/default")
 }
 
-fn partition_of(arn: &str) -> &str {
+/// The partition of the resource's ARN; for an identifier that is not an ARN (an account),
+/// the partition of its region.
+fn partition_of<'a>(arn: &'a str, region: &str) -> &'a str {
     crate::model::Arn::parse(arn)
         .map(|a| a.partition)
         .filter(|p| !p.is_empty())
-        .unwrap_or("aws")
+        .unwrap_or(crate::fleet::partition_of(region))
 }
 
 fn requirement(f: Framework, control: &str) -> String {
@@ -62,6 +64,10 @@ pub struct Subject<'a> {
     pub check: &'static crate::checks::Check,
     pub resource_type: &'a str,
     pub arn: &'a str,
+    /// The account and region the finding belongs to (an account resource's identifier,
+    /// `AWS::::Account:<id>`, names no region).
+    pub account: &'a str,
+    pub region: &'a str,
     pub name: &'a str,
     pub cluster: Option<&'a str>,
     pub evidence: Cow<'a, [String]>,
@@ -77,6 +83,8 @@ impl<'a> Subject<'a> {
             check: e.check,
             resource_type: e.resource.kind.asff_type(),
             arn: &e.resource.arn,
+            account: e.resource.account(),
+            region: e.resource.region(),
             name: &e.resource.name,
             cluster: e.resource.cluster.as_deref(),
             evidence: Cow::Owned(e.evidence_lines()),
@@ -200,10 +208,8 @@ pub fn subject_finding(
     import: &Import,
 ) -> Finding {
     let c = e.check;
-    let arn = crate::model::Arn::parse(e.arn);
-    let account = arn.as_ref().map(|a| a.account).unwrap_or("");
-    let region = arn.as_ref().map(|a| a.region).unwrap_or("");
-    let partition = partition_of(e.arn);
+    let (account, region) = (e.account, e.region);
+    let partition = partition_of(e.arn, region);
     let label = match import.compliance {
         Status::Failed => e.severity,
         _ => Severity::Informational,
