@@ -1505,6 +1505,7 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
             "DescribeSecurityGroups",
             "DescribeRouteTables",
             "DescribeFlowLogs",
+            "DescribeVpcEndpoints",
         ] {
             assert_eq!(
                 report["api_calls_by_operation"][op], 1,
@@ -1696,6 +1697,101 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
             .find(|f| f.generator_id() == Some("SV16"))
             .unwrap();
         assert_eq!(status_of(sv16).0, "PASSED");
+
+        // SV26 (off by default): the private api now pulls from ECR and logs with awslogs; its
+        // VPC has only an ecr.dkr endpoint (private DNS on), the public web needs none.
+        let ecr_td = ecs
+            .register_task_definition()
+            .family("api")
+            .network_mode(aws_sdk_ecs::types::NetworkMode::Awsvpc)
+            .requires_compatibilities(aws_sdk_ecs::types::Compatibility::Fargate)
+            .cpu("256")
+            .memory("512")
+            .container_definitions(
+                aws_sdk_ecs::types::ContainerDefinition::builder()
+                    .name("app")
+                    .image("123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.0")
+                    .log_configuration(
+                        aws_sdk_ecs::types::LogConfiguration::builder()
+                            .log_driver(aws_sdk_ecs::types::LogDriver::Awslogs)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("RegisterTaskDefinition")
+            .task_definition()
+            .and_then(|t| t.task_definition_arn())
+            .unwrap()
+            .to_owned();
+        ecs.update_service()
+            .cluster("prod")
+            .service("api")
+            .task_definition(&ecr_td)
+            .send()
+            .await
+            .expect("UpdateService");
+        let endpoint = ec2
+            .create_vpc_endpoint()
+            .vpc_id(&vpc)
+            .vpc_endpoint_type(aws_sdk_ec2::types::VpcEndpointType::Interface)
+            .service_name("com.amazonaws.us-east-1.ecr.dkr")
+            .subnet_ids(&private_subnet)
+            .private_dns_enabled(true)
+            .send()
+            .await
+            .expect("CreateVpcEndpoint");
+        assert!(endpoint.vpc_endpoint().is_some());
+        let out = cli(
+            &moto,
+            &[
+                "scan",
+                "--live",
+                "--check",
+                "SV26",
+                "--format",
+                "json",
+                "--fail-on",
+                "none",
+            ],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let of = |service: &str| {
+            report["evaluations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["resource"]["name"] == service)
+                .unwrap_or_else(|| panic!("{service}: {report}"))
+                .clone()
+        };
+        let api = of("api");
+        assert_eq!(api["status"], "FAILED", "{api}");
+        let evidence = api["evidence"].to_string();
+        for missing in ["ecr.api", "s3", "logs"] {
+            assert!(
+                evidence.contains(&format!("endpoint for {missing} ")),
+                "{evidence}"
+            );
+        }
+        assert!(
+            !evidence.contains("ecr.dkr"),
+            "the ecr.dkr endpoint counts: {evidence}"
+        );
+        assert_eq!(api["related_resources"][0]["type"], "AwsEc2Vpc");
+        assert_eq!(
+            of("web")["status"],
+            "NOT_APPLICABLE",
+            "web runs in a public subnet"
+        );
     })
 }
 
@@ -1850,12 +1946,15 @@ fn container_instance_metadata_exposure_is_read_live_and_fixed() {
         let (subnet, _) = moto.default_network();
         let cfg = common::sdk(&moto.url()).await;
         let ec2 = aws_sdk_ec2::Client::new(&cfg);
+        // An ECS-optimized AL2023 release from January 2025: far behind the current release
+        // moto's public parameter names (2026-09-22).
         let image = ec2
-            .describe_images()
+            .register_image()
+            .name("al2023-ami-ecs-hvm-2023.0.20250101-kernel-6.1-x86_64")
+            .root_device_name("/dev/xvda")
             .send()
             .await
-            .expect("DescribeImages")
-            .images()[0]
+            .expect("RegisterImage")
             .image_id()
             .unwrap()
             .to_owned();
@@ -1946,9 +2045,20 @@ fn container_instance_metadata_exposure_is_read_live_and_fixed() {
             "DescribeInstances 1",
             "DescribeVolumes 1",
             "GetEbsEncryptionByDefault 1",
+            "DescribeImages 1",
+            "GetParameters 1",
         ] {
             assert!(stderr.contains(op), "{op}: {stderr}");
         }
+        let (ami, e) = status(&first, "CI08");
+        assert_eq!(ami, "FAILED", "{e}");
+        let evidence = e["evidence"][0].as_str().unwrap();
+        assert!(
+            evidence.contains(&format!("AMI {image} (al2023-ami-ecs-hvm-2023.0.20250101"))
+                && evidence.contains("days behind the current release")
+                && evidence.contains("al2023-ami-ecs-hvm-2023.0.2026"),
+            "{evidence}"
+        );
         // EC2.7 once for the account-region where the container instance runs: moto starts
         // with EBS encryption by default off.
         let (ebs, e) = status(&first, "AC01");

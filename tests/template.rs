@@ -30,6 +30,7 @@ fn policy_actions(template: &str) -> BTreeSet<String> {
                 "ecs",
                 "ec2",
                 "elasticloadbalancing",
+                "ssm",
                 "securityhub",
                 "dynamodb",
                 "sns",
@@ -117,9 +118,12 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ec2:DescribeSubnets",
         "ec2:DescribeRouteTables",
         "ec2:DescribeFlowLogs",
+        "ec2:DescribeVpcEndpoints",
         "ec2:DescribeInstances",
         "ec2:DescribeVolumes",
         "ec2:GetEbsEncryptionByDefault",
+        "ec2:DescribeImages",
+        "ssm:GetParameters",
         "elasticloadbalancing:DescribeTargetGroups",
         "elasticloadbalancing:DescribeLoadBalancers",
         "elasticloadbalancing:DescribeListeners",
@@ -163,7 +167,7 @@ fn policy_allows_exactly_what_the_adapters_call() {
         assert!(ecs.contains(&a[4..]), "{a} is allowed but never called");
     }
     let ec2 = ec2_reads();
-    assert_eq!(ec2.len(), 7, "{ec2:?}");
+    assert_eq!(ec2.len(), 9, "{ec2:?}");
     let ec2_allowed: BTreeSet<String> = actions
         .iter()
         .filter_map(|a| a.strip_prefix("ec2:").map(str::to_owned))
@@ -171,6 +175,19 @@ fn policy_allows_exactly_what_the_adapters_call() {
     assert_eq!(
         ec2, ec2_allowed,
         "the network reads and the policy disagree"
+    );
+    // Systems Manager: the public ECS-optimized AMI parameters, and nothing else.
+    let ssm = called(&read("src/aws/ssm.rs"), "out.count(\"");
+    assert_eq!(ssm, BTreeSet::from(["GetParameters".to_owned()]));
+    assert!(actions.contains("ssm:GetParameters"));
+    assert_eq!(
+        actions.iter().filter(|a| a.starts_with("ssm:")).count(),
+        1,
+        "{actions:?}"
+    );
+    assert!(
+        template.contains("parameter/aws/service/ecs/optimized-ami/*"),
+        "GetParameters is limited to the public AMI parameters"
     );
     let elb = elb_reads();
     assert_eq!(elb.len(), 4, "{elb:?}");
@@ -224,7 +241,7 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
                 .trim_start_matches("Action:")
                 .trim();
             let (svc, action) = t.split_once(':')?;
-            (["ecs", "ec2", "elasticloadbalancing", "securityhub"].contains(&svc)
+            (["ecs", "ec2", "elasticloadbalancing", "ssm", "securityhub"].contains(&svc)
                 && !action.contains(' '))
             .then(|| t.to_owned())
         })
@@ -240,8 +257,14 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
             .iter()
             .map(|op| format!("elasticloadbalancing:{op}")),
     );
+    want.extend(
+        called(&read("src/aws/ssm.rs"), "out.count(\"")
+            .iter()
+            .map(|op| format!("ssm:{op}")),
+    );
     want.insert("securityhub:BatchImportFindings".into());
     assert_eq!(actions, want, "the member role and the inventory disagree");
+    assert!(role.contains("parameter/aws/service/ecs/optimized-ami/*"));
     assert!(role.contains("securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default"));
     assert!(
         role.contains("AWS: !Ref HubRoleArn"),

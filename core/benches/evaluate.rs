@@ -1,8 +1,9 @@
 //! Evaluate a synthetic estate of 10,000 task definitions and 2,000 services with the full
 //! catalog (every check enabled), without and with what surrounds the services (their 2,000
-//! security groups, 20 subnets and route tables, flow logs, 200 load balancers with listeners
-//! and attributes, 20 container instances and their EC2 instances). Prints peak memory (VmHWM)
-//! before criterion's runs.
+//! security groups, 20 subnets and route tables, flow logs, VPC endpoints, 200 load balancers
+//! with listeners and attributes, 20 container instances with their EC2 instances, AMI and the
+//! AMI family's current release, the EBS default). Prints peak memory (VmHWM) before criterion's
+//! runs.
 //!
 //! `cargo bench -p ecs-posture-core --bench evaluate` (or `scripts/bench.sh`).
 
@@ -128,7 +129,7 @@ fn surroundings() -> Vec<(String, String)> {
     let mut docs = vec![(
         "network.json".to_owned(),
         format!(
-            r#"{{"SecurityGroups":[{}],"Subnets":[{}],"RouteTables":[{}],"FlowLogs":[{{"FlowLogId":"fl-1","ResourceId":"vpc-1","TrafficType":"REJECT"}}]}}"#,
+            r#"{{"SecurityGroups":[{}],"Subnets":[{}],"RouteTables":[{}],"FlowLogs":[{{"FlowLogId":"fl-1","ResourceId":"vpc-1","TrafficType":"REJECT"}}],"VpcEndpoints":[{{"VpcEndpointId":"vpce-1","VpcEndpointType":"Interface","VpcId":"vpc-1","ServiceName":"com.amazonaws.us-east-1.ecr.dkr","State":"available","PrivateDnsEnabled":true}}]}}"#,
             groups.join(","),
             subnets.join(","),
             tables.join(",")
@@ -181,7 +182,7 @@ fn surroundings() -> Vec<(String, String)> {
     docs.push((
         "instances.json".to_owned(),
         format!(
-            r#"{{"Reservations":[{{"OwnerId":"111122223333","Instances":[{}]}}],"Volumes":[{}]}}"#,
+            r#"{{"Reservations":[{{"OwnerId":"111122223333","Instances":[{}]}}],"Volumes":[{}],"Images":[{{"ImageId":"ami-1","Name":"al2023-ami-ecs-hvm-2023.0.20260301-kernel-6.1-x86_64"}}],"EbsEncryptionByDefault":true,"Parameters":[{{"Name":"/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id","Value":"ami-2"}},{{"Name":"/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_name","Value":"al2023-ami-ecs-hvm-2023.0.20260922-kernel-6.1-x86_64"}}]}}"#,
             instances.join(","),
             volumes.join(",")
         ),

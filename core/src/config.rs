@@ -46,6 +46,8 @@ pub struct Options {
     pub min_agent_version: Version,
     /// EC2 instance type families reported as previous-generation.
     pub legacy_instance_families: Vec<String>,
+    /// Days an ECS-optimized AMI may lag behind its family's current release.
+    pub max_ami_release_lag_days: u32,
     /// TCP ports a security group may open to the internet (EC2.18 `authorizedTcpPorts`, 1-32).
     pub authorized_tcp_ports: Vec<u16>,
     /// UDP ports a security group may open to the internet (EC2.18 `authorizedUdpPorts`).
@@ -121,6 +123,7 @@ impl Default for Options {
             .iter()
             .map(|s| (*s).to_owned())
             .collect(),
+            max_ami_release_lag_days: 30,
             authorized_tcp_ports: vec![80, 443],
             authorized_udp_ports: Vec::new(),
             enable_checks: Vec::new(),
@@ -145,6 +148,7 @@ struct RawOptions {
     sensitive_host_paths: Vec<String>,
     min_agent_version: String,
     legacy_instance_families: Vec<String>,
+    max_ami_release_lag_days: u32,
     authorized_tcp_ports: Vec<u16>,
     authorized_udp_ports: Vec<u16>,
     enable_checks: Vec<String>,
@@ -166,6 +170,7 @@ impl Default for RawOptions {
             sensitive_host_paths: o.sensitive_host_paths,
             min_agent_version: o.min_agent_version.to_string(),
             legacy_instance_families: o.legacy_instance_families,
+            max_ami_release_lag_days: o.max_ami_release_lag_days,
             authorized_tcp_ports: o.authorized_tcp_ports,
             authorized_udp_ports: o.authorized_udp_ports,
             enable_checks: o.enable_checks,
@@ -226,6 +231,7 @@ impl Options {
             dangerous_capabilities: raw.dangerous_capabilities,
             sensitive_host_paths: raw.sensitive_host_paths,
             legacy_instance_families: raw.legacy_instance_families,
+            max_ami_release_lag_days: raw.max_ami_release_lag_days,
             authorized_tcp_ports: raw.authorized_tcp_ports,
             authorized_udp_ports: raw.authorized_udp_ports,
             enable_checks: raw.enable_checks,

@@ -1,6 +1,6 @@
 //! The EC2 networking around a scan's awsvpc services and task sets: exactly the groups and
 //! subnets they name (by filter, so a deleted one is simply absent), the VPCs' default groups
-//! where a service names none, the route tables and flow logs of those VPCs. Each resource is
+//! where a service names none, the route tables, flow logs and VPC endpoints of those VPCs. Each resource is
 //! read once per scan however many services share it; filters of up to 200 values and every
 //! page. A call that fails leaves its part unread: the checks that need it are NOT_AVAILABLE.
 
@@ -59,13 +59,18 @@ macro_rules! read_pages {
     };
 }
 
-/// Read what `refs` names.
-pub async fn read(client: &Client, refs: &References) -> NetworkRead {
+/// Read what `refs` names; `ssm` reads the current ECS-optimized AMI releases of the instances'
+/// AMI families (`None`: not read, their check is NOT_AVAILABLE).
+pub async fn read(
+    client: &Client,
+    ssm: Option<&aws_sdk_ssm::Client>,
+    refs: &References,
+) -> NetworkRead {
     let mut out = NetworkRead::default();
     if refs.is_empty() {
         return out;
     }
-    read_instances(client, refs, &mut out).await;
+    read_instances(client, ssm, refs, &mut out).await;
     let subnet_ids: Vec<String> = refs.subnets.iter().cloned().collect();
     let mut subnets = Some(Vec::new());
     for chunk in subnet_ids.chunks(FILTER_VALUES) {
@@ -139,6 +144,7 @@ pub async fn read(client: &Client, refs: &References) -> NetworkRead {
     }
     let mut tables = Some(Vec::new());
     let mut logs = Some(Vec::new());
+    let mut endpoints = Some(Vec::new());
     for chunk in vpcs.chunks(FILTER_VALUES) {
         read_pages!(
             "DescribeRouteTables",
@@ -172,6 +178,22 @@ pub async fn read(client: &Client, refs: &References) -> NetworkRead {
                     .collect::<Vec<_>>()
             }
         );
+        read_pages!(
+            "DescribeVpcEndpoints",
+            out,
+            endpoints,
+            client
+                .describe_vpc_endpoints()
+                .filters(filter("vpc-id", chunk))
+                .into_paginator()
+                .send(),
+            |p: &aws_sdk_ec2::operation::describe_vpc_endpoints::DescribeVpcEndpointsOutput| {
+                p.vpc_endpoints()
+                    .iter()
+                    .map(ec2_json::vpc_endpoint)
+                    .collect::<Vec<_>>()
+            }
+        );
     }
     if let Some(tables) = tables {
         out.docs.push((
@@ -183,12 +205,23 @@ pub async fn read(client: &Client, refs: &References) -> NetworkRead {
         out.docs
             .push(("ec2:DescribeFlowLogs".into(), json!({"FlowLogs": logs})));
     }
+    if let Some(endpoints) = endpoints {
+        out.docs.push((
+            "ec2:DescribeVpcEndpoints".into(),
+            json!({"VpcEndpoints": endpoints}),
+        ));
+    }
     out
 }
 
 /// The EC2 instances of the container instances, then their EBS volumes (by id, from the
 /// instances' block device mappings).
-async fn read_instances(client: &Client, refs: &References, out: &mut NetworkRead) {
+async fn read_instances(
+    client: &Client,
+    ssm: Option<&aws_sdk_ssm::Client>,
+    refs: &References,
+    out: &mut NetworkRead,
+) {
     if refs.instances.is_empty() {
         return;
     }
@@ -215,6 +248,13 @@ async fn read_instances(client: &Client, refs: &References, out: &mut NetworkRea
     let Some(reservations) = reservations else {
         return;
     };
+    let image_ids: Vec<String> = reservations
+        .iter()
+        .flat_map(|r| r["Instances"].as_array().cloned().unwrap_or_default())
+        .filter_map(|i| i["ImageId"].as_str().map(str::to_owned))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let volume_ids: Vec<String> = reservations
         .iter()
         .flat_map(|r| r["Instances"].as_array().cloned().unwrap_or_default())
@@ -253,6 +293,49 @@ async fn read_instances(client: &Client, refs: &References, out: &mut NetworkRea
             .push(("ec2:DescribeVolumes".into(), json!({"Volumes": volumes})));
     }
     read_ebs_default(client, out).await;
+    read_images(client, ssm, &image_ids, out).await;
+}
+
+/// The instances' AMIs (by id), then the current release of each ECS-optimized family among
+/// them.
+async fn read_images(
+    client: &Client,
+    ssm: Option<&aws_sdk_ssm::Client>,
+    ids: &[String],
+    out: &mut NetworkRead,
+) {
+    let mut images = Some(Vec::new());
+    for chunk in ids.chunks(FILTER_VALUES) {
+        read_pages!(
+            "DescribeImages",
+            out,
+            images,
+            client
+                .describe_images()
+                .filters(filter("image-id", chunk))
+                .into_paginator()
+                .send(),
+            |p: &aws_sdk_ec2::operation::describe_images::DescribeImagesOutput| {
+                p.images().iter().map(ec2_json::image).collect::<Vec<_>>()
+            }
+        );
+    }
+    let Some(images) = images else {
+        return;
+    };
+    let parameters: Vec<String> = images
+        .iter()
+        .filter_map(|i| i["Name"].as_str())
+        .filter_map(ecs_posture_core::model::instance::ecs_ami_family)
+        .map(|(parameter, _)| parameter)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    out.docs
+        .push(("ec2:DescribeImages".into(), json!({"Images": images})));
+    if let Some(ssm) = ssm {
+        super::ssm::read_ami_releases(ssm, &parameters, out).await;
+    }
 }
 
 /// The region's EBS encryption by default (read once where container instances run): its output,

@@ -80,6 +80,31 @@ pub fn flow_log(f: &t::FlowLog) -> Value {
     }))
 }
 
+pub fn image(i: &t::Image) -> Value {
+    clean(json!({
+        "ImageId": i.image_id(),
+        "Name": i.name(),
+        "CreationDate": i.creation_date(),
+        "DeprecationTime": i.deprecation_time(),
+        "OwnerId": i.owner_id(),
+        "ImageOwnerAlias": i.image_owner_alias(),
+        "Architecture": i.architecture().map(|a| a.as_str()),
+    }))
+}
+
+pub fn vpc_endpoint(e: &t::VpcEndpoint) -> Value {
+    clean(json!({
+        "VpcEndpointId": e.vpc_endpoint_id(),
+        "VpcEndpointType": e.vpc_endpoint_type().map(|x| x.as_str()),
+        "VpcId": e.vpc_id(),
+        "ServiceName": e.service_name(),
+        "State": e.state().map(|x| x.as_str()),
+        "PrivateDnsEnabled": e.private_dns_enabled(),
+        "RouteTableIds": e.route_table_ids(),
+        "OwnerId": e.owner_id(),
+    }))
+}
+
 pub fn reservation(r: &t::Reservation) -> Value {
     clean(json!({
         "OwnerId": r.owner_id(),

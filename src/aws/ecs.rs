@@ -72,6 +72,8 @@ pub struct EcsInventory {
     ec2: Option<aws_sdk_ec2::Client>,
     /// Reads the load balancers in front of services (`None`: their checks are NOT_AVAILABLE).
     elbv2: Option<aws_sdk_elasticloadbalancingv2::Client>,
+    /// Reads the current ECS-optimized AMI releases (public parameters only).
+    ssm: Option<aws_sdk_ssm::Client>,
     concurrency: usize,
     budget: Option<Arc<Budget>>,
     progress: Option<ProgressBar>,
@@ -84,6 +86,7 @@ impl EcsInventory {
             client,
             ec2: None,
             elbv2: None,
+            ssm: None,
             concurrency: 8,
             budget: None,
             progress: None,
@@ -96,6 +99,7 @@ impl EcsInventory {
         EcsInventory {
             ec2: Some(aws_sdk_ec2::Client::new(config)),
             elbv2: Some(aws_sdk_elasticloadbalancingv2::Client::new(config)),
+            ssm: Some(aws_sdk_ssm::Client::new(config)),
             ..EcsInventory::new(Client::new(config))
         }
     }
@@ -1017,7 +1021,7 @@ impl EcsInventory {
         let mut docs = acc.docs;
         if let Some(ec2) = &self.ec2 {
             let refs = References::of(&snapshot);
-            let network = super::ec2::read(ec2, &refs).await;
+            let network = super::ec2::read(ec2, self.ssm.as_ref(), &refs).await;
             for (source, doc) in &network.docs {
                 if let Err(e) = snapshot.add_value(source, doc) {
                     errors.push(e.to_string());

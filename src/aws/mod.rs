@@ -18,6 +18,7 @@ pub mod elbv2;
 pub mod securityhub;
 pub mod sns;
 pub mod sqs;
+pub mod ssm;
 
 use std::time::Duration;
 

@@ -73,10 +73,14 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
             "Subnets",
             "RouteTables",
             "FlowLogs",
+            "VpcEndpoints",
             "TargetGroups",
             "LoadBalancers",
             "Reservations",
             "Volumes",
+            "Images",
+            "Parameters",
+            "InvalidParameters",
         ] {
             if let Some(items) = doc.get(key).and_then(Value::as_array) {
                 merged.entry(key).or_default().extend(items.iter().cloned());
@@ -92,10 +96,14 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
         ("Subnets", "subnets.json"),
         ("RouteTables", "route-tables.json"),
         ("FlowLogs", "flow-logs.json"),
+        ("VpcEndpoints", "vpc-endpoints.json"),
         ("TargetGroups", "target-groups.json"),
         ("LoadBalancers", "load-balancers.json"),
         ("Reservations", "instances.json"),
         ("Volumes", "volumes.json"),
+        ("Images", "images.json"),
+        ("Parameters", "ecs-optimized-amis.json"),
+        ("InvalidParameters", "ecs-optimized-amis-invalid.json"),
     ] {
         if let Some(items) = merged.get(key) {
             written += items.len();

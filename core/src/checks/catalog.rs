@@ -66,6 +66,7 @@ pub static CATALOG: &[&Check] = &[
     &sv::target_group_health_check_not_encrypted::CHECK,
     &sv::target_group_traffic_not_encrypted::CHECK,
     &sv::subnet_auto_assigns_public_ip::CHECK,
+    &sv::private_subnet_without_vpc_endpoints::CHECK,
     &cl::container_insights_disabled::CHECK,
     &cl::exec_logging_disabled::CHECK,
     &cl::exec_session_not_kms_encrypted::CHECK,
@@ -83,6 +84,7 @@ pub static CATALOG: &[&Check] = &[
     &ci::instance_credentials_reachable_from_tasks::CHECK,
     &ci::public_ip_address::CHECK,
     &ci::ebs_volume_unencrypted::CHECK,
+    &ci::ami_release_outdated::CHECK,
     &ac::ebs_encryption_by_default_disabled::CHECK,
 ];
 
@@ -127,7 +129,7 @@ pub const LATER: &[(&str, &str)] = &[
         "needs the Classic Elastic Load Balancing API",
     ),
     (
-        "Container instance AMI age against the current ECS-optimized AMI",
-        "needs SSM public parameters and DescribeImages",
+        "AMI deprecation time and the age of custom, Windows and Bottlerocket AMIs",
+        "needs a trusted clock in the evaluation; CI08 compares ECS-optimized releases by their names",
     ),
 ];

@@ -156,6 +156,10 @@ const NETWORK_KEYS: &[&str] = &[
     "Reservations",
     "Volumes",
     "EbsEncryptionByDefault",
+    "VpcEndpoints",
+    "Images",
+    "Parameters",
+    "InvalidParameters",
 ];
 
 const KNOWN_KEYS: &[&str] = &[
@@ -520,6 +524,8 @@ impl Snapshot {
         })?;
         read.flow_logs_read = map.contains_key("FlowLogs");
         each(path, "FlowLogs", map, |f| read.flow_logs.push(f))?;
+        read.vpc_endpoints_read = map.contains_key("VpcEndpoints");
+        each(path, "VpcEndpoints", map, |e| read.vpc_endpoints.push(e))?;
         let lb = &mut read.load_balancing;
         each(path, "LoadBalancers", map, |l| lb.load_balancers.push(l))?;
         each(path, "TargetGroups", map, |t| lb.target_groups.push(t))?;
@@ -533,6 +539,15 @@ impl Snapshot {
             }
         })?;
         each(path, "Volumes", map, |v| read.volumes.push(v))?;
+        read.images_read = map.contains_key("Images");
+        each(path, "Images", map, |i| read.images.push(i))?;
+        let mut parameters: Vec<instance::Parameter> = Vec::new();
+        let mut invalid: Vec<String> = Vec::new();
+        each(path, "Parameters", map, |p| parameters.push(p))?;
+        each(path, "InvalidParameters", map, |n| invalid.push(n))?;
+        let (releases, asked) = instance::ami_releases(&parameters, &invalid);
+        read.ami_releases = releases;
+        read.ami_parameters_read = asked;
         if map.contains_key("EbsEncryptionByDefault") {
             let setting: account::EbsEncryptionByDefault =
                 typed(path, "", &Value::Object(map.clone()))?;

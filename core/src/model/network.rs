@@ -272,6 +272,47 @@ pub struct FlowLog {
     pub flow_log_status: Option<String>,
 }
 
+/// `aws ec2 describe-vpc-endpoints`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct VpcEndpoint {
+    pub vpc_endpoint_id: Option<String>,
+    /// `Interface`, `Gateway`, `GatewayLoadBalancer`, ...
+    pub vpc_endpoint_type: Option<String>,
+    pub vpc_id: Option<String>,
+    /// `com.amazonaws.<region>.<service>` (`cn.com.amazonaws...` in China).
+    pub service_name: Option<String>,
+    /// `available`, `pending`, `deleting`, ... (lower case in the API, compared loosely).
+    pub state: Option<String>,
+    pub private_dns_enabled: Option<bool>,
+    #[serde(deserialize_with = "super::de::vec_or_null")]
+    pub route_table_ids: Vec<String>,
+    pub owner_id: Option<String>,
+}
+
+impl VpcEndpoint {
+    /// The short service name (`ecr.dkr`, `logs`, `s3`) of an AWS service endpoint.
+    pub fn aws_service(&self) -> Option<&str> {
+        let name = self.service_name.as_deref()?;
+        let rest = name
+            .strip_prefix("com.amazonaws.")
+            .or_else(|| name.strip_prefix("cn.com.amazonaws."))?;
+        rest.split_once('.').map(|(_, service)| service)
+    }
+
+    pub fn is_available(&self) -> bool {
+        self.state
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("available"))
+    }
+
+    pub fn is_type(&self, kind: &str) -> bool {
+        self.vpc_endpoint_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case(kind))
+    }
+}
+
 /// The EC2 networking a snapshot holds, with what was read: a kind of resource that was never
 /// read is unknown (checks that need it are NOT_AVAILABLE), unlike one read and absent.
 #[derive(Debug, Clone, Default)]
@@ -284,12 +325,25 @@ pub struct Network {
     pub route_table_vpcs: std::collections::BTreeSet<String>,
     /// A `describe-flow-logs` output was read (of the region, or of the VPCs it names).
     pub flow_logs_read: bool,
+    /// The VPC endpoints of the estate's VPCs (`describe-vpc-endpoints`).
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    /// A `describe-vpc-endpoints` output was read (of the region, or of the VPCs it names).
+    pub vpc_endpoints_read: bool,
     /// The load balancers in front of the estate's services.
     pub load_balancing: super::load_balancing::LoadBalancing,
     /// The EC2 instances of container instances (`describe-instances`).
     pub instances: Vec<super::instance::Ec2Instance>,
     /// Their EBS volumes (`describe-volumes`).
     pub volumes: Vec<super::instance::Volume>,
+    /// The AMIs of those instances (`describe-images`).
+    pub images: Vec<super::instance::Image>,
+    /// A `describe-images` output was read: an AMI it does not list is deregistered (or no
+    /// longer shared), not unknown.
+    pub images_read: bool,
+    /// The current ECS-optimized AMI releases (`ssm get-parameters` of the public parameters).
+    pub ami_releases: Vec<super::instance::AmiRelease>,
+    /// The parameters asked for, answered or listed as invalid (`InvalidParameters`).
+    pub ami_parameters_read: std::collections::BTreeSet<String>,
     /// The account-region's settings (`get-ebs-encryption-by-default`).
     pub account: super::account::AccountSettings,
     /// Lookups by id, built on first use (thousands of services may share a snapshot's groups)
@@ -364,6 +418,10 @@ impl Network {
         });
         self.route_table_vpcs.extend(other.route_table_vpcs);
         self.flow_logs_read |= other.flow_logs_read;
+        add(&mut self.vpc_endpoints, other.vpc_endpoints, |e| {
+            (e.owner_id.as_deref(), e.vpc_endpoint_id.as_deref())
+        });
+        self.vpc_endpoints_read |= other.vpc_endpoints_read;
         self.load_balancing.merge(other.load_balancing);
         add(&mut self.instances, other.instances, |i| {
             (i.owner_id.as_deref(), i.instance_id.as_deref())
@@ -372,6 +430,14 @@ impl Network {
             (None, v.volume_id.as_deref())
         });
         self.account.merge(other.account);
+        add(&mut self.images, other.images, |i| {
+            (None, i.image_id.as_deref())
+        });
+        self.images_read |= other.images_read;
+        add(&mut self.ami_releases, other.ami_releases, |r| {
+            (None, Some(r.parameter.as_str()))
+        });
+        self.ami_parameters_read.extend(other.ami_parameters_read);
     }
 
     /// What belongs to `account` (by `OwnerId`; items that name no owner go everywhere).
@@ -401,6 +467,13 @@ impl Network {
             flow_logs: self.flow_logs.clone(),
             route_table_vpcs: self.route_table_vpcs.clone(),
             flow_logs_read: self.flow_logs_read,
+            vpc_endpoints: self
+                .vpc_endpoints
+                .iter()
+                .filter(|e| mine(&e.owner_id))
+                .cloned()
+                .collect(),
+            vpc_endpoints_read: self.vpc_endpoints_read,
             load_balancing: self.load_balancing.of_account(account),
             instances: self
                 .instances
@@ -410,6 +483,10 @@ impl Network {
                 .collect(),
             volumes: self.volumes.clone(),
             account: self.account.clone(),
+            images: self.images.clone(),
+            images_read: self.images_read,
+            ami_releases: self.ami_releases.clone(),
+            ami_parameters_read: self.ami_parameters_read.clone(),
             index: std::sync::OnceLock::new(),
         }
     }
@@ -420,9 +497,15 @@ impl Network {
             && self.route_tables.is_empty()
             && self.flow_logs.is_empty()
             && !self.flow_logs_read
+            && self.vpc_endpoints.is_empty()
+            && !self.vpc_endpoints_read
             && self.load_balancing.is_empty()
             && self.instances.is_empty()
             && !self.account.any_read()
+            && self.images.is_empty()
+            && !self.images_read
+            && self.ami_releases.is_empty()
+            && self.ami_parameters_read.is_empty()
             && self.volumes.is_empty()
     }
 
@@ -430,6 +513,32 @@ impl Network {
         self.instances
             .iter()
             .find(|i| i.instance_id.as_deref() == Some(id))
+    }
+
+    /// An AMI by id: `Some(None)` when images were read and it is not among them (deregistered
+    /// or no longer shared), `None` when images were not read.
+    pub fn image(&self, id: &str) -> Option<Option<&super::instance::Image>> {
+        let found = self
+            .images
+            .iter()
+            .find(|i| i.image_id.as_deref() == Some(id));
+        match found {
+            Some(i) => Some(Some(i)),
+            None if self.images_read => Some(None),
+            None => None,
+        }
+    }
+
+    /// The current release of an ECS-optimized AMI family by its parameter's name: `Some(None)`
+    /// when the parameter was read and does not exist (or its value is not the documented
+    /// JSON), `None` when it was not read.
+    pub fn ami_release(&self, parameter: &str) -> Option<Option<&super::instance::AmiRelease>> {
+        let found = self.ami_releases.iter().find(|r| r.parameter == parameter);
+        match found {
+            Some(r) => Some(Some(r)),
+            None if self.ami_parameters_read.contains(parameter) => Some(None),
+            None => None,
+        }
     }
 
     pub fn volume(&self, id: &str) -> Option<&super::instance::Volume> {
@@ -494,6 +603,16 @@ impl Network {
                 route_table: table.id().to_owned(),
                 main,
             },
+        })
+    }
+
+    /// The available endpoints of a VPC; `None` when VPC endpoints were not read.
+    pub fn vpc_endpoints(&self, vpc: &str) -> Option<Vec<&VpcEndpoint>> {
+        self.vpc_endpoints_read.then(|| {
+            self.vpc_endpoints
+                .iter()
+                .filter(|e| e.vpc_id.as_deref() == Some(vpc) && e.is_available())
+                .collect()
         })
     }
 

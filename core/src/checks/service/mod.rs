@@ -11,6 +11,7 @@ pub mod load_balancer_http_not_redirected;
 pub mod load_balancer_invalid_headers_kept;
 pub mod load_balancer_listener_not_encrypted;
 pub mod load_balancer_tls_policy_outdated;
+pub mod private_subnet_without_vpc_endpoints;
 pub mod security_group_high_risk_ports_open;
 pub mod security_group_unauthorized_ports_open;
 pub mod service_assigns_public_ip;
