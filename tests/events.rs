@@ -123,6 +123,10 @@ fn expectations() -> Vec<(&'static str, Expect)> {
             "cloudtrail-modify-instance-metadata-options.json",
             Debounced(Scope::Instance("i-0a1b2c3d4e5f60718".into())),
         ),
+        (
+            "cloudtrail-disable-ebs-encryption-by-default.json",
+            Debounced(Scope::Region),
+        ),
         ("cloudtrail-failed-call.json", Ignored),
         ("cloudtrail-malformed.json", Rejected),
         (
@@ -196,6 +200,7 @@ fn every_event_routes_as_documented() {
                     | Scope::RouteTable(x)
                     | Scope::LoadBalancer(x)
                     | Scope::Instance(x) => x.as_str(),
+                    Scope::Region => "ebs-encryption-by-default",
                     _ => "service/prod/web",
                 };
                 assert!(key.contains(id), "{name}: {key}");

@@ -467,7 +467,8 @@ fn rescan(scope: Scope, key: String, name: &str) -> Route {
 /// rules (the services that use it, and where one names no group those that may get it as their
 /// VPC's default group), a subnet's attributes or route table association (the services placed
 /// in it), a route table's routes (the services placed in its VPC), an instance's metadata
-/// options (the cluster it serves as a container instance).
+/// options (the cluster it serves as a container instance), the region's EBS encryption by
+/// default (the region).
 fn ec2_call(name: &str, req: &Value, event: &Value) -> Result<Route, TriggerError> {
     let id = |keys: &[&str], prefix: &str, what: &str| -> Result<String, TriggerError> {
         text(req, keys)
@@ -512,6 +513,11 @@ fn ec2_call(name: &str, req: &Value, event: &Value) -> Result<Route, TriggerErro
             )
             .or_else(|_| id(&["instanceId"], "i-", "instance id"))?;
             rescan(Scope::Instance(x.clone()), format!("instance#{x}"), name)
+        }
+        // An account-region setting (AC01): every container instance of the region is judged
+        // with it, so the region is read again (a rare change, debounced per region).
+        "EnableEbsEncryptionByDefault" | "DisableEbsEncryptionByDefault" => {
+            rescan(Scope::Region, "ebs-encryption-by-default".to_owned(), name)
         }
         "CreateRoute" | "ReplaceRoute" | "DeleteRoute" | "ReplaceRouteTableAssociation" => {
             let x = id(&["routeTableId"], "rtb-", "route table id")?;
