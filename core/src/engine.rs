@@ -716,7 +716,6 @@ fn evaluate_account(
         account,
         region,
         settings: &snapshot.network.account,
-        container_instances: live.len(),
     };
     for check in checks {
         if let Evaluator::Account(f) = check.evaluator {

@@ -214,14 +214,12 @@ pub struct InstanceView<'a> {
     pub account: &'a str,
 }
 
-/// What an account check sees: the account-region's settings and the ECS workloads they
-/// protect there.
+/// What an account check sees: the account-region's settings (the engine builds it only where
+/// container instances run).
 pub struct AccountView<'a> {
     pub account: &'a str,
     pub region: &'a str,
     pub settings: &'a crate::model::account::AccountSettings,
-    /// Container instances of the snapshot that are not INACTIVE (EC2 capacity).
-    pub container_instances: usize,
 }
 
 /// One check of the catalog.

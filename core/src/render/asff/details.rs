@@ -610,14 +610,12 @@ pub fn resource_details(snapshot: &Snapshot, e: &Evaluation) -> Option<ResourceD
         }
         ResourceKind::Account => {
             use crate::model::load_balancing::Read;
-            let ebs = match &snapshot.network.account.ebs_encryption_by_default {
-                Some(Read::Answered(s)) => s.ebs_encryption_by_default.map(|b| b.to_string()),
+            let answered = match &snapshot.network.account.ebs_encryption_by_default {
+                Some(Read::Answered(s)) => Some(s),
                 _ => None,
             };
-            let sse = match &snapshot.network.account.ebs_encryption_by_default {
-                Some(Read::Answered(s)) => s.sse_type.as_deref(),
-                _ => None,
-            };
+            let ebs = answered.and_then(|s| s.ebs_encryption_by_default.map(|b| b.to_string()));
+            let sse = answered.and_then(|s| s.sse_type.as_deref());
             other(&[
                 ("EbsEncryptionByDefault", ebs.as_deref()),
                 ("EbsSseType", sse),
