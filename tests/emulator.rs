@@ -36,6 +36,19 @@ async fn handler(url: &str, estate: &Estate) -> AwsHandler {
     }
 }
 
+/// A handler that reads ECS and what surrounds the workloads (EC2, Elastic Load Balancing, SSM).
+fn surroundings_handler(cfg: &aws_config::SdkConfig, topic: &str, opts: Options) -> AwsHandler {
+    let mut settings = Settings::new(opts).unwrap();
+    settings.alert_threshold = Some(ecs_posture_core::Severity::High);
+    Handler {
+        inventory: EcsInventory::from_config(cfg),
+        sink: SecurityHubSink::new(aws_sdk_securityhub::Client::new(cfg)),
+        ledger: DynamoLedger::new(aws_sdk_dynamodb::Client::new(cfg), "ledger"),
+        notifier: SnsNotifier::new(aws_sdk_sns::Client::new(cfg), topic),
+        settings,
+    }
+}
+
 async fn run(h: &AwsHandler, scope: &Scope, now: i64) -> Result<RunReport, HandlerError> {
     h.run(scope, &format!("test-{now}"), now).await
 }
@@ -1592,15 +1605,7 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
             .await
             .expect("RevokeSecurityGroupIngress");
         // As the function does on the CloudTrail event: rescan the services using the group.
-        let mut settings = Settings::new(Options::default()).unwrap();
-        settings.alert_threshold = Some(ecs_posture_core::Severity::High);
-        let h = Handler {
-            inventory: EcsInventory::from_config(&cfg),
-            sink: SecurityHubSink::new(aws_sdk_securityhub::Client::new(&cfg)),
-            ledger: DynamoLedger::new(aws_sdk_dynamodb::Client::new(&cfg), "ledger"),
-            notifier: SnsNotifier::new(aws_sdk_sns::Client::new(&cfg), &topic),
-            settings,
-        };
+        let h = surroundings_handler(&cfg, &topic, Options::default());
         let report = h
             .run(
                 &Scope::SecurityGroup(web_sg.clone()),
@@ -1792,6 +1797,46 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
             "NOT_APPLICABLE",
             "web runs in a public subnet"
         );
+
+        // What the function does on CreateVpcEndpoint (`Scope::Vpc`): the services placed in the
+        // VPC, found through its subnets (DescribeSubnets by VPC id), are read and judged again.
+        let opts = Options {
+            enable_checks: vec!["SV26".into()],
+            ..Options::default()
+        };
+        let h = surroundings_handler(&cfg, &topic, opts);
+        let report = h
+            .run(
+                &Scope::Vpc(vpc.clone()),
+                "vpc-endpoint-event",
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_millis() as i64,
+            )
+            .await
+            .expect("the rescan succeeds");
+        assert!(report.complete, "{report:?}");
+        assert_eq!(
+            report.resources, 5,
+            "web and api (both in the VPC), their cluster and revisions: {report:?}"
+        );
+        assert_eq!(
+            report.api_calls_by_operation.get("DescribeSubnets"),
+            Some(&2),
+            "the VPC's subnets, then the services' own: {report:?}"
+        );
+        let held = findings(&cfg).await;
+        let sv26 = held
+            .values()
+            .find(|f| {
+                f.generator_id() == Some("SV26")
+                    && f.resources()[0]
+                        .id()
+                        .is_some_and(|id| id.ends_with("service/prod/api"))
+            })
+            .expect("SV26 on api imported by the VPC rescan");
+        assert_eq!(status_of(sv26).0, "FAILED");
     })
 }
 

@@ -112,6 +112,14 @@ fn expectations() -> Vec<(&'static str, Expect)> {
             Debounced(Scope::RouteTable("rtb-0prodmain".into())),
         ),
         (
+            "cloudtrail-create-vpc-endpoint.json",
+            Debounced(Scope::Vpc("vpc-0prod".into())),
+        ),
+        (
+            "cloudtrail-delete-vpc-endpoints.json",
+            Debounced(Scope::VpcEndpoint("vpce-0s3gateway".into())),
+        ),
+        (
             "cloudtrail-modify-listener.json",
             Debounced(Scope::LoadBalancer(PROD_API_LB.into())),
         ),
@@ -198,6 +206,8 @@ fn every_event_routes_as_documented() {
                     Scope::SecurityGroup(x)
                     | Scope::Subnet(x)
                     | Scope::RouteTable(x)
+                    | Scope::Vpc(x)
+                    | Scope::VpcEndpoint(x)
                     | Scope::LoadBalancer(x)
                     | Scope::Instance(x) => x.as_str(),
                     Scope::Region => "ebs-encryption-by-default",

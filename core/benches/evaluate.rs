@@ -7,6 +7,10 @@
 //!
 //! `cargo bench -p ecs-posture-core --bench evaluate` (or `scripts/bench.sh`).
 
+// The allocator of the `ecs-posture` and `bootstrap` binaries, so the figures are theirs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, Throughput, criterion_group};
 use std::hint::black_box;
 

@@ -266,9 +266,10 @@ fn judge_placements(
             t.id.as_deref()
                 .or(t.task_set_arn.as_deref())
                 .unwrap_or("(unnamed)");
-        let mut v = view.clone();
-        v.awsvpc = Some(a);
-        parts.push((Some(format!("task set {id}")), f(&v, opts)));
+        parts.push((
+            Some(format!("task set {id}")),
+            f(&view.at_placement(a), opts),
+        ));
     }
     Verdict::combine(parts)
 }
@@ -365,7 +366,9 @@ pub fn evaluate<'a>(
         + snapshot.task_sets.len() * count(ResourceKind::TaskSet)
         + snapshot.clusters.len() * count(ResourceKind::Cluster)
         + snapshot.capacity_providers.len() * count(ResourceKind::CapacityProvider)
-        + snapshot.container_instances.len() * count(ResourceKind::ContainerInstance);
+        + snapshot.container_instances.len() * count(ResourceKind::ContainerInstance)
+        // The account-region is judged at most once (where container instances run).
+        + count(ResourceKind::Account);
     let mut out = Vec::with_capacity(expected);
     let p = ctx.partition.as_str();
     let (region, account) = (ctx.region.as_str(), ctx.account.as_str());
@@ -447,25 +450,25 @@ pub fn evaluate<'a>(
                     .filter(|x| !x.is_empty())
                     .unwrap_or(default)
             };
-            ServiceView {
-                service: s,
-                task_definition: s
-                    .task_definition
-                    .as_deref()
-                    .and_then(|t| lookup.task_definition(t)),
-                cluster: lookup.cluster(s.cluster_arn.as_deref()),
-                awsvpc: s.awsvpc(),
-                task_sets: s
-                    .service_arn
+            ServiceView::new(
+                s,
+                s.awsvpc(),
+                s.service_arn
                     .as_deref()
                     .and_then(|a| lookup.task_sets.get(a))
                     .cloned()
                     .unwrap_or_default(),
-                network: &snapshot.network,
-                partition: part(|a| a.partition, p),
-                region: part(|a| a.region, region),
-                account: part(|a| a.account, account),
-            }
+                s.task_definition
+                    .as_deref()
+                    .and_then(|t| lookup.task_definition(t)),
+                lookup.cluster(s.cluster_arn.as_deref()),
+                &snapshot.network,
+                (
+                    part(|a| a.partition, p),
+                    part(|a| a.region, region),
+                    part(|a| a.account, account),
+                ),
+            )
         },
         |s, view, check| match check.evaluator {
             Evaluator::Service(f) => Some(Judged::Outcome(if s.is_active() {

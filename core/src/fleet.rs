@@ -229,6 +229,8 @@ pub fn scan_spec(scope: &Scope) -> Value {
         Scope::SecurityGroup(x) => lists.entry("security_groups").or_default().push(x.clone()),
         Scope::Subnet(x) => lists.entry("subnets").or_default().push(x.clone()),
         Scope::RouteTable(x) => lists.entry("route_tables").or_default().push(x.clone()),
+        Scope::Vpc(x) => lists.entry("vpcs").or_default().push(x.clone()),
+        Scope::VpcEndpoint(x) => lists.entry("vpc_endpoints").or_default().push(x.clone()),
         Scope::LoadBalancer(x) => lists.entry("load_balancers").or_default().push(x.clone()),
         Scope::Instance(x) => lists.entry("instances").or_default().push(x.clone()),
         Scope::CapacityProvider(x) => lists

@@ -29,6 +29,13 @@ pub enum Scope {
     /// The services placed in the VPC of one route table (its id): a route table change may
     /// move any subnet of the VPC that follows the main table.
     RouteTable(String),
+    /// The services placed in one VPC (its id): a VPC endpoint created there changes what its
+    /// services in private subnets can reach without a NAT gateway.
+    Vpc(String),
+    /// The services placed in the VPC of one VPC endpoint (its id): CloudTrail names only the
+    /// endpoint when one is modified or deleted. Where the endpoint's VPC cannot be found any
+    /// more, every awsvpc service of the region.
+    VpcEndpoint(String),
     /// The services behind one Elastic Load Balancing v2 load balancer (its ARN), through their
     /// target groups.
     LoadBalancer(String),
@@ -75,6 +82,8 @@ impl Scope {
             Scope::SecurityGroup(g) => format!("security group {g}"),
             Scope::Subnet(x) => format!("subnet {x}"),
             Scope::RouteTable(x) => format!("route table {x}"),
+            Scope::Vpc(x) => format!("VPC {x}"),
+            Scope::VpcEndpoint(x) => format!("VPC endpoint {x}"),
             Scope::LoadBalancer(x) => format!("load balancer {x}"),
             Scope::Instance(x) => format!("EC2 instance {x}"),
             Scope::Many(v) => v.iter().map(Scope::describe).collect::<Vec<_>>().join(", "),
@@ -344,6 +353,13 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
         );
         configs
     }
+    fn in_vpc(snap: &Snapshot, placement: &AwsVpcConfiguration, vpc: &str) -> bool {
+        placement.subnets.iter().any(|id| {
+            snap.network
+                .subnet(id)
+                .is_some_and(|n| n.vpc_id.as_deref() == Some(vpc))
+        })
+    }
     let add_services_placed =
         |out: &mut Snapshot, cov: &mut Coverage, uses: &dyn Fn(&AwsVpcConfiguration) -> bool| {
             for s in &snap.services {
@@ -468,14 +484,25 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                 .route_tables
                 .iter()
                 .find(|t| t.route_table_id.as_deref() == Some(table.as_str()))
-                .and_then(|t| t.vpc_id.clone());
-            add_services_placed(out, cov, &|vpc| {
-                vpc.subnets.iter().any(|id| {
-                    snap.network.subnet(id).is_some_and(|n| {
-                        n.vpc_id.is_some() && n.vpc_id.as_deref() == vpc_of_table.as_deref()
-                    })
-                })
-            });
+                .and_then(|t| t.vpc_id.as_deref());
+            if let Some(v) = vpc_of_table {
+                add_services_placed(out, cov, &|vpc| in_vpc(snap, vpc, v));
+            }
+        }
+        Scope::Vpc(id) => {
+            add_services_placed(out, cov, &|vpc| in_vpc(snap, vpc, id));
+        }
+        Scope::VpcEndpoint(id) => {
+            let vpc_of_endpoint = snap
+                .network
+                .vpc_endpoints
+                .iter()
+                .find(|e| e.vpc_endpoint_id.as_deref() == Some(id.as_str()))
+                .and_then(|e| e.vpc_id.as_deref());
+            match vpc_of_endpoint {
+                Some(v) => add_services_placed(out, cov, &|vpc| in_vpc(snap, vpc, v)),
+                None => add_services_placed(out, cov, &|_| true),
+            }
         }
         Scope::Instance(id) => {
             let clusters: Vec<String> = snap

@@ -175,6 +175,33 @@ fn synthesized_arns_use_context_and_evaluations_are_complete() {
 }
 
 #[test]
+fn the_output_is_allocated_once_with_every_resource_kind() {
+    // A task definition, a service, a container instance and the account-region it makes
+    // judged: every evaluation fits the vector sized up front (growing it would copy every
+    // evaluation of a large estate once more).
+    let s = snapshot(&[
+        td("app", 1, "ACTIVE", false, false),
+        r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","serviceName":"web","clusterArn":"arn:aws:ecs:us-east-1:111122223333:cluster/c","taskDefinition":"arn:aws:ecs:us-east-1:111122223333:task-definition/app:1","status":"ACTIVE"}]}"#.to_owned(),
+        r#"{"containerInstances":[{"containerInstanceArn":"arn:aws:ecs:us-east-1:111122223333:container-instance/c/0123456789abcdef0123456789abcdef","ec2InstanceId":"i-0abc","status":"ACTIVE","agentConnected":true}],"EbsEncryptionByDefault":false,"SseType":"sse-ebs"}"#.to_owned(),
+    ]);
+    let mut opts = Options::default();
+    let all: Vec<String> = ecs_posture_core::checks::catalog::CATALOG
+        .iter()
+        .map(|c| c.id.to_owned())
+        .collect();
+    opts.enable_checks = all;
+    let checks = select(&opts, &[], &[], None).unwrap();
+    let evals = evaluate(&s, &checks, &opts, &Context::for_snapshot(&s));
+    assert!(
+        evals
+            .iter()
+            .any(|e| e.check.id == "AC01" && e.status == Status::Failed),
+        "the account is judged"
+    );
+    assert_eq!(evals.capacity(), evals.len());
+}
+
+#[test]
 fn config_errors_name_the_key() {
     let e = Options::from_toml("c.toml", "[options]\nrequired_tag_key = [\"a\"]\n")
         .unwrap_err()

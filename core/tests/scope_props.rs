@@ -258,3 +258,37 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn vpc_and_vpc_endpoint_scopes_select_the_services_placed_in_the_vpc() {
+    let mut s = Snapshot::default();
+    s.add_document(
+        "net.json",
+        &format!(
+            r#"{{"services":[
+            {{"serviceArn":"{P}:service/c/web","serviceName":"web","clusterArn":"{P}:cluster/c","taskDefinition":"web:1","networkConfiguration":{{"awsvpcConfiguration":{{"subnets":["subnet-1"]}}}}}},
+            {{"serviceArn":"{P}:service/c/api","serviceName":"api","clusterArn":"{P}:cluster/c","taskDefinition":"api:1","networkConfiguration":{{"awsvpcConfiguration":{{"subnets":["subnet-2"]}}}}}},
+            {{"serviceArn":"{P}:service/c/batch","serviceName":"batch","clusterArn":"{P}:cluster/c","taskDefinition":"batch:1"}}],
+            "Subnets":[{{"SubnetId":"subnet-1","VpcId":"vpc-1"}},{{"SubnetId":"subnet-2","VpcId":"vpc-2"}}],
+            "VpcEndpoints":[{{"VpcEndpointId":"vpce-2","VpcId":"vpc-2","ServiceName":"com.amazonaws.eu-west-1.logs","State":"available"}}]}}"#
+        ),
+    )
+    .unwrap();
+    let names = |scope: Scope| -> Vec<String> {
+        let (scoped, _) = scope::select(&s, &scope);
+        scoped
+            .services
+            .iter()
+            .filter_map(|r| r.item.service_name.clone())
+            .collect()
+    };
+    assert_eq!(names(Scope::Vpc("vpc-1".into())), ["web"]);
+    assert_eq!(names(Scope::Vpc("vpc-9".into())), Vec::<String>::new());
+    assert_eq!(names(Scope::VpcEndpoint("vpce-2".into())), ["api"]);
+    // An endpoint the snapshot does not list (deleted): its VPC is unknown, so every service
+    // placed in a VPC is read again; the one without awsvpc networking is not.
+    assert_eq!(
+        names(Scope::VpcEndpoint("vpce-gone".into())),
+        ["web", "api"]
+    );
+}

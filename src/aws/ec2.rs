@@ -363,14 +363,13 @@ async fn read_ebs_default(client: &Client, out: &mut NetworkRead) {
     }
 }
 
-/// The subnets of the VPCs of `tables` (a route table change may move any subnet of its VPC that
-/// follows the main table): for rescanning the services placed there. Calls are counted in
-/// `out`; `None` when a read failed (recorded in `out.errors`).
-pub async fn subnets_of_route_tables(
+/// The VPCs of route tables (`DescribeRouteTables` by id); `None` when the read failed
+/// (recorded).
+pub async fn vpcs_of_route_tables(
     client: &Client,
     tables: &[String],
     out: &mut NetworkRead,
-) -> Option<BTreeSet<String>> {
+) -> Option<Vec<String>> {
     let mut vpcs = Some(Vec::new());
     for chunk in tables.chunks(FILTER_VALUES) {
         read_pages!(
@@ -390,7 +389,49 @@ pub async fn subnets_of_route_tables(
             }
         );
     }
-    let vpcs: Vec<String> = vpcs?
+    vpcs
+}
+
+/// The VPCs of VPC endpoints (`DescribeVpcEndpoints` by id); `None` when the read failed
+/// (recorded) or an endpoint is no longer listed (deleted): its VPC is then unknown.
+pub async fn vpcs_of_endpoints(
+    client: &Client,
+    endpoints: &[String],
+    out: &mut NetworkRead,
+) -> Option<Vec<String>> {
+    let mut found = Some(Vec::new());
+    for chunk in endpoints.chunks(FILTER_VALUES) {
+        read_pages!(
+            "DescribeVpcEndpoints",
+            out,
+            found,
+            client
+                .describe_vpc_endpoints()
+                .filters(filter("vpc-endpoint-id", chunk))
+                .into_paginator()
+                .send(),
+            |p: &aws_sdk_ec2::operation::describe_vpc_endpoints::DescribeVpcEndpointsOutput| {
+                p.vpc_endpoints()
+                    .iter()
+                    .filter_map(|e| Some((e.vpc_endpoint_id()?.to_owned(), e.vpc_id()?.to_owned())))
+                    .collect::<Vec<_>>()
+            }
+        );
+    }
+    let found = found?;
+    let all_listed = endpoints
+        .iter()
+        .all(|id| found.iter().any(|(e, _)| e == id));
+    all_listed.then(|| found.into_iter().map(|(_, vpc)| vpc).collect())
+}
+
+/// Every subnet of `vpcs` (`DescribeSubnets` by VPC id); `None` when the read failed (recorded).
+pub async fn subnets_of_vpcs(
+    client: &Client,
+    vpcs: Vec<String>,
+    out: &mut NetworkRead,
+) -> Option<BTreeSet<String>> {
+    let vpcs: Vec<String> = vpcs
         .into_iter()
         .collect::<BTreeSet<_>>()
         .into_iter()

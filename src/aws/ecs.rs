@@ -854,17 +854,26 @@ impl Ctx {
         self.describe_task_definitions(refs).await;
     }
 
-    /// The services placed in the VPCs of `tables`. Where the tables cannot be resolved (no EC2
-    /// client, or the lookup failed, recorded), every awsvpc service is read: more than needed,
-    /// never less.
-    async fn route_tables(&self, tables: &[&str]) {
-        let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
+    /// The services placed in the VPCs that `vpcs` names (route tables, VPCs or VPC endpoints).
+    /// Where those VPCs cannot be resolved (no EC2 client, a failed lookup, recorded, or a
+    /// deleted endpoint), every awsvpc service is read: more than needed, never less.
+    async fn services_in_vpcs(&self, vpcs: VpcsOf) {
         let subnets = match &self.ec2 {
             Some(ec2) => {
                 let mut read = super::ec2::NetworkRead::default();
-                let found = super::ec2::subnets_of_route_tables(ec2, &tables, &mut read).await;
+                let found = match vpcs {
+                    VpcsOf::RouteTables(t) => {
+                        super::ec2::vpcs_of_route_tables(ec2, &t, &mut read).await
+                    }
+                    VpcsOf::Endpoints(e) => super::ec2::vpcs_of_endpoints(ec2, &e, &mut read).await,
+                    VpcsOf::Vpcs(v) => Some(v),
+                };
+                let subnets = match found {
+                    Some(v) => super::ec2::subnets_of_vpcs(ec2, v, &mut read).await,
+                    None => None,
+                };
                 self.absorb(read);
-                found
+                subnets
             }
             None => None,
         };
@@ -952,7 +961,15 @@ impl Ctx {
                 Scope::Subnet(x) => {
                     Box::pin(self.services_in_subnets(std::iter::once(x.clone()).collect())).await
                 }
-                Scope::RouteTable(x) => Box::pin(self.route_tables(&[x.as_str()])).await,
+                Scope::RouteTable(x) => {
+                    Box::pin(self.services_in_vpcs(VpcsOf::RouteTables(vec![x.clone()]))).await
+                }
+                Scope::Vpc(x) => {
+                    Box::pin(self.services_in_vpcs(VpcsOf::Vpcs(vec![x.clone()]))).await
+                }
+                Scope::VpcEndpoint(x) => {
+                    Box::pin(self.services_in_vpcs(VpcsOf::Endpoints(vec![x.clone()]))).await
+                }
                 Scope::LoadBalancer(x) => Box::pin(self.load_balancers(&[x.as_str()])).await,
                 Scope::Instance(x) => Box::pin(self.instance(x)).await,
                 Scope::CapacityProvider(c) => {
@@ -984,6 +1001,13 @@ impl Ctx {
             }
         })
     }
+}
+
+/// What names the VPCs whose services a scope reads.
+enum VpcsOf {
+    RouteTables(Vec<String>),
+    Vpcs(Vec<String>),
+    Endpoints(Vec<String>),
 }
 
 /// The raw documents an inventory read, as ECS API JSON (what `ecs-posture snapshot` writes).

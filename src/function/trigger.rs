@@ -233,6 +233,8 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                 ("security_groups", Scope::SecurityGroup),
                 ("subnets", Scope::Subnet),
                 ("route_tables", Scope::RouteTable),
+                ("vpcs", Scope::Vpc),
+                ("vpc_endpoints", Scope::VpcEndpoint),
                 ("load_balancers", Scope::LoadBalancer),
                 ("instances", Scope::Instance),
             ] {
@@ -269,6 +271,8 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                     "security_groups",
                     "subnets",
                     "route_tables",
+                    "vpcs",
+                    "vpc_endpoints",
                     "load_balancers",
                     "instances",
                 ]
@@ -278,7 +282,7 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                     "scan request",
                     event,
                     format!(
-                        "unknown key `{unknown}` (expected clusters, services, task_definitions, capacity_providers, security_groups, subnets, route_tables, load_balancers, instances)"
+                        "unknown key `{unknown}` (expected clusters, services, task_definitions, capacity_providers, security_groups, subnets, route_tables, vpcs, vpc_endpoints, load_balancers, instances)"
                     ),
                 ));
             }
@@ -466,7 +470,8 @@ fn rescan(scope: Scope, key: String, name: &str) -> Route {
 /// EC2 changes that move the verdicts of the services using the resource: a security group's
 /// rules (the services that use it, and where one names no group those that may get it as their
 /// VPC's default group), a subnet's attributes or route table association (the services placed
-/// in it), a route table's routes (the services placed in its VPC), an instance's metadata
+/// in it), a route table's routes (the services placed in its VPC), a VPC endpoint created,
+/// modified or deleted (the services placed in its VPC), an instance's metadata
 /// options (the cluster it serves as a container instance), the region's EBS encryption by
 /// default (the region).
 fn ec2_call(name: &str, req: &Value, event: &Value) -> Result<Route, TriggerError> {
@@ -527,12 +532,68 @@ fn ec2_call(name: &str, req: &Value, event: &Value) -> Result<Route, TriggerErro
                 name,
             )
         }
+        // What the services of a VPC reach without a NAT gateway (SV26). CloudTrail records the
+        // newer EC2 actions with the request wrapped (`CreateVpcEndpointRequest`); the VPC is
+        // taken from the request, else from the created endpoint in the response.
+        "CreateVpcEndpoint" => {
+            let x = id(&["CreateVpcEndpointRequest", "VpcId"], "vpc-", "VPC id")
+                .or_else(|_| id(&["vpcId"], "vpc-", "VPC id"))
+                .or_else(|e| {
+                    text(
+                        event,
+                        &[
+                            "detail",
+                            "responseElements",
+                            "CreateVpcEndpointResponse",
+                            "vpcEndpoint",
+                            "vpcId",
+                        ],
+                    )
+                    .filter(|v| v.starts_with("vpc-"))
+                    .map(str::to_owned)
+                    .ok_or(e)
+                })?;
+            rescan(Scope::Vpc(x.clone()), format!("vpc#{x}"), name)
+        }
+        // Only the endpoints are named: the services of their VPCs are found from them.
+        "ModifyVpcEndpoint" | "DeleteVpcEndpoints" => {
+            let mut ids = Vec::new();
+            endpoint_ids(req, &mut ids);
+            ids.sort();
+            ids.dedup();
+            if ids.is_empty() {
+                return Err(malformed(
+                    &format!("CloudTrail {name}"),
+                    event,
+                    "no VPC endpoint id",
+                ));
+            }
+            let key = format!("vpc-endpoint#{}", ids.join(","));
+            rescan(
+                Scope::many(ids.into_iter().map(Scope::VpcEndpoint).collect()),
+                key,
+                name,
+            )
+        }
         _ => {
             return Ok(Route::Ignored {
                 reason: format!("EC2 API call {name} does not change what ecs-posture evaluates"),
             });
         }
     })
+}
+
+/// Every VPC endpoint id in a request, however CloudTrail serialized the list (a string, a list,
+/// or `{"tag": 1, "content": "vpce-..."}` items).
+fn endpoint_ids(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) if s.starts_with("vpce-") && !s.contains(char::is_whitespace) => {
+            out.push(s.clone())
+        }
+        Value::Array(items) => items.iter().for_each(|i| endpoint_ids(i, out)),
+        Value::Object(m) => m.values().for_each(|i| endpoint_ids(i, out)),
+        _ => {}
+    }
 }
 
 /// Elastic Load Balancing changes that move the verdicts of the services behind a load
@@ -625,5 +686,80 @@ mod tests {
             ))
         );
         assert_eq!(scope_of_arn("arn:aws:ecs:us-east-1:1:task/prod/abc"), None);
+    }
+
+    fn ec2_event(name: &str, req: Value, resp: Value) -> Value {
+        json!({"id": "ev-9", "detail-type": "AWS API Call via CloudTrail", "source": "aws.ec2",
+            "detail": {"eventSource": "ec2.amazonaws.com", "eventName": name,
+                "requestParameters": req, "responseElements": resp}})
+    }
+
+    fn scope_and_key(r: Result<Route, TriggerError>) -> (Scope, String) {
+        match r {
+            Ok(Route::Scan {
+                scope,
+                debounce: Some(key),
+                ..
+            }) => (scope, key),
+            other => panic!("not a debounced scan: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn vpc_endpoint_changes_rescan_the_services_of_their_vpc() {
+        // The VPC from the wrapped request, else from the created endpoint in the response.
+        let e = ec2_event(
+            "CreateVpcEndpoint",
+            json!({"CreateVpcEndpointRequest": {"VpcId": "vpc-1", "ServiceName": "com.amazonaws.eu-west-1.logs"}}),
+            Value::Null,
+        );
+        assert_eq!(
+            scope_and_key(route(&e)),
+            (Scope::Vpc("vpc-1".into()), "vpc#vpc-1".into())
+        );
+        let e = ec2_event(
+            "CreateVpcEndpoint",
+            json!({}),
+            json!({"CreateVpcEndpointResponse": {"vpcEndpoint": {"vpcEndpointId": "vpce-1", "vpcId": "vpc-2"}}}),
+        );
+        assert_eq!(scope_and_key(route(&e)).0, Scope::Vpc("vpc-2".into()));
+        // A plain id, a list of tagged items (repeats dropped), and none at all.
+        let e = ec2_event(
+            "ModifyVpcEndpoint",
+            json!({"ModifyVpcEndpointRequest": {"VpcEndpointId": "vpce-1", "AddRouteTableId": {"tag": 1, "content": "rtb-1"}}}),
+            Value::Null,
+        );
+        assert_eq!(
+            scope_and_key(route(&e)),
+            (
+                Scope::VpcEndpoint("vpce-1".into()),
+                "vpc-endpoint#vpce-1".into()
+            )
+        );
+        let e = ec2_event(
+            "DeleteVpcEndpoints",
+            json!({"DeleteVpcEndpointsRequest": {"VpcEndpointId": [{"tag": 1, "content": "vpce-b"}, {"tag": 2, "content": "vpce-a"}, {"tag": 3, "content": "vpce-b"}]}}),
+            Value::Null,
+        );
+        assert_eq!(
+            scope_and_key(route(&e)),
+            (
+                Scope::Many(vec![
+                    Scope::VpcEndpoint("vpce-a".into()),
+                    Scope::VpcEndpoint("vpce-b".into())
+                ]),
+                "vpc-endpoint#vpce-a,vpce-b".into()
+            )
+        );
+        let e = ec2_event(
+            "DeleteVpcEndpoints",
+            json!({"DeleteVpcEndpointsRequest": {}}),
+            Value::Null,
+        );
+        let err = route(&e).unwrap_err();
+        assert_eq!(err.event_id, "ev-9");
+        assert!(err.problem.contains("no VPC endpoint id"), "{err:?}");
+        let e = ec2_event("CreateVpcEndpoint", json!({}), Value::Null);
+        assert!(route(&e).unwrap_err().problem.contains("no VPC id"));
     }
 }

@@ -18,7 +18,9 @@ pub mod task_definition;
 
 use serde::Serialize;
 
-pub(crate) use support::{capability_name, containers, sensitive_tags_outcome, tagging_outcome};
+pub(crate) use support::{
+    capability_name, containers, same_capability, sensitive_tags_outcome, tagging_outcome,
+};
 
 use crate::config::Options;
 use crate::finding::{ComplianceRef, Framework, Outcome, ResourceKind, Severity, Status, Verdict};
@@ -199,6 +201,45 @@ pub struct ServiceView<'a> {
     pub partition: &'a str,
     pub region: &'a str,
     pub account: &'a str,
+    /// What the surroundings checks resolve of this placement, once for all of them.
+    pub(crate) resolved: support::Resolved<'a>,
+}
+
+impl<'a> ServiceView<'a> {
+    /// The view of the service's checks, with nothing resolved yet.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        service: &'a Service,
+        awsvpc: Option<&'a AwsVpcConfiguration>,
+        task_sets: Vec<&'a TaskSet>,
+        task_definition: Option<&'a TaskDefinition>,
+        cluster: Option<&'a Cluster>,
+        network: &'a Network,
+        (partition, region, account): (&'a str, &'a str, &'a str),
+    ) -> ServiceView<'a> {
+        ServiceView {
+            service,
+            awsvpc,
+            task_sets,
+            task_definition,
+            cluster,
+            network,
+            partition,
+            region,
+            account,
+            resolved: support::Resolved::default(),
+        }
+    }
+
+    /// The same service judged at another placement (one of its task sets' network
+    /// configurations): nothing resolved for the service's own carries over.
+    pub fn at_placement(&self, awsvpc: &'a AwsVpcConfiguration) -> ServiceView<'a> {
+        ServiceView {
+            awsvpc: Some(awsvpc),
+            resolved: support::Resolved::default(),
+            ..self.clone()
+        }
+    }
 }
 
 /// What a container instance check on its surroundings sees: the container instance, the EC2

@@ -359,17 +359,17 @@ struct Index {
 
 /// Where a subnet's traffic goes, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SubnetRoute {
+pub enum SubnetRoute<'a> {
     /// Its effective table has an active default route to an internet gateway.
     Public {
-        route_table: String,
-        destination: String,
-        gateway: String,
+        route_table: &'a str,
+        destination: &'a str,
+        gateway: &'a str,
         /// The table is the VPC's main table (the subnet has no explicit association).
         main: bool,
     },
     Private {
-        route_table: String,
+        route_table: &'a str,
         main: bool,
     },
 }
@@ -570,7 +570,7 @@ impl Network {
 
     /// The route of a subnet: its explicitly associated table, else the main table of its own
     /// VPC (never another VPC's). `None` when the VPC's route tables were not read.
-    pub fn route_of(&self, subnet: &Subnet) -> Option<SubnetRoute> {
+    pub fn route_of(&self, subnet: &Subnet) -> Option<SubnetRoute<'_>> {
         let id = subnet.subnet_id.as_deref()?;
         let vpc = subnet.vpc_id.as_deref()?;
         let explicit = self.route_tables.iter().find(|t| {
@@ -594,13 +594,13 @@ impl Network {
         };
         Some(match table.internet_route() {
             Some((destination, gateway)) => SubnetRoute::Public {
-                route_table: table.id().to_owned(),
-                destination: destination.to_owned(),
-                gateway: gateway.to_owned(),
+                route_table: table.id(),
+                destination,
+                gateway,
                 main,
             },
             None => SubnetRoute::Private {
-                route_table: table.id().to_owned(),
+                route_table: table.id(),
                 main,
             },
         })

@@ -299,7 +299,7 @@ fn ec2_network_outputs_are_read_by_content() {
     assert_eq!(
         n.route_of(&n.subnets[0]),
         Some(network::SubnetRoute::Private {
-            route_table: "rtb-1".into(),
+            route_table: "rtb-1",
             main: true
         })
     );

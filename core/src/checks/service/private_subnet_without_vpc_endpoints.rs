@@ -150,7 +150,7 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
         Ok(n) => n,
         Err(verdict) => return verdict,
     };
-    let public = v.public_subnets(&net);
+    let public = v.public_subnets(net);
     if let Some(unknown) = public.unknown_verdict() {
         return unknown;
     }
@@ -176,7 +176,7 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
     let Some(endpoints) = v.network.vpc_endpoints(vpc) else {
         return Verdict::of(Outcome::unknown("not read: VPC endpoints"));
     };
-    let tables: Vec<String> = net
+    let tables: Vec<&str> = net
         .subnets
         .iter()
         .filter_map(|s| match v.network.route_of(s) {
@@ -192,7 +192,10 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
             .collect();
         let usable = of_service.iter().any(|e| {
             if e.is_type("Gateway") {
-                n.service == "s3" && tables.iter().all(|t| e.route_table_ids.contains(t))
+                n.service == "s3"
+                    && tables
+                        .iter()
+                        .all(|t| e.route_table_ids.iter().any(|r| r == t))
             } else {
                 e.is_type("Interface") && (n.service == "s3" || e.private_dns_enabled == Some(true))
             }

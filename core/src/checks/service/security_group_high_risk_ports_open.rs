@@ -77,7 +77,7 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
         Ok(n) => n,
         Err(verdict) => return verdict,
     };
-    v.judge_groups(&net, |g| {
+    v.judge_groups(net, |g| {
         let hits: Vec<String> = g
             .open_ingress()
             .iter()

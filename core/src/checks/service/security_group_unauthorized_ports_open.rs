@@ -106,7 +106,7 @@ fn eval(v: &ServiceView<'_>, opts: &Options) -> Verdict {
         (u32::from(r.ports.0)..=u32::from(r.ports.1))
             .any(|p| !allowed.iter().any(|a| u32::from(*a) == p))
     };
-    v.judge_groups(&net, |g| {
+    v.judge_groups(net, |g| {
         let hits: Vec<String> = g
             .open_ingress()
             .iter()

@@ -67,7 +67,7 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
         Ok(n) => n,
         Err(verdict) => return verdict,
     };
-    let public = v.public_subnets(&net);
+    let public = v.public_subnets(net);
     if let Some(unknown) = public.unknown_verdict() {
         return unknown;
     }

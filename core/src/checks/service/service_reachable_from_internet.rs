@@ -142,7 +142,7 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
     if open_text.is_empty() {
         return Verdict::of(Outcome::Passed);
     }
-    let public = v.public_subnets(&net);
+    let public = v.public_subnets(net);
     if public.evidence.is_empty() {
         return public
             .unknown_verdict()

@@ -62,7 +62,7 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
         Ok(n) => n,
         Err(verdict) => return verdict,
     };
-    v.judge_groups(&net, |g| {
+    v.judge_groups(net, |g| {
         let wide: Vec<String> = g
             .ip_permissions_egress
             .iter()

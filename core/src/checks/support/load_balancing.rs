@@ -11,6 +11,7 @@ use crate::model::load_balancing::{
 
 /// A load balancer in front of the service, with the target groups through which it sends the
 /// service traffic.
+#[derive(Clone)]
 pub struct ServiceLb<'a> {
     pub lb: &'a LoadBalancer,
     pub groups: Vec<&'a TargetGroup>,
@@ -18,6 +19,7 @@ pub struct ServiceLb<'a> {
 
 /// The load balancers in front of a service, and what it names that was not read (a failure
 /// found on the others still fails the service; otherwise it is NOT_AVAILABLE).
+#[derive(Clone)]
 pub struct ServiceLbs<'a> {
     pub lbs: Vec<ServiceLb<'a>>,
     pub missing: Option<String>,
@@ -33,9 +35,9 @@ pub enum Judgement {
     NotApplicable,
 }
 
-impl ServiceView<'_> {
+impl<'a> ServiceView<'a> {
     /// The target groups and Classic load balancer names of the service and its task sets.
-    fn lb_targets(&self) -> (Vec<&str>, Vec<&str>) {
+    fn lb_targets(&self) -> (Vec<&'a str>, Vec<&'a str>) {
         let (mut groups, mut classic) = targets(&self.service.load_balancers);
         for t in &self.task_sets {
             let (g, c) = targets(&t.load_balancers);
@@ -74,8 +76,17 @@ impl ServiceView<'_> {
 
     /// The load balancers in front of the service, and what it names that was not read; a
     /// verdict instead when it has none (NOT_APPLICABLE), only Classic ones (NOT_APPLICABLE:
-    /// not read, said in the reason), or nothing it names was read (NOT_AVAILABLE).
-    pub(crate) fn service_load_balancers(&self) -> Result<ServiceLbs<'_>, Verdict> {
+    /// not read, said in the reason), or nothing it names was read (NOT_AVAILABLE). Resolved
+    /// once per placement, shared by every check.
+    pub(crate) fn service_load_balancers(&self) -> Result<&ServiceLbs<'a>, Verdict> {
+        self.resolved
+            .load_balancers
+            .get_or_init(|| self.resolve_load_balancers())
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn resolve_load_balancers(&self) -> Result<ServiceLbs<'a>, Verdict> {
         let (groups, classic) = self.lb_targets();
         if groups.is_empty() {
             return Err(Verdict::of(Outcome::na(if classic.is_empty() {
@@ -86,7 +97,7 @@ impl ServiceView<'_> {
         }
         let lbs = &self.network.load_balancing;
         let mut missing = Vec::new();
-        let mut out: Vec<ServiceLb<'_>> = Vec::new();
+        let mut out: Vec<ServiceLb<'a>> = Vec::new();
         for arn in groups {
             let Some(tg) = lbs.target_group(arn) else {
                 missing.push(format!("target group {}", short(arn)));
@@ -134,9 +145,9 @@ impl ServiceView<'_> {
         };
         let mut evidence = Vec::new();
         let mut related = Vec::new();
-        let mut unknown: Vec<String> = missing.into_iter().collect();
+        let mut unknown: Vec<String> = missing.iter().cloned().collect();
         let mut judged = false;
-        for s in &lbs {
+        for s in lbs {
             match judge(s) {
                 Judgement::Found(lines) => {
                     judged = true;
@@ -177,7 +188,7 @@ impl ServiceView<'_> {
             Err(v) => return v,
         };
         let mut seen: Vec<&TargetGroup> = Vec::new();
-        for s in &lbs {
+        for s in lbs {
             for g in &s.groups {
                 if !seen
                     .iter()

@@ -9,8 +9,17 @@ pub mod network;
 pub mod secrets;
 
 use crate::config::Options;
-use crate::finding::Outcome;
+use crate::finding::{Outcome, Verdict};
 use crate::model::{ContainerDefinition, Tag, TaskDefinition};
+
+/// What the surroundings checks of one service placement resolve once and share: its network
+/// (security groups, subnets, VPC) and the load balancers in front of it. Empty in a new view
+/// (and in [`ServiceView::at_placement`](crate::checks::ServiceView::at_placement)'s).
+#[derive(Clone, Default)]
+pub struct Resolved<'a> {
+    pub(crate) network: std::cell::OnceCell<network::Resolution<'a>>,
+    pub(crate) load_balancers: std::cell::OnceCell<Result<load_balancing::ServiceLbs<'a>, Verdict>>,
+}
 
 /// Iterate the containers of a task definition with their display names.
 pub(crate) fn containers(
@@ -64,6 +73,39 @@ pub(crate) fn sensitive_tags_outcome(tags: Option<&[Tag]>, opts: &Options) -> Ou
 
 /// A Linux capability name as ECS compares it: upper case, without the `CAP_` prefix.
 pub(crate) fn capability_name(cap: &str) -> String {
-    let up = cap.trim().to_ascii_uppercase();
-    up.strip_prefix("CAP_").map(str::to_owned).unwrap_or(up)
+    capability_key(cap).to_ascii_uppercase()
+}
+
+/// The capability a name means, borrowed: trimmed, without a `CAP_` prefix in any case; equal
+/// keys compare with `eq_ignore_ascii_case` (see [`same_capability`]).
+fn capability_key(cap: &str) -> &str {
+    let t = cap.trim();
+    match t.get(..4) {
+        Some(p) if p.eq_ignore_ascii_case("CAP_") => &t[4..],
+        _ => t,
+    }
+}
+
+/// Two capability names mean the same capability (`cap_sys_admin` and `SYS_ADMIN`).
+pub(crate) fn same_capability(a: &str, b: &str) -> bool {
+    capability_key(a).eq_ignore_ascii_case(capability_key(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{capability_name, same_capability};
+
+    #[test]
+    fn capability_names_compare_without_prefix_case_or_spaces() {
+        assert!(same_capability("CAP_SYS_ADMIN", "SYS_ADMIN"));
+        assert!(same_capability(" cap_sys_admin ", "sys_Admin"));
+        assert!(same_capability("all", "ALL"));
+        assert!(!same_capability("CAP_SYS_ADMIN", "SYS_ADMINX"));
+        assert!(!same_capability("CAP_", "CAP"));
+        assert!(!same_capability("NET_RAW", "CAP_NET_ADMIN"));
+        // Not a prefix: a name shorter than four bytes, or one cut inside a character.
+        assert!(same_capability("CAP", "cap"));
+        assert!(!same_capability("CAé_X", "X"));
+        assert_eq!(capability_name(" cap_net_raw"), "NET_RAW");
+    }
 }

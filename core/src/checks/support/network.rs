@@ -4,7 +4,8 @@
 
 use crate::checks::ServiceView;
 use crate::finding::{Outcome, Related, Verdict};
-use crate::model::network::{SecurityGroup, Subnet, SubnetRoute};
+use crate::model::AwsVpcConfiguration;
+use crate::model::network::{Network, SecurityGroup, Subnet, SubnetRoute};
 
 /// Security Hub EC2.19's fixed list of high-risk ports (not customizable).
 pub const HIGH_RISK_PORTS: [u16; 24] = [
@@ -13,6 +14,7 @@ pub const HIGH_RISK_PORTS: [u16; 24] = [
 ];
 
 /// The networking of one awsvpc service, as far as it was read.
+#[derive(Clone)]
 pub struct ServiceNetwork<'a> {
     /// The groups the tasks get: those named, or the VPC's default group when none is.
     pub groups: Vec<&'a SecurityGroup>,
@@ -24,7 +26,7 @@ pub struct ServiceNetwork<'a> {
     pub public_ip: bool,
 }
 
-impl ServiceView<'_> {
+impl<'a> ServiceView<'a> {
     fn ec2_arn(&self, owner: Option<&str>, kind: &str, id: &str) -> String {
         format!(
             "arn:{}:ec2:{}:{}:{kind}/{id}",
@@ -66,55 +68,75 @@ impl ServiceView<'_> {
 
     /// The service's groups, subnets and VPC; a verdict instead when the service has no awsvpc
     /// configuration (NOT_APPLICABLE) or something it needs was not read (NOT_AVAILABLE).
-    /// `need_subnets`: the check reads the subnets (and through them the VPC).
+    /// `need_groups`: the check reads the security groups; `need_subnets`: it reads the subnets
+    /// (and through them the VPC). Resolved once per placement, shared by every check.
     pub(crate) fn service_network(
         &self,
         need_groups: bool,
         need_subnets: bool,
-    ) -> Result<ServiceNetwork<'_>, Verdict> {
+    ) -> Result<&ServiceNetwork<'a>, Verdict> {
         let Some(vpc) = self.awsvpc else {
             return Err(Verdict::of(Outcome::na(
                 "service has no awsvpc network configuration",
             )));
         };
-        let mut missing: Vec<String> = Vec::new();
-        let mut subnets = Vec::new();
-        for id in &vpc.subnets {
-            match self.network.subnet(id) {
-                Some(s) => subnets.push(s),
-                None => missing.push(format!("subnet {id}")),
-            }
-        }
-        let vpc_id = subnets.iter().find_map(|s| s.vpc_id.as_deref());
-        let mut groups = Vec::new();
-        let default_by_omission = vpc.security_groups.is_empty();
-        if need_groups {
-            if default_by_omission {
-                match vpc_id.and_then(|v| self.network.default_group(v)) {
-                    Some(g) => groups.push(g),
-                    None => missing.push(format!(
-                        "the default security group of {}",
-                        vpc_id.unwrap_or("the service's VPC")
-                    )),
-                }
-            }
-            for id in &vpc.security_groups {
-                match self.network.security_group(id) {
-                    Some(g) => groups.push(g),
-                    None => missing.push(format!("security group {id}")),
-                }
-            }
-        }
-        if !(need_subnets || need_groups && default_by_omission) {
-            missing.retain(|m| !m.starts_with("subnet "));
-        }
+        let r = self
+            .resolved
+            .network
+            .get_or_init(|| resolve(self.network, vpc));
+        let keep_subnets = need_subnets || need_groups && r.net.default_by_omission;
+        let subnets = r.missing_subnets.iter().filter(|_| keep_subnets);
+        let groups = r.missing_groups.iter().filter(|_| need_groups);
+        let missing: Vec<&str> = subnets.chain(groups).map(String::as_str).collect();
         if !missing.is_empty() {
             return Err(Verdict::of(Outcome::unknown(format!(
                 "not read: {}",
                 missing.join(", ")
             ))));
         }
-        Ok(ServiceNetwork {
+        Ok(&r.net)
+    }
+}
+
+/// A placement's network as resolved from the snapshot, with what was not read (`subnet s-1`,
+/// `security group sg-1`, `the default security group of vpc-1`).
+#[derive(Clone)]
+pub(crate) struct Resolution<'a> {
+    net: ServiceNetwork<'a>,
+    missing_subnets: Vec<String>,
+    missing_groups: Vec<String>,
+}
+
+fn resolve<'a>(network: &'a Network, vpc: &'a AwsVpcConfiguration) -> Resolution<'a> {
+    let mut missing_subnets = Vec::new();
+    let mut subnets = Vec::with_capacity(vpc.subnets.len());
+    for id in &vpc.subnets {
+        match network.subnet(id) {
+            Some(s) => subnets.push(s),
+            None => missing_subnets.push(format!("subnet {id}")),
+        }
+    }
+    let vpc_id = subnets.iter().find_map(|s| s.vpc_id.as_deref());
+    let mut missing_groups = Vec::new();
+    let mut groups = Vec::with_capacity(vpc.security_groups.len().max(1));
+    let default_by_omission = vpc.security_groups.is_empty();
+    if default_by_omission {
+        match vpc_id.and_then(|v| network.default_group(v)) {
+            Some(g) => groups.push(g),
+            None => missing_groups.push(format!(
+                "the default security group of {}",
+                vpc_id.unwrap_or("the service's VPC")
+            )),
+        }
+    }
+    for id in &vpc.security_groups {
+        match network.security_group(id) {
+            Some(g) => groups.push(g),
+            None => missing_groups.push(format!("security group {id}")),
+        }
+    }
+    Resolution {
+        net: ServiceNetwork {
             groups,
             default_by_omission,
             subnets,
@@ -123,7 +145,9 @@ impl ServiceView<'_> {
                 .assign_public_ip
                 .as_deref()
                 .is_some_and(|a| a.eq_ignore_ascii_case("ENABLED")),
-        })
+        },
+        missing_subnets,
+        missing_groups,
     }
 }
 
@@ -177,7 +201,7 @@ impl ServiceView<'_> {
                         if main { ", the VPC's main table" } else { "" }
                     ));
                     out.related.push(self.subnet_related(s));
-                    out.related.push(self.route_table_related(&route_table));
+                    out.related.push(self.route_table_related(route_table));
                 }
             }
         }

@@ -51,7 +51,7 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
                 !c.linux_parameters
                     .as_ref()
                     .and_then(|l| l.capabilities.as_ref())
-                    .is_some_and(|caps| caps.drop.iter().any(|d| capability_name(d) == "ALL"))
+                    .is_some_and(|caps| caps.drop.iter().any(|d| same_capability(d, "ALL")))
             })
             .map(|(n, _)| {
                 Evidence::container(n, "capabilities.drop does not include ALL")

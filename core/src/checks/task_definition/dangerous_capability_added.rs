@@ -52,18 +52,17 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(td: &TaskDefinition, opts: &Options) -> Outcome {
-    let dangerous: Vec<String> = opts
-        .dangerous_capabilities
-        .iter()
-        .map(|c| capability_name(c))
-        .collect();
     let mut evidence = Vec::new();
     for (n, c) in containers(td) {
         let bad: Vec<String> = c
             .added_capabilities()
             .iter()
+            .filter(|a| {
+                opts.dangerous_capabilities
+                    .iter()
+                    .any(|d| same_capability(a, d))
+            })
             .map(|a| capability_name(a))
-            .filter(|a| dangerous.contains(a))
             .collect();
         if !bad.is_empty() {
             evidence.push(Evidence::container(
