@@ -9,6 +9,7 @@
 pub mod account;
 pub mod cluster;
 pub mod de;
+pub mod iam;
 pub mod instance;
 pub mod load_balancing;
 pub mod network;
