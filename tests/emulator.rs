@@ -49,6 +49,13 @@ fn surroundings_handler(cfg: &aws_config::SdkConfig, topic: &str, opts: Options)
     }
 }
 
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
 async fn run(h: &AwsHandler, scope: &Scope, now: i64) -> Result<RunReport, HandlerError> {
     h.run(scope, &format!("test-{now}"), now).await
 }
@@ -1607,14 +1614,7 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
         // As the function does on the CloudTrail event: rescan the services using the group.
         let h = surroundings_handler(&cfg, &topic, Options::default());
         let report = h
-            .run(
-                &Scope::SecurityGroup(web_sg.clone()),
-                "sg-event",
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_millis() as i64,
-            )
+            .run(&Scope::SecurityGroup(web_sg.clone()), "sg-event", now_ms())
             .await
             .expect("the rescan succeeds");
         assert_eq!(
@@ -1684,10 +1684,7 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
             .run(
                 &Scope::LoadBalancer(alb.clone()),
                 "listener-event",
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_millis() as i64,
+                now_ms(),
             )
             .await
             .expect("the rescan succeeds");
@@ -1806,14 +1803,7 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
         };
         let h = surroundings_handler(&cfg, &topic, opts);
         let report = h
-            .run(
-                &Scope::Vpc(vpc.clone()),
-                "vpc-endpoint-event",
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_millis() as i64,
-            )
+            .run(&Scope::Vpc(vpc.clone()), "vpc-endpoint-event", now_ms())
             .await
             .expect("the rescan succeeds");
         assert!(report.complete, "{report:?}");

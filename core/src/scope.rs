@@ -462,17 +462,11 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                 .network
                 .security_group(group)
                 .filter(|g| g.is_default())
-                .and_then(|g| g.vpc_id.clone());
+                .and_then(|g| g.vpc_id.as_deref());
             add_services_placed(out, cov, &|vpc| {
                 vpc.security_groups.contains(group)
                     || vpc.security_groups.is_empty()
-                        && default_of.as_deref().is_some_and(|d| {
-                            vpc.subnets.iter().any(|id| {
-                                snap.network
-                                    .subnet(id)
-                                    .is_some_and(|n| n.vpc_id.as_deref() == Some(d))
-                            })
-                        })
+                        && default_of.is_some_and(|d| in_vpc(snap, vpc, d))
             });
         }
         Scope::Subnet(subnet) => {

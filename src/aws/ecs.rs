@@ -977,17 +977,24 @@ impl Ctx {
                     Box::pin(self.capacity_providers(&std::iter::once(name).collect())).await
                 }
                 Scope::Many(list) => match Scope::many(list.clone()) {
-                    // Repeats are read once; task definitions (and security groups) together,
-                    // so that the services of the region are listed once for all of them.
+                    // Repeats are read once; task definitions (and security groups, and VPC
+                    // endpoints) together, so that the services of the region are listed once
+                    // for all of them.
                     Scope::Many(parts) => {
                         let mut revisions: Vec<&str> = Vec::new();
                         let mut groups: Vec<&str> = Vec::new();
+                        let mut endpoints: Vec<String> = Vec::new();
                         for s in &parts {
                             match s {
                                 Scope::TaskDefinition(t) => revisions.push(t),
                                 Scope::SecurityGroup(g) => groups.push(g),
+                                // One DeleteVpcEndpoints event names several endpoints.
+                                Scope::VpcEndpoint(e) => endpoints.push(e.clone()),
                                 other => self.collect_scope(other).await,
                             }
+                        }
+                        if !endpoints.is_empty() {
+                            Box::pin(self.services_in_vpcs(VpcsOf::Endpoints(endpoints))).await;
                         }
                         if !revisions.is_empty() {
                             Box::pin(self.task_definitions(&revisions)).await;
