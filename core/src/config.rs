@@ -52,6 +52,8 @@ pub struct Options {
     pub authorized_tcp_ports: Vec<u16>,
     /// UDP ports a security group may open to the internet (EC2.18 `authorizedUdpPorts`).
     pub authorized_udp_ports: Vec<u16>,
+    /// Permissions boundaries (policy ARNs) a workload role must have one of; empty: any.
+    pub required_permissions_boundaries: Vec<String>,
     /// Checks to turn on besides those enabled by default (ids or slugs).
     pub enable_checks: Vec<String>,
     /// Checks to turn off (ids or slugs).
@@ -126,6 +128,7 @@ impl Default for Options {
             max_ami_release_lag_days: 30,
             authorized_tcp_ports: vec![80, 443],
             authorized_udp_ports: Vec::new(),
+            required_permissions_boundaries: Vec::new(),
             enable_checks: Vec::new(),
             disable_checks: Vec::new(),
         }
@@ -151,6 +154,7 @@ struct RawOptions {
     max_ami_release_lag_days: u32,
     authorized_tcp_ports: Vec<u16>,
     authorized_udp_ports: Vec<u16>,
+    required_permissions_boundaries: Vec<String>,
     enable_checks: Vec<String>,
     disable_checks: Vec<String>,
 }
@@ -173,6 +177,7 @@ impl Default for RawOptions {
             max_ami_release_lag_days: o.max_ami_release_lag_days,
             authorized_tcp_ports: o.authorized_tcp_ports,
             authorized_udp_ports: o.authorized_udp_ports,
+            required_permissions_boundaries: o.required_permissions_boundaries,
             enable_checks: o.enable_checks,
             disable_checks: o.disable_checks,
         }
@@ -234,6 +239,7 @@ impl Options {
             max_ami_release_lag_days: raw.max_ami_release_lag_days,
             authorized_tcp_ports: raw.authorized_tcp_ports,
             authorized_udp_ports: raw.authorized_udp_ports,
+            required_permissions_boundaries: raw.required_permissions_boundaries,
             enable_checks: raw.enable_checks,
             disable_checks: raw.disable_checks,
         };
@@ -261,6 +267,16 @@ impl Options {
             if ports.contains(&0) {
                 return Err(invalid(key, "0 is not a port (1-65535)".to_owned()));
             }
+        }
+        if let Some(b) = self
+            .required_permissions_boundaries
+            .iter()
+            .find(|b| crate::model::identity::account_and_name(b).is_none())
+        {
+            return Err(invalid(
+                "required_permissions_boundaries",
+                format!("{b:?} is not a policy ARN (arn:aws:iam::<account>:policy/<name>)"),
+            ));
         }
         if self.required_tag_keys.len() > 6 {
             return Err(invalid(

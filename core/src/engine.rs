@@ -3,7 +3,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::checks::{AccountView, Check, Evaluator, InstanceView, Revisions, ServiceView, catalog};
+use crate::checks::support::roles::{RoleUsage, named, role_key};
+use crate::checks::{
+    AccountView, Check, Evaluator, InstanceView, Revisions, RoleView, ServiceView, catalog,
+};
 use crate::config::Options;
 use crate::evaluation::{ACCOUNT_ID_PREFIX, Evaluation, Resource};
 use crate::finding::{Framework, Outcome, ResourceKind, Verdict};
@@ -241,6 +244,45 @@ impl Index<'_> {
     }
 }
 
+/// Which families (their current revisions) and services use each task role. `account`: the
+/// account of roles named without an ARN in definitions that carry none.
+fn role_usage(snapshot: &Snapshot, lookup: &Index<'_>, account: &str) -> RoleUsage {
+    let account_of = |td: &TaskDefinition| -> String {
+        td.task_definition_arn
+            .as_deref()
+            .and_then(Arn::parse)
+            .map(|a| a.account)
+            .filter(|a| !a.is_empty())
+            .unwrap_or(account)
+            .to_owned()
+    };
+    let mut usage = RoleUsage::default();
+    for r in &snapshot.task_definitions {
+        let td = &r.item;
+        if lookup.revision_state(td) != RevisionState::Current {
+            continue;
+        }
+        if let (Some(role), Some(family)) = (named(td.task_role_arn.as_deref()), &td.family) {
+            usage.add_family(role_key(role, &account_of(td)), family);
+        }
+    }
+    for r in &snapshot.services {
+        let s = &r.item;
+        if !s.is_active() {
+            continue;
+        }
+        let name = s.service_arn.clone().unwrap_or_else(|| s.display_name());
+        for t in s.task_definitions_in_use() {
+            if let Some(td) = lookup.task_definition(t)
+                && let Some(role) = named(td.task_role_arn.as_deref())
+            {
+                usage.add_service(role_key(role, &account_of(td)), &name);
+            }
+        }
+    }
+    usage
+}
+
 /// A surroundings check on every place the service's tasks run with a network configuration of
 /// their own: the service's, and each task set's (EXTERNAL and CODE_DEPLOY controllers, whose
 /// service may carry none), combined into one verdict on the service.
@@ -372,6 +414,7 @@ pub fn evaluate<'a>(
     let mut out = Vec::with_capacity(expected);
     let p = ctx.partition.as_str();
     let (region, account) = (ctx.region.as_str(), ctx.account.as_str());
+    let usage: std::cell::OnceCell<RoleUsage> = std::cell::OnceCell::new();
 
     evaluate_kind(
         &mut out,
@@ -402,18 +445,46 @@ pub fn evaluate<'a>(
         },
         |td| lookup.revision_state(td),
         |td, state, check| {
-            let Evaluator::TaskDefinition(f) = check.evaluator else {
-                return None;
-            };
-            Some(match (*state, check.revisions) {
-                (RevisionState::Inactive, _) => Outcome::na(
+            let skipped = match (*state, check.revisions) {
+                (RevisionState::Inactive, _) => Some(Outcome::na(
                     "revision is INACTIVE (deregistered) and no service in the snapshot uses it",
-                ),
-                (RevisionState::Superseded, Revisions::LatestActive) => Outcome::na(
+                )),
+                (RevisionState::Superseded, Revisions::LatestActive) => Some(Outcome::na(
                     "revision superseded by a newer ACTIVE revision of its family; only the latest ACTIVE revision is evaluated",
-                ),
-                _ => f(td, opts),
-            })
+                )),
+                _ => None,
+            };
+            match check.evaluator {
+                Evaluator::TaskDefinition(f) => {
+                    Some(Judged::Outcome(skipped.unwrap_or_else(|| f(td, opts))))
+                }
+                Evaluator::TaskDefinitionRoles(f) => Some(match skipped {
+                    Some(o) => Judged::Outcome(o),
+                    None => {
+                        let arn = td.task_definition_arn.as_deref().and_then(Arn::parse);
+                        let part = |f: fn(&Arn<'a>) -> &'a str, default: &'a str| -> &'a str {
+                            arn.as_ref()
+                                .map(f)
+                                .filter(|x| !x.is_empty())
+                                .unwrap_or(default)
+                        };
+                        let usage = usage.get_or_init(|| role_usage(snapshot, &lookup, account));
+                        Judged::Verdict(f(
+                            &RoleView {
+                                task_definition: td,
+                                identity: &snapshot.identity,
+                                usage,
+                                partition: part(|a| a.partition, p),
+                                region: part(|a| a.region, region),
+                                account: part(|a| a.account, account),
+                                partial: snapshot.partial,
+                            },
+                            opts,
+                        ))
+                    }
+                }),
+                _ => None,
+            }
         },
     );
 

@@ -35,6 +35,16 @@ impl Severity {
         }
     }
 
+    /// One level lower (INFORMATIONAL stays).
+    pub fn lower(self) -> Severity {
+        match self {
+            Severity::Critical => Severity::High,
+            Severity::High => Severity::Medium,
+            Severity::Medium => Severity::Low,
+            Severity::Low | Severity::Informational => Severity::Informational,
+        }
+    }
+
     /// ASFF `Severity.Normalized` for the label, as Security Hub derives it.
     pub fn normalized(self) -> u8 {
         match self {

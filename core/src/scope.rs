@@ -243,6 +243,8 @@ pub fn select(snapshot: &Snapshot, scope: &Scope) -> (Snapshot, Coverage) {
     let mut out = Snapshot {
         failures: snapshot.failures.clone(),
         network: snapshot.network.clone(),
+        identity: snapshot.identity.clone(),
+        partial: *scope != Scope::Region,
         ..Snapshot::default()
     };
     let mut cov = Coverage::default();

@@ -1041,7 +1041,10 @@ impl EcsInventory {
         let ctx = self.ctx();
         ctx.collect_scope(scope).await;
         let acc = std::mem::take(&mut *ctx.acc.lock().unwrap_or_else(|p| p.into_inner()));
-        let mut snapshot = Snapshot::default();
+        let mut snapshot = Snapshot {
+            partial: *scope != Scope::Region,
+            ..Snapshot::default()
+        };
         let mut errors = acc.errors;
         for (source, doc) in &acc.docs {
             if let Err(e) = snapshot.add_value(source, doc) {

@@ -143,6 +143,8 @@ impl Example {
 #[derive(Clone, Copy)]
 pub enum Evaluator {
     TaskDefinition(fn(&TaskDefinition, &Options) -> Outcome),
+    /// A task definition judged by the IAM roles it names (their policies, trust and use).
+    TaskDefinitionRoles(fn(&RoleView<'_>, &Options) -> Verdict),
     Service(fn(&ServiceView<'_>, &Options) -> Outcome),
     /// A service judged by what surrounds it (security groups, subnets, routes): the verdict
     /// names those resources and may raise the severity.
@@ -163,7 +165,9 @@ pub enum Evaluator {
 impl Evaluator {
     pub fn kind(&self) -> ResourceKind {
         match self {
-            Evaluator::TaskDefinition(_) => ResourceKind::TaskDefinition,
+            Evaluator::TaskDefinition(_) | Evaluator::TaskDefinitionRoles(_) => {
+                ResourceKind::TaskDefinition
+            }
             Evaluator::Service(_)
             | Evaluator::ServiceSurroundings(_)
             | Evaluator::ServiceLoadBalancers(_) => ResourceKind::Service,
@@ -240,6 +244,20 @@ impl<'a> ServiceView<'a> {
             ..self.clone()
         }
     }
+}
+
+/// What a task definition check on its roles sees: the definition, the IAM read, and which
+/// families and services use each task role.
+pub struct RoleView<'a> {
+    pub task_definition: &'a TaskDefinition,
+    pub identity: &'a crate::model::identity::Identity,
+    pub usage: &'a support::roles::RoleUsage,
+    pub partition: &'a str,
+    pub region: &'a str,
+    /// The account a role named without an ARN belongs to.
+    pub account: &'a str,
+    /// Only part of the account-region was read (see [`crate::model::Snapshot::partial`]).
+    pub partial: bool,
 }
 
 /// What a container instance check on its surroundings sees: the container instance, the EC2

@@ -252,6 +252,16 @@ fn is_everything(pattern: &str) -> bool {
 }
 
 impl Patterns {
+    /// The list names every action (or resource): `*` itself, not negated.
+    pub fn covers_every(&self) -> bool {
+        self.covers(Request::Every, false)
+    }
+
+    /// The list names `action` (case-insensitive globs; `NotAction` inverts).
+    pub fn covers_action(&self, action: &str) -> bool {
+        self.covers(Request::Named(action), true)
+    }
+
     /// The list names what the request names, whole.
     fn covers(&self, request: Request<'_>, fold: bool) -> bool {
         match (self.negated, request) {
@@ -382,5 +392,71 @@ impl Policies<'_> {
             conditional_denies: identity.conditional_denies + cap.conditional_denies,
             partial_denies: identity.partial_denies + cap.partial_denies,
         }
+    }
+}
+
+impl<'a> Policies<'a> {
+    /// How far `action` is allowed on some resource: an `Allow` naming the action on any
+    /// resource counts, and only an unconditioned `Deny` of the action on every resource
+    /// removes it (the union of what a role can do, resources aside, as privilege escalation
+    /// paths are judged).
+    pub fn allows_somewhere(&self, action: &str) -> Grant {
+        fn one<'s>(statements: impl Iterator<Item = &'s Statement> + Clone, action: &str) -> Grant {
+            let named = Request::Named(action);
+            let mut g = Grant {
+                access: Access::NotAllowed,
+                conditional_denies: 0,
+                partial_denies: 0,
+            };
+            for s in statements.clone().filter(|s| s.effect == Effect::Deny) {
+                if s.covers(named, Request::Every) {
+                    if s.is_conditioned() {
+                        g.conditional_denies += 1;
+                    } else {
+                        return g;
+                    }
+                } else if s.actions.covers(named, true) && !s.is_conditioned() {
+                    g.partial_denies += 1;
+                }
+            }
+            for s in statements.filter(|s| {
+                s.effect == Effect::Allow
+                    && s.actions.covers(named, true)
+                    && s.resources
+                        .as_ref()
+                        .is_some_and(|r| r.overlaps(Request::Every, false))
+            }) {
+                let access = if s.is_conditioned() {
+                    Access::Conditional
+                } else {
+                    Access::Allowed
+                };
+                g.access = g.access.max(access);
+            }
+            g
+        }
+        let identity = one(
+            self.identity.iter().flat_map(|p| p.statements.iter()),
+            action,
+        );
+        let Some(boundary) = self.boundary else {
+            return identity;
+        };
+        let cap = one(boundary.statements.iter(), action);
+        Grant {
+            access: identity.access.min(cap.access),
+            conditional_denies: identity.conditional_denies + cap.conditional_denies,
+            partial_denies: identity.partial_denies + cap.partial_denies,
+        }
+    }
+
+    /// The identity `Allow` statements that cover `action` on `resource` (what grants it, for
+    /// evidence and for the conditions they carry).
+    pub fn allowing(&self, action: Request<'_>, resource: Request<'_>) -> Vec<&'a Statement> {
+        self.identity
+            .iter()
+            .flat_map(|p| p.statements.iter())
+            .filter(|s| s.effect == Effect::Allow && s.covers(action, resource))
+            .collect()
     }
 }

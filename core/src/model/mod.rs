@@ -10,6 +10,7 @@ pub mod account;
 pub mod cluster;
 pub mod de;
 pub mod iam;
+pub mod identity;
 pub mod instance;
 pub mod load_balancing;
 pub mod network;
@@ -60,6 +61,11 @@ pub struct Snapshot {
     pub failures: Vec<ReadFailure>,
     /// The EC2 networking around the estate's awsvpc tasks, where it was read.
     pub network: Network,
+    /// The IAM roles and policies the estate's workloads use, where read.
+    pub identity: identity::Identity,
+    /// Only part of the account-region was read (a scoped scan): what holds across the region
+    /// (a task role shared with families not read) cannot be proven absent.
+    pub partial: bool,
     /// Where each task definition and service ARN sits, so adding documents stays linear.
     pub positions: Positions,
 }
@@ -268,6 +274,20 @@ impl Snapshot {
                     self.network
                         .account
                         .merge(account::ebs_default_error(error));
+                    return Ok(());
+                }
+                if identity::is_authorization_details_file(path)
+                    && map.contains_key("Code")
+                    && !identity::is_authorization_details(map)
+                {
+                    let error = typed(path, "", value)?;
+                    self.identity
+                        .merge(identity::Identity::read_error("", error));
+                    return Ok(());
+                }
+                if identity::is_authorization_details(map) {
+                    self.identity
+                        .merge(identity::Identity::read_details(path, map)?);
                     return Ok(());
                 }
                 if let Some(name) = load_balancing::bound_name(path, "lb-attributes-") {
@@ -705,6 +725,8 @@ impl Snapshot {
         }
         self.failures.extend(other.failures);
         self.network.merge(other.network);
+        self.identity.merge(other.identity);
+        self.partial |= other.partial;
     }
 
     pub fn resource_count(&self) -> usize {
@@ -771,6 +793,9 @@ impl Snapshot {
             part.network = self
                 .network
                 .of_account(k.as_ref().map(|(account, _)| account.as_str()));
+            // IAM is global: roles are looked up by account, so every part shares the reads.
+            part.identity = self.identity.clone();
+            part.partial = self.partial;
         }
         parts.into_iter().collect()
     }

@@ -1,0 +1,207 @@
+//! What the IAM checks share: which roles a task definition names, how each is found in the
+//! snapshot's IAM reads, and one verdict from the verdicts on each role.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::checks::RoleView;
+use crate::finding::{Outcome, Related, Severity, Verdict};
+use crate::model::TaskDefinition;
+use crate::model::de::is_placeholder;
+use crate::model::iam::{Access, Grant, Policies, Request};
+use crate::model::identity::{Permissions, Role, RoleLookup, account_and_name};
+
+/// Which role of a task definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleUse {
+    /// `taskRoleArn`: what the application's code can do.
+    Task,
+    /// `executionRoleArn`: what the ECS agent does for the task (pull images, read secrets,
+    /// write logs).
+    Execution,
+}
+
+impl RoleUse {
+    pub fn label(self) -> &'static str {
+        match self {
+            RoleUse::Task => "task role",
+            RoleUse::Execution => "execution role",
+        }
+    }
+}
+
+/// The role a field names, when it names one (empty and template placeholders do not).
+pub fn named(field: Option<&str>) -> Option<&str> {
+    field.filter(|r| !r.trim().is_empty() && !is_placeholder(r))
+}
+
+/// The account and name of a role reference (an ARN, or a name in `account`).
+pub fn role_key(reference: &str, account: &str) -> (String, String) {
+    match account_and_name(reference) {
+        Some((a, n)) => (a.to_owned(), n.to_owned()),
+        None => (account.to_owned(), reference.to_owned()),
+    }
+}
+
+/// The task definitions' roles: which families and services use each task role.
+#[derive(Debug, Clone, Default)]
+pub struct RoleUsage {
+    pub(crate) families: HashMap<(String, String), BTreeSet<String>>,
+    pub(crate) services: HashMap<(String, String), BTreeSet<String>>,
+}
+
+impl RoleUsage {
+    pub fn add_family(&mut self, role: (String, String), family: &str) {
+        self.families
+            .entry(role)
+            .or_default()
+            .insert(family.to_owned());
+    }
+
+    pub fn add_service(&mut self, role: (String, String), service: &str) {
+        self.services
+            .entry(role)
+            .or_default()
+            .insert(service.to_owned());
+    }
+
+    pub fn families_of(&self, role: &(String, String)) -> Option<&BTreeSet<String>> {
+        self.families.get(role)
+    }
+
+    pub fn services_of(&self, role: &(String, String)) -> Option<&BTreeSet<String>> {
+        self.services.get(role)
+    }
+}
+
+impl<'a> RoleView<'a> {
+    /// The roles the checks judge of this task definition, among `uses`, with the reference as
+    /// written.
+    pub fn roles(&self, uses: &[RoleUse]) -> Vec<(RoleUse, &'a str)> {
+        let td: &'a TaskDefinition = self.task_definition;
+        uses.iter()
+            .filter_map(|u| {
+                let field = match u {
+                    RoleUse::Task => td.task_role_arn.as_deref(),
+                    RoleUse::Execution => td.execution_role_arn.as_deref(),
+                };
+                named(field).map(|r| (*u, r))
+            })
+            .collect()
+    }
+
+    pub fn role_related(&self, role: &Role) -> Related {
+        Related::new("AwsIamRole", role.arn.clone())
+    }
+
+    /// Judge each role among `uses` with `judge` (on the role and its resolved policies), one
+    /// verdict labelled by the role's use; NOT_APPLICABLE when the definition names none of
+    /// them, NOT_AVAILABLE for a role that was not read.
+    pub fn judge_roles(
+        &self,
+        uses: &[RoleUse],
+        judge: impl Fn(&Role, &Permissions) -> Verdict,
+    ) -> Verdict {
+        let roles = self.roles(uses);
+        if roles.is_empty() {
+            return Verdict::of(Outcome::na("the task definition names no such role"));
+        }
+        let mut parts = Vec::with_capacity(roles.len());
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for (u, reference) in roles {
+            let key = role_key(reference, self.account);
+            let label = Some(format!("{} {}", u.label(), key.1));
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key.clone());
+            let verdict = match self.identity.role(reference, self.account) {
+                RoleLookup::Found(role) => {
+                    let perms = self.identity.permissions(role);
+                    let mut v = judge(role, perms);
+                    if !v.related.iter().any(|r| r.arn == role.arn) {
+                        v.related.insert(0, self.role_related(role));
+                    }
+                    v
+                }
+                RoleLookup::Absent => Verdict::of(Outcome::na(
+                    "the role does not exist in its account (tasks cannot start with it)",
+                )),
+                RoleLookup::Unknown => {
+                    Verdict::of(Outcome::unknown(self.identity.why_unknown(&key.0)))
+                }
+            };
+            parts.push((label, verdict));
+        }
+        Verdict::combine(parts)
+    }
+}
+
+/// The evidence's note on what qualifies a grant: its conditions, the conditioned or partial
+/// Deny statements set aside, what was not read, and the organization policies no scan sees.
+pub fn qualifiers(grant: Grant, perms: &Permissions) -> String {
+    let mut notes = Vec::new();
+    if grant.access == Access::Conditional {
+        notes.push("only under a statement's Condition".to_owned());
+    }
+    if grant.conditional_denies > 0 {
+        notes.push(format!(
+            "{} Deny statement(s) with a Condition may remove it",
+            grant.conditional_denies
+        ));
+    }
+    if grant.partial_denies > 0 {
+        notes.push(format!(
+            "{} Deny statement(s) remove part of it",
+            grant.partial_denies
+        ));
+    }
+    if !perms.unread.is_empty() {
+        notes.push(format!("not read: {}", perms.unread.join("; ")));
+    }
+    notes.push("organization SCPs and RCPs are not visible to the scan".to_owned());
+    format!(" ({})", notes.join("; "))
+}
+
+/// The verdict on a role whose read policies grant nothing the check looks for: PASSED, or
+/// NOT_AVAILABLE when a policy or the boundary could not be read (it may grant it).
+pub fn nothing_found(perms: &Permissions) -> Verdict {
+    if perms.unread.is_empty() {
+        Verdict::of(Outcome::Passed)
+    } else {
+        Verdict::of(Outcome::unknown(format!(
+            "not read: {}",
+            perms.unread.join("; ")
+        )))
+    }
+}
+
+/// Which identity policies grant `action` on `resource` (their names, for evidence).
+pub fn granted_by(perms: &Permissions, action: Request<'_>, resource: Request<'_>) -> String {
+    let names: Vec<String> = perms
+        .each()
+        .filter(|(_, p)| {
+            !Policies {
+                identity: std::slice::from_ref(*p),
+                boundary: None,
+            }
+            .allowing(action, resource)
+            .is_empty()
+        })
+        .map(|(s, _)| s.describe())
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" by {}", names.join(", "))
+    }
+}
+
+/// The severity of a FAILED role verdict: `full` when the grant is unconditioned, one level
+/// lower when it holds only under a Condition.
+pub fn graded(grant: Grant, full: Severity) -> Severity {
+    if grant.access == Access::Conditional {
+        full.lower()
+    } else {
+        full
+    }
+}
