@@ -2179,3 +2179,346 @@ fn container_instance_metadata_exposure_is_read_live_and_fixed() {
         );
     })
 }
+
+/// A role as IAM stores it in moto: a trust policy, inline policies, attached customer managed
+/// policies (created here).
+async fn role(
+    iam: &aws_sdk_iam::Client,
+    name: &str,
+    trust_condition: bool,
+    inline: &[(&str, &str)],
+    managed: &[(&str, &str)],
+) -> String {
+    let condition = if trust_condition {
+        r#","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}"#
+    } else {
+        ""
+    };
+    let arn = iam
+        .create_role()
+        .role_name(name)
+        .assume_role_policy_document(format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"ecs-tasks.amazonaws.com"}},"Action":"sts:AssumeRole"{condition}}}]}}"#
+        ))
+        .send()
+        .await
+        .expect("CreateRole")
+        .role()
+        .map(|r| r.arn().to_owned())
+        .unwrap();
+    for (policy, doc) in inline {
+        iam.put_role_policy()
+            .role_name(name)
+            .policy_name(*policy)
+            .policy_document(*doc)
+            .send()
+            .await
+            .expect("PutRolePolicy");
+    }
+    for (policy, doc) in managed {
+        let policy_arn = iam
+            .create_policy()
+            .policy_name(*policy)
+            .policy_document(*doc)
+            .send()
+            .await
+            .expect("CreatePolicy")
+            .policy()
+            .and_then(|p| p.arn())
+            .unwrap()
+            .to_owned();
+        iam.attach_role_policy()
+            .role_name(name)
+            .policy_arn(policy_arn)
+            .send()
+            .await
+            .expect("AttachRolePolicy");
+    }
+    arn
+}
+
+#[test]
+fn task_roles_are_read_once_per_account_judged_and_fixed() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let cfg = common::sdk(&moto.url()).await;
+        let iam = aws_sdk_iam::Client::new(&cfg);
+        const ADMIN: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+        let task = role(
+            &iam,
+            "app-task",
+            false,
+            &[("admin", ADMIN)],
+            &[(
+                "s3-all",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+            )],
+        )
+        .await;
+        let exec = role(
+            &iam,
+            "app-exec",
+            true,
+            &[],
+            &[(
+                "read-secrets",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["secretsmanager:GetSecretValue","ecr:BatchGetImage"],"Resource":"*"}]}"#,
+            )],
+        )
+        .await;
+        // A role nobody uses: never read on its own, left out of the snapshot.
+        role(&iam, "unrelated", false, &[("admin", ADMIN)], &[]).await;
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        for family in ["web", "api"] {
+            ecs.register_task_definition()
+                .family(family)
+                .task_role_arn(&task)
+                // By name: the account's role of that name.
+                .execution_role_arn("app-exec")
+                .container_definitions(
+                    aws_sdk_ecs::types::ContainerDefinition::builder()
+                        .name("app")
+                        .image("nginx:1.27")
+                        .memory(256)
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("RegisterTaskDefinition");
+        }
+        let scan = || {
+            let out = cli(
+                &moto,
+                &[
+                    "scan",
+                    "--live",
+                    "--format",
+                    "json",
+                    "--fail-on",
+                    "none",
+                    "--all",
+                ],
+            );
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            assert_eq!(out.status.code(), Some(0), "{stderr}");
+            (
+                serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+                stderr,
+            )
+        };
+        let on = |report: &Value, check: &str, family: &str| -> Value {
+            report["evaluations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| {
+                    e["check_id"] == check
+                        && e["resource"]["name"]
+                            .as_str()
+                            .is_some_and(|n| n.starts_with(&format!("{family}:")))
+                })
+                .cloned()
+                .unwrap_or_else(|| panic!("{check} on {family}: {report}"))
+        };
+        let (first, stderr) = scan();
+        // One read of the account's authorization details for both families and both roles.
+        assert!(
+            stderr.contains("GetAccountAuthorizationDetails 1"),
+            "{stderr}"
+        );
+        for op in [
+            "GetRole ",
+            "GetRolePolicy ",
+            "GetPolicy ",
+            "GetPolicyVersion ",
+        ] {
+            assert!(!stderr.contains(op), "{op}: {stderr}");
+        }
+        for family in ["web", "api"] {
+            let admin = on(&first, "TD35", family);
+            assert_eq!(admin["status"], "FAILED", "{admin}");
+            assert_eq!(admin["severity"], "CRITICAL");
+            assert_eq!(admin["related_resources"][0]["type"], "AwsIamRole");
+            assert_eq!(admin["related_resources"][0]["arn"], task.as_str());
+            assert!(
+                admin["evidence"][0]
+                    .as_str()
+                    .unwrap()
+                    .contains("task role app-task: allows every action on every resource by inline policy admin"),
+                "{admin}"
+            );
+            let wildcard = on(&first, "TD37", family);
+            assert_eq!(wildcard["status"], "FAILED", "{wildcard}");
+            assert!(
+                wildcard["evidence"][0]
+                    .as_str()
+                    .unwrap()
+                    .contains("customer managed policy s3-all allows Action s3:*")
+            );
+            let secrets = on(&first, "TD41", family);
+            assert_eq!(secrets["status"], "FAILED", "{secrets}");
+            assert!(
+                secrets["evidence"]
+                    .to_string()
+                    .contains("execution role app-exec: allows secretsmanager:GetSecretValue"),
+                "{secrets}"
+            );
+            assert!(
+                secrets["related_resources"].to_string().contains(&exec),
+                "the execution role named by name resolves to its ARN: {secrets}"
+            );
+            let shared = on(&first, "TD40", family);
+            assert_eq!(shared["status"], "FAILED", "{shared}");
+            let trust = on(&first, "TD42", family);
+            assert_eq!(trust["status"], "FAILED", "{trust}");
+            assert!(
+                trust["evidence"].to_string().contains("task role app-task"),
+                "only the task role lacks the condition: {trust}"
+            );
+            assert!(
+                !trust["evidence"].to_string().contains("app-exec"),
+                "{trust}"
+            );
+        }
+
+        // A scoped scan (one family's new revision) reads its two roles one by one.
+        let read = EcsInventory::from_config(&cfg)
+            .read(&Scope::TaskDefinition("web".into()))
+            .await;
+        let calls = &read.collected.api_calls;
+        assert_eq!(
+            calls.get("GetAccountAuthorizationDetails"),
+            None,
+            "{calls:?}"
+        );
+        assert_eq!(calls.get("GetRole"), Some(&2), "{calls:?}");
+        assert_eq!(calls.get("GetRolePolicy"), Some(&1), "{calls:?}");
+        assert_eq!(
+            calls.get("GetPolicyVersion"),
+            Some(&2),
+            "s3-all and read-secrets, once each: {calls:?}"
+        );
+        assert!(
+            read.collected.errors.is_empty(),
+            "{:?}",
+            read.collected.errors
+        );
+        let snap = &read.collected.snapshot;
+        assert_eq!(snap.identity.counts().0, 2);
+        assert!(snap.partial);
+        let opts = Options::default();
+        let checks = ecs_posture_core::engine::select(&opts, &[], &[], None).unwrap();
+        let ctx = ecs_posture_core::engine::Context::for_snapshot(snap);
+        let evals = ecs_posture_core::engine::evaluate(snap, &checks, &opts, &ctx);
+        let status = |id: &str| {
+            evals
+                .iter()
+                .find(|e| e.check.id == id)
+                .map(|e| e.status)
+                .unwrap()
+        };
+        assert_eq!(status("TD35"), ecs_posture_core::finding::Status::Failed);
+        assert_eq!(
+            status("TD40"),
+            ecs_posture_core::finding::Status::NotAvailable,
+            "a scoped scan sees one family: sharing is unknown, not absent"
+        );
+
+        // The fix: the inline administrator grant goes; the next scan passes it.
+        iam.delete_role_policy()
+            .role_name("app-task")
+            .policy_name("admin")
+            .send()
+            .await
+            .expect("DeleteRolePolicy");
+        let (second, _) = scan();
+        for family in ["web", "api"] {
+            assert_eq!(on(&second, "TD35", family)["status"], "PASSED");
+            assert_eq!(on(&second, "TD37", family)["status"], "FAILED");
+        }
+    })
+}
+
+#[test]
+fn a_refused_account_read_falls_back_to_each_role_and_says_why_where_that_fails_too() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let proxy = Proxy::start(moto.port);
+        let cfg = common::sdk(&moto.url()).await;
+        let iam = aws_sdk_iam::Client::new(&cfg);
+        let task = role(
+            &iam,
+            "app-task",
+            true,
+            &[(
+                "admin",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+            )],
+            &[],
+        )
+        .await;
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        ecs.register_task_definition()
+            .family("web")
+            .task_role_arn(&task)
+            .container_definitions(
+                aws_sdk_ecs::types::ContainerDefinition::builder()
+                    .name("app")
+                    .image("nginx:1.27")
+                    .memory(256)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let denied = |op: &'static str| {
+            Rule::new(
+                op,
+                Fault::Error {
+                    status: 403,
+                    code: "AccessDenied",
+                    message: "not authorized to perform this action",
+                    json: false,
+                },
+                100,
+            )
+        };
+        proxy.add(denied("GetAccountAuthorizationDetails"));
+        let through = common::sdk(&proxy.url()).await;
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Region)
+            .await;
+        let c = &read.collected;
+        assert_eq!(c.api_calls.get("GetAccountAuthorizationDetails"), Some(&1));
+        assert_eq!(c.api_calls.get("GetRole"), Some(&1), "{:?}", c.api_calls);
+        assert!(
+            c.errors.iter().any(|e| e.contains("GetAccountAuthorizationDetails") && e.contains("AccessDenied")),
+            "{:?}",
+            c.errors
+        );
+        assert!(matches!(
+            c.snapshot.identity.role(&task, "123456789012"),
+            ecs_posture_core::model::identity::RoleLookup::Found(_)
+        ));
+        // The role by itself refused too: unknown, with the reason, never passed.
+        proxy.add(denied("GetRole"));
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Region)
+            .await;
+        let snap = &read.collected.snapshot;
+        let opts = Options::default();
+        let checks = ecs_posture_core::engine::select(&opts, &["TD35".into()], &[], None).unwrap();
+        let ctx = ecs_posture_core::engine::Context::for_snapshot(snap);
+        let evals = ecs_posture_core::engine::evaluate(snap, &checks, &opts, &ctx);
+        assert_eq!(evals.len(), 1);
+        assert_eq!(
+            evals[0].status,
+            ecs_posture_core::finding::Status::NotAvailable
+        );
+        let why = evals[0].reason().unwrap_or_default();
+        assert!(
+            why.contains("iam:GetAccountAuthorizationDetails: AccessDenied"),
+            "{why}"
+        );
+    })
+}

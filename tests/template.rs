@@ -29,6 +29,7 @@ fn policy_actions(template: &str) -> BTreeSet<String> {
             ([
                 "ecs",
                 "ec2",
+                "iam",
                 "elasticloadbalancing",
                 "ssm",
                 "securityhub",
@@ -86,6 +87,11 @@ fn elb_reads() -> BTreeSet<String> {
         .collect()
 }
 
+/// The IAM operations the role reader counts; never one that returns a secret.
+fn iam_reads() -> BTreeSet<String> {
+    called(&read("src/aws/iam.rs"), "out.count(\"")
+}
+
 fn pascal(snake: &str) -> String {
     snake
         .split('_')
@@ -124,6 +130,13 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ec2:GetEbsEncryptionByDefault",
         "ec2:DescribeImages",
         "ssm:GetParameters",
+        "iam:GetAccountAuthorizationDetails",
+        "iam:GetRole",
+        "iam:ListRolePolicies",
+        "iam:GetRolePolicy",
+        "iam:ListAttachedRolePolicies",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
         "elasticloadbalancing:DescribeTargetGroups",
         "elasticloadbalancing:DescribeLoadBalancers",
         "elasticloadbalancing:DescribeListeners",
@@ -199,6 +212,13 @@ fn policy_allows_exactly_what_the_adapters_call() {
         elb, elb_allowed,
         "the load balancer reads and the policy disagree"
     );
+    let iam = iam_reads();
+    assert_eq!(iam.len(), 7, "{iam:?}");
+    let iam_allowed: BTreeSet<String> = actions
+        .iter()
+        .filter_map(|a| a.strip_prefix("iam:").map(str::to_owned))
+        .collect();
+    assert_eq!(iam, iam_allowed, "the role reads and the policy disagree");
     let dynamo = called(&read("src/aws/dynamodb.rs"), ".client\n            .");
     let dynamo: BTreeSet<String> = dynamo.iter().map(|op| pascal(op)).collect();
     assert!(!dynamo.is_empty());
@@ -241,7 +261,15 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
                 .trim_start_matches("Action:")
                 .trim();
             let (svc, action) = t.split_once(':')?;
-            (["ecs", "ec2", "elasticloadbalancing", "ssm", "securityhub"].contains(&svc)
+            ([
+                "ecs",
+                "ec2",
+                "elasticloadbalancing",
+                "ssm",
+                "securityhub",
+                "iam",
+            ]
+            .contains(&svc)
                 && !action.contains(' '))
             .then(|| t.to_owned())
         })
@@ -262,6 +290,7 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
             .iter()
             .map(|op| format!("ssm:{op}")),
     );
+    want.extend(iam_reads().iter().map(|op| format!("iam:{op}")));
     want.insert("securityhub:BatchImportFindings".into());
     assert_eq!(actions, want, "the member role and the inventory disagree");
     assert!(role.contains("parameter/aws/service/ecs/optimized-ami/*"));

@@ -74,6 +74,8 @@ pub struct EcsInventory {
     elbv2: Option<aws_sdk_elasticloadbalancingv2::Client>,
     /// Reads the current ECS-optimized AMI releases (public parameters only).
     ssm: Option<aws_sdk_ssm::Client>,
+    /// Reads the roles of task definitions (`None`: their checks are NOT_AVAILABLE).
+    iam: Option<aws_sdk_iam::Client>,
     concurrency: usize,
     budget: Option<Arc<Budget>>,
     progress: Option<ProgressBar>,
@@ -87,19 +89,21 @@ impl EcsInventory {
             ec2: None,
             elbv2: None,
             ssm: None,
+            iam: None,
             concurrency: 8,
             budget: None,
             progress: None,
         }
     }
 
-    /// ECS, the EC2 networking its awsvpc services use and the load balancers in front of
-    /// them, with one configuration.
+    /// ECS, the EC2 networking its awsvpc services use, the load balancers in front of them and
+    /// the IAM roles of their task definitions, with one configuration.
     pub fn from_config(config: &aws_config::SdkConfig) -> EcsInventory {
         EcsInventory {
             ec2: Some(aws_sdk_ec2::Client::new(config)),
             elbv2: Some(aws_sdk_elasticloadbalancingv2::Client::new(config)),
             ssm: Some(aws_sdk_ssm::Client::new(config)),
+            iam: Some(aws_sdk_iam::Client::new(config)),
             ..EcsInventory::new(Client::new(config))
         }
     }
@@ -1053,26 +1057,9 @@ impl EcsInventory {
         }
         let mut api_calls = acc.calls;
         let mut docs = acc.docs;
-        if let Some(ec2) = &self.ec2 {
-            let refs = References::of(&snapshot);
-            let network = super::ec2::read(ec2, self.ssm.as_ref(), &refs).await;
-            for (source, doc) in &network.docs {
-                if let Err(e) = snapshot.add_value(source, doc) {
-                    errors.push(e.to_string());
-                }
-            }
-            for (op, n) in network.calls {
-                *api_calls.entry(op).or_default() += n;
-            }
-            for e in network.errors {
-                tracing::warn!(error = %e, "read failed");
-                errors.push(e);
-            }
-            docs.extend(network.docs);
-        }
-        if let Some(elbv2) = &self.elbv2 {
-            let groups = ecs_posture_core::model::load_balancing::target_group_refs(&snapshot);
-            let read = super::elbv2::read(elbv2, &groups).await;
+        // What surrounds the workloads, each read adding its documents to the snapshot (so the
+        // next read sees them), its calls and its errors.
+        let mut absorb = |snapshot: &mut Snapshot, read: super::ec2::NetworkRead| {
             for (source, doc) in &read.docs {
                 if let Err(e) = snapshot.add_value(source, doc) {
                     errors.push(e.to_string());
@@ -1086,6 +1073,27 @@ impl EcsInventory {
                 errors.push(e);
             }
             docs.extend(read.docs);
+        };
+        if let Some(ec2) = &self.ec2 {
+            let refs = References::of(&snapshot);
+            absorb(
+                &mut snapshot,
+                super::ec2::read(ec2, self.ssm.as_ref(), &refs).await,
+            );
+        }
+        if let Some(elbv2) = &self.elbv2 {
+            let groups = ecs_posture_core::model::load_balancing::target_group_refs(&snapshot);
+            absorb(&mut snapshot, super::elbv2::read(elbv2, &groups).await);
+        }
+        if let Some(iam) = &self.iam
+            && let Some((account, _)) = snapshot.account_region()
+        {
+            let names = super::iam::role_names(&snapshot, &account);
+            let whole = *scope == Scope::Region;
+            absorb(
+                &mut snapshot,
+                super::iam::read(iam, &account, &names, whole).await,
+            );
         }
         tracing::info!(scope = %scope.describe(), api_calls = api_calls.values().sum::<u64>(), resources = snapshot.resource_count(), errors = errors.len(), "inventory read");
         Documents {

@@ -15,6 +15,7 @@ pub mod ec2_json;
 pub mod ecs;
 pub mod ecs_json;
 pub mod elbv2;
+pub mod iam;
 pub mod securityhub;
 pub mod sns;
 pub mod sqs;

@@ -49,6 +49,8 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
         if source.starts_with("listeners-")
             || source.starts_with("lb-attributes-")
             || source == ecs_posture_core::model::account::EBS_DEFAULT_FILE
+            || source == ecs_posture_core::model::identity::AUTHORIZATION_DETAILS_FILE
+            || source == crate::aws::iam::DETAILS_SOURCE
         {
             write_json(&dir.join(source.replace(['/', '\\'], "_")), doc)?;
             written += 1;
