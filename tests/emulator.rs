@@ -1993,12 +1993,45 @@ fn container_instance_metadata_exposure_is_read_live_and_fixed() {
             .image_id()
             .unwrap()
             .to_owned();
+        // The instance role is an administrator: tasks reaching its credentials get everything.
+        let iam = aws_sdk_iam::Client::new(&cfg);
+        role(
+            &iam,
+            "hosts",
+            true,
+            &[(
+                "admin",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+            )],
+            &[],
+        )
+        .await;
+        let profile = iam
+            .create_instance_profile()
+            .instance_profile_name("hosts")
+            .send()
+            .await
+            .expect("CreateInstanceProfile")
+            .instance_profile()
+            .map(|p| p.arn().to_owned())
+            .unwrap();
+        iam.add_role_to_instance_profile()
+            .instance_profile_name("hosts")
+            .role_name("hosts")
+            .send()
+            .await
+            .expect("AddRoleToInstanceProfile");
         let instance = ec2
             .run_instances()
             .image_id(&image)
             .min_count(1)
             .max_count(1)
             .subnet_id(&subnet)
+            .iam_instance_profile(
+                aws_sdk_ec2::types::IamInstanceProfileSpecification::builder()
+                    .arn(&profile)
+                    .build(),
+            )
             .send()
             .await
             .expect("RunInstances")
@@ -2122,6 +2155,20 @@ fn container_instance_metadata_exposure_is_read_live_and_fixed() {
         );
         let (reach, e) = status(&first, "CI05");
         assert_eq!(reach, "FAILED", "{e}");
+        assert_eq!(
+            e["severity"], "CRITICAL",
+            "the instance role is an administrator: {e}"
+        );
+        assert!(
+            e["evidence"]
+                .to_string()
+                .contains("the instance role hosts may perform every action on every resource"),
+            "{e}"
+        );
+        assert!(
+            e["related_resources"].to_string().contains(":role/hosts"),
+            "{e}"
+        );
         assert!(
             e["evidence"][0]
                 .as_str()
@@ -2423,6 +2470,40 @@ fn task_roles_are_read_once_per_account_judged_and_fixed() {
             ecs_posture_core::finding::Status::NotAvailable,
             "a scoped scan sees one family: sharing is unknown, not absent"
         );
+
+        // A change to one role rescans the families naming it (by name or ARN); a policy's new
+        // default version, those of the roles it is attached to.
+        let families = |scope: Scope| {
+            let cfg = cfg.clone();
+            async move {
+                let read = EcsInventory::from_config(&cfg).read(&scope).await;
+                assert!(
+                    read.collected.errors.is_empty(),
+                    "{:?}",
+                    read.collected.errors
+                );
+                let mut f: Vec<String> = read
+                    .collected
+                    .snapshot
+                    .task_definitions
+                    .iter()
+                    .filter_map(|t| t.item.family.clone())
+                    .collect();
+                f.sort();
+                f.dedup();
+                (f, read.collected.api_calls)
+            }
+        };
+        let (f, _) = families(Scope::Role("app-exec".into())).await;
+        assert_eq!(f, ["api", "web"]);
+        let (f, calls) = families(Scope::Policy(
+            "arn:aws:iam::123456789012:policy/s3-all".into(),
+        ))
+        .await;
+        assert_eq!(f, ["api", "web"]);
+        assert_eq!(calls.get("ListEntitiesForPolicy"), Some(&1), "{calls:?}");
+        let (f, _) = families(Scope::Role("unrelated".into())).await;
+        assert!(f.is_empty(), "no family uses it: {f:?}");
 
         // The fix: the inline administrator grant goes; the next scan passes it.
         iam.delete_role_policy()

@@ -135,6 +135,16 @@ fn expectations() -> Vec<(&'static str, Expect)> {
             "cloudtrail-disable-ebs-encryption-by-default.json",
             Debounced(Scope::Region),
         ),
+        (
+            "cloudtrail-put-role-policy.json",
+            Debounced(Scope::Role("api-task".into())),
+        ),
+        (
+            "cloudtrail-set-default-policy-version.json",
+            Debounced(Scope::Policy(
+                "arn:aws:iam::111122223333:policy/read-secrets".into(),
+            )),
+        ),
         ("cloudtrail-failed-call.json", Ignored),
         ("cloudtrail-malformed.json", Rejected),
         (
@@ -209,7 +219,9 @@ fn every_event_routes_as_documented() {
                     | Scope::Vpc(x)
                     | Scope::VpcEndpoint(x)
                     | Scope::LoadBalancer(x)
-                    | Scope::Instance(x) => x.as_str(),
+                    | Scope::Instance(x)
+                    | Scope::Role(x)
+                    | Scope::Policy(x) => x.as_str(),
                     Scope::Region => "ebs-encryption-by-default",
                     _ => "service/prod/web",
                 };
@@ -550,6 +562,8 @@ async fn surrounding_changes_select_the_services_that_use_them() {
             "cloudtrail-modify-load-balancer-attributes.json",
             vec!["api"],
         ),
+        ("cloudtrail-put-role-policy.json", vec!["api"]),
+        ("cloudtrail-set-default-policy-version.json", vec!["api"]),
     ] {
         let Ok(Route::Scan { scope, .. }) = route(&load(file)) else {
             panic!("{file} routes to a scan");

@@ -137,6 +137,7 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "iam:ListAttachedRolePolicies",
         "iam:GetPolicy",
         "iam:GetPolicyVersion",
+        "iam:ListEntitiesForPolicy",
         "elasticloadbalancing:DescribeTargetGroups",
         "elasticloadbalancing:DescribeLoadBalancers",
         "elasticloadbalancing:DescribeListeners",
@@ -213,7 +214,7 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "the load balancer reads and the policy disagree"
     );
     let iam = iam_reads();
-    assert_eq!(iam.len(), 7, "{iam:?}");
+    assert_eq!(iam.len(), 8, "{iam:?}");
     let iam_allowed: BTreeSet<String> = actions
         .iter()
         .filter_map(|a| a.strip_prefix("iam:").map(str::to_owned))
@@ -302,8 +303,16 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
     assert!(role.contains("sts:ExternalId") && role.contains("aws:PrincipalOrgID"));
     // The same ECS changes as the single-account rules.
     let hub = read("template.yaml");
-    let names = |t: &str| -> Vec<String> {
-        t.split("eventName:")
+    // The event names of the first rule (after `after`: a rule's eventSource line).
+    let names = |t: &str, after: Option<&str>| -> Vec<String> {
+        let from = match after {
+            Some(a) => t
+                .split(a)
+                .nth(1)
+                .unwrap_or_else(|| panic!("a rule with {a}")),
+            None => t,
+        };
+        from.split("eventName:")
             .nth(1)
             .unwrap()
             .lines()
@@ -312,53 +321,29 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
             .map(|l| l.trim().trim_start_matches("- ").to_owned())
             .collect()
     };
-    assert_eq!(names(&member), names(&hub));
-    // The same security group changes, which the trigger routes (and no other EC2 call).
-    let ec2 = |t: &str| -> Vec<String> {
-        t.split("eventSource: [ec2.amazonaws.com]")
-            .nth(1)
-            .expect("a rule for EC2 calls")
-            .split("eventName:")
-            .nth(1)
-            .unwrap()
-            .lines()
-            .skip(1)
-            .take_while(|l| l.trim().starts_with("- "))
-            .map(|l| l.trim().trim_start_matches("- ").to_owned())
-            .collect()
-    };
-    assert_eq!(ec2(&member), ec2(&hub));
+    assert_eq!(names(&member, None), names(&hub, None));
     let trigger = read("src/function/trigger.rs");
-    for name in ec2(&hub) {
-        assert!(
-            trigger.contains(&format!("\"{name}\"")),
-            "the rule forwards {name} but the trigger does not route it"
-        );
-    }
-    // The same load balancer changes.
-    let elb = |t: &str| -> Vec<String> {
-        t.split("eventSource: [elasticloadbalancing.amazonaws.com]")
-            .nth(1)
-            .expect("a rule for Elastic Load Balancing calls")
-            .split("eventName:")
-            .nth(1)
-            .unwrap()
-            .lines()
-            .skip(1)
-            .take_while(|l| l.trim().starts_with("- "))
-            .map(|l| l.trim().trim_start_matches("- ").to_owned())
-            .collect()
-    };
-    assert_eq!(elb(&member), elb(&hub));
-    for name in ec2(&hub).into_iter().chain(elb(&hub)) {
-        assert!(
-            trigger.contains(&format!("\"{name}\"")),
-            "the rule forwards {name} but the trigger does not route it"
-        );
+    // The same security group, load balancer and IAM changes, each routed by the trigger.
+    for (source, count) in [
+        ("eventSource: [ec2.amazonaws.com]", None),
+        ("eventSource: [elasticloadbalancing.amazonaws.com]", None),
+        ("eventSource: [iam.amazonaws.com]", Some(9)),
+    ] {
+        let routed = names(&hub, Some(source));
+        assert_eq!(names(&member, Some(source)), routed, "{source}");
+        if let Some(n) = count {
+            assert_eq!(routed.len(), n, "{source}");
+        }
+        for name in routed {
+            assert!(
+                trigger.contains(&format!("\"{name}\"")),
+                "the rule forwards {name} but the trigger does not route it"
+            );
+        }
     }
     assert!(
-        hub.contains("source: [aws.ecs, aws.ec2, aws.elasticloadbalancing]"),
-        "the hub bus admits all three"
+        hub.contains("source: [aws.ecs, aws.ec2, aws.elasticloadbalancing, aws.iam]"),
+        "the hub bus admits all four"
     );
     assert!(member.contains("detail-type: [ECS Deployment State Change, ECS Service Action]"));
     assert!(member.contains("Arn: !Ref HubEventBusArn"));

@@ -533,7 +533,7 @@ pub fn evaluate<'a>(
                     .as_deref()
                     .and_then(|t| lookup.task_definition(t)),
                 lookup.cluster(s.cluster_arn.as_deref()),
-                &snapshot.network,
+                (&snapshot.network, &snapshot.identity),
                 (
                     part(|a| a.partition, p),
                     part(|a| a.region, region),
@@ -718,6 +718,7 @@ pub fn evaluate<'a>(
                     .as_deref()
                     .and_then(|id| snapshot.network.instance(id)),
                 network: &snapshot.network,
+                identity: &snapshot.identity,
                 workloads: workloads
                     .get(&cluster_name_of(c.cluster_arn.as_deref()).unwrap_or_default())
                     .unwrap_or(&no_workloads),

@@ -233,6 +233,8 @@ pub fn scan_spec(scope: &Scope) -> Value {
         Scope::VpcEndpoint(x) => lists.entry("vpc_endpoints").or_default().push(x.clone()),
         Scope::LoadBalancer(x) => lists.entry("load_balancers").or_default().push(x.clone()),
         Scope::Instance(x) => lists.entry("instances").or_default().push(x.clone()),
+        Scope::Role(x) => lists.entry("roles").or_default().push(x.clone()),
+        Scope::Policy(x) => lists.entry("policies").or_default().push(x.clone()),
         Scope::CapacityProvider(x) => lists
             .entry("capacity_providers")
             .or_default()

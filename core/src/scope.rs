@@ -42,6 +42,13 @@ pub enum Scope {
     /// The cluster an EC2 instance (its id) is registered to as a container instance, read
     /// whole: its container instance checks judge the instance with the cluster's services.
     Instance(String),
+    /// The task definitions whose task or execution role is one IAM role (its name), each as a
+    /// task definition scope reads it (its family, the services that run it): a change to the
+    /// role's policies, trust or boundary.
+    Role(String),
+    /// The roles one managed policy (its ARN) is attached to, or is the permissions boundary
+    /// of, each as a role scope: a new default version of the policy.
+    Policy(String),
     /// Several scopes in one scan.
     Many(Vec<Scope>),
 }
@@ -86,6 +93,8 @@ impl Scope {
             Scope::VpcEndpoint(x) => format!("VPC endpoint {x}"),
             Scope::LoadBalancer(x) => format!("load balancer {x}"),
             Scope::Instance(x) => format!("EC2 instance {x}"),
+            Scope::Role(x) => format!("IAM role {x}"),
+            Scope::Policy(x) => format!("IAM policy {x}"),
             Scope::Many(v) => v.iter().map(Scope::describe).collect::<Vec<_>>().join(", "),
         }
     }
@@ -498,6 +507,31 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
             match vpc_of_endpoint {
                 Some(v) => add_services_placed(out, cov, &|vpc| in_vpc(snap, vpc, v)),
                 None => add_services_placed(out, cov, &|_| true),
+            }
+        }
+        Scope::Role(name) => {
+            // The current revision of each family naming the role.
+            let mut wanted: Vec<String> = Vec::new();
+            for td in &snap.task_definitions {
+                let t = &td.item;
+                let names_role = [t.task_role_arn.as_deref(), t.execution_role_arn.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|r| r.rsplit('/').next() == Some(name.as_str()));
+                if names_role
+                    && let Some(arn) = t.task_definition_arn.clone()
+                    && !wanted.contains(&arn)
+                {
+                    wanted.push(arn);
+                }
+            }
+            for arn in wanted {
+                select_into(snap, &Scope::TaskDefinition(arn), out, cov);
+            }
+        }
+        Scope::Policy(arn) => {
+            for role in snap.identity.roles_using_policy(arn) {
+                select_into(snap, &Scope::Role(role), out, cov);
             }
         }
         Scope::Instance(id) => {

@@ -337,3 +337,113 @@ mod properties {
         }
     }
 }
+
+/// A service reachable from the internet is CRITICAL when its task role is an administrator,
+/// and names the role; the same exposure with a harmless role keeps its own severity.
+#[test]
+fn what_the_task_role_can_do_raises_an_internet_exposure() {
+    use ecs_posture_core::config::Options;
+    use ecs_posture_core::engine::{Context, evaluate, select};
+    use ecs_posture_core::finding::{Severity, Status};
+    let estate = |policy: &str| {
+        let mut s = Snapshot::default();
+        s.add_document(
+            "estate.json",
+            r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","serviceName":"web","taskDefinition":"arn:aws:ecs:us-east-1:111122223333:task-definition/web:1","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-1"],"assignPublicIp":"ENABLED"}}}],
+"taskDefinitions":[{"taskDefinitionArn":"arn:aws:ecs:us-east-1:111122223333:task-definition/web:1","family":"web","revision":1,"status":"ACTIVE","networkMode":"awsvpc","taskRoleArn":"web-task","containerDefinitions":[{"name":"app","image":"nginx:1.27"}]}],
+"SecurityGroups":[{"GroupId":"sg-1","GroupName":"web","VpcId":"vpc-1","IpPermissions":[{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]}],
+"Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1"}],
+"RouteTables":[{"RouteTableId":"rtb-main","VpcId":"vpc-1","Associations":[{"Main":true}],"Routes":[{"DestinationCidrBlock":"0.0.0.0/0","GatewayId":"igw-1","State":"active"}]}]}"#,
+        )
+        .unwrap();
+        s.add_document(
+            "iam.json",
+            &format!(
+                r#"{{"RoleDetailList":[{{"RoleName":"web-task","Arn":"arn:aws:iam::111122223333:role/web-task","RolePolicyList":[{{"PolicyName":"p","PolicyDocument":{policy}}}]}}]}}"#
+            ),
+        )
+        .unwrap();
+        let opts = Options::default();
+        let checks = select(&opts, &["SV09".into()], &[], None).unwrap();
+        let ctx = Context::for_snapshot(&s);
+        let e = evaluate(&s, &checks, &opts, &ctx).remove(0);
+        assert_eq!(e.status, Status::Failed);
+        (
+            e.severity(),
+            e.evidence()
+                .iter()
+                .map(|x| x.text.to_string())
+                .collect::<Vec<_>>(),
+            e.related()
+                .iter()
+                .map(|r| r.arn.clone())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (sev, evidence, related) =
+        estate(r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#);
+    assert_eq!(sev, Severity::Critical);
+    assert!(
+        evidence.iter().any(|e| e
+            == "its task role web-task may perform every action on every resource (administrator)"),
+        "{evidence:?}"
+    );
+    assert!(related.contains(&"arn:aws:iam::111122223333:role/web-task".to_owned()));
+    let (sev, evidence, related) = estate(
+        r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#,
+    );
+    assert_eq!(
+        sev,
+        Severity::High,
+        "443 is not high-risk, no Exec, a harmless role"
+    );
+    assert!(
+        !evidence.iter().any(|e| e.contains("task role")),
+        "{evidence:?}"
+    );
+    assert!(!related.iter().any(|r| r.contains(":role/")));
+}
+
+/// Tasks that reach the instance role's credentials are CRITICAL when that role (found through
+/// the instance profile) is an administrator.
+#[test]
+fn what_the_instance_role_can_do_raises_reachable_instance_credentials() {
+    use ecs_posture_core::config::Options;
+    use ecs_posture_core::engine::{Context, evaluate, select};
+    use ecs_posture_core::finding::{Severity, Status};
+    let run = |iam: &str| {
+        let mut s = Snapshot::default();
+        s.add_document(
+            "estate.json",
+            r#"{"containerInstances":[{"containerInstanceArn":"arn:aws:ecs:us-east-1:111122223333:container-instance/prod/0123456789abcdef0123456789abcdef","ec2InstanceId":"i-0abc","status":"ACTIVE","agentConnected":true}],"Reservations":[{"OwnerId":"111122223333","Instances":[{"InstanceId":"i-0abc","ImageId":"ami-0ecs","IamInstanceProfile":{"Arn":"arn:aws:iam::111122223333:instance-profile/hosts"},"MetadataOptions":{"HttpTokens":"optional","HttpPutResponseHopLimit":1,"HttpEndpoint":"enabled"}}]}],"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/prod/web","serviceName":"web","clusterArn":"arn:aws:ecs:us-east-1:111122223333:cluster/prod","status":"ACTIVE","launchType":"EC2","taskDefinition":"arn:aws:ecs:us-east-1:111122223333:task-definition/web:1"}],"taskDefinitions":[{"taskDefinitionArn":"arn:aws:ecs:us-east-1:111122223333:task-definition/web:1","family":"web","revision":1,"status":"ACTIVE","containerDefinitions":[{"name":"app","image":"nginx:1.27"}],"networkMode":"bridge"}]}"#,
+        )
+        .unwrap();
+        s.add_document("iam.json", iam).unwrap();
+        let opts = Options::default();
+        let checks = select(&opts, &["CI05".into()], &[], None).unwrap();
+        let ctx = Context::for_snapshot(&s);
+        let e = evaluate(&s, &checks, &opts, &ctx).remove(0);
+        assert_eq!(e.status, Status::Failed);
+        (
+            e.severity(),
+            e.evidence()
+                .iter()
+                .map(|x| x.text.to_string())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (sev, evidence) = run(
+        r#"{"RoleDetailList":[{"RoleName":"hosts","Arn":"arn:aws:iam::111122223333:role/hosts","InstanceProfileList":[{"Arn":"arn:aws:iam::111122223333:instance-profile/hosts"}],"AttachedManagedPolicies":[{"PolicyName":"AdministratorAccess","PolicyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}]}]}"#,
+    );
+    assert_eq!(sev, Severity::Critical);
+    assert!(
+        evidence
+            .iter()
+            .any(|e| e.starts_with("the instance role hosts may perform every action")),
+        "{evidence:?}"
+    );
+    let (sev, _) = run(
+        r#"{"RoleDetailList":[{"RoleName":"hosts","Arn":"arn:aws:iam::111122223333:role/hosts","InstanceProfileList":[{"Arn":"arn:aws:iam::111122223333:instance-profile/hosts"}],"AttachedManagedPolicies":[{"PolicyName":"AmazonECSTaskExecutionRolePolicy","PolicyArn":"arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"}]}]}"#,
+    );
+    assert_eq!(sev, Severity::High);
+}

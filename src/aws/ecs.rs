@@ -136,6 +136,8 @@ struct Ctx {
     /// target groups).
     ec2: Option<aws_sdk_ec2::Client>,
     elbv2: Option<aws_sdk_elasticloadbalancingv2::Client>,
+    /// For the roles a managed policy is attached to.
+    iam: Option<aws_sdk_iam::Client>,
     acc: Arc<Mutex<Acc>>,
     sem: Arc<Semaphore>,
     budget: Option<Arc<Budget>>,
@@ -922,6 +924,95 @@ impl Ctx {
         self.describe_task_definitions(refs).await;
     }
 
+    /// The task definition families whose latest ACTIVE revision names one of `roles` as task
+    /// or execution role (`None`: any role), each read as a task definition scope (its family,
+    /// the services that run it). Every family's latest revision is described once to find
+    /// them (ECS cannot filter by role); where the listing fails, nothing is read (recorded).
+    async fn role_users(&self, roles: Option<BTreeSet<String>>) {
+        let Some(all) = self.list_task_definitions(None).await else {
+            return;
+        };
+        let mut latest: BTreeMap<String, (i64, String)> = BTreeMap::new();
+        for arn in all {
+            let rev = arn
+                .rsplit(':')
+                .next()
+                .and_then(|r| r.parse::<i64>().ok())
+                .unwrap_or(0);
+            let family = family_of(&arn).to_owned();
+            if latest.get(&family).is_none_or(|(r, _)| *r < rev) {
+                latest.insert(family, (rev, arn));
+            }
+        }
+        let roles = Arc::new(roles);
+        let mut set = JoinSet::new();
+        for (family, (_, arn)) in latest {
+            let me = self.clone();
+            let roles = roles.clone();
+            set.spawn(async move {
+                let _permit = me.sem.acquire().await;
+                me.call("DescribeTaskDefinition").await;
+                match me
+                    .client
+                    .describe_task_definition()
+                    .task_definition(&arn)
+                    .send()
+                    .await
+                {
+                    Ok(r) => {
+                        let td = r.task_definition()?;
+                        let named = [td.task_role_arn(), td.execution_role_arn()]
+                            .into_iter()
+                            .flatten()
+                            .filter(|r| !r.is_empty())
+                            .any(|r| {
+                                roles.as_ref().as_ref().is_none_or(|want| {
+                                    want.contains(r.rsplit('/').next().unwrap_or(r))
+                                })
+                            });
+                        named.then_some(family)
+                    }
+                    Err(e) => {
+                        me.error(format!("DescribeTaskDefinition {arn}: {}", err_text(&e)));
+                        None
+                    }
+                }
+            });
+        }
+        let mut families = Vec::new();
+        while let Some(r) = set.join_next().await {
+            if let Ok(Some(f)) = r {
+                families.push(f);
+            }
+        }
+        if families.is_empty() {
+            return;
+        }
+        families.sort();
+        let wanted: Vec<&str> = families.iter().map(String::as_str).collect();
+        Box::pin(self.task_definitions(&wanted)).await;
+    }
+
+    /// The task definitions of the roles a managed policy is attached to or bounds
+    /// (`ListEntitiesForPolicy`, every page). Where they cannot be listed (recorded), those of
+    /// every role: more than needed, never less.
+    async fn policy_users(&self, policy: &str) {
+        let roles = match &self.iam {
+            Some(iam) => {
+                let mut read = super::ec2::NetworkRead::default();
+                let found = super::iam::roles_of_policy(iam, policy, &mut read).await;
+                self.absorb(read);
+                found
+            }
+            None => None,
+        };
+        match roles {
+            Some(r) if r.is_empty() => {}
+            Some(r) => Box::pin(self.role_users(Some(r))).await,
+            None => Box::pin(self.role_users(None)).await,
+        }
+    }
+
     /// The clusters an EC2 instance is registered to as a container instance (one filtered
     /// ListContainerInstances per cluster), each read whole.
     async fn instance(&self, id: &str) {
@@ -976,6 +1067,10 @@ impl Ctx {
                 }
                 Scope::LoadBalancer(x) => Box::pin(self.load_balancers(&[x.as_str()])).await,
                 Scope::Instance(x) => Box::pin(self.instance(x)).await,
+                Scope::Role(x) => {
+                    Box::pin(self.role_users(Some(std::iter::once(x.clone()).collect()))).await
+                }
+                Scope::Policy(x) => Box::pin(self.policy_users(x)).await,
                 Scope::CapacityProvider(c) => {
                     let name = c.rsplit('/').next().unwrap_or(c).to_owned();
                     Box::pin(self.capacity_providers(&std::iter::once(name).collect())).await
@@ -1033,6 +1128,7 @@ impl EcsInventory {
             client: self.client.clone(),
             ec2: self.ec2.clone(),
             elbv2: self.elbv2.clone(),
+            iam: self.iam.clone(),
             acc: Arc::new(Mutex::new(Acc::default())),
             sem: Arc::new(Semaphore::new(self.concurrency)),
             budget: self.budget.clone(),
@@ -1088,11 +1184,11 @@ impl EcsInventory {
         if let Some(iam) = &self.iam
             && let Some((account, _)) = snapshot.account_region()
         {
-            let names = super::iam::role_names(&snapshot, &account);
+            let refs = super::iam::RoleRefs::of(&snapshot, &account);
             let whole = *scope == Scope::Region;
             absorb(
                 &mut snapshot,
-                super::iam::read(iam, &account, &names, whole).await,
+                super::iam::read(iam, &account, &refs, whole).await,
             );
         }
         tracing::info!(scope = %scope.describe(), api_calls = api_calls.values().sum::<u64>(), resources = snapshot.resource_count(), errors = errors.len(), "inventory read");

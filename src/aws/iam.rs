@@ -1,4 +1,5 @@
-//! The IAM roles a scan's task definitions name, read as `aws iam get-account-authorization-details`
+//! The IAM roles a scan's task definitions name (and its container instances' instance roles),
+//! read as `aws iam get-account-authorization-details`
 //! prints them (one document, `iam-authorization-details.json`), so that a live scan and an
 //! offline one of its snapshot read the same thing.
 //!
@@ -63,20 +64,46 @@ pub fn role_names(snapshot: &Snapshot, account: &str) -> BTreeSet<String> {
     out
 }
 
-/// Read the roles `names` of `account` (`whole`: the scan covers the region, read the account's
-/// authorization details whatever the count).
-pub async fn read(
-    client: &Client,
-    account: &str,
-    names: &BTreeSet<String>,
-    whole: bool,
-) -> NetworkRead {
+/// The instance profiles (ARNs) of the EC2 instances behind the snapshot's container instances:
+/// their roles are what tasks reaching the metadata service obtain.
+pub fn profile_arns(snapshot: &Snapshot) -> BTreeSet<String> {
+    snapshot
+        .network
+        .instances
+        .iter()
+        .filter_map(|i| i.iam_instance_profile.as_ref()?.arn.clone())
+        .collect()
+}
+
+/// What a scan's roles are: the role names of `account` its task definitions use, and the
+/// instance profiles of its container instances.
+#[derive(Debug, Default)]
+pub struct RoleRefs {
+    pub names: BTreeSet<String>,
+    pub profiles: BTreeSet<String>,
+}
+
+impl RoleRefs {
+    pub fn of(snapshot: &Snapshot, account: &str) -> RoleRefs {
+        RoleRefs {
+            names: role_names(snapshot, account),
+            profiles: profile_arns(snapshot),
+        }
+    }
+}
+
+/// Read the roles `refs` names in `account` (`whole`: the scan covers the region, read the
+/// account's authorization details whatever the count). Instance profiles resolve to their
+/// roles through the account's details only (the per-role reads cannot map them): where those
+/// are refused, the instance roles stay unread.
+pub async fn read(client: &Client, account: &str, refs: &RoleRefs, whole: bool) -> NetworkRead {
     let mut out = NetworkRead::default();
-    if names.is_empty() {
+    let names = &refs.names;
+    if names.is_empty() && refs.profiles.is_empty() {
         return out;
     }
-    let details = if whole || names.len() > PER_ROLE_LIMIT {
-        match account_details(client, names, &mut out).await {
+    let details = if whole || names.len() > PER_ROLE_LIMIT || !refs.profiles.is_empty() {
+        match account_details(client, refs, &mut out).await {
             Ok(d) => Some(d),
             Err(error) => {
                 // Refused (or failed): said once, then each role on its own.
@@ -133,7 +160,7 @@ fn attached_json(name: Option<&str>, arn: Option<&str>) -> Value {
 /// are kept. `Err(Some(doc))`: the AWS error to keep.
 async fn account_details(
     client: &Client,
-    names: &BTreeSet<String>,
+    refs: &RoleRefs,
     out: &mut NetworkRead,
 ) -> Result<Value, Option<Value>> {
     let mut roles = Vec::new();
@@ -163,7 +190,11 @@ async fn account_details(
             let (Some(name), Some(arn)) = (r.role_name(), r.arn()) else {
                 continue;
             };
-            if !names.contains(name) {
+            let holds_profile = r
+                .instance_profile_list()
+                .iter()
+                .any(|p| refs.profiles.contains(p.arn()));
+            if !refs.names.contains(name) && !holds_profile {
                 continue;
             }
             let attached: Vec<Value> = r
@@ -401,4 +432,39 @@ async fn missing_policies(client: &Client, doc: &mut Value, out: &mut NetworkRea
     if let Some(list) = doc["Policies"].as_array_mut() {
         list.extend(added);
     }
+}
+
+/// The names of the roles a managed policy is attached to (`ListEntitiesForPolicy`, every page)
+/// or is the permissions boundary of; `None` when the listing failed (recorded).
+pub async fn roles_of_policy(
+    client: &Client,
+    policy: &str,
+    out: &mut NetworkRead,
+) -> Option<BTreeSet<String>> {
+    let mut roles = BTreeSet::new();
+    // Without a usage filter the listing names both uses: attached, and as a boundary.
+    let mut pages = client
+        .list_entities_for_policy()
+        .policy_arn(policy)
+        .entity_filter(EntityType::Role)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        out.count("ListEntitiesForPolicy");
+        match page {
+            Ok(p) => roles.extend(
+                p.policy_roles()
+                    .iter()
+                    .filter_map(|r| r.role_name().map(str::to_owned)),
+            ),
+            Err(e) => {
+                out.errors.push(format!(
+                    "ListEntitiesForPolicy {policy}: {}",
+                    super::sdk_error_summary(&e)
+                ));
+                return None;
+            }
+        }
+    }
+    Some(roles)
 }

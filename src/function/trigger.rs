@@ -237,6 +237,8 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                 ("vpc_endpoints", Scope::VpcEndpoint),
                 ("load_balancers", Scope::LoadBalancer),
                 ("instances", Scope::Instance),
+                ("roles", Scope::Role),
+                ("policies", Scope::Policy),
             ] {
                 match m.get(key) {
                     None => {}
@@ -275,6 +277,8 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                     "vpc_endpoints",
                     "load_balancers",
                     "instances",
+                    "roles",
+                    "policies",
                 ]
                 .contains(&k.as_str())
             }) {
@@ -282,7 +286,7 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                     "scan request",
                     event,
                     format!(
-                        "unknown key `{unknown}` (expected clusters, services, task_definitions, capacity_providers, security_groups, subnets, route_tables, vpcs, vpc_endpoints, load_balancers, instances)"
+                        "unknown key `{unknown}` (expected clusters, services, task_definitions, capacity_providers, security_groups, subnets, route_tables, vpcs, vpc_endpoints, load_balancers, instances, roles, policies)"
                     ),
                 ));
             }
@@ -333,7 +337,12 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
     let source = text(d, &["eventSource"]);
     if !matches!(
         source,
-        Some("ecs.amazonaws.com" | "ec2.amazonaws.com" | "elasticloadbalancing.amazonaws.com")
+        Some(
+            "ecs.amazonaws.com"
+                | "ec2.amazonaws.com"
+                | "elasticloadbalancing.amazonaws.com"
+                | "iam.amazonaws.com"
+        )
     ) {
         return Ok(Route::Ignored {
             reason: format!(
@@ -355,6 +364,9 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
     }
     if source == Some("elasticloadbalancing.amazonaws.com") {
         return elb_call(name, req, event);
+    }
+    if source == Some("iam.amazonaws.com") {
+        return iam_call(name, req, event);
     }
     let resp = d.get("responseElements").unwrap_or(&Value::Null);
     let kind = format!("CloudTrail {name}");
@@ -629,6 +641,54 @@ fn elb_call(name: &str, req: &Value, event: &Value) -> Result<Route, TriggerErro
     ))
 }
 
+/// IAM changes that move the verdicts of the task definitions using a role: its inline or
+/// attached policies, its trust policy or its boundary (the role, by name); a managed policy's
+/// new default version (the roles it is attached to or bounds). A version created without
+/// becoming the default changes nothing. IAM is global: CloudTrail delivers these in us-east-1.
+fn iam_call(name: &str, req: &Value, event: &Value) -> Result<Route, TriggerError> {
+    match name {
+        "PutRolePolicy"
+        | "DeleteRolePolicy"
+        | "AttachRolePolicy"
+        | "DetachRolePolicy"
+        | "UpdateAssumeRolePolicy"
+        | "PutRolePermissionsBoundary"
+        | "DeleteRolePermissionsBoundary" => {
+            let role = text(req, &["roleName"])
+                .map(|r| r.rsplit('/').next().unwrap_or(r))
+                .filter(|r| !r.trim().is_empty())
+                .ok_or_else(|| malformed(&format!("CloudTrail {name}"), event, "no roleName"))?;
+            Ok(rescan(
+                Scope::Role(role.to_owned()),
+                format!("role#{role}"),
+                name,
+            ))
+        }
+        "CreatePolicyVersion" | "SetDefaultPolicyVersion" => {
+            if name == "CreatePolicyVersion"
+                && req.get("setAsDefault").and_then(Value::as_bool) != Some(true)
+            {
+                return Ok(Route::Ignored {
+                    reason:
+                        "CreatePolicyVersion without setAsDefault changes no role's permissions"
+                            .to_owned(),
+                });
+            }
+            let policy = text(req, &["policyArn"])
+                .filter(|a| a.contains(":policy/"))
+                .ok_or_else(|| malformed(&format!("CloudTrail {name}"), event, "no policyArn"))?;
+            Ok(rescan(
+                Scope::Policy(policy.to_owned()),
+                format!("policy#{policy}"),
+                name,
+            ))
+        }
+        _ => Ok(Route::Ignored {
+            reason: format!("IAM API call {name} does not change what ecs-posture evaluates"),
+        }),
+    }
+}
+
 fn load_balancer_of_listener(arn: &str) -> Option<String> {
     let (prefix, rest) = arn.split_once(":listener/")?;
     let mut parts = rest.split('/');
@@ -703,6 +763,47 @@ mod tests {
             }) => (scope, key),
             other => panic!("not a debounced scan: {other:?}"),
         }
+    }
+
+    fn iam_event(name: &str, req: Value) -> Value {
+        json!({"id": "ev-iam", "detail-type": "AWS API Call via CloudTrail", "source": "aws.iam",
+            "detail": {"eventSource": "iam.amazonaws.com", "eventName": name,
+                "requestParameters": req}})
+    }
+
+    #[test]
+    fn role_and_policy_changes_rescan_the_task_definitions_that_use_them() {
+        assert_eq!(
+            scope_and_key(route(&iam_event(
+                "AttachRolePolicy",
+                json!({"roleName": "app-task", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})
+            ))),
+            (Scope::Role("app-task".into()), "role#app-task".into())
+        );
+        assert_eq!(
+            scope_and_key(route(&iam_event(
+                "CreatePolicyVersion",
+                json!({"policyArn": "arn:aws:iam::1:policy/p", "setAsDefault": true})
+            ))),
+            (
+                Scope::Policy("arn:aws:iam::1:policy/p".into()),
+                "policy#arn:aws:iam::1:policy/p".into()
+            )
+        );
+        // A version that does not become the default changes nobody's permissions.
+        assert!(matches!(
+            route(&iam_event(
+                "CreatePolicyVersion",
+                json!({"policyArn": "arn:aws:iam::1:policy/p"})
+            )),
+            Ok(Route::Ignored { .. })
+        ));
+        assert!(matches!(
+            route(&iam_event("CreateUser", json!({"userName": "x"}))),
+            Ok(Route::Ignored { .. })
+        ));
+        let e = route(&iam_event("PutRolePolicy", json!({"policyName": "p"}))).unwrap_err();
+        assert!(e.to_string().contains("no roleName"), "{e}");
     }
 
     #[test]

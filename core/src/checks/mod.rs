@@ -201,6 +201,8 @@ pub struct ServiceView<'a> {
     pub task_definition: Option<&'a TaskDefinition>,
     pub cluster: Option<&'a Cluster>,
     pub network: &'a Network,
+    /// The IAM roles read (the compound checks weigh what the task role can do).
+    pub identity: &'a crate::model::identity::Identity,
     /// Partition, region and account of the service (for the ARNs of what surrounds it).
     pub partition: &'a str,
     pub region: &'a str,
@@ -218,7 +220,7 @@ impl<'a> ServiceView<'a> {
         task_sets: Vec<&'a TaskSet>,
         task_definition: Option<&'a TaskDefinition>,
         cluster: Option<&'a Cluster>,
-        network: &'a Network,
+        (network, identity): (&'a Network, &'a crate::model::identity::Identity),
         (partition, region, account): (&'a str, &'a str, &'a str),
     ) -> ServiceView<'a> {
         ServiceView {
@@ -228,6 +230,7 @@ impl<'a> ServiceView<'a> {
             task_definition,
             cluster,
             network,
+            identity,
             partition,
             region,
             account,
@@ -267,6 +270,8 @@ pub struct InstanceView<'a> {
     pub instance: &'a ContainerInstance,
     pub ec2: Option<&'a Ec2Instance>,
     pub network: &'a Network,
+    /// The IAM roles read (the instance role's power raises CI05).
+    pub identity: &'a crate::model::identity::Identity,
     pub workloads: &'a [(String, Option<NetworkMode>)],
     pub partition: &'a str,
     pub region: &'a str,

@@ -531,6 +531,22 @@ impl Identity {
         out
     }
 
+    /// The names of the roles a managed policy is attached to or bounds, in name order.
+    pub fn roles_using_policy(&self, policy_arn: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .roles
+            .values()
+            .filter(|r| {
+                r.attached.iter().any(|a| a.arn == policy_arn)
+                    || r.boundary.as_deref() == Some(policy_arn)
+            })
+            .map(|r| r.name.clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// The roles and managed policies held (for figures).
     pub fn counts(&self) -> (usize, usize) {
         (self.roles.len(), self.policies.len())

@@ -9,7 +9,7 @@ pub static CHECK: Check = Check {
     severity: Severity::High,
     category: Category::IamSecurity,
     types: &[types::BEST_PRACTICES],
-    description: "Fails when tasks that may run on the instance can reach the instance metadata service and so the instance role's credentials. The tasks are those of the cluster's services on EC2 capacity, by their task definition's network mode (standalone tasks are not read): `bridge` (or no mode) reaches IMDS when IMDSv1 is allowed or the hop limit is 2 or more; `host` shares the instance's network and always reaches it; `awsvpc` reaches it unless the agent reports `ecs.capability.task-eni-block-instance-metadata` (`ECS_AWSVPC_BLOCK_IMDS`). A disabled metadata endpoint passes. The iptables rule the ECS guide suggests for bridge mode is invisible to the APIs: an instance relying on it still fails here, and says why. NOT_AVAILABLE when the instance, or a service's task definition, was not read. No Security Hub control.",
+    description: "Fails when tasks that may run on the instance can reach the instance metadata service and so the instance role's credentials. The tasks are those of the cluster's services on EC2 capacity, by their task definition's network mode (standalone tasks are not read): `bridge` (or no mode) reaches IMDS when IMDSv1 is allowed or the hop limit is 2 or more; `host` shares the instance's network and always reaches it; `awsvpc` reaches it unless the agent reports `ecs.capability.task-eni-block-instance-metadata` (`ECS_AWSVPC_BLOCK_IMDS`). A disabled metadata endpoint passes. The iptables rule the ECS guide suggests for bridge mode is invisible to the APIs: an instance relying on it still fails, and says why. NOT_AVAILABLE when the instance, or a service's task definition, was not read. No Security Hub control. CRITICAL when the instance role (from the instance profile) may do everything, escalate through ECS or read every secret: the evidence says which and names the role.",
     risk: "Any container on the instance, or an attacker who compromises one, gets the instance role's credentials: usually broader than any task role (ECR, ECS agent registration, often more).",
     remediation: Remediation {
         text: "Require IMDSv2 with a hop limit of 1, run tasks in awsvpc mode with ECS_AWSVPC_BLOCK_IMDS=true, avoid host mode, or disable the metadata endpoint where nothing needs it.",
@@ -139,7 +139,24 @@ fn eval(v: &InstanceView<'_>, _: &Options) -> Verdict {
         evidence.extend(found);
     }
     if !evidence.is_empty() {
-        Verdict::of(Outcome::failed(evidence)).related(related)
+        // What those credentials can do raises the finding.
+        let role = ec2
+            .iam_instance_profile
+            .as_ref()
+            .and_then(|p| p.arn.as_deref())
+            .and_then(|p| crate::checks::support::roles::powerful_profile_role(v.identity, p));
+        let mut related = related;
+        let mut verdict_severity = None;
+        if let Some((arn, name, what)) = role {
+            evidence.push(format!("the instance role {name} {what}"));
+            related.push(crate::finding::Related::new("AwsIamRole", arn));
+            verdict_severity = Some(crate::finding::Severity::Critical);
+        }
+        let verdict = Verdict::of(Outcome::failed(evidence)).related(related);
+        match verdict_severity {
+            Some(s) => verdict.severity(s),
+            None => verdict,
+        }
     } else if !unknown.is_empty() {
         Verdict::of(Outcome::unknown(format!(
             "not read: {}",

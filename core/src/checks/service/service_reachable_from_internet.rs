@@ -10,7 +10,7 @@ pub static CHECK: Check = Check {
     severity: Severity::High,
     category: Category::NetworkSecurity,
     types: &[types::NETWORK],
-    description: "Fails when the service's tasks are reachable from the internet without a load balancer: `assignPublicIp` is ENABLED, at least one of its subnets is public (its effective route table, the explicitly associated one or else the VPC's main table, has an active `0.0.0.0/0` or `::/0` route to an internet gateway), and at least one of its security groups admits `0.0.0.0/0` or `::/0` on some port. The evidence names the path hop by hop. Critical when the open ports include a Security Hub EC2.19 high-risk port or ECS Exec is enabled. Passes without a public IP; reaching tasks only through an internet-facing load balancer is the normal shape of a web service and does not fail. NOT_AVAILABLE when a group, subnet or route table it needs was not read.",
+    description: "Fails when the service's tasks are reachable from the internet without a load balancer: `assignPublicIp` is ENABLED, at least one of its subnets is public (its effective route table, the explicitly associated one or else the VPC's main table, has an active `0.0.0.0/0` or `::/0` route to an internet gateway), and at least one of its security groups admits `0.0.0.0/0` or `::/0` on some port. The evidence names the path hop by hop. Critical when the open ports include a Security Hub EC2.19 high-risk port or ECS Exec is enabled. Passes without a public IP; reaching tasks only through an internet-facing load balancer is the normal shape of a web service and does not fail. NOT_AVAILABLE when a group, subnet or route table it needs was not read. Critical also when the task role of the service's task definition, read from IAM, may do everything, can escalate its privileges through ECS, or can read every secret (TD35, TD39, TD41): the evidence says which and names the role as a related resource.",
     risk: "A task with a public IP in a public subnet behind an open security group is on the internet: scanners find SSH, databases and debug ports within minutes, and one vulnerable process is a foothold in the VPC with the task role's credentials.",
     remediation: Remediation {
         text: "Run the tasks in private subnets with `assignPublicIp: DISABLED`, put an internet-facing load balancer in front of them, and let the task security group admit only the load balancer's security group on the container port.",
@@ -157,8 +157,20 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Verdict {
     if exec {
         evidence.push("ECS Exec is enabled on the service".to_owned());
     }
+    // What an attacker in the task can do with its role's credentials.
+    let role = v.task_definition.and_then(|td| {
+        crate::checks::support::roles::powerful_role(
+            v.identity,
+            td.task_role_arn.as_deref(),
+            v.account,
+        )
+    });
+    if let Some((arn, name, what)) = &role {
+        evidence.push(format!("its task role {name} {what}"));
+        related.push(Related::new("AwsIamRole", arn.clone()));
+    }
     let verdict = Verdict::of(Outcome::failed(evidence)).related(related);
-    if high_risk || exec {
+    if high_risk || exec || role.is_some() {
         verdict.severity(Severity::Critical)
     } else {
         verdict

@@ -205,3 +205,53 @@ pub fn graded(grant: Grant, full: Severity) -> Severity {
         full
     }
 }
+
+/// What a role can do that makes exposing its credentials worse, in a phrase: administrator
+/// access, an ECS privilege escalation path, or reading every secret. `None` when it can do
+/// none of these (or was not read: the compound checks then keep their own severity).
+pub fn power(perms: &Permissions) -> Option<&'static str> {
+    use crate::checks::task_definition::{role_ecs_privilege_escalation, role_reads_every_secret};
+    let p = perms.policies();
+    let allowed = |g: Grant| g.access == Access::Allowed;
+    if allowed(p.allows(Request::Every, Request::Every)) {
+        return Some("may perform every action on every resource (administrator)");
+    }
+    if role_ecs_privilege_escalation::COMBINATIONS
+        .iter()
+        .any(|(_, actions)| actions.iter().all(|a| allowed(p.allows_somewhere(a))))
+    {
+        return Some("can escalate its privileges through ECS");
+    }
+    if role_reads_every_secret::SECRET_READS
+        .iter()
+        .any(|a| allowed(p.allows(Request::Named(a), Request::Every)))
+    {
+        return Some("can read every secret or decrypt with every key");
+    }
+    None
+}
+
+/// The role named by `reference` (an ARN or a name in `account`), read, and what it can do
+/// that raises a compound finding: the role's ARN and the phrase.
+pub fn powerful_role(
+    identity: &crate::model::identity::Identity,
+    reference: Option<&str>,
+    account: &str,
+) -> Option<(String, String, &'static str)> {
+    let reference = named(reference)?;
+    let RoleLookup::Found(role) = identity.role(reference, account) else {
+        return None;
+    };
+    power(identity.permissions(role)).map(|what| (role.arn.clone(), role.name.clone(), what))
+}
+
+/// The same for an instance profile (the role it holds).
+pub fn powerful_profile_role(
+    identity: &crate::model::identity::Identity,
+    profile_arn: &str,
+) -> Option<(String, String, &'static str)> {
+    let RoleLookup::Found(role) = identity.role_of_profile(profile_arn) else {
+        return None;
+    };
+    power(identity.permissions(role)).map(|what| (role.arn.clone(), role.name.clone(), what))
+}
