@@ -2,9 +2,10 @@
 //! against the ECS-only scan of the same estate, on the moto emulator (not real AWS).
 //!
 //! Seeds 20 clusters, 200 awsvpc services (two of 40 security groups each, spread over the
-//! default VPC's subnets; 20 of them behind 10 application load balancers) and 20 container
-//! instances (one EC2 instance per cluster), then reads the region five times each way,
-//! alternating. Run: `scripts/bench-surroundings.sh` (needs `scripts/setup-venv.sh`).
+//! default VPC's subnets; 20 of them behind 10 application load balancers), 20 container
+//! instances (one EC2 instance per cluster) and 60 IAM roles (50 task roles, one per family, one
+//! shared execution role, 9 unused; inline and customer managed policies), then reads the region
+//! five times each way, alternating. Run: `scripts/bench-surroundings.sh` (needs `scripts/setup-venv.sh`).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -24,6 +25,7 @@ const SERVICES_PER_CLUSTER: usize = 10;
 const GROUPS: usize = 40;
 const LOAD_BALANCERS: usize = 10;
 const FAMILIES: usize = 50;
+const ROLES: usize = 60;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -95,9 +97,59 @@ fn main() {
                     .await;
             target_groups.push(tg);
         }
+        let iam = aws_sdk_iam::Client::new(&cfg);
+        let mut shared = Vec::new();
+        for p in 0..3 {
+            shared.push(
+                iam.create_policy()
+                    .policy_name(format!("shared-{p}"))
+                    .policy_document(format!(
+                        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["sqs:SendMessage","s3:GetObject"],"Resource":"arn:aws:s3:::bucket-{p}/*"}}]}}"#
+                    ))
+                    .send()
+                    .await
+                    .expect("CreatePolicy")
+                    .policy()
+                    .and_then(|x| x.arn())
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        for r in 0..ROLES {
+            let name = if r == 0 {
+                "exec".to_owned()
+            } else {
+                format!("task-{r}")
+            };
+            iam.create_role()
+                .role_name(&name)
+                .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
+                .send()
+                .await
+                .expect("CreateRole");
+            iam.put_role_policy()
+                .role_name(&name)
+                .policy_name("app")
+                .policy_document(if r % 10 == 0 {
+                    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+                } else {
+                    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:Query","Resource":"*"}]}"#
+                })
+                .send()
+                .await
+                .expect("PutRolePolicy");
+            iam.attach_role_policy()
+                .role_name(&name)
+                .policy_arn(&shared[r % shared.len()])
+                .send()
+                .await
+                .expect("AttachRolePolicy");
+        }
         for f in 0..FAMILIES {
             ecs.register_task_definition()
                 .family(format!("app-{f}"))
+                .task_role_arn(format!("task-{}", f + 1))
+                .execution_role_arn("exec")
                 .network_mode(NetworkMode::Awsvpc)
                 .container_definitions(
                     ContainerDefinition::builder()
@@ -169,7 +221,7 @@ fn main() {
             }
         }
         println!(
-            "seeded {CLUSTERS} clusters, {} services, {GROUPS} security groups, {LOAD_BALANCERS} load balancers, {CLUSTERS} container instances in {:.1} s",
+            "seeded {CLUSTERS} clusters, {} services, {GROUPS} security groups, {LOAD_BALANCERS} load balancers, {CLUSTERS} container instances, {ROLES} roles in {:.1} s",
             CLUSTERS * SERVICES_PER_CLUSTER,
             t.elapsed().as_secs_f64()
         );
@@ -219,8 +271,9 @@ fn main() {
         // endpoints of the one VPC; instances, their volumes and their AMI; the account-region's
         // EBS default; target groups and load balancers (under their batch sizes), then a
         // listener and an attribute read per load balancer. The emulator's AMI is not an
-        // ECS-optimized release, so no SSM parameter is needed.
-        let minimum = 5 + 3 + 1 + 2 + 2 * LOAD_BALANCERS as u64;
+        // ECS-optimized release, so no SSM parameter is needed. The roles: one read of the
+        // account's authorization details (under 1,000 roles and policies).
+        let minimum = 5 + 3 + 1 + 2 + 2 * LOAD_BALANCERS as u64 + 1;
         for name in ["ecs-only", "with surroundings"] {
             let c = &calls[name];
             println!(

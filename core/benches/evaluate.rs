@@ -195,7 +195,50 @@ fn surroundings() -> Vec<(String, String)> {
         "container-instances.json".to_owned(),
         format!(r#"{{"containerInstances":[{}]}}"#, cis.join(",")),
     ));
+    docs.push(("iam.json".to_owned(), authorization_details()));
     docs
+}
+
+/// The roles of the estate's task definitions (one task role each, one shared execution role),
+/// as `aws iam get-account-authorization-details` prints them: inline and customer managed
+/// policies of every shape the evaluator reads (lists, `NotAction`, conditions, Deny,
+/// boundaries), a few administrators.
+fn authorization_details() -> String {
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}]}"#;
+    let roles: Vec<String> = (0..TASK_DEFINITIONS)
+        .map(|i| {
+            let app = match i % 10 {
+                0 => r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#.to_owned(),
+                1 => r#"{"Effect":"Allow","Action":["s3:*","sqs:*"],"Resource":"*"}"#.to_owned(),
+                2 => r#"{"Effect":"Allow","Action":["iam:PassRole","ecs:RunTask","ecs:DescribeTasks"],"Resource":"*"}"#.to_owned(),
+                3 => r#"{"Effect":"Allow","NotAction":["iam:*","organizations:*"],"Resource":"*"}"#.to_owned(),
+                4 => r#"{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/app":"x"}}}"#.to_owned(),
+                _ => format!(
+                    r#"{{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bucket-{i}/*"}},{{"Effect":"Allow","Action":"dynamodb:Query","Resource":"arn:aws:dynamodb:us-east-1:111122223333:table/t-{i}"}}"#
+                ),
+            };
+            let deny = if i % 3 == 0 {
+                r#",{"Effect":"Deny","Action":"iam:*","Resource":"*"}"#
+            } else {
+                ""
+            };
+            let boundary = if i % 4 == 0 {
+                r#","PermissionsBoundary":{"PermissionsBoundaryType":"Policy","PermissionsBoundaryArn":"arn:aws:iam::111122223333:policy/boundary"}"#
+            } else {
+                ""
+            };
+            format!(
+                r#"{{"RoleName":"task-{i}","Arn":"arn:aws:iam::111122223333:role/task-{i}","AssumeRolePolicyDocument":{trust},"RolePolicyList":[{{"PolicyName":"app","PolicyDocument":{{"Version":"2012-10-17","Statement":[{app}{deny}]}}}}],"AttachedManagedPolicies":[{{"PolicyName":"common","PolicyArn":"arn:aws:iam::111122223333:policy/common"}}]{boundary}}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"RoleDetailList":[{},{{"RoleName":"exec","Arn":"arn:aws:iam::111122223333:role/exec","AssumeRolePolicyDocument":{trust},"AttachedManagedPolicies":[{{"PolicyName":"AmazonECSTaskExecutionRolePolicy","PolicyArn":"arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"}},{{"PolicyName":"read-secrets","PolicyArn":"arn:aws:iam::111122223333:policy/read-secrets"}}]}}],
+"Policies":[{{"PolicyName":"common","Arn":"arn:aws:iam::111122223333:policy/common","DefaultVersionId":"v1","PolicyVersionList":[{{"VersionId":"v1","IsDefaultVersion":true,"Document":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents","xray:PutTraceSegments"],"Resource":"*"}}]}}}}]}},
+{{"PolicyName":"boundary","Arn":"arn:aws:iam::111122223333:policy/boundary","DefaultVersionId":"v1","PolicyVersionList":[{{"VersionId":"v1","IsDefaultVersion":true,"Document":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["s3:*","sqs:*","dynamodb:*","logs:*","secretsmanager:GetSecretValue"],"Resource":"*"}}]}}}}]}},
+{{"PolicyName":"read-secrets","Arn":"arn:aws:iam::111122223333:policy/read-secrets","DefaultVersionId":"v1","PolicyVersionList":[{{"VersionId":"v1","IsDefaultVersion":true,"Document":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"arn:aws:secretsmanager:us-east-1:111122223333:secret:api-*"}}]}}}}]}}]}}"#,
+        roles.join(",")
+    )
 }
 
 /// The estate with what surrounds it.

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::checks::support::roles::{RoleUsage, named, role_key};
+use crate::checks::support::roles::{RoleUsage, named, resolve as resolve_roles, role_key};
 use crate::checks::{
     AccountView, Check, Evaluator, InstanceView, Revisions, RoleView, ServiceView, catalog,
 };
@@ -415,6 +415,10 @@ pub fn evaluate<'a>(
     let p = ctx.partition.as_str();
     let (region, account) = (ctx.region.as_str(), ctx.account.as_str());
     let usage: std::cell::OnceCell<RoleUsage> = std::cell::OnceCell::new();
+    let role_verdicts = crate::checks::support::roles::RoleVerdicts::default();
+    let role_checks = checks
+        .iter()
+        .any(|c| matches!(c.evaluator, Evaluator::TaskDefinitionRoles(_)));
 
     evaluate_kind(
         &mut out,
@@ -443,8 +447,39 @@ pub fn evaluate<'a>(
                 None,
             )
         },
-        |td| lookup.revision_state(td),
-        |td, state, check| {
+        |td| {
+            let state = lookup.revision_state(td);
+            // Where the definition is judged, its place (partition, region, account from its
+            // ARN) and its roles, looked up once for all the role checks.
+            let arn = td.task_definition_arn.as_deref().and_then(Arn::parse);
+            let part = |f: fn(&Arn<'a>) -> &'a str, default: &'a str| -> &'a str {
+                arn.as_ref()
+                    .map(f)
+                    .filter(|x| !x.is_empty())
+                    .unwrap_or(default)
+            };
+            let place = (
+                part(|a| a.partition, p),
+                part(|a| a.region, region),
+                part(|a| a.account, account),
+            );
+            let roles = if role_checks && state == RevisionState::Current {
+                resolve_roles(td, &snapshot.identity, place.2)
+            } else {
+                Vec::new()
+            };
+            let unread = if !roles.is_empty()
+                && roles
+                    .iter()
+                    .all(|r| matches!(r.lookup, crate::model::identity::RoleLookup::Unknown))
+            {
+                crate::checks::support::roles::unread_reason(&roles)
+            } else {
+                String::new()
+            };
+            (state, place, roles, unread)
+        },
+        |td, (state, place, roles, unread), check| {
             let skipped = match (*state, check.revisions) {
                 (RevisionState::Inactive, _) => Some(Outcome::na(
                     "revision is INACTIVE (deregistered) and no service in the snapshot uses it",
@@ -461,23 +496,20 @@ pub fn evaluate<'a>(
                 Evaluator::TaskDefinitionRoles(f) => Some(match skipped {
                     Some(o) => Judged::Outcome(o),
                     None => {
-                        let arn = td.task_definition_arn.as_deref().and_then(Arn::parse);
-                        let part = |f: fn(&Arn<'a>) -> &'a str, default: &'a str| -> &'a str {
-                            arn.as_ref()
-                                .map(f)
-                                .filter(|x| !x.is_empty())
-                                .unwrap_or(default)
-                        };
                         let usage = usage.get_or_init(|| role_usage(snapshot, &lookup, account));
                         Judged::Verdict(f(
                             &RoleView {
                                 task_definition: td,
                                 identity: &snapshot.identity,
                                 usage,
-                                partition: part(|a| a.partition, p),
-                                region: part(|a| a.region, region),
-                                account: part(|a| a.account, account),
+                                partition: place.0,
+                                region: place.1,
+                                account: place.2,
                                 partial: snapshot.partial,
+                                resolved: roles,
+                                unread_reason: unread,
+                                check: check.id,
+                                verdicts: &role_verdicts,
                             },
                             opts,
                         ))

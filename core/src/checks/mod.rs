@@ -261,6 +261,14 @@ pub struct RoleView<'a> {
     pub account: &'a str,
     /// Only part of the account-region was read (see [`crate::model::Snapshot::partial`]).
     pub partial: bool,
+    /// The definition's roles, looked up once for all its checks.
+    pub resolved: &'a [support::roles::ResolvedRole<'a>],
+    /// Why they are unknown, when none was read (built once for all the checks).
+    pub unread_reason: &'a str,
+    /// The check being run and the verdicts it already reached on each role: a role shared by
+    /// many definitions (an execution role) is judged once per check.
+    pub check: &'static str,
+    pub(crate) verdicts: &'a support::roles::RoleVerdicts,
 }
 
 /// What a container instance check on its surroundings sees: the container instance, the EC2

@@ -153,8 +153,8 @@ pub enum RoleLookup<'a> {
 /// The IAM a snapshot holds.
 #[derive(Debug, Clone, Default)]
 pub struct Identity {
-    /// Roles by account and name.
-    roles: HashMap<(String, String), Arc<Role>>,
+    /// Roles by account, then name (looked up without building a key).
+    roles: HashMap<String, HashMap<String, Arc<Role>>>,
     /// Managed policies by ARN.
     policies: HashMap<String, Arc<ManagedPolicy>>,
     /// Accounts whose roles were read to the last page.
@@ -355,7 +355,10 @@ impl Identity {
                     out.profiles
                         .insert(p.clone(), (account.clone(), name.clone()));
                 }
-                out.roles.insert((account, name), Arc::new(role));
+                out.roles
+                    .entry(account)
+                    .or_default()
+                    .insert(name, Arc::new(role));
             }
         }
         if let Some(v) = map.get("Policies") {
@@ -408,7 +411,9 @@ impl Identity {
 
     /// Later reads add to (and replace the roles of) earlier ones.
     pub fn merge(&mut self, other: Identity) {
-        self.roles.extend(other.roles);
+        for (account, roles) in other.roles {
+            self.roles.entry(account).or_default().extend(roles);
+        }
         self.policies.extend(other.policies);
         self.complete.extend(other.complete);
         self.errors.extend(other.errors);
@@ -433,17 +438,21 @@ impl Identity {
             }
             None => return RoleLookup::Unknown,
         };
-        match self.roles.get(&(account.to_owned(), name.to_owned())) {
+        match self.find(account, name) {
             Some(r) => RoleLookup::Found(r),
             None if self.complete.contains(account) => RoleLookup::Absent,
             None => RoleLookup::Unknown,
         }
     }
 
+    fn find(&self, account: &str, name: &str) -> Option<&Role> {
+        self.roles.get(account)?.get(name).map(|r| r.as_ref())
+    }
+
     /// The role of an instance profile (by the profile's ARN).
     pub fn role_of_profile(&self, profile_arn: &str) -> RoleLookup<'_> {
         match self.profiles.get(profile_arn) {
-            Some((account, name)) => match self.roles.get(&(account.clone(), name.clone())) {
+            Some((account, name)) => match self.find(account, name) {
                 Some(r) => RoleLookup::Found(r),
                 None => RoleLookup::Unknown,
             },
@@ -536,6 +545,7 @@ impl Identity {
         let mut names: Vec<String> = self
             .roles
             .values()
+            .flat_map(|m| m.values())
             .filter(|r| {
                 r.attached.iter().any(|a| a.arn == policy_arn)
                     || r.boundary.as_deref() == Some(policy_arn)
@@ -549,6 +559,9 @@ impl Identity {
 
     /// The roles and managed policies held (for figures).
     pub fn counts(&self) -> (usize, usize) {
-        (self.roles.len(), self.policies.len())
+        (
+            self.roles.values().map(HashMap::len).sum(),
+            self.policies.len(),
+        )
     }
 }

@@ -95,45 +95,114 @@ impl<'a> RoleView<'a> {
 
     /// Judge each role among `uses` with `judge` (on the role and its resolved policies), one
     /// verdict labelled by the role's use; NOT_APPLICABLE when the definition names none of
-    /// them, NOT_AVAILABLE for a role that was not read.
+    /// them, NOT_AVAILABLE for a role that was not read. The roles are looked up once per task
+    /// definition (see [`resolve`]), whatever the number of checks.
     pub fn judge_roles(
         &self,
         uses: &[RoleUse],
         judge: impl Fn(&Role, &Permissions) -> Verdict,
     ) -> Verdict {
-        let roles = self.roles(uses);
-        if roles.is_empty() {
-            return Verdict::of(Outcome::na("the task definition names no such role"));
+        let judged = |r: &&ResolvedRole<'_>| {
+            uses.contains(&r.role_use) && !(r.same_as_task && uses.contains(&RoleUse::Task))
+        };
+        // Every role unread (an ECS-only scan): the same verdict for every check, built once.
+        if !self.unread_reason.is_empty()
+            && self.resolved.iter().filter(judged).count() == self.resolved.len()
+        {
+            return Verdict::of(Outcome::unknown(self.unread_reason.to_owned()));
         }
-        let mut parts = Vec::with_capacity(roles.len());
-        let mut seen: Vec<(String, String)> = Vec::new();
-        for (u, reference) in roles {
-            let key = role_key(reference, self.account);
-            let label = Some(format!("{} {}", u.label(), key.1));
-            if seen.contains(&key) {
-                continue;
-            }
-            seen.push(key.clone());
-            let verdict = match self.identity.role(reference, self.account) {
+        let mut parts = Vec::with_capacity(2);
+        for r in self.resolved.iter().filter(judged) {
+            let verdict = match r.lookup {
                 RoleLookup::Found(role) => {
+                    let key = (self.check, std::ptr::from_ref(role) as usize);
+                    if let Some(v) = self.verdicts.0.borrow().get(&key) {
+                        parts.push((Some(r.label.clone()), v.clone()));
+                        continue;
+                    }
                     let perms = self.identity.permissions(role);
                     let mut v = judge(role, perms);
-                    if !v.related.iter().any(|r| r.arn == role.arn) {
+                    if !v.related.iter().any(|x| x.arn == role.arn) {
                         v.related.insert(0, self.role_related(role));
                     }
+                    self.verdicts.0.borrow_mut().insert(key, v.clone());
                     v
                 }
                 RoleLookup::Absent => Verdict::of(Outcome::na(
                     "the role does not exist in its account (tasks cannot start with it)",
                 )),
-                RoleLookup::Unknown => {
-                    Verdict::of(Outcome::unknown(self.identity.why_unknown(&key.0)))
-                }
+                RoleLookup::Unknown => Verdict::of(Outcome::unknown(r.unknown.clone())),
             };
-            parts.push((label, verdict));
+            parts.push((Some(r.label.clone()), verdict));
+        }
+        if parts.is_empty() {
+            return Verdict::of(Outcome::na("the task definition names no such role"));
         }
         Verdict::combine(parts)
     }
+}
+
+/// The verdicts of the role checks on each role (by check id and role), for one evaluation.
+#[derive(Debug, Default)]
+pub struct RoleVerdicts(
+    pub(crate) std::cell::RefCell<std::collections::HashMap<(&'static str, usize), Verdict>>,
+);
+
+/// A role a task definition names, looked up once for all its checks.
+#[derive(Debug, Clone)]
+pub struct ResolvedRole<'a> {
+    pub role_use: RoleUse,
+    /// `task role app-task`.
+    pub label: String,
+    pub lookup: RoleLookup<'a>,
+    /// Why the role is unknown (empty unless `lookup` is `Unknown`).
+    pub unknown: String,
+    /// The execution role is the task role: judged once, as the task role.
+    pub same_as_task: bool,
+}
+
+/// Why every role of `roles` is unknown, in the words a combined verdict would use
+/// (`task role a: not read: ...; execution role b: not read: ...`).
+pub fn unread_reason(roles: &[ResolvedRole<'_>]) -> String {
+    roles
+        .iter()
+        .map(|r| format!("{}: {}", r.label, r.unknown))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The task and execution roles of `td` (names in `account` when not ARNs), looked up.
+pub fn resolve<'a>(
+    td: &'a TaskDefinition,
+    identity: &'a crate::model::identity::Identity,
+    account: &str,
+) -> Vec<ResolvedRole<'a>> {
+    let task = named(td.task_role_arn.as_deref());
+    let mut out = Vec::with_capacity(2);
+    for (role_use, field) in [
+        (RoleUse::Task, task),
+        (RoleUse::Execution, named(td.execution_role_arn.as_deref())),
+    ] {
+        let Some(reference) = field else { continue };
+        let (role_account, name) = match account_and_name(reference) {
+            Some((a, n)) => (a, n),
+            None => (account, reference),
+        };
+        let same_as_task = role_use == RoleUse::Execution
+            && task.is_some_and(|t| role_key(t, account) == role_key(reference, account));
+        let lookup = identity.role(reference, account);
+        out.push(ResolvedRole {
+            role_use,
+            label: format!("{} {name}", role_use.label()),
+            unknown: match lookup {
+                RoleLookup::Unknown => identity.why_unknown(role_account),
+                _ => String::new(),
+            },
+            lookup,
+            same_as_task,
+        });
+    }
+    out
 }
 
 /// The evidence's note on what qualifies a grant: its conditions, the conditioned or partial
