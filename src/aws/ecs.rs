@@ -634,20 +634,7 @@ impl Ctx {
         let mut wanted: Vec<String> = Vec::new();
         if let Some(all) = self.list_task_definitions(None).await {
             self.covered(|c| c.all_task_definitions = true);
-            // The latest ACTIVE revision of each family.
-            let mut latest: BTreeMap<String, (i64, String)> = BTreeMap::new();
-            for arn in all {
-                let family = family_of(&arn).to_owned();
-                let rev = arn
-                    .rsplit(':')
-                    .next()
-                    .and_then(|r| r.parse::<i64>().ok())
-                    .unwrap_or(0);
-                if latest.get(&family).is_none_or(|(r, _)| *r < rev) {
-                    latest.insert(family, (rev, arn));
-                }
-            }
-            wanted.extend(latest.into_values().map(|(_, a)| a));
+            wanted.extend(latest_revisions(all).into_values());
         }
         wanted.extend(referenced);
         Box::pin(self.describe_task_definitions(wanted)).await;
@@ -719,12 +706,7 @@ impl Ctx {
                 self.covered(|c| {
                     c.task_definition_families.insert(family.clone());
                 });
-                if let Some(latest) = active.iter().max_by_key(|a| {
-                    a.rsplit(':')
-                        .next()
-                        .and_then(|r| r.parse::<i64>().ok())
-                        .unwrap_or(0)
-                }) {
+                if let Some(latest) = active.iter().max_by_key(|a| revision_of(a)) {
                     refs.push(latest.clone());
                 }
             }
@@ -932,21 +914,9 @@ impl Ctx {
         let Some(all) = self.list_task_definitions(None).await else {
             return;
         };
-        let mut latest: BTreeMap<String, (i64, String)> = BTreeMap::new();
-        for arn in all {
-            let rev = arn
-                .rsplit(':')
-                .next()
-                .and_then(|r| r.parse::<i64>().ok())
-                .unwrap_or(0);
-            let family = family_of(&arn).to_owned();
-            if latest.get(&family).is_none_or(|(r, _)| *r < rev) {
-                latest.insert(family, (rev, arn));
-            }
-        }
         let roles = Arc::new(roles);
         let mut set = JoinSet::new();
-        for (family, (_, arn)) in latest {
+        for (family, arn) in latest_revisions(all) {
             let me = self.clone();
             let roles = roles.clone();
             set.spawn(async move {
@@ -1107,6 +1077,29 @@ impl Ctx {
             }
         })
     }
+}
+
+/// The revision number a task definition ARN ends with (0 when it has none).
+fn revision_of(arn: &str) -> i64 {
+    arn.rsplit(':')
+        .next()
+        .and_then(|r| r.parse::<i64>().ok())
+        .unwrap_or(0)
+}
+
+/// The latest of the listed revisions (ARNs) of each family, by family.
+fn latest_revisions(arns: Vec<String>) -> BTreeMap<String, String> {
+    let mut latest: BTreeMap<String, String> = BTreeMap::new();
+    for arn in arns {
+        let family = family_of(&arn).to_owned();
+        if latest
+            .get(&family)
+            .is_none_or(|cur| revision_of(cur) < revision_of(&arn))
+        {
+            latest.insert(family, arn);
+        }
+    }
+    latest
 }
 
 /// What names the VPCs whose services a scope reads.

@@ -74,22 +74,6 @@ pub struct Role {
     permissions: OnceLock<Permissions>,
 }
 
-impl Clone for Role {
-    fn clone(&self) -> Self {
-        Role {
-            arn: self.arn.clone(),
-            name: self.name.clone(),
-            account: self.account.clone(),
-            trust: self.trust.clone(),
-            inline: self.inline.clone(),
-            attached: self.attached.clone(),
-            boundary: self.boundary.clone(),
-            instance_profiles: self.instance_profiles.clone(),
-            permissions: OnceLock::new(),
-        }
-    }
-}
-
 /// A managed policy's default version.
 #[derive(Debug, Clone)]
 pub struct ManagedPolicy {
@@ -297,7 +281,10 @@ impl Identity {
         if let Some(v) = map.get("RoleDetailList") {
             for (i, item) in super::list(path, "RoleDetailList", v)?.iter().enumerate() {
                 let d: RoleDetail = super::typed(path, &format!("RoleDetailList[{i}]"), item)?;
-                let Some(arn) = d.arn.filter(|a| account_and_name(a).is_some()) else {
+                let Some((arn, account, name)) = d.arn.as_deref().and_then(|a| {
+                    let (account, name) = account_and_name(a)?;
+                    Some((a.to_owned(), account.to_owned(), name.to_owned()))
+                }) else {
                     return Err(super::InputError::Field {
                         path: path.to_owned(),
                         field: format!("RoleDetailList[{i}].Arn"),
@@ -305,10 +292,7 @@ impl Identity {
                             .to_owned(),
                     });
                 };
-                let Some((account, name)) = account_and_name(&arn) else {
-                    continue;
-                };
-                let (account, name) = (account.to_owned(), d.role_name.unwrap_or(name.to_owned()));
+                let name = d.role_name.unwrap_or(name);
                 accounts.insert(account.clone());
                 let role = Role {
                     trust: d
