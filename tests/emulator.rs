@@ -1164,6 +1164,44 @@ fn cli(moto: &Moto, args: &[&str]) -> std::process::Output {
     .expect("run ecs-posture")
 }
 
+/// `scan --live --format json --all` against the emulator: the report and standard error.
+fn scan_live(moto: &Moto) -> (Value, String) {
+    let out = cli(
+        moto,
+        &[
+            "scan",
+            "--live",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--all",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    (
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        stderr,
+    )
+}
+
+/// The evaluation of `check` on the task definition of `family` in a JSON report.
+fn evaluation_on(report: &Value, check: &str, family: &str) -> Value {
+    report["evaluations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["check_id"] == check
+                && e["resource"]["name"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with(&format!("{family}:")))
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("{check} on {family}: {report}"))
+}
+
 async fn edge_service_behind_a_load_balancer(estate: &Estate) {
     let (_, tg) =
         common::estate::http_load_balancer(&estate.cfg, "edge", &estate.subnet, false).await;
@@ -2079,26 +2117,7 @@ fn container_instance_metadata_exposure_is_read_live_and_fixed() {
             .await
             .expect("CreateService");
 
-        let scan = || {
-            let out = cli(
-                &moto,
-                &[
-                    "scan",
-                    "--live",
-                    "--format",
-                    "json",
-                    "--fail-on",
-                    "none",
-                    "--all",
-                ],
-            );
-            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-            assert_eq!(out.status.code(), Some(0), "{stderr}");
-            (
-                serde_json::from_slice::<Value>(&out.stdout).unwrap(),
-                stderr,
-            )
-        };
+        let scan = || scan_live(&moto);
         let status = |report: &Value, check: &str| -> (String, Value) {
             let e = report["evaluations"]
                 .as_array()
@@ -2333,40 +2352,8 @@ fn task_roles_are_read_once_per_account_judged_and_fixed() {
                 .await
                 .expect("RegisterTaskDefinition");
         }
-        let scan = || {
-            let out = cli(
-                &moto,
-                &[
-                    "scan",
-                    "--live",
-                    "--format",
-                    "json",
-                    "--fail-on",
-                    "none",
-                    "--all",
-                ],
-            );
-            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-            assert_eq!(out.status.code(), Some(0), "{stderr}");
-            (
-                serde_json::from_slice::<Value>(&out.stdout).unwrap(),
-                stderr,
-            )
-        };
-        let on = |report: &Value, check: &str, family: &str| -> Value {
-            report["evaluations"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|e| {
-                    e["check_id"] == check
-                        && e["resource"]["name"]
-                            .as_str()
-                            .is_some_and(|n| n.starts_with(&format!("{family}:")))
-                })
-                .cloned()
-                .unwrap_or_else(|| panic!("{check} on {family}: {report}"))
-        };
+        let scan = || scan_live(&moto);
+        let on = evaluation_on;
         let (first, stderr) = scan();
         // One read of the account's authorization details for both families and both roles.
         assert!(
@@ -2601,5 +2588,192 @@ fn a_refused_account_read_falls_back_to_each_role_and_says_why_where_that_fails_
             why.contains("iam:GetAccountAuthorizationDetails: AccessDenied"),
             "{why}"
         );
+    })
+}
+
+/// The repositories of the images in use, read live: judged on the task definitions pulling
+/// from them (the repository and the running image as related resources), each read once, and
+/// fixed by the next scan.
+#[test]
+fn image_repositories_are_read_once_judged_and_fixed() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let cfg = common::sdk(&moto.url()).await;
+        let ecr = aws_sdk_ecr::Client::new(&cfg);
+        for name in ["web", "api"] {
+            ecr.create_repository()
+                .repository_name(name)
+                .send()
+                .await
+                .expect("CreateRepository");
+        }
+        ecr.put_image_tag_mutability()
+            .repository_name("api")
+            .image_tag_mutability(aws_sdk_ecr::types::ImageTagMutability::Immutable)
+            .send()
+            .await
+            .expect("PutImageTagMutability");
+        ecr.put_lifecycle_policy()
+            .repository_name("api")
+            .lifecycle_policy_text(r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#)
+            .send()
+            .await
+            .expect("PutLifecyclePolicy");
+        ecr.set_repository_policy()
+            .repository_name("web")
+            .policy_text(r#"{"Version":"2012-10-17","Statement":[{"Sid":"pull-anywhere","Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}"#)
+            .send()
+            .await
+            .expect("SetRepositoryPolicy");
+        let pushed = ecr
+            .put_image()
+            .repository_name("web")
+            .image_tag("1.4")
+            .image_manifest(r#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,"digest":"sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7"},"layers":[]}"#)
+            .send()
+            .await
+            .expect("PutImage");
+        let digest = pushed
+            .image()
+            .and_then(|i| i.image_id())
+            .and_then(|i| i.image_digest())
+            .expect("a digest")
+            .to_owned();
+        ecr.start_image_scan()
+            .repository_name("web")
+            .image_id(
+                aws_sdk_ecr::types::ImageIdentifier::builder()
+                    .image_digest(&digest)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("StartImageScan");
+        let results = serde_json::json!({"region": "us-east-1", "results": [{
+            "registryId": "123456789012",
+            "repositoryName": "web",
+            "imageId": {"imageDigest": digest, "imageTag": "1.4"},
+            "imageScanStatus": {"status": "COMPLETE", "description": "The scan was completed successfully."},
+            "imageScanFindings": {
+                "findingSeverityCounts": {"CRITICAL": 1, "HIGH": 1},
+                "findings": [
+                    {"name": "CVE-2024-3094", "severity": "CRITICAL"},
+                    {"name": "CVE-2023-44487", "severity": "HIGH"}
+                ]
+            }
+        }]});
+        let (status, _) = common::http(
+            moto.port,
+            "POST",
+            "/moto-api/static/ecr/scan-finding-results",
+            &[("Content-Type", "application/json")],
+            results.to_string().as_bytes(),
+        )
+        .expect("moto answers");
+        assert_eq!(status, 201);
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        let host = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+        for (family, image) in [
+            ("web", format!("{host}/web@{digest}")),
+            ("api", format!("{host}/api:2.0")),
+            ("edge", "nginx:1.27".to_owned()),
+        ] {
+            ecs.register_task_definition()
+                .family(family)
+                .container_definitions(
+                    aws_sdk_ecs::types::ContainerDefinition::builder()
+                        .name("app")
+                        .image(image)
+                        .memory(256)
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("RegisterTaskDefinition");
+        }
+        let scan = || scan_live(&moto);
+        let on = evaluation_on;
+        let (first, stderr) = scan();
+        // Each repository read once; one scan read for the one pinned digest; the unpinned api
+        // has no running task, so its running digest is unknown and no scan of it is read.
+        for expected in [
+            "ecr:DescribeRepositories 1",
+            "ecr:GetRegistryScanningConfiguration 1",
+            "ecr:BatchGetRepositoryScanningConfiguration 1",
+            "ecr:GetLifecyclePolicy 2",
+            "ecr:GetRepositoryPolicy 2",
+            "ecr:DescribeImageScanFindings 1",
+        ] {
+            assert!(stderr.contains(expected), "{expected}: {stderr}");
+        }
+        let repo = "arn:aws:ecr:us-east-1:123456789012:repository/web";
+        let vulnerable = on(&first, "TD49", "web");
+        assert_eq!(vulnerable["status"], "FAILED", "{vulnerable}");
+        assert_eq!(vulnerable["severity"], "CRITICAL");
+        assert!(
+            vulnerable["evidence"][0]
+                .as_str()
+                .unwrap()
+                .contains("1 CRITICAL and 1 HIGH vulnerabilities: CVE-2024-3094, CVE-2023-44487"),
+            "{vulnerable}"
+        );
+        assert_eq!(
+            vulnerable["related_resources"][0]["arn"],
+            format!("{repo}@{digest}")
+        );
+        assert_eq!(vulnerable["related_resources"][1]["arn"], repo);
+        assert_eq!(on(&first, "TD49", "api")["status"], "NOT_AVAILABLE");
+        assert_eq!(on(&first, "TD49", "edge")["status"], "NOT_APPLICABLE");
+        let open = on(&first, "TD48", "web");
+        assert_eq!(open["status"], "FAILED", "{open}");
+        assert_eq!(open["severity"], "CRITICAL");
+        assert!(
+            open["evidence"][0]
+                .as_str()
+                .unwrap()
+                .contains("pull-anywhere")
+        );
+        assert_eq!(on(&first, "TD48", "api")["status"], "PASSED");
+        for (check, web, api) in [
+            ("TD45", "FAILED", "PASSED"),
+            ("TD46", "FAILED", "PASSED"),
+            ("TD47", "FAILED", "FAILED"),
+            ("TD44", "FAILED", "FAILED"),
+        ] {
+            assert_eq!(on(&first, check, "web")["status"], web, "{check} web");
+            assert_eq!(on(&first, check, "api")["status"], api, "{check} api");
+        }
+
+        // The fixes: enhanced continuous scanning of every repository, immutable tags on web.
+        ecr.put_registry_scanning_configuration()
+            .scan_type(aws_sdk_ecr::types::ScanType::Enhanced)
+            .rules(
+                aws_sdk_ecr::types::RegistryScanningRule::builder()
+                    .scan_frequency(aws_sdk_ecr::types::ScanFrequency::ContinuousScan)
+                    .repository_filters(
+                        aws_sdk_ecr::types::ScanningRepositoryFilter::builder()
+                            .filter("*")
+                            .filter_type(aws_sdk_ecr::types::ScanningRepositoryFilterType::Wildcard)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .expect("PutRegistryScanningConfiguration");
+        ecr.put_image_tag_mutability()
+            .repository_name("web")
+            .image_tag_mutability(aws_sdk_ecr::types::ImageTagMutability::Immutable)
+            .send()
+            .await
+            .expect("PutImageTagMutability");
+        let (second, _) = scan();
+        for family in ["web", "api"] {
+            assert_eq!(on(&second, "TD44", family)["status"], "PASSED", "{family}");
+        }
+        assert_eq!(on(&second, "TD45", "web")["status"], "PASSED");
+        assert_eq!(on(&second, "TD46", "web")["status"], "FAILED");
     })
 }

@@ -31,6 +31,7 @@ fn policy_actions(template: &str) -> BTreeSet<String> {
                 "ec2",
                 "iam",
                 "elasticloadbalancing",
+                "ecr",
                 "ssm",
                 "securityhub",
                 "dynamodb",
@@ -87,6 +88,12 @@ fn elb_reads() -> BTreeSet<String> {
         .collect()
 }
 
+/// The operations of `service` the ECR reader counts (`out.count("ecr:Op")`): ECR, KMS and the
+/// ECS reads of running tasks.
+fn ecr_reads(service: &str) -> BTreeSet<String> {
+    called(&read("src/aws/ecr.rs"), &format!("out.count(\"{service}:"))
+}
+
 /// The IAM operations the role reader counts; never one that returns a secret.
 fn iam_reads() -> BTreeSet<String> {
     called(&read("src/aws/iam.rs"), "out.count(\"")
@@ -120,6 +127,15 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ecs:DescribeContainerInstances",
         "ecs:DescribeCapacityProviders",
         "ecs:DescribeTaskSets",
+        "ecs:ListTasks",
+        "ecs:DescribeTasks",
+        "ecr:DescribeRepositories",
+        "ecr:GetRegistryScanningConfiguration",
+        "ecr:BatchGetRepositoryScanningConfiguration",
+        "ecr:GetLifecyclePolicy",
+        "ecr:GetRepositoryPolicy",
+        "ecr:DescribeImageScanFindings",
+        "kms:DescribeKey",
         "ec2:DescribeSecurityGroups",
         "ec2:DescribeSubnets",
         "ec2:DescribeRouteTables",
@@ -170,6 +186,7 @@ fn policy_allows_exactly_what_the_adapters_call() {
     let source = read("src/aws/ecs.rs");
     let mut ecs = called(&source, "self.call(\"");
     ecs.extend(called(&source, "self.count(\""));
+    ecs.extend(ecr_reads("ecs"));
     assert!(ecs.len() >= 9, "{ecs:?}");
     for op in &ecs {
         assert!(
@@ -220,6 +237,18 @@ fn policy_allows_exactly_what_the_adapters_call() {
         .filter_map(|a| a.strip_prefix("iam:").map(str::to_owned))
         .collect();
     assert_eq!(iam, iam_allowed, "the role reads and the policy disagree");
+    let ecr = ecr_reads("ecr");
+    assert_eq!(ecr.len(), 6, "{ecr:?}");
+    let ecr_allowed: BTreeSet<String> = actions
+        .iter()
+        .filter_map(|a| a.strip_prefix("ecr:").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        ecr, ecr_allowed,
+        "the repository reads and the policy disagree"
+    );
+    assert_eq!(ecr_reads("kms"), BTreeSet::from(["DescribeKey".to_owned()]));
+    assert!(actions.contains("kms:DescribeKey"));
     let dynamo = called(&read("src/aws/dynamodb.rs"), ".client\n            .");
     let dynamo: BTreeSet<String> = dynamo.iter().map(|op| pascal(op)).collect();
     assert!(!dynamo.is_empty());
@@ -269,6 +298,8 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
                 "ssm",
                 "securityhub",
                 "iam",
+                "ecr",
+                "kms",
             ]
             .contains(&svc)
                 && !action.contains(' '))
@@ -279,6 +310,7 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
     let source = read("src/aws/ecs.rs");
     let mut ecs = called(&source, "self.call(\"");
     ecs.extend(called(&source, "self.count(\""));
+    ecs.extend(ecr_reads("ecs"));
     let mut want: BTreeSet<String> = ecs.iter().map(|op| format!("ecs:{op}")).collect();
     want.extend(ec2_reads().iter().map(|op| format!("ec2:{op}")));
     want.extend(
@@ -292,6 +324,8 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
             .map(|op| format!("ssm:{op}")),
     );
     want.extend(iam_reads().iter().map(|op| format!("iam:{op}")));
+    want.extend(ecr_reads("ecr").iter().map(|op| format!("ecr:{op}")));
+    want.extend(ecr_reads("kms").iter().map(|op| format!("kms:{op}")));
     want.insert("securityhub:BatchImportFindings".into());
     assert_eq!(actions, want, "the member role and the inventory disagree");
     assert!(role.contains("parameter/aws/service/ecs/optimized-ami/*"));

@@ -54,6 +54,8 @@ pub struct Options {
     pub authorized_udp_ports: Vec<u16>,
     /// Permissions boundaries (policy ARNs) a workload role must have one of; empty: any.
     pub required_permissions_boundaries: Vec<String>,
+    /// Accounts (12-digit ids) an ECR repository policy may grant without a finding.
+    pub trusted_accounts: Vec<String>,
     /// Checks to turn on besides those enabled by default (ids or slugs).
     pub enable_checks: Vec<String>,
     /// Checks to turn off (ids or slugs).
@@ -129,6 +131,7 @@ impl Default for Options {
             authorized_tcp_ports: vec![80, 443],
             authorized_udp_ports: Vec::new(),
             required_permissions_boundaries: Vec::new(),
+            trusted_accounts: Vec::new(),
             enable_checks: Vec::new(),
             disable_checks: Vec::new(),
         }
@@ -155,6 +158,7 @@ struct RawOptions {
     authorized_tcp_ports: Vec<u16>,
     authorized_udp_ports: Vec<u16>,
     required_permissions_boundaries: Vec<String>,
+    trusted_accounts: Vec<String>,
     enable_checks: Vec<String>,
     disable_checks: Vec<String>,
 }
@@ -178,6 +182,7 @@ impl Default for RawOptions {
             authorized_tcp_ports: o.authorized_tcp_ports,
             authorized_udp_ports: o.authorized_udp_ports,
             required_permissions_boundaries: o.required_permissions_boundaries,
+            trusted_accounts: o.trusted_accounts,
             enable_checks: o.enable_checks,
             disable_checks: o.disable_checks,
         }
@@ -240,6 +245,7 @@ impl Options {
             authorized_tcp_ports: raw.authorized_tcp_ports,
             authorized_udp_ports: raw.authorized_udp_ports,
             required_permissions_boundaries: raw.required_permissions_boundaries,
+            trusted_accounts: raw.trusted_accounts,
             enable_checks: raw.enable_checks,
             disable_checks: raw.disable_checks,
         };
@@ -276,6 +282,16 @@ impl Options {
             return Err(invalid(
                 "required_permissions_boundaries",
                 format!("{b:?} is not a policy ARN (arn:aws:iam::<account>:policy/<name>)"),
+            ));
+        }
+        if let Some(a) = self
+            .trusted_accounts
+            .iter()
+            .find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(invalid(
+                "trusted_accounts",
+                format!("{a:?} is not an AWS account id (12 digits)"),
             ));
         }
         if self.required_tag_keys.len() > 6 {

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use crate::checks::support::roles::{RoleUsage, named, resolve as resolve_roles, role_key};
 use crate::checks::{
-    AccountView, Check, Evaluator, InstanceView, Revisions, RoleView, ServiceView, catalog,
+    AccountView, Check, Evaluator, ImageView, InstanceView, Revisions, RoleView, ServiceView,
+    catalog,
 };
 use crate::config::Options;
 use crate::evaluation::{ACCOUNT_ID_PREFIX, Evaluation, Resource};
@@ -419,6 +420,9 @@ pub fn evaluate<'a>(
     let role_checks = checks
         .iter()
         .any(|c| matches!(c.evaluator, Evaluator::TaskDefinitionRoles(_)));
+    let image_checks = checks
+        .iter()
+        .any(|c| matches!(c.evaluator, Evaluator::TaskDefinitionImages(_)));
 
     evaluate_kind(
         &mut out,
@@ -477,9 +481,14 @@ pub fn evaluate<'a>(
             } else {
                 String::new()
             };
-            (state, place, roles, unread)
+            let images = if image_checks && state == RevisionState::Current {
+                crate::checks::support::repositories::resolve(td, place.2, place.1)
+            } else {
+                Vec::new()
+            };
+            (state, place, roles, unread, images)
         },
-        |td, (state, place, roles, unread), check| {
+        |td, (state, place, roles, unread, images), check| {
             let skipped = match (*state, check.revisions) {
                 (RevisionState::Inactive, _) => Some(Outcome::na(
                     "revision is INACTIVE (deregistered) and no service in the snapshot uses it",
@@ -514,6 +523,20 @@ pub fn evaluate<'a>(
                             opts,
                         ))
                     }
+                }),
+                Evaluator::TaskDefinitionImages(f) => Some(match skipped {
+                    Some(o) => Judged::Outcome(o),
+                    None => Judged::Verdict(f(
+                        &ImageView {
+                            task_definition: td,
+                            registry: &snapshot.registry,
+                            images,
+                            partition: place.0,
+                            region: place.1,
+                            account: place.2,
+                        },
+                        opts,
+                    )),
                 }),
                 _ => None,
             }

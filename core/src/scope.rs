@@ -253,6 +253,7 @@ pub fn select(snapshot: &Snapshot, scope: &Scope) -> (Snapshot, Coverage) {
         failures: snapshot.failures.clone(),
         network: snapshot.network.clone(),
         identity: snapshot.identity.clone(),
+        registry: snapshot.registry.clone(),
         partial: *scope != Scope::Region,
         ..Snapshot::default()
     };

@@ -76,6 +76,10 @@ pub struct EcsInventory {
     ssm: Option<aws_sdk_ssm::Client>,
     /// Reads the roles of task definitions (`None`: their checks are NOT_AVAILABLE).
     iam: Option<aws_sdk_iam::Client>,
+    /// Reads the ECR repositories and image scans of the images in use, and their KMS keys
+    /// (`None`: their checks are NOT_AVAILABLE).
+    ecr: Option<aws_sdk_ecr::Client>,
+    kms: Option<aws_sdk_kms::Client>,
     concurrency: usize,
     budget: Option<Arc<Budget>>,
     progress: Option<ProgressBar>,
@@ -90,6 +94,8 @@ impl EcsInventory {
             elbv2: None,
             ssm: None,
             iam: None,
+            ecr: None,
+            kms: None,
             concurrency: 8,
             budget: None,
             progress: None,
@@ -104,6 +110,8 @@ impl EcsInventory {
             elbv2: Some(aws_sdk_elasticloadbalancingv2::Client::new(config)),
             ssm: Some(aws_sdk_ssm::Client::new(config)),
             iam: Some(aws_sdk_iam::Client::new(config)),
+            ecr: Some(aws_sdk_ecr::Client::new(config)),
+            kms: Some(aws_sdk_kms::Client::new(config)),
             ..EcsInventory::new(Client::new(config))
         }
     }
@@ -1182,6 +1190,28 @@ impl EcsInventory {
             absorb(
                 &mut snapshot,
                 super::iam::read(iam, &account, &refs, whole).await,
+            );
+        }
+        if let Some(ecr) = &self.ecr
+            && let Some((account, region)) = snapshot.account_region()
+        {
+            let mut refs = super::ecr::ImageRefs::of(&snapshot, &account, &region);
+            if !refs.unpinned.is_empty() {
+                // Which digest runs, where the definitions do not pin it.
+                let clusters: Vec<String> = snapshot
+                    .clusters
+                    .iter()
+                    .filter_map(|r| r.item.cluster_arn.clone())
+                    .collect();
+                absorb(
+                    &mut snapshot,
+                    super::ecr::running_tasks(&self.client, &clusters).await,
+                );
+                refs.add_running(&snapshot, &account, &region);
+            }
+            absorb(
+                &mut snapshot,
+                super::ecr::read(ecr, self.kms.as_ref(), &account, &refs).await,
             );
         }
         tracing::info!(scope = %scope.describe(), api_calls = api_calls.values().sum::<u64>(), resources = snapshot.resource_count(), errors = errors.len(), "inventory read");

@@ -12,6 +12,7 @@ pub mod budget;
 pub mod dynamodb;
 pub mod ec2;
 pub mod ec2_json;
+pub mod ecr;
 pub mod ecs;
 pub mod ecs_json;
 pub mod elbv2;

@@ -51,6 +51,9 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
             || source == ecs_posture_core::model::account::EBS_DEFAULT_FILE
             || source == ecs_posture_core::model::identity::AUTHORIZATION_DETAILS_FILE
             || source == crate::aws::iam::DETAILS_SOURCE
+            || crate::aws::ecr::SOURCE_PREFIXES
+                .iter()
+                .any(|p| source.starts_with(p))
         {
             write_json(&dir.join(source.replace(['/', '\\'], "_")), doc)?;
             written += 1;

@@ -145,6 +145,8 @@ pub enum Evaluator {
     TaskDefinition(fn(&TaskDefinition, &Options) -> Outcome),
     /// A task definition judged by the IAM roles it names (their policies, trust and use).
     TaskDefinitionRoles(fn(&RoleView<'_>, &Options) -> Verdict),
+    /// A task definition judged by the ECR repositories and images its containers run.
+    TaskDefinitionImages(fn(&ImageView<'_>, &Options) -> Verdict),
     Service(fn(&ServiceView<'_>, &Options) -> Outcome),
     /// A service judged by what surrounds it (security groups, subnets, routes): the verdict
     /// names those resources and may raise the severity.
@@ -165,9 +167,9 @@ pub enum Evaluator {
 impl Evaluator {
     pub fn kind(&self) -> ResourceKind {
         match self {
-            Evaluator::TaskDefinition(_) | Evaluator::TaskDefinitionRoles(_) => {
-                ResourceKind::TaskDefinition
-            }
+            Evaluator::TaskDefinition(_)
+            | Evaluator::TaskDefinitionRoles(_)
+            | Evaluator::TaskDefinitionImages(_) => ResourceKind::TaskDefinition,
             Evaluator::Service(_)
             | Evaluator::ServiceSurroundings(_)
             | Evaluator::ServiceLoadBalancers(_) => ResourceKind::Service,
@@ -269,6 +271,17 @@ pub struct RoleView<'a> {
     /// many definitions (an execution role) is judged once per check.
     pub check: &'static str,
     pub(crate) verdicts: &'a support::roles::RoleVerdicts,
+}
+
+/// What a task definition check on its images sees: the definition, where each container's
+/// image lives (resolved once for all the image checks), and the registry reads.
+pub struct ImageView<'a> {
+    pub task_definition: &'a TaskDefinition,
+    pub registry: &'a crate::model::registry::Registry,
+    pub images: &'a [support::repositories::ResolvedImage],
+    pub partition: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
 }
 
 /// What a container instance check on its surroundings sees: the container instance, the EC2

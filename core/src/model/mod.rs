@@ -14,6 +14,7 @@ pub mod identity;
 pub mod instance;
 pub mod load_balancing;
 pub mod network;
+pub mod registry;
 pub mod service;
 pub mod tag;
 pub mod task_definition;
@@ -63,6 +64,9 @@ pub struct Snapshot {
     pub network: Network,
     /// The IAM roles and policies the estate's workloads use, where read.
     pub identity: identity::Identity,
+    /// The ECR repositories of the estate's images, their scans and the digests running, where
+    /// read.
+    pub registry: registry::Registry,
     /// Only part of the account-region was read (a scoped scan): what holds across the region
     /// (a task role shared with families not read) cannot be proven absent.
     pub partial: bool,
@@ -177,6 +181,8 @@ const KNOWN_KEYS: &[&str] = &[
     "clusters",
     "capacityProviders",
     "containerInstances",
+    "tasks",
+    "serviceRevisions",
     "failures",
 ];
 
@@ -283,6 +289,9 @@ impl Snapshot {
                     let error = typed(path, "", value)?;
                     self.identity
                         .merge(identity::Identity::read_error("", error));
+                    return Ok(());
+                }
+                if self.add_registry(path, map)? {
                     return Ok(());
                 }
                 if identity::is_authorization_details(map) {
@@ -487,6 +496,19 @@ impl Snapshot {
                 self.push_container_instance(c, source);
             }
         }
+        if let Some(v) = map.get("tasks") {
+            for (i, item) in list(path, "tasks", v)?.iter().enumerate() {
+                let t: registry::Task = typed(path, &format!("tasks[{i}]"), item)?;
+                self.registry.add_task(t);
+            }
+        }
+        if let Some(v) = map.get("serviceRevisions") {
+            for (i, item) in list(path, "serviceRevisions", v)?.iter().enumerate() {
+                let r: registry::ServiceRevision =
+                    typed(path, &format!("serviceRevisions[{i}]"), item)?;
+                self.registry.add_service_revision(r);
+            }
+        }
         if let Some(v) = map.get("failures") {
             #[derive(Deserialize)]
             struct F {
@@ -576,6 +598,210 @@ impl Snapshot {
         }
         self.network.merge(read);
         Ok(())
+    }
+
+    /// The ECR, KMS, Inspector outputs of [`registry`] (found by content), and the error
+    /// documents bound to them by file name. `Ok(false)`: not one of them.
+    fn add_registry(
+        &mut self,
+        path: &str,
+        map: &serde_json::Map<String, Value>,
+    ) -> Result<bool, InputError> {
+        use load_balancing::{AwsError, Read};
+        use registry as r;
+        let value = || Value::Object(map.clone());
+        let is_error = map.contains_key("Code") && map.len() <= 3;
+        let reg = &mut self.registry;
+        if is_error {
+            let error = || typed::<AwsError>(path, "", &value());
+            if let Some(name) = r::bound_repository(path, r::LIFECYCLE_PREFIX) {
+                reg.lifecycle
+                    .insert((String::new(), name), Read::Error(error()?));
+                return Ok(true);
+            }
+            if let Some(name) = r::bound_repository(path, r::REPOSITORY_POLICY_PREFIX) {
+                reg.policies
+                    .insert((String::new(), name), Read::Error(error()?));
+                return Ok(true);
+            }
+            if let Some(bound) = r::bound_repository(path, r::SCAN_FINDINGS_PREFIX)
+                && let Some((name, digest)) = bound.rsplit_once('@')
+            {
+                reg.scans.insert(
+                    (String::new(), name.to_owned(), digest.to_owned()),
+                    Read::Error(error()?),
+                );
+                return Ok(true);
+            }
+            if r::is_file(path, r::REGISTRY_SCANNING_FILE) {
+                reg.scanning.insert(String::new(), Read::Error(error()?));
+                return Ok(true);
+            }
+            if r::is_file(path, r::INSPECTOR_STATUS_FILE) {
+                reg.inspector.insert(String::new(), Read::Error(error()?));
+                return Ok(true);
+            }
+            if r::is_file(path, r::REPOSITORIES_FILE) {
+                reg.repositories_errors.insert(String::new(), error()?);
+                return Ok(true);
+            }
+            return Ok(false);
+        }
+        let text = |key: &str| map.get(key).and_then(Value::as_str).map(str::to_owned);
+        let repo_key = || {
+            (
+                text("registryId").unwrap_or_default(),
+                text("repositoryName"),
+            )
+        };
+        if let Some(v) = map.get("repositories") {
+            for (i, item) in list(path, "repositories", v)?.iter().enumerate() {
+                reg.add_repository(typed(path, &format!("repositories[{i}]"), item)?);
+            }
+            return Ok(true);
+        }
+        if let Some(v) = map.get("scanningConfiguration") {
+            let config: r::RegistryScanning = typed(path, "scanningConfiguration", v)?;
+            reg.scanning.insert(
+                text("registryId").unwrap_or_default(),
+                Read::Answered(config),
+            );
+            return Ok(true);
+        }
+        if let Some(v) = map.get("scanningConfigurations") {
+            for (i, item) in list(path, "scanningConfigurations", v)?.iter().enumerate() {
+                let c: r::RepositoryScanning =
+                    typed(path, &format!("scanningConfigurations[{i}]"), item)?;
+                let account = c
+                    .repository_arn
+                    .as_deref()
+                    .and_then(Arn::parse)
+                    .map(|a| a.account.to_owned())
+                    .unwrap_or_default();
+                if let Some(name) = c.repository_name.clone() {
+                    reg.repository_scanning
+                        .insert((account, name), Read::Answered(c));
+                }
+            }
+            #[derive(Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Failure {
+                repository_name: Option<String>,
+                failure_code: Option<String>,
+                failure_reason: Option<String>,
+            }
+            if let Some(v) = map.get("failures") {
+                for (i, item) in list(path, "failures", v)?.iter().enumerate() {
+                    let f: Failure = typed(path, &format!("failures[{i}]"), item)?;
+                    if let Some(name) = f.repository_name {
+                        reg.repository_scanning.insert(
+                            (String::new(), name),
+                            Read::Error(AwsError {
+                                code: f.failure_code.unwrap_or_else(|| "Failure".to_owned()),
+                                message: f.failure_reason.unwrap_or_default(),
+                            }),
+                        );
+                    }
+                }
+            }
+            return Ok(true);
+        }
+        if map.contains_key("lifecyclePolicyText")
+            && let (account, Some(name)) = repo_key()
+        {
+            reg.lifecycle.insert((account, name), Read::Answered(()));
+            return Ok(true);
+        }
+        if let Some(policy) = text("policyText")
+            && let (account, Some(name)) = repo_key()
+        {
+            reg.policies.insert((account, name), Read::Answered(policy));
+            return Ok(true);
+        }
+        if map.contains_key("imageScanFindings") || map.contains_key("imageScanStatus") {
+            let scan: r::ImageScan = typed(path, "", &value())?;
+            let (account, name) = (
+                scan.registry_id.clone().unwrap_or_default(),
+                scan.repository_name.clone(),
+            );
+            match (name, scan.image_id.image_digest.clone()) {
+                (Some(name), Some(digest)) => {
+                    reg.scans
+                        .insert((account, name, digest), Read::Answered(scan));
+                    return Ok(true);
+                }
+                _ => {
+                    return Err(InputError::Shape {
+                        path: path.to_owned(),
+                        message: "an image scan names no repositoryName or imageId.imageDigest"
+                            .to_owned(),
+                    });
+                }
+            }
+        }
+        if let Some(v) = map.get("KeyMetadata") {
+            let key: r::KeyMetadata = typed(path, "KeyMetadata", v)?;
+            reg.add_key(key);
+            return Ok(true);
+        }
+        if let Some(v) = map.get("accounts")
+            && (map.contains_key("failedAccounts")
+                || list(path, "accounts", v)?
+                    .iter()
+                    .any(|a| a.get("resourceState").is_some()))
+        {
+            #[derive(Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Status {
+                #[serde(default)]
+                status: Option<String>,
+            }
+            #[derive(Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            struct State {
+                #[serde(default)]
+                ecr: Option<Status>,
+            }
+            #[derive(Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Account {
+                account_id: String,
+                #[serde(default)]
+                resource_state: Option<State>,
+            }
+            #[derive(Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Failed {
+                account_id: String,
+                #[serde(default)]
+                error_code: Option<String>,
+                #[serde(default)]
+                error_message: Option<String>,
+            }
+            for (i, item) in list(path, "accounts", v)?.iter().enumerate() {
+                let a: Account = typed(path, &format!("accounts[{i}]"), item)?;
+                let status = a
+                    .resource_state
+                    .and_then(|s| s.ecr)
+                    .and_then(|s| s.status)
+                    .unwrap_or_default();
+                reg.inspector.insert(a.account_id, Read::Answered(status));
+            }
+            if let Some(v) = map.get("failedAccounts") {
+                for (i, item) in list(path, "failedAccounts", v)?.iter().enumerate() {
+                    let f: Failed = typed(path, &format!("failedAccounts[{i}]"), item)?;
+                    reg.inspector.insert(
+                        f.account_id,
+                        Read::Error(AwsError {
+                            code: f.error_code.unwrap_or_else(|| "Failure".to_owned()),
+                            message: f.error_message.unwrap_or_default(),
+                        }),
+                    );
+                }
+            }
+            return Ok(true);
+        }
+        Ok(false)
     }
 
     /// A per-load-balancer output bound by its file name (`lb-attributes-<name>.json`,
@@ -726,6 +952,7 @@ impl Snapshot {
         self.failures.extend(other.failures);
         self.network.merge(other.network);
         self.identity.merge(other.identity);
+        self.registry.merge(other.registry);
         self.partial |= other.partial;
     }
 
@@ -795,6 +1022,9 @@ impl Snapshot {
                 .of_account(k.as_ref().map(|(account, _)| account.as_str()));
             // IAM is global: roles are looked up by account, so every part shares the reads.
             part.identity = self.identity.clone();
+            part.registry = self
+                .registry
+                .of_account(k.as_ref().map(|(a, _)| a.as_str()));
             part.partial = self.partial;
         }
         parts.into_iter().collect()

@@ -6,6 +6,7 @@ pub mod image;
 pub mod instance;
 pub mod load_balancing;
 pub mod network;
+pub mod repositories;
 pub mod roles;
 pub mod secrets;
 
