@@ -600,7 +600,7 @@ impl Snapshot {
         Ok(())
     }
 
-    /// The ECR, KMS, Inspector outputs of [`registry`] (found by content), and the error
+    /// The ECR and KMS outputs of [`registry`] (found by content), and the error
     /// documents bound to them by file name. `Ok(false)`: not one of them.
     fn add_registry(
         &mut self,
@@ -635,10 +635,6 @@ impl Snapshot {
             }
             if r::is_file(path, r::REGISTRY_SCANNING_FILE) {
                 reg.scanning.insert(String::new(), Read::Error(error()?));
-                return Ok(true);
-            }
-            if r::is_file(path, r::INSPECTOR_STATUS_FILE) {
-                reg.inspector.insert(String::new(), Read::Error(error()?));
                 return Ok(true);
             }
             if r::is_file(path, r::REPOSITORIES_FILE) {
@@ -742,63 +738,6 @@ impl Snapshot {
         if let Some(v) = map.get("KeyMetadata") {
             let key: r::KeyMetadata = typed(path, "KeyMetadata", v)?;
             reg.add_key(key);
-            return Ok(true);
-        }
-        if let Some(v) = map.get("accounts")
-            && (map.contains_key("failedAccounts")
-                || list(path, "accounts", v)?
-                    .iter()
-                    .any(|a| a.get("resourceState").is_some()))
-        {
-            #[derive(Deserialize)]
-            #[serde(rename_all = "camelCase")]
-            struct Status {
-                #[serde(default)]
-                status: Option<String>,
-            }
-            #[derive(Deserialize)]
-            #[serde(rename_all = "camelCase")]
-            struct State {
-                #[serde(default)]
-                ecr: Option<Status>,
-            }
-            #[derive(Deserialize)]
-            #[serde(rename_all = "camelCase")]
-            struct Account {
-                account_id: String,
-                #[serde(default)]
-                resource_state: Option<State>,
-            }
-            #[derive(Deserialize)]
-            #[serde(rename_all = "camelCase")]
-            struct Failed {
-                account_id: String,
-                #[serde(default)]
-                error_code: Option<String>,
-                #[serde(default)]
-                error_message: Option<String>,
-            }
-            for (i, item) in list(path, "accounts", v)?.iter().enumerate() {
-                let a: Account = typed(path, &format!("accounts[{i}]"), item)?;
-                let status = a
-                    .resource_state
-                    .and_then(|s| s.ecr)
-                    .and_then(|s| s.status)
-                    .unwrap_or_default();
-                reg.inspector.insert(a.account_id, Read::Answered(status));
-            }
-            if let Some(v) = map.get("failedAccounts") {
-                for (i, item) in list(path, "failedAccounts", v)?.iter().enumerate() {
-                    let f: Failed = typed(path, &format!("failedAccounts[{i}]"), item)?;
-                    reg.inspector.insert(
-                        f.account_id,
-                        Read::Error(AwsError {
-                            code: f.error_code.unwrap_or_else(|| "Failure".to_owned()),
-                            message: f.error_message.unwrap_or_default(),
-                        }),
-                    );
-                }
-            }
             return Ok(true);
         }
         Ok(false)

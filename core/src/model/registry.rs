@@ -2,8 +2,8 @@
 //! outputs of `aws ecr describe-repositories`, `get-registry-scanning-configuration`,
 //! `batch-get-repository-scanning-configuration`, `get-lifecycle-policy`,
 //! `get-repository-policy` and `describe-image-scan-findings`, `aws kms describe-key` for the
-//! repositories' keys, `aws inspector2 batch-get-account-status`, and the digests of running
-//! containers (`aws ecs describe-tasks`, `describe-service-revisions`).
+//! repositories' keys, and the digests of running containers (`aws ecs describe-tasks`,
+//! `describe-service-revisions`).
 //!
 //! Only the scanned account's registry in the scanned region is read: an image elsewhere is
 //! unknown, never compliant. A per-repository read that answered with an AWS error is kept
@@ -30,8 +30,6 @@ pub const SCAN_FINDINGS_PREFIX: &str = "image-scan-findings-";
 pub const REGISTRY_SCANNING_FILE: &str = "registry-scanning-configuration.json";
 /// `describe-repositories`'s error document.
 pub const REPOSITORIES_FILE: &str = "ecr-repositories.json";
-/// The Inspector account status's error document.
-pub const INSPECTOR_STATUS_FILE: &str = "inspector-account-status.json";
 
 /// The repository a per-repository file is bound to, when `path`'s file name has `prefix`.
 pub fn bound_repository(path: &str, prefix: &str) -> Option<String> {
@@ -387,18 +385,8 @@ pub struct Registry {
     pub scans: HashMap<(String, String, String), Read<ImageScan>>,
     /// KMS keys by ARN and by key id.
     pub keys: HashMap<String, KeyMetadata>,
-    /// Inspector's ECR scanning status by account (`""`: an error bound to no account).
-    pub inspector: BTreeMap<String, Read<String>>,
     /// Running digests by task definition ARN.
     pub running: HashMap<String, BTreeSet<RunningImage>>,
-}
-
-/// The answer to "what do we know of this per-repository read".
-#[derive(Debug, Clone, Copy)]
-pub enum Known<'a, T> {
-    Found(&'a T),
-    Error(&'a AwsError),
-    NotRead,
 }
 
 impl Registry {
@@ -412,7 +400,6 @@ impl Registry {
         self.policies.extend(other.policies);
         self.scans.extend(other.scans);
         self.keys.extend(other.keys);
-        self.inspector.extend(other.inspector);
         for (td, images) in other.running {
             self.running.entry(td).or_default().extend(images);
         }
@@ -427,7 +414,6 @@ impl Registry {
             && self.lifecycle.is_empty()
             && self.policies.is_empty()
             && self.scans.is_empty()
-            && self.inspector.is_empty()
     }
 
     fn key(account: &str, name: &str) -> (String, String) {
@@ -493,12 +479,6 @@ impl Registry {
 
     pub fn key_metadata(&self, key: &str) -> Option<&KeyMetadata> {
         self.keys.get(key)
-    }
-
-    pub fn inspector_status(&self, account: &str) -> Option<&Read<String>> {
-        self.inspector
-            .get(account)
-            .or_else(|| self.inspector.get(""))
     }
 
     /// The digests running for a task definition ARN, by container.
