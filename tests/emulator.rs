@@ -2777,3 +2777,109 @@ fn image_repositories_are_read_once_judged_and_fixed() {
         assert_eq!(on(&second, "TD46", "web")["status"], "FAILED");
     })
 }
+
+/// The log groups containers write to, read live by name: one read for every group, a group the
+/// answer lacks proven missing, and a retention fix passing on the next scan.
+#[test]
+fn log_groups_are_read_by_name_judged_and_fixed() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let cfg = common::sdk(&moto.url()).await;
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&cfg);
+        logs.create_log_group()
+            .log_group_name("/ecs/web")
+            .send()
+            .await
+            .expect("CreateLogGroup");
+        logs.put_retention_policy()
+            .log_group_name("/ecs/web")
+            .retention_in_days(30)
+            .send()
+            .await
+            .expect("PutRetentionPolicy");
+        // A group nobody writes to: listed by the emulator, never kept.
+        logs.create_log_group()
+            .log_group_name("/other/unrelated")
+            .send()
+            .await
+            .expect("CreateLogGroup");
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        for (family, group, create) in [
+            ("web", "/ecs/web", "false"),
+            ("api", "/ecs/api", "false"),
+            ("jobs", "/ecs/jobs", "true"),
+        ] {
+            ecs.register_task_definition()
+                .family(family)
+                .container_definitions(
+                    aws_sdk_ecs::types::ContainerDefinition::builder()
+                        .name("app")
+                        .image("nginx:1.27")
+                        .memory(256)
+                        .log_configuration(
+                            aws_sdk_ecs::types::LogConfiguration::builder()
+                                .log_driver(aws_sdk_ecs::types::LogDriver::Awslogs)
+                                .options("awslogs-group", group)
+                                .options("awslogs-region", "us-east-1")
+                                .options("awslogs-create-group", create)
+                                .options("awslogs-stream-prefix", "app")
+                                .build()
+                                .unwrap(),
+                        )
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("RegisterTaskDefinition");
+        }
+        let (first, stderr) = scan_live(&moto);
+        assert!(stderr.contains("logs:DescribeLogGroups 1"), "{stderr}");
+        let on = evaluation_on;
+        let missing = on(&first, "TD51", "api");
+        assert_eq!(missing["status"], "FAILED", "{missing}");
+        assert!(
+            missing["evidence"][0]
+                .as_str()
+                .unwrap()
+                .contains("does not exist and the awslogs driver does not create it")
+        );
+        assert_eq!(
+            missing["related_resources"][0]["arn"],
+            "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/api"
+        );
+        assert_eq!(on(&first, "TD51", "jobs")["status"], "PASSED");
+        assert_eq!(on(&first, "TD51", "web")["status"], "PASSED");
+        let short = on(&first, "TD52", "web");
+        assert_eq!(short["status"], "FAILED", "{short}");
+        assert!(
+            short["evidence"][0]
+                .as_str()
+                .unwrap()
+                .contains("30 days, less than 365")
+        );
+        assert_eq!(on(&first, "TD53", "web")["status"], "FAILED");
+        assert_eq!(on(&first, "TD53", "jobs")["status"], "FAILED");
+        assert_eq!(on(&first, "TD52", "api")["status"], "NOT_APPLICABLE");
+
+        // The fixes: a year and a month of retention; the missing group created.
+        logs.put_retention_policy()
+            .log_group_name("/ecs/web")
+            .retention_in_days(400)
+            .send()
+            .await
+            .expect("PutRetentionPolicy");
+        logs.create_log_group()
+            .log_group_name("/ecs/api")
+            .send()
+            .await
+            .expect("CreateLogGroup");
+        let (second, _) = scan_live(&moto);
+        assert_eq!(on(&second, "TD52", "web")["status"], "PASSED");
+        assert_eq!(on(&second, "TD51", "api")["status"], "PASSED");
+        assert_eq!(
+            on(&second, "TD52", "api")["status"],
+            "PASSED",
+            "a group without retention never expires"
+        );
+    })
+}

@@ -32,6 +32,7 @@ fn policy_actions(template: &str) -> BTreeSet<String> {
                 "iam",
                 "elasticloadbalancing",
                 "ecr",
+                "logs",
                 "ssm",
                 "securityhub",
                 "dynamodb",
@@ -136,6 +137,7 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ecr:GetRepositoryPolicy",
         "ecr:DescribeImageScanFindings",
         "kms:DescribeKey",
+        "logs:DescribeLogGroups",
         "ec2:DescribeSecurityGroups",
         "ec2:DescribeSubnets",
         "ec2:DescribeRouteTables",
@@ -249,6 +251,13 @@ fn policy_allows_exactly_what_the_adapters_call() {
     );
     assert_eq!(ecr_reads("kms"), BTreeSet::from(["DescribeKey".to_owned()]));
     assert!(actions.contains("kms:DescribeKey"));
+    let logs = called(&read("src/aws/logs.rs"), "out.count(\"logs:");
+    assert_eq!(logs, BTreeSet::from(["DescribeLogGroups".to_owned()]));
+    assert_eq!(
+        actions.iter().filter(|a| a.starts_with("logs:")).count(),
+        1,
+        "{actions:?}"
+    );
     let dynamo = called(&read("src/aws/dynamodb.rs"), ".client\n            .");
     let dynamo: BTreeSet<String> = dynamo.iter().map(|op| pascal(op)).collect();
     assert!(!dynamo.is_empty());
@@ -300,6 +309,7 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
                 "iam",
                 "ecr",
                 "kms",
+                "logs",
             ]
             .contains(&svc)
                 && !action.contains(' '))
@@ -326,6 +336,7 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
     want.extend(iam_reads().iter().map(|op| format!("iam:{op}")));
     want.extend(ecr_reads("ecr").iter().map(|op| format!("ecr:{op}")));
     want.extend(ecr_reads("kms").iter().map(|op| format!("kms:{op}")));
+    want.insert("logs:DescribeLogGroups".into());
     want.insert("securityhub:BatchImportFindings".into());
     assert_eq!(actions, want, "the member role and the inventory disagree");
     assert!(role.contains("parameter/aws/service/ecs/optimized-ami/*"));

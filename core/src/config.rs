@@ -56,6 +56,9 @@ pub struct Options {
     pub required_permissions_boundaries: Vec<String>,
     /// Accounts (12-digit ids) an ECR repository policy may grant without a finding.
     pub trusted_accounts: Vec<String>,
+    /// The shortest retention a container log group may have (CloudWatch.16
+    /// `minRetentionTime`; never-expire passes).
+    pub min_log_retention_days: u32,
     /// Checks to turn on besides those enabled by default (ids or slugs).
     pub enable_checks: Vec<String>,
     /// Checks to turn off (ids or slugs).
@@ -132,6 +135,7 @@ impl Default for Options {
             authorized_udp_ports: Vec::new(),
             required_permissions_boundaries: Vec::new(),
             trusted_accounts: Vec::new(),
+            min_log_retention_days: 365,
             enable_checks: Vec::new(),
             disable_checks: Vec::new(),
         }
@@ -159,6 +163,7 @@ struct RawOptions {
     authorized_udp_ports: Vec<u16>,
     required_permissions_boundaries: Vec<String>,
     trusted_accounts: Vec<String>,
+    min_log_retention_days: u32,
     enable_checks: Vec<String>,
     disable_checks: Vec<String>,
 }
@@ -183,6 +188,7 @@ impl Default for RawOptions {
             authorized_udp_ports: o.authorized_udp_ports,
             required_permissions_boundaries: o.required_permissions_boundaries,
             trusted_accounts: o.trusted_accounts,
+            min_log_retention_days: o.min_log_retention_days,
             enable_checks: o.enable_checks,
             disable_checks: o.disable_checks,
         }
@@ -246,6 +252,7 @@ impl Options {
             authorized_udp_ports: raw.authorized_udp_ports,
             required_permissions_boundaries: raw.required_permissions_boundaries,
             trusted_accounts: raw.trusted_accounts,
+            min_log_retention_days: raw.min_log_retention_days,
             enable_checks: raw.enable_checks,
             disable_checks: raw.disable_checks,
         };
@@ -292,6 +299,15 @@ impl Options {
             return Err(invalid(
                 "trusted_accounts",
                 format!("{a:?} is not an AWS account id (12 digits)"),
+            ));
+        }
+        if !(1..=3653).contains(&self.min_log_retention_days) {
+            return Err(invalid(
+                "min_log_retention_days",
+                format!(
+                    "{} is outside 1-3653 (the retention periods CloudWatch Logs accepts)",
+                    self.min_log_retention_days
+                ),
             ));
         }
         if self.required_tag_keys.len() > 6 {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use crate::checks::support::roles::{RoleUsage, named, resolve as resolve_roles, role_key};
 use crate::checks::{
-    AccountView, Check, Evaluator, ImageView, InstanceView, Revisions, RoleView, ServiceView,
-    catalog,
+    AccountView, Check, Evaluator, ImageView, InstanceView, LogView, Revisions, RoleView,
+    ServiceView, catalog,
 };
 use crate::config::Options;
 use crate::evaluation::{ACCOUNT_ID_PREFIX, Evaluation, Resource};
@@ -523,6 +523,19 @@ pub fn evaluate<'a>(
                             opts,
                         ))
                     }
+                }),
+                Evaluator::TaskDefinitionLogs(f) => Some(match skipped {
+                    Some(o) => Judged::Outcome(o),
+                    None => Judged::Verdict(f(
+                        &LogView {
+                            task_definition: td,
+                            logs: &snapshot.logs,
+                            partition: place.0,
+                            region: place.1,
+                            account: place.2,
+                        },
+                        opts,
+                    )),
                 }),
                 Evaluator::TaskDefinitionImages(f) => Some(match skipped {
                     Some(o) => Judged::Outcome(o),

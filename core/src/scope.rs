@@ -254,6 +254,7 @@ pub fn select(snapshot: &Snapshot, scope: &Scope) -> (Snapshot, Coverage) {
         network: snapshot.network.clone(),
         identity: snapshot.identity.clone(),
         registry: snapshot.registry.clone(),
+        logs: snapshot.logs.clone(),
         partial: *scope != Scope::Region,
         ..Snapshot::default()
     };

@@ -80,6 +80,8 @@ pub struct EcsInventory {
     /// (`None`: their checks are NOT_AVAILABLE).
     ecr: Option<aws_sdk_ecr::Client>,
     kms: Option<aws_sdk_kms::Client>,
+    /// Reads the log groups containers write to (`None`: their checks are NOT_AVAILABLE).
+    logs: Option<aws_sdk_cloudwatchlogs::Client>,
     concurrency: usize,
     budget: Option<Arc<Budget>>,
     progress: Option<ProgressBar>,
@@ -96,6 +98,7 @@ impl EcsInventory {
             iam: None,
             ecr: None,
             kms: None,
+            logs: None,
             concurrency: 8,
             budget: None,
             progress: None,
@@ -112,6 +115,7 @@ impl EcsInventory {
             iam: Some(aws_sdk_iam::Client::new(config)),
             ecr: Some(aws_sdk_ecr::Client::new(config)),
             kms: Some(aws_sdk_kms::Client::new(config)),
+            logs: Some(aws_sdk_cloudwatchlogs::Client::new(config)),
             ..EcsInventory::new(Client::new(config))
         }
     }
@@ -1213,6 +1217,17 @@ impl EcsInventory {
                 &mut snapshot,
                 super::ecr::read(ecr, self.kms.as_ref(), &account, &refs).await,
             );
+        }
+        if let Some(logs) = &self.logs
+            && let Some((account, region)) = snapshot.account_region()
+        {
+            let names = super::logs::group_names(&snapshot, &region);
+            if !names.is_empty() {
+                absorb(
+                    &mut snapshot,
+                    super::logs::read(logs, &account, &names).await,
+                );
+            }
         }
         tracing::info!(scope = %scope.describe(), api_calls = api_calls.values().sum::<u64>(), resources = snapshot.resource_count(), errors = errors.len(), "inventory read");
         Documents {

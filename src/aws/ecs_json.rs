@@ -102,6 +102,10 @@ pub fn task_definition(td: &t::TaskDefinition, tag_list: &[t::Tag]) -> Value {
                 "authorizationConfig": e.authorization_config().map(|a| json!({"accessPointId": a.access_point_id(), "iam": a.iam().map(|x| x.as_str())})),
             })),
         })).collect::<Vec<_>>(),
+        "proxyConfiguration": td.proxy_configuration().map(|p| json!({
+            "type": p.r#type().map(|x| x.as_str()),
+            "containerName": p.container_name(),
+        })),
         "registeredAt": ts(td.registered_at()),
         "deregisteredAt": ts(td.deregistered_at()),
         "registeredBy": td.registered_by(),

@@ -17,6 +17,7 @@ pub mod ecs;
 pub mod ecs_json;
 pub mod elbv2;
 pub mod iam;
+pub mod logs;
 pub mod securityhub;
 pub mod sns;
 pub mod sqs;

@@ -54,6 +54,7 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
             || crate::aws::ecr::SOURCE_PREFIXES
                 .iter()
                 .any(|p| source.starts_with(p))
+            || source.starts_with(crate::aws::logs::SOURCE_PREFIX)
         {
             write_json(&dir.join(source.replace(['/', '\\'], "_")), doc)?;
             written += 1;

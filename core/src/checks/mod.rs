@@ -147,6 +147,8 @@ pub enum Evaluator {
     TaskDefinitionRoles(fn(&RoleView<'_>, &Options) -> Verdict),
     /// A task definition judged by the ECR repositories and images its containers run.
     TaskDefinitionImages(fn(&ImageView<'_>, &Options) -> Verdict),
+    /// A task definition judged by the CloudWatch Logs groups its containers write to.
+    TaskDefinitionLogs(fn(&LogView<'_>, &Options) -> Verdict),
     Service(fn(&ServiceView<'_>, &Options) -> Outcome),
     /// A service judged by what surrounds it (security groups, subnets, routes): the verdict
     /// names those resources and may raise the severity.
@@ -169,7 +171,8 @@ impl Evaluator {
         match self {
             Evaluator::TaskDefinition(_)
             | Evaluator::TaskDefinitionRoles(_)
-            | Evaluator::TaskDefinitionImages(_) => ResourceKind::TaskDefinition,
+            | Evaluator::TaskDefinitionImages(_)
+            | Evaluator::TaskDefinitionLogs(_) => ResourceKind::TaskDefinition,
             Evaluator::Service(_)
             | Evaluator::ServiceSurroundings(_)
             | Evaluator::ServiceLoadBalancers(_) => ResourceKind::Service,
@@ -279,6 +282,15 @@ pub struct ImageView<'a> {
     pub task_definition: &'a TaskDefinition,
     pub registry: &'a crate::model::registry::Registry,
     pub images: &'a [support::repositories::ResolvedImage],
+    pub partition: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+}
+
+/// What a task definition check on its log groups sees.
+pub struct LogView<'a> {
+    pub task_definition: &'a TaskDefinition,
+    pub logs: &'a crate::model::logs::Logs,
     pub partition: &'a str,
     pub region: &'a str,
     pub account: &'a str,

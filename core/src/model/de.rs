@@ -353,8 +353,22 @@ pub fn opt_tags<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Tag>>, D::
     tags(d).map(Some)
 }
 
-/// The `mode` entry of a log driver's `options` map; everything else in the map is dropped.
-pub fn log_mode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+/// The log driver options the checks read (delivery mode, the CloudWatch Logs group, its region
+/// and whether it is created); everything else in the map is dropped.
+pub fn log_options<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<super::task_definition::LogOptions, D::Error> {
+    const KEPT: &[&str] = &[
+        "awslogs-group",
+        "awslogs-region",
+        "awslogs-create-group",
+        "Name",
+        "log_group_name",
+        "region",
+        "auto_create_group",
+    ];
     let mut map = string_map(d)?;
-    Ok(map.remove("mode"))
+    let mode = map.remove("mode");
+    map.retain(|k, _| KEPT.contains(&k.as_str()));
+    Ok(super::task_definition::LogOptions { mode, kept: map })
 }

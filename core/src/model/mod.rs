@@ -13,6 +13,7 @@ pub mod iam;
 pub mod identity;
 pub mod instance;
 pub mod load_balancing;
+pub mod logs;
 pub mod network;
 pub mod registry;
 pub mod service;
@@ -67,6 +68,8 @@ pub struct Snapshot {
     /// The ECR repositories of the estate's images, their scans and the digests running, where
     /// read.
     pub registry: registry::Registry,
+    /// The CloudWatch Logs groups containers write to, where read.
+    pub logs: logs::Logs,
     /// Only part of the account-region was read (a scoped scan): what holds across the region
     /// (a task role shared with families not read) cannot be proven absent.
     pub partial: bool,
@@ -292,6 +295,23 @@ impl Snapshot {
                     return Ok(());
                 }
                 if self.add_registry(path, map)? {
+                    return Ok(());
+                }
+                if let Some(name) = logs::bound_group(path)
+                    && (map.contains_key("logGroups") || map.contains_key("Code"))
+                {
+                    if map.contains_key("logGroups") {
+                        let groups = self.log_groups(path, map)?;
+                        self.logs.add(groups, Some(name));
+                    } else {
+                        let error = typed(path, "", value)?;
+                        self.logs.add_error(name, error);
+                    }
+                    return Ok(());
+                }
+                if map.contains_key("logGroups") {
+                    let groups = self.log_groups(path, map)?;
+                    self.logs.add(groups, None);
                     return Ok(());
                 }
                 if identity::is_authorization_details(map) {
@@ -600,6 +620,21 @@ impl Snapshot {
         Ok(())
     }
 
+    /// The groups of a `describe-log-groups` output.
+    fn log_groups(
+        &self,
+        path: &str,
+        map: &serde_json::Map<String, Value>,
+    ) -> Result<Vec<logs::LogGroup>, InputError> {
+        let mut out = Vec::new();
+        if let Some(v) = map.get("logGroups") {
+            for (i, item) in list(path, "logGroups", v)?.iter().enumerate() {
+                out.push(typed(path, &format!("logGroups[{i}]"), item)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// The ECR and KMS outputs of [`registry`] (found by content), and the error
     /// documents bound to them by file name. `Ok(false)`: not one of them.
     fn add_registry(
@@ -892,6 +927,7 @@ impl Snapshot {
         self.network.merge(other.network);
         self.identity.merge(other.identity);
         self.registry.merge(other.registry);
+        self.logs.merge(other.logs);
         self.partial |= other.partial;
     }
 

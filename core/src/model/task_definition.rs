@@ -31,11 +31,21 @@ pub struct TaskDefinition {
     pub runtime_platform: Option<RuntimePlatform>,
     #[serde(deserialize_with = "de::vec_or_null")]
     pub volumes: Vec<Volume>,
+    /// `proxyConfiguration` (its only type is `APPMESH`).
+    pub proxy_configuration: Option<ProxyConfiguration>,
     #[serde(deserialize_with = "de::opt_timestamp")]
     pub registered_at: Option<Timestamp>,
     /// Tags written inline, as `register-task-definition --cli-input-json` takes them.
     #[serde(deserialize_with = "de::opt_tags")]
     pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ProxyConfiguration {
+    #[serde(rename = "type")]
+    pub proxy_type: Option<String>,
+    pub container_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -134,11 +144,62 @@ pub struct Secret {
 #[serde(rename_all = "camelCase", default)]
 pub struct LogConfiguration {
     pub log_driver: Option<String>,
-    /// `options.mode` (`blocking` / `non-blocking`); the other driver options are not kept.
-    #[serde(rename = "options", deserialize_with = "de::log_mode")]
-    pub mode: Option<String>,
+    /// The driver `options` the checks read.
+    #[serde(deserialize_with = "de::log_options")]
+    pub options: LogOptions,
     #[serde(deserialize_with = "de::vec_or_null")]
     pub secret_options: Vec<Secret>,
+}
+
+/// A log driver's options, the parts read.
+#[derive(Debug, Clone, Default)]
+pub struct LogOptions {
+    /// `mode` (`blocking` / `non-blocking`).
+    pub mode: Option<String>,
+    /// The CloudWatch Logs options of `awslogs` and of FireLens's `cloudwatch_logs` output.
+    pub kept: BTreeMap<String, String>,
+}
+
+/// Where a container's logs go in CloudWatch Logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogDestination<'a> {
+    pub group: &'a str,
+    /// The region the options name, if any (else the task's).
+    pub region: Option<&'a str>,
+    /// The driver creates the group when it is missing.
+    pub create: bool,
+    /// `awslogs` or `awsfirelens`.
+    pub driver: &'static str,
+}
+
+impl LogConfiguration {
+    /// The CloudWatch Logs group this configuration writes to: `awslogs` (`awslogs-group`), or
+    /// FireLens with a `cloudwatch_logs` (or `cloudwatch`) output (`log_group_name`).
+    pub fn destination(&self) -> Option<LogDestination<'_>> {
+        let driver = self.log_driver.as_deref()?;
+        let o = &self.options.kept;
+        let get = |k: &str| o.get(k).map(String::as_str).filter(|v| !v.is_empty());
+        let yes = |v: Option<&str>| v.is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        if driver.eq_ignore_ascii_case("awslogs") {
+            return Some(LogDestination {
+                group: get("awslogs-group")?,
+                region: get("awslogs-region"),
+                create: yes(get("awslogs-create-group")),
+                driver: "awslogs",
+            });
+        }
+        if driver.eq_ignore_ascii_case("awsfirelens")
+            && get("Name").is_some_and(|n| n == "cloudwatch_logs" || n == "cloudwatch")
+        {
+            return Some(LogDestination {
+                group: get("log_group_name")?,
+                region: get("region"),
+                create: yes(get("auto_create_group")),
+                driver: "awsfirelens",
+            });
+        }
+        None
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -5,6 +5,7 @@
 pub mod image;
 pub mod instance;
 pub mod load_balancing;
+pub mod logs;
 pub mod network;
 pub mod repositories;
 pub mod roles;

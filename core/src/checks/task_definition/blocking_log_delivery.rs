@@ -56,7 +56,7 @@ fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
                 c.log_driver().is_some()
                     && c.log_configuration
                         .as_ref()
-                        .and_then(|l| l.mode.as_deref())
+                        .and_then(|l| l.options.mode.as_deref())
                         .is_some_and(|m| m.eq_ignore_ascii_case("blocking"))
             })
             .map(|(n, _)| Evidence::container(n, "log delivery mode = blocking"))

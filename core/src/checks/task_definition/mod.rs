@@ -1,4 +1,5 @@
 //! Task definition checks.
+pub mod app_mesh_end_of_support;
 pub mod blocking_log_delivery;
 pub mod capabilities_not_dropped;
 pub mod container_memory_hard_limit_missing;
@@ -25,6 +26,9 @@ pub mod image_repository_tags_mutable;
 pub mod image_repository_without_lifecycle_policy;
 pub mod init_process_disabled;
 pub mod linux_root_user;
+pub mod log_group_missing;
+pub mod log_group_not_kms_encrypted;
+pub mod log_group_retention_too_short;
 pub mod missing_log_configuration;
 pub mod no_new_privileges_missing;
 pub mod non_awsvpc_network_mode;
