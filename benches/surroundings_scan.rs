@@ -26,6 +26,10 @@ const GROUPS: usize = 40;
 const LOAD_BALANCERS: usize = 10;
 const FAMILIES: usize = 50;
 const ROLES: usize = 60;
+const REPOSITORIES: usize = 30;
+const LOG_GROUPS: usize = 40;
+/// Secret references, one per family: half Secrets Manager secrets, half SSM parameters.
+const SECRET_REFS: usize = 50;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -145,6 +149,80 @@ fn main() {
                 .await
                 .expect("AttachRolePolicy");
         }
+        let ecr = aws_sdk_ecr::Client::new(&cfg);
+        let mut images = Vec::new();
+        for r in 0..REPOSITORIES {
+            let name = format!("repo-{r}");
+            ecr.create_repository()
+                .repository_name(&name)
+                .send()
+                .await
+                .expect("CreateRepository");
+            let digest = ecr
+                .put_image()
+                .repository_name(&name)
+                .image_tag("1.0")
+                .image_manifest(format!(
+                    r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":{r},"digest":"sha256:{r:064x}"}},"layers":[]}}"#
+                ))
+                .send()
+                .await
+                .expect("PutImage")
+                .image()
+                .and_then(|i| i.image_id())
+                .and_then(|i| i.image_digest())
+                .unwrap()
+                .to_owned();
+            ecr.start_image_scan()
+                .repository_name(&name)
+                .image_id(
+                    aws_sdk_ecr::types::ImageIdentifier::builder()
+                        .image_digest(&digest)
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("StartImageScan");
+            images.push(format!(
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/{name}@{digest}"
+            ));
+        }
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&cfg);
+        for g in 0..LOG_GROUPS {
+            logs.create_log_group()
+                .log_group_name(format!("/ecs/app-{g}"))
+                .send()
+                .await
+                .expect("CreateLogGroup");
+        }
+        let sm = aws_sdk_secretsmanager::Client::new(&cfg);
+        let ssm = aws_sdk_ssm::Client::new(&cfg);
+        let mut secret_refs = Vec::new();
+        for n in 0..SECRET_REFS {
+            if n % 2 == 0 {
+                secret_refs.push(
+                    sm.create_secret()
+                        .name(format!("app/secret-{n}"))
+                        .secret_string("bench")
+                        .send()
+                        .await
+                        .expect("CreateSecret")
+                        .arn()
+                        .unwrap()
+                        .to_owned(),
+                );
+            } else {
+                let name = format!("/app/param-{n}");
+                ssm.put_parameter()
+                    .name(&name)
+                    .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+                    .value("bench")
+                    .send()
+                    .await
+                    .expect("PutParameter");
+                secret_refs.push(name);
+            }
+        }
         for f in 0..FAMILIES {
             ecs.register_task_definition()
                 .family(format!("app-{f}"))
@@ -154,8 +232,24 @@ fn main() {
                 .container_definitions(
                     ContainerDefinition::builder()
                         .name("app")
-                        .image("nginx:1.27")
+                        .image(&images[f % REPOSITORIES])
                         .memory(256)
+                        .log_configuration(
+                            aws_sdk_ecs::types::LogConfiguration::builder()
+                                .log_driver(aws_sdk_ecs::types::LogDriver::Awslogs)
+                                .options("awslogs-group", format!("/ecs/app-{}", f % LOG_GROUPS))
+                                .options("awslogs-region", "us-east-1")
+                                .options("awslogs-stream-prefix", "app")
+                                .build()
+                                .expect("log configuration"),
+                        )
+                        .secrets(
+                            aws_sdk_ecs::types::Secret::builder()
+                                .name("SECRET")
+                                .value_from(&secret_refs[f % SECRET_REFS])
+                                .build()
+                                .expect("secret"),
+                        )
                         .build(),
                 )
                 .send()
@@ -221,7 +315,7 @@ fn main() {
             }
         }
         println!(
-            "seeded {CLUSTERS} clusters, {} services, {GROUPS} security groups, {LOAD_BALANCERS} load balancers, {CLUSTERS} container instances, {ROLES} roles in {:.1} s",
+            "seeded {CLUSTERS} clusters, {} services, {GROUPS} security groups, {LOAD_BALANCERS} load balancers, {CLUSTERS} container instances, {ROLES} roles, {REPOSITORIES} repositories, {LOG_GROUPS} log groups, {SECRET_REFS} secret references in {:.1} s",
             CLUSTERS * SERVICES_PER_CLUSTER,
             t.elapsed().as_secs_f64()
         );
@@ -272,8 +366,23 @@ fn main() {
         // EBS default; target groups and load balancers (under their batch sizes), then a
         // listener and an attribute read per load balancer. The emulator's AMI is not an
         // ECS-optimized release, so no SSM parameter is needed. The roles: one read of the
-        // account's authorization details (under 1,000 roles and policies).
-        let minimum = 5 + 3 + 1 + 2 + 2 * LOAD_BALANCERS as u64 + 1;
+        // account's authorization details (under 1,000 roles and policies). The repositories:
+        // one listing, the registry's rules, one batch per 25 repositories, a lifecycle and a
+        // policy read each, one scan read per digest in use (each repository's one). The log
+        // groups: one read per 50. The secret references: one DescribeSecret per secret, one
+        // DescribeParameters per 50 parameters.
+        let repositories = REPOSITORIES as u64;
+        let ecr_minimum = 1 + 1 + repositories.div_ceil(25) + 2 * repositories + repositories;
+        let secrets_minimum = (SECRET_REFS as u64 / 2) + (SECRET_REFS as u64 / 2).div_ceil(50);
+        let minimum = 5
+            + 3
+            + 1
+            + 2
+            + 2 * LOAD_BALANCERS as u64
+            + 1
+            + ecr_minimum
+            + (LOG_GROUPS as u64).div_ceil(50)
+            + secrets_minimum;
         for name in ["ecs-only", "with surroundings"] {
             let c = &calls[name];
             println!(

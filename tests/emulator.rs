@@ -2744,6 +2744,30 @@ fn image_repositories_are_read_once_judged_and_fixed() {
             assert_eq!(on(&first, check, "api")["status"], api, "{check} api");
         }
 
+        // A change to one repository rescans the families pulling from it; a registry-wide
+        // change, every family pulling from the registry.
+        for (scope, want) in [
+            (Scope::Repository("web".into()), vec!["web"]),
+            (Scope::Repository("*".into()), vec!["api", "web"]),
+        ] {
+            let read = EcsInventory::from_config(&cfg).read(&scope).await;
+            assert!(
+                read.collected.errors.is_empty(),
+                "{:?}",
+                read.collected.errors
+            );
+            let mut families: Vec<String> = read
+                .collected
+                .snapshot
+                .task_definitions
+                .iter()
+                .filter_map(|t| t.item.family.clone())
+                .collect();
+            families.sort();
+            families.dedup();
+            assert_eq!(families, want, "{scope:?}");
+        }
+
         // The fixes: enhanced continuous scanning of every repository, immutable tags on web.
         ecr.put_registry_scanning_configuration()
             .scan_type(aws_sdk_ecr::types::ScanType::Enhanced)
@@ -2861,6 +2885,19 @@ fn log_groups_are_read_by_name_judged_and_fixed() {
         assert_eq!(on(&first, "TD53", "jobs")["status"], "FAILED");
         assert_eq!(on(&first, "TD52", "api")["status"], "NOT_APPLICABLE");
 
+        // A change to one group rescans the families writing to it.
+        let read = EcsInventory::from_config(&cfg)
+            .read(&Scope::LogGroup("/ecs/web".into()))
+            .await;
+        let families: Vec<String> = read
+            .collected
+            .snapshot
+            .task_definitions
+            .iter()
+            .filter_map(|t| t.item.family.clone())
+            .collect();
+        assert_eq!(families, ["web"]);
+
         // The fixes: a year and a month of retention; the missing group created.
         logs.put_retention_policy()
             .log_group_name("/ecs/web")
@@ -2882,4 +2919,379 @@ fn log_groups_are_read_by_name_judged_and_fixed() {
             "a group without retention never expires"
         );
     })
+}
+
+/// The issue's story end to end through the CLI: a service whose task role is an administrator
+/// shared by two families, whose image comes from a mutable ECR repository with a critical
+/// finding, whose log group was created with nothing set, and whose secret is a plain-text
+/// parameter. `scan --live --publish` imports exactly those findings with their related
+/// resources; removing the administrator grant resolves that finding on the next scan; neither
+/// planted secret value appears in any request, output, snapshot or log.
+#[test]
+fn a_workloads_surroundings_are_published_and_no_secret_value_leaves() {
+    const PLANTED_SECRET: &str = "planted-secret-7f3a9c41d2";
+    const PLANTED_PARAMETER: &str = "planted-parameter-9c2e51b7aa";
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let cfg = common::sdk(&moto.url()).await;
+        let iam = aws_sdk_iam::Client::new(&cfg);
+        const ADMIN: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+        let task_role = role(&iam, "app-task", true, &[("admin", ADMIN)], &[]).await;
+        let ecr = aws_sdk_ecr::Client::new(&cfg);
+        ecr.create_repository()
+            .repository_name("web")
+            .send()
+            .await
+            .expect("CreateRepository");
+        let digest = ecr
+            .put_image()
+            .repository_name("web")
+            .image_tag("2.1")
+            .image_manifest(r#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":1200,"digest":"sha256:0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f"},"layers":[]}"#)
+            .send()
+            .await
+            .expect("PutImage")
+            .image()
+            .and_then(|i| i.image_id())
+            .and_then(|i| i.image_digest())
+            .expect("a digest")
+            .to_owned();
+        ecr.start_image_scan()
+            .repository_name("web")
+            .image_id(
+                aws_sdk_ecr::types::ImageIdentifier::builder()
+                    .image_digest(&digest)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("StartImageScan");
+        let results = serde_json::json!({"region": "us-east-1", "results": [{
+            "registryId": "123456789012", "repositoryName": "web",
+            "imageId": {"imageDigest": digest},
+            "imageScanStatus": {"status": "COMPLETE"},
+            "imageScanFindings": {"findingSeverityCounts": {"CRITICAL": 1},
+                "findings": [{"name": "CVE-2024-6387", "severity": "CRITICAL"}]}
+        }]});
+        let (status, _) = common::http(
+            moto.port,
+            "POST",
+            "/moto-api/static/ecr/scan-finding-results",
+            &[("Content-Type", "application/json")],
+            results.to_string().as_bytes(),
+        )
+        .expect("moto answers");
+        assert_eq!(status, 201);
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&cfg);
+        logs.create_log_group()
+            .log_group_name("/ecs/web")
+            .send()
+            .await
+            .expect("CreateLogGroup");
+        aws_sdk_ssm::Client::new(&cfg)
+            .put_parameter()
+            .name("/prod/web/api-token")
+            .r#type(aws_sdk_ssm::types::ParameterType::String)
+            .value(PLANTED_PARAMETER)
+            .send()
+            .await
+            .expect("PutParameter");
+        let secret_arn = aws_sdk_secretsmanager::Client::new(&cfg)
+            .create_secret()
+            .name("prod/web/db")
+            .secret_string(PLANTED_SECRET)
+            .send()
+            .await
+            .expect("CreateSecret")
+            .arn()
+            .expect("an ARN")
+            .to_owned();
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        ecs.create_cluster()
+            .cluster_name("prod")
+            .send()
+            .await
+            .expect("CreateCluster");
+        let image = format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/web@{digest}");
+        for (family, image) in [("web", image.as_str()), ("api", "nginx:1.27")] {
+            let mut container = aws_sdk_ecs::types::ContainerDefinition::builder()
+                .name("app")
+                .image(image)
+                .memory(256);
+            if family == "web" {
+                container = container
+                    .log_configuration(
+                        aws_sdk_ecs::types::LogConfiguration::builder()
+                            .log_driver(aws_sdk_ecs::types::LogDriver::Awslogs)
+                            .options("awslogs-group", "/ecs/web")
+                            .options("awslogs-region", "us-east-1")
+                            .options("awslogs-stream-prefix", "web")
+                            .build()
+                            .unwrap(),
+                    )
+                    .secrets(
+                        aws_sdk_ecs::types::Secret::builder()
+                            .name("API_TOKEN")
+                            .value_from("/prod/web/api-token")
+                            .build()
+                            .unwrap(),
+                    )
+                    .secrets(
+                        aws_sdk_ecs::types::Secret::builder()
+                            .name("DB_PASSWORD")
+                            .value_from(&secret_arn)
+                            .build()
+                            .unwrap(),
+                    );
+            }
+            ecs.register_task_definition()
+                .family(family)
+                .task_role_arn(&task_role)
+                .container_definitions(container.build())
+                .send()
+                .await
+                .expect("RegisterTaskDefinition");
+        }
+        ecs.create_service()
+            .cluster("prod")
+            .service_name("web")
+            .task_definition("web")
+            .desired_count(1)
+            .send()
+            .await
+            .expect("CreateService");
+        let topic = aws_sdk_sns::Client::new(&cfg)
+            .create_topic()
+            .name("posture")
+            .send()
+            .await
+            .expect("CreateTopic")
+            .topic_arn()
+            .unwrap()
+            .to_owned();
+
+        let proxy = Proxy::start(moto.port);
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = dir.path().join("ledger.json");
+        let publish = || {
+            common::aws_env(
+                &mut std::process::Command::new(env!("CARGO_BIN_EXE_ecs-posture")),
+                &proxy.url(),
+            )
+            .args([
+                "scan",
+                "--live",
+                "--publish",
+                "--ledger-file",
+                ledger.to_str().unwrap(),
+                "--sns-topic-arn",
+                &topic,
+                "--format",
+                "json",
+                "--fail-on",
+                "none",
+            ])
+            .env("AWS_MAX_ATTEMPTS", "2")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("run ecs-posture")
+        };
+        let first = publish();
+        let mut outputs = vec![first.stdout.clone(), first.stderr.clone()];
+        assert_eq!(
+            first.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&first.stderr)
+        );
+        let held = findings(&cfg).await;
+        let failed = |held: &HashMap<String, aws_sdk_securityhub::types::AwsSecurityFinding>| {
+            let mut out: Vec<(String, String)> = held
+                .values()
+                .filter(|f| {
+                    f.compliance().and_then(|c| c.status()).map(|s| s.as_str()) == Some("FAILED")
+                        && f.record_state().map(|s| s.as_str()) == Some("ACTIVE")
+                })
+                .filter_map(|f| {
+                    let check = f.id()?.split('/').nth(3)?.to_owned();
+                    let number: u32 = check.strip_prefix("TD")?.parse().ok()?;
+                    let family = f.resources().first()?.id()?.rsplit('/').next()?;
+                    (35..=57)
+                        .contains(&number)
+                        .then(|| (check, family.split(':').next().unwrap_or("").to_owned()))
+                })
+                .collect();
+            out.sort();
+            out
+        };
+        let expected: Vec<(String, String)> = [
+            ("TD35", "api"),
+            ("TD35", "web"),
+            ("TD38", "api"),
+            ("TD38", "web"),
+            ("TD39", "api"),
+            ("TD39", "web"),
+            ("TD40", "api"),
+            ("TD40", "web"),
+            ("TD41", "api"),
+            ("TD41", "web"),
+            ("TD44", "web"),
+            ("TD45", "web"),
+            ("TD46", "web"),
+            ("TD47", "web"),
+            ("TD49", "web"),
+            ("TD53", "web"),
+            ("TD55", "web"),
+            ("TD56", "web"),
+            ("TD57", "web"),
+        ]
+        .iter()
+        .map(|(c, f)| ((*c).to_owned(), (*f).to_owned()))
+        .collect();
+        assert_eq!(failed(&held), expected);
+        let finding = |check: &str, family: &str| finding_in(&held, check, family).clone();
+        let related = |check: &str, family: &str| -> Vec<(String, String)> {
+            finding(check, family)
+                .resources()
+                .iter()
+                .skip(1)
+                .map(|r| {
+                    (
+                        r.r#type().unwrap_or("").to_owned(),
+                        r.id().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            related("TD35", "web"),
+            [("AwsIamRole".to_owned(), task_role.clone())]
+        );
+        let repo = "arn:aws:ecr:us-east-1:123456789012:repository/web";
+        assert_eq!(
+            related("TD49", "web"),
+            [
+                (
+                    "AwsEcrContainerImage".to_owned(),
+                    format!("{repo}@{digest}")
+                ),
+                ("AwsEcrRepository".to_owned(), repo.to_owned())
+            ]
+        );
+        assert_eq!(
+            finding("TD49", "web")
+                .severity()
+                .and_then(|s| s.label())
+                .map(|l| l.as_str()),
+            Some("CRITICAL")
+        );
+        assert_eq!(
+            related("TD45", "web"),
+            [("AwsEcrRepository".to_owned(), repo.to_owned())]
+        );
+        assert_eq!(
+            related("TD53", "web"),
+            [(
+                "AwsLogsLogGroup".to_owned(),
+                "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/web".to_owned()
+            )]
+        );
+        assert_eq!(
+            related("TD57", "web"),
+            [(
+                "Other".to_owned(),
+                "arn:aws:ssm:us-east-1:123456789012:parameter/prod/web/api-token".to_owned()
+            )]
+        );
+
+        // The fix: the administrator grant goes; the next scan resolves that finding.
+        iam.delete_role_policy()
+            .role_name("app-task")
+            .policy_name("admin")
+            .send()
+            .await
+            .expect("DeleteRolePolicy");
+        let second = publish();
+        assert_eq!(second.status.code(), Some(0));
+        outputs.extend([second.stdout.clone(), second.stderr.clone()]);
+        let held = findings(&cfg).await;
+        for family in ["web", "api"] {
+            let f = finding_in(&held, "TD35", family);
+            assert_eq!(
+                f.compliance().and_then(|c| c.status()).map(|s| s.as_str()),
+                Some("PASSED"),
+                "{family}"
+            );
+        }
+        let still: Vec<(String, String)> = failed(&held);
+        assert!(still.contains(&("TD49".to_owned(), "web".to_owned())));
+        assert!(!still.iter().any(|(c, _)| c == "TD35"));
+
+        // No planted value anywhere: requests (the proxy saw every one), outputs, the snapshot.
+        let snap = dir.path().join("snap");
+        let out = common::aws_env(
+            &mut std::process::Command::new(env!("CARGO_BIN_EXE_ecs-posture")),
+            &proxy.url(),
+        )
+        .args(["snapshot", "--live", "-o", snap.to_str().unwrap()])
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("snapshot");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        outputs.extend([out.stdout, out.stderr]);
+        for f in std::fs::read_dir(&snap).unwrap().flatten() {
+            if f.path().is_file() {
+                outputs.push(std::fs::read(f.path()).unwrap());
+            }
+        }
+        let seen = proxy.seen();
+        assert!(seen.iter().any(|s| s.operation.contains("DescribeSecret")));
+        assert!(
+            seen.iter()
+                .any(|s| s.operation.contains("DescribeParameters"))
+        );
+        for s in &seen {
+            assert!(
+                !s.operation.contains("GetSecretValue")
+                    && !s.operation.ends_with(".GetParameter")
+                    && !s.operation.contains("GetParametersByPath"),
+                "{} reads a value",
+                s.operation
+            );
+            for planted in [PLANTED_SECRET, PLANTED_PARAMETER] {
+                assert!(
+                    !s.body.contains(planted),
+                    "{} carries {planted}",
+                    s.operation
+                );
+            }
+        }
+        for o in &outputs {
+            let text = String::from_utf8_lossy(o);
+            for planted in [PLANTED_SECRET, PLANTED_PARAMETER] {
+                assert!(!text.contains(planted), "an output carries {planted}");
+            }
+        }
+    })
+}
+
+fn finding_in<'a>(
+    held: &'a HashMap<String, aws_sdk_securityhub::types::AwsSecurityFinding>,
+    check: &str,
+    family: &str,
+) -> &'a aws_sdk_securityhub::types::AwsSecurityFinding {
+    held.values()
+        .find(|f| {
+            f.id().is_some_and(|id| id.split('/').nth(3) == Some(check))
+                && f.resources()
+                    .first()
+                    .and_then(|r| r.id())
+                    .is_some_and(|id| id.contains(&format!("task-definition/{family}:")))
+        })
+        .unwrap_or_else(|| panic!("{check} on {family}"))
 }

@@ -145,6 +145,18 @@ fn expectations() -> Vec<(&'static str, Expect)> {
                 "arn:aws:iam::111122223333:policy/read-secrets".into(),
             )),
         ),
+        (
+            "cloudtrail-put-image-tag-mutability.json",
+            Debounced(Scope::Repository("worker".into())),
+        ),
+        (
+            "cloudtrail-put-retention-policy.json",
+            Debounced(Scope::LogGroup("/ecs/web".into())),
+        ),
+        (
+            "cloudtrail-cancel-rotate-secret.json",
+            Debounced(Scope::Secret("api/db".into())),
+        ),
         ("cloudtrail-failed-call.json", Ignored),
         ("cloudtrail-malformed.json", Rejected),
         (
@@ -221,7 +233,11 @@ fn every_event_routes_as_documented() {
                     | Scope::LoadBalancer(x)
                     | Scope::Instance(x)
                     | Scope::Role(x)
-                    | Scope::Policy(x) => x.as_str(),
+                    | Scope::Policy(x)
+                    | Scope::Repository(x)
+                    | Scope::LogGroup(x)
+                    | Scope::Secret(x)
+                    | Scope::Parameter(x) => x.as_str(),
                     Scope::Region => "ebs-encryption-by-default",
                     _ => "service/prod/web",
                 };
@@ -564,6 +580,9 @@ async fn surrounding_changes_select_the_services_that_use_them() {
         ),
         ("cloudtrail-put-role-policy.json", vec!["api"]),
         ("cloudtrail-set-default-policy-version.json", vec!["api"]),
+        ("cloudtrail-put-image-tag-mutability.json", vec!["worker"]),
+        ("cloudtrail-put-retention-policy.json", vec!["web"]),
+        ("cloudtrail-cancel-rotate-secret.json", vec!["api"]),
     ] {
         let Ok(Route::Scan { scope, .. }) = route(&load(file)) else {
             panic!("{file} routes to a scan");

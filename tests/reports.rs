@@ -228,12 +228,13 @@ fn compliance_per_control_and_honest_about_coverage() {
     assert_eq!(get("EC2.7")["status"], "FAILED");
     assert_eq!(
         controls.len(),
-        42,
+        43,
         "ECS.1-5, 8-10, 12-21, EC2.6, EC2.15, EC2.18, EC2.19 on what the services use, ELB.1, 4, 5, 6, \
          12, 17, 18 on the load balancers in front of them (ELB.21/22 are off by default), \
          EC2.3, EC2.8, EC2.9 on the hosts of container instances, EC2.7 on their account, IAM.1, \
          IAM.21, KMS.1 and KMS.2 on the roles of task definitions, ECR.1, 2, 3, 5 on the \
-         repositories of their images, CloudWatch.16 on their log groups"
+         repositories of their images, CloudWatch.16 on their log groups, \
+         SecretsManager.1 on their secrets"
     );
     // The worker's repository: no matching scanning rule, mutable, no lifecycle policy, AES256.
     for control in ["ECR.1", "ECR.2", "ECR.3", "ECR.5"] {
@@ -241,6 +242,8 @@ fn compliance_per_control_and_honest_about_coverage() {
     }
     // The prod web group keeps 30 days.
     assert_eq!(get("CloudWatch.16")["status"], "FAILED");
+    // The api's database secret rotates.
+    assert_eq!(get("SecretsManager.1")["status"], "PASSED");
     // The example's read-secrets policy grants kms:Decrypt on every key to the api's execution
     // role; AdministratorAccess is AWS managed, so IAM.1 (customer managed only) passes.
     assert_eq!(get("KMS.1")["status"], "FAILED");
@@ -300,7 +303,7 @@ fn metrics_with_trend_from_earlier_reports() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["framework"] == "aws-fsbp" && f["controls"] == 42)
+            .any(|f| f["framework"] == "aws-fsbp" && f["controls"] == 43)
     );
     let text = ok(&[
         "metrics",

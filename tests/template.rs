@@ -33,6 +33,7 @@ fn policy_actions(template: &str) -> BTreeSet<String> {
                 "elasticloadbalancing",
                 "ecr",
                 "logs",
+                "secretsmanager",
                 "ssm",
                 "securityhub",
                 "dynamodb",
@@ -148,6 +149,8 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ec2:GetEbsEncryptionByDefault",
         "ec2:DescribeImages",
         "ssm:GetParameters",
+        "ssm:DescribeParameters",
+        "secretsmanager:DescribeSecret",
         "iam:GetAccountAuthorizationDetails",
         "iam:GetRole",
         "iam:ListRolePolicies",
@@ -209,14 +212,38 @@ fn policy_allows_exactly_what_the_adapters_call() {
         ec2, ec2_allowed,
         "the network reads and the policy disagree"
     );
-    // Systems Manager: the public ECS-optimized AMI parameters, and nothing else.
+    // Systems Manager: the public ECS-optimized AMI parameters' values, and the metadata of
+    // the parameters containers take; never a customer parameter's value.
     let ssm = called(&read("src/aws/ssm.rs"), "out.count(\"");
     assert_eq!(ssm, BTreeSet::from(["GetParameters".to_owned()]));
-    assert!(actions.contains("ssm:GetParameters"));
+    let secrets = read("src/aws/secrets.rs");
+    assert_eq!(
+        called(&secrets, "out.count(\"ssm:"),
+        BTreeSet::from(["DescribeParameters".to_owned()])
+    );
+    assert_eq!(
+        called(&secrets, "out.count(\"secretsmanager:"),
+        BTreeSet::from(["DescribeSecret".to_owned()])
+    );
+    for never in [
+        ".get_secret_value(",
+        ".batch_get_secret_value(",
+        ".get_parameter(",
+    ] {
+        assert!(!secrets.contains(never), "{never}");
+    }
+    assert!(actions.contains("ssm:GetParameters") && actions.contains("ssm:DescribeParameters"));
     assert_eq!(
         actions.iter().filter(|a| a.starts_with("ssm:")).count(),
-        1,
+        2,
         "{actions:?}"
+    );
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| a.starts_with("secretsmanager:"))
+            .collect::<Vec<_>>(),
+        ["secretsmanager:DescribeSecret"]
     );
     assert!(
         template.contains("parameter/aws/service/ecs/optimized-ami/*"),
@@ -310,6 +337,7 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
                 "ecr",
                 "kms",
                 "logs",
+                "secretsmanager",
             ]
             .contains(&svc)
                 && !action.contains(' '))
@@ -337,6 +365,8 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
     want.extend(ecr_reads("ecr").iter().map(|op| format!("ecr:{op}")));
     want.extend(ecr_reads("kms").iter().map(|op| format!("kms:{op}")));
     want.insert("logs:DescribeLogGroups".into());
+    want.insert("ssm:DescribeParameters".into());
+    want.insert("secretsmanager:DescribeSecret".into());
     want.insert("securityhub:BatchImportFindings".into());
     assert_eq!(actions, want, "the member role and the inventory disagree");
     assert!(role.contains("parameter/aws/service/ecs/optimized-ami/*"));
@@ -373,6 +403,10 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
         ("eventSource: [ec2.amazonaws.com]", None),
         ("eventSource: [elasticloadbalancing.amazonaws.com]", None),
         ("eventSource: [iam.amazonaws.com]", Some(9)),
+        (
+            "eventSource: [ecr.amazonaws.com, logs.amazonaws.com, secretsmanager.amazonaws.com, ssm.amazonaws.com]",
+            Some(20),
+        ),
     ] {
         let routed = names(&hub, Some(source));
         assert_eq!(names(&member, Some(source)), routed, "{source}");
@@ -387,8 +421,8 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
         }
     }
     assert!(
-        hub.contains("source: [aws.ecs, aws.ec2, aws.elasticloadbalancing, aws.iam]"),
-        "the hub bus admits all four"
+        hub.contains("source: [aws.ecs, aws.ec2, aws.elasticloadbalancing, aws.iam, aws.ecr, aws.logs, aws.secretsmanager, aws.ssm]"),
+        "the hub bus admits every forwarded source"
     );
     assert!(member.contains("detail-type: [ECS Deployment State Change, ECS Service Action]"));
     assert!(member.contains("Arn: !Ref HubEventBusArn"));

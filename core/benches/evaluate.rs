@@ -2,8 +2,9 @@
 //! catalog (every check enabled), without and with what surrounds the services (their 2,000
 //! security groups, 20 subnets and route tables, flow logs, VPC endpoints, 200 load balancers
 //! with listeners and attributes, 20 container instances with their EC2 instances, AMI and the
-//! AMI family's current release, the EBS default). Prints peak memory (VmHWM) before criterion's
-//! runs.
+//! AMI family's current release, the EBS default, the roles, the ECR repositories with their
+//! scans and running digests, the log group and the secrets). Prints peak memory (VmHWM) before
+//! criterion's runs.
 //!
 //! `cargo bench -p ecs-posture-core --bench evaluate` (or `scripts/bench.sh`).
 
@@ -196,6 +197,98 @@ fn surroundings() -> Vec<(String, String)> {
         format!(r#"{{"containerInstances":[{}]}}"#, cis.join(",")),
     ));
     docs.push(("iam.json".to_owned(), authorization_details()));
+    docs.extend(registry_logs_and_secrets());
+    docs
+}
+
+/// The ECR repositories of the estate's images (one per task definition: mutable or not, AES256
+/// or KMS), the registry's scanning rules, a lifecycle policy on every other repository and a
+/// repository policy on every tenth, the digests the latest revisions' tasks run and their
+/// scans, the one log group, and the secrets the containers take (metadata).
+fn registry_logs_and_secrets() -> Vec<(String, String)> {
+    let mut docs = Vec::new();
+    let repos: Vec<String> = (0..TASK_DEFINITIONS)
+        .map(|i| {
+            let (mutability, encryption) = match i % 4 {
+                0 => ("IMMUTABLE", r#"{"encryptionType":"KMS","kmsKey":"arn:aws:kms:us-east-1:111122223333:key/k1"}"#),
+                1 => ("MUTABLE", r#"{"encryptionType":"AES256"}"#),
+                2 => ("IMMUTABLE_WITH_EXCLUSION", r#"{"encryptionType":"AES256"}"#),
+                _ => ("IMMUTABLE", r#"{"encryptionType":"KMS"}"#),
+            };
+            format!(
+                r#"{{"repositoryArn":"arn:aws:ecr:us-east-1:111122223333:repository/app-{i}","registryId":"111122223333","repositoryName":"app-{i}","imageTagMutability":"{mutability}","imageTagMutabilityExclusionFilters":[{{"filter":"latest","filterType":"WILDCARD"}}],"imageScanningConfiguration":{{"scanOnPush":false}},"encryptionConfiguration":{encryption}}}"#
+            )
+        })
+        .collect();
+    docs.push((
+        "ecr.json".to_owned(),
+        format!(r#"{{"repositories":[{}]}}"#, repos.join(",")),
+    ));
+    docs.push((
+        "scanning.json".to_owned(),
+        r#"{"registryId":"111122223333","scanningConfiguration":{"scanType":"ENHANCED","rules":[{"scanFrequency":"SCAN_ON_PUSH","repositoryFilters":[{"filter":"app-1*","filterType":"WILDCARD"}]},{"scanFrequency":"CONTINUOUS_SCAN","repositoryFilters":[{"filter":"app-2","filterType":"WILDCARD"}]}]}}"#.to_owned(),
+    ));
+    docs.push((
+        "key.json".to_owned(),
+        r#"{"KeyMetadata":{"KeyId":"k1","Arn":"arn:aws:kms:us-east-1:111122223333:key/k1","KeyManager":"CUSTOMER","KeyState":"Enabled"}}"#.to_owned(),
+    ));
+    let mut tasks = Vec::new();
+    for i in 0..TASK_DEFINITIONS {
+        if i.is_multiple_of(2) {
+            docs.push((
+                format!("lifecycle-policy-app-{i}.json"),
+                format!(r#"{{"registryId":"111122223333","repositoryName":"app-{i}","lifecyclePolicyText":"{{}}"}}"#),
+            ));
+        } else {
+            docs.push((
+                format!("lifecycle-policy-app-{i}.json"),
+                r#"{"Code":"LifecyclePolicyNotFoundException","Message":"none"}"#.to_owned(),
+            ));
+        }
+        if i.is_multiple_of(10) {
+            docs.push((
+                format!("policy-{i}.json"),
+                format!(
+                    r#"{{"registryId":"111122223333","repositoryName":"app-{i}","policyText":"{{\"Statement\":[{{\"Effect\":\"Allow\",\"Principal\":{{\"AWS\":\"arn:aws:iam::444455556666:root\"}},\"Action\":\"ecr:BatchGetImage\"}}]}}"}}"#
+                ),
+            ));
+        }
+        // The latest revision of each family runs a task; its digest was scanned.
+        if i % 5 == 4 {
+            let family = format!("svc-{}", i / 5);
+            let digest = format!("sha256:{i:064x}");
+            tasks.push(format!(
+                r#"{{"taskArn":"arn:aws:ecs:us-east-1:111122223333:task/c/{i}","taskDefinitionArn":"arn:aws:ecs:us-east-1:111122223333:task-definition/{family}:5","containers":[{{"name":"app","imageDigest":"{digest}"}}]}}"#
+            ));
+            let (critical, high) = (i % 3, i % 2);
+            docs.push((
+                format!("scan-{i}.json"),
+                format!(
+                    r#"{{"registryId":"111122223333","repositoryName":"app-{i}","imageId":{{"imageDigest":"{digest}"}},"imageScanStatus":{{"status":"ACTIVE"}},"imageScanFindings":{{"findingSeverityCounts":{{"CRITICAL":{critical},"HIGH":{high}}},"enhancedFindings":[{{"severity":"CRITICAL","status":"ACTIVE","packageVulnerabilityDetails":{{"vulnerabilityId":"CVE-2024-{i}"}}}}]}}}}"#
+                ),
+            ));
+        }
+    }
+    docs.push((
+        "tasks.json".to_owned(),
+        format!(r#"{{"tasks":[{}]}}"#, tasks.join(",")),
+    ));
+    docs.push((
+        "log-groups.json".to_owned(),
+        r#"{"logGroups":[{"logGroupName":"/ecs/app","arn":"arn:aws:logs:us-east-1:111122223333:log-group:/ecs/app:*","retentionInDays":30}]}"#.to_owned(),
+    ));
+    let secrets: Vec<String> = (0..TASK_DEFINITIONS)
+        .map(|i| {
+            format!(
+                r#"{{"ARN":"arn:aws:secretsmanager:us-east-1:111122223333:secret:api-{i}","Name":"api-{i}","RotationEnabled":{}}}"#,
+                i.is_multiple_of(2)
+            )
+        })
+        .collect();
+    docs.push((
+        "secrets.json".to_owned(),
+        format!(r#"{{"SecretList":[{}]}}"#, secrets.join(",")),
+    ));
     docs
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::checks::support::roles::{RoleUsage, named, resolve as resolve_roles, role_key};
 use crate::checks::{
     AccountView, Check, Evaluator, ImageView, InstanceView, LogView, Revisions, RoleView,
-    ServiceView, catalog,
+    SecretView, ServiceView, catalog,
 };
 use crate::config::Options;
 use crate::evaluation::{ACCOUNT_ID_PREFIX, Evaluation, Resource};
@@ -523,6 +523,19 @@ pub fn evaluate<'a>(
                             opts,
                         ))
                     }
+                }),
+                Evaluator::TaskDefinitionSecrets(f) => Some(match skipped {
+                    Some(o) => Judged::Outcome(o),
+                    None => Judged::Verdict(f(
+                        &SecretView {
+                            task_definition: td,
+                            secrets: &snapshot.secrets,
+                            partition: place.0,
+                            region: place.1,
+                            account: place.2,
+                        },
+                        opts,
+                    )),
                 }),
                 Evaluator::TaskDefinitionLogs(f) => Some(match skipped {
                     Some(o) => Judged::Outcome(o),

@@ -235,6 +235,10 @@ pub fn scan_spec(scope: &Scope) -> Value {
         Scope::Instance(x) => lists.entry("instances").or_default().push(x.clone()),
         Scope::Role(x) => lists.entry("roles").or_default().push(x.clone()),
         Scope::Policy(x) => lists.entry("policies").or_default().push(x.clone()),
+        Scope::Repository(x) => lists.entry("repositories").or_default().push(x.clone()),
+        Scope::LogGroup(x) => lists.entry("log_groups").or_default().push(x.clone()),
+        Scope::Secret(x) => lists.entry("secrets").or_default().push(x.clone()),
+        Scope::Parameter(x) => lists.entry("parameters").or_default().push(x.clone()),
         Scope::CapacityProvider(x) => lists
             .entry("capacity_providers")
             .or_default()

@@ -49,8 +49,87 @@ pub enum Scope {
     /// The roles one managed policy (its ARN) is attached to, or is the permissions boundary
     /// of, each as a role scope: a new default version of the policy.
     Policy(String),
+    /// The task definitions whose containers pull from one ECR repository (its name; `*`:
+    /// every repository of the registry, for registry-wide settings), each as a task definition
+    /// scope reads it: a change to the repository's settings, policies or scans.
+    Repository(String),
+    /// The task definitions whose containers write to one CloudWatch Logs group (its name).
+    LogGroup(String),
+    /// The task definitions whose containers take one Secrets Manager secret (its name or ARN).
+    Secret(String),
+    /// The task definitions whose containers take one Systems Manager parameter (its name).
+    Parameter(String),
     /// Several scopes in one scan.
     Many(Vec<Scope>),
+}
+
+/// The name of a secret an id names: the id itself, or the name in an ARN without the six
+/// characters Secrets Manager appends (`arn:...:secret:prod/db-AbCdEf` -> `prod/db`).
+fn secret_name(id: &str) -> &str {
+    let Some(name) = id.split(":secret:").nth(1) else {
+        return id;
+    };
+    let name = name.split(':').next().unwrap_or(name);
+    match name.rsplit_once('-') {
+        Some((base, suffix))
+            if suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
+            base
+        }
+        _ => name,
+    }
+}
+
+impl Scope {
+    /// For the scopes named by what containers use (a repository, a log group, a secret, a
+    /// parameter): whether `td` uses it. `false` for every other scope.
+    pub fn used_by(&self, td: &crate::model::TaskDefinition) -> bool {
+        use crate::model::secrets::{Reference, reference};
+        match self {
+            Scope::Repository(name) => td.container_definitions.iter().any(|c| {
+                c.image
+                    .as_deref()
+                    .and_then(crate::checks::support::image::parse)
+                    .and_then(|r| crate::model::registry::ecr_location(r.registry?, r.repository))
+                    .is_some_and(|l| name == "*" || l.repository == name)
+            }),
+            Scope::LogGroup(name) => td.container_definitions.iter().any(|c| {
+                c.log_configuration
+                    .as_ref()
+                    .and_then(|l| l.destination())
+                    .is_some_and(|d| d.group == name)
+            }),
+            Scope::Secret(_) | Scope::Parameter(_) => td.container_definitions.iter().any(|c| {
+                let values = c
+                    .secrets
+                    .iter()
+                    .map(|s| (s.value_from.as_deref(), false))
+                    .chain(
+                        c.log_configuration
+                            .iter()
+                            .flat_map(|l| l.secret_options.iter())
+                            .map(|s| (s.value_from.as_deref(), false)),
+                    )
+                    .chain(
+                        c.repository_credentials
+                            .iter()
+                            .map(|r| (r.credentials_parameter.as_deref(), true)),
+                    );
+                values
+                    .filter_map(|(v, repo)| v.and_then(|v| reference(v, repo)))
+                    .any(|r| match (self, r) {
+                        (Scope::Secret(want), Reference::Secret { id, .. }) => {
+                            id == *want || secret_name(&id) == secret_name(want)
+                        }
+                        (Scope::Parameter(want), Reference::Parameter { name, .. }) => {
+                            name.trim_start_matches('/') == want.trim_start_matches('/')
+                        }
+                        _ => false,
+                    })
+            }),
+            _ => false,
+        }
+    }
 }
 
 impl Scope {
@@ -95,6 +174,11 @@ impl Scope {
             Scope::Instance(x) => format!("EC2 instance {x}"),
             Scope::Role(x) => format!("IAM role {x}"),
             Scope::Policy(x) => format!("IAM policy {x}"),
+            Scope::Repository(x) if x == "*" => "every ECR repository".to_owned(),
+            Scope::Repository(x) => format!("ECR repository {x}"),
+            Scope::LogGroup(x) => format!("log group {x}"),
+            Scope::Secret(x) => format!("secret {x}"),
+            Scope::Parameter(x) => format!("parameter {x}"),
             Scope::Many(v) => v.iter().map(Scope::describe).collect::<Vec<_>>().join(", "),
         }
     }
@@ -255,6 +339,7 @@ pub fn select(snapshot: &Snapshot, scope: &Scope) -> (Snapshot, Coverage) {
         identity: snapshot.identity.clone(),
         registry: snapshot.registry.clone(),
         logs: snapshot.logs.clone(),
+        secrets: snapshot.secrets.clone(),
         partial: *scope != Scope::Region,
         ..Snapshot::default()
     };
@@ -527,6 +612,18 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                     wanted.push(arn);
                 }
             }
+            for arn in wanted {
+                select_into(snap, &Scope::TaskDefinition(arn), out, cov);
+            }
+        }
+        Scope::Repository(_) | Scope::LogGroup(_) | Scope::Secret(_) | Scope::Parameter(_) => {
+            // The current revision of each family using it.
+            let wanted: Vec<String> = snap
+                .task_definitions
+                .iter()
+                .filter(|t| scope.used_by(&t.item))
+                .filter_map(|t| t.item.task_definition_arn.clone())
+                .collect();
             for arn in wanted {
                 select_into(snap, &Scope::TaskDefinition(arn), out, cov);
             }

@@ -20,6 +20,7 @@ use tokio::task::JoinSet;
 
 use ecs_posture_core::fleet::Extent;
 use ecs_posture_core::model::Snapshot;
+use ecs_posture_core::model::TaskDefinition as TaskDefinitionModel;
 use ecs_posture_core::model::network::References;
 use ecs_posture_core::scope::{Coverage, Scope, family_of};
 
@@ -82,6 +83,8 @@ pub struct EcsInventory {
     kms: Option<aws_sdk_kms::Client>,
     /// Reads the log groups containers write to (`None`: their checks are NOT_AVAILABLE).
     logs: Option<aws_sdk_cloudwatchlogs::Client>,
+    /// Reads the metadata of the secrets containers take (never a value).
+    secretsmanager: Option<aws_sdk_secretsmanager::Client>,
     concurrency: usize,
     budget: Option<Arc<Budget>>,
     progress: Option<ProgressBar>,
@@ -99,6 +102,7 @@ impl EcsInventory {
             ecr: None,
             kms: None,
             logs: None,
+            secretsmanager: None,
             concurrency: 8,
             budget: None,
             progress: None,
@@ -116,6 +120,7 @@ impl EcsInventory {
             ecr: Some(aws_sdk_ecr::Client::new(config)),
             kms: Some(aws_sdk_kms::Client::new(config)),
             logs: Some(aws_sdk_cloudwatchlogs::Client::new(config)),
+            secretsmanager: Some(aws_sdk_secretsmanager::Client::new(config)),
             ..EcsInventory::new(Client::new(config))
         }
     }
@@ -923,14 +928,46 @@ impl Ctx {
     /// the services that run it). Every family's latest revision is described once to find
     /// them (ECS cannot filter by role); where the listing fails, nothing is read (recorded).
     async fn role_users(&self, roles: Option<BTreeSet<String>>) {
+        self.families_where(Arc::new(move |td: &TaskDefinitionModel| {
+            [
+                td.task_role_arn.as_deref(),
+                td.execution_role_arn.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .filter(|r| !r.is_empty())
+            .any(|r| {
+                roles
+                    .as_ref()
+                    .is_none_or(|want| want.contains(r.rsplit('/').next().unwrap_or(r)))
+            })
+        }))
+        .await
+    }
+
+    /// The task definition families whose latest ACTIVE revision uses what `scope` names (an
+    /// ECR repository, a log group, a secret, a parameter), each read as a task definition
+    /// scope.
+    async fn dependents(&self, scope: Scope) {
+        self.families_where(Arc::new(move |td: &TaskDefinitionModel| scope.used_by(td)))
+            .await
+    }
+
+    /// The task definition families whose latest ACTIVE revision `wanted` accepts, each read
+    /// as a task definition scope (its family, the services that run it). Every family's
+    /// latest revision is described once to find them (ECS cannot filter by what a definition
+    /// names); where the listing fails, nothing is read (recorded).
+    async fn families_where(
+        &self,
+        wanted: Arc<dyn Fn(&TaskDefinitionModel) -> bool + Send + Sync>,
+    ) {
         let Some(all) = self.list_task_definitions(None).await else {
             return;
         };
-        let roles = Arc::new(roles);
         let mut set = JoinSet::new();
         for (family, arn) in latest_revisions(all) {
             let me = self.clone();
-            let roles = roles.clone();
+            let wanted = wanted.clone();
             set.spawn(async move {
                 let _permit = me.sem.acquire().await;
                 me.call("DescribeTaskDefinition").await;
@@ -942,17 +979,10 @@ impl Ctx {
                     .await
                 {
                     Ok(r) => {
-                        let td = r.task_definition()?;
-                        let named = [td.task_role_arn(), td.execution_role_arn()]
-                            .into_iter()
-                            .flatten()
-                            .filter(|r| !r.is_empty())
-                            .any(|r| {
-                                roles.as_ref().as_ref().is_none_or(|want| {
-                                    want.contains(r.rsplit('/').next().unwrap_or(r))
-                                })
-                            });
-                        named.then_some(family)
+                        let doc = ecs_json::task_definition(r.task_definition()?, &[]);
+                        let td: TaskDefinitionModel =
+                            serde_json::from_value(doc.get("taskDefinition")?.clone()).ok()?;
+                        wanted(&td).then_some(family)
                     }
                     Err(e) => {
                         me.error(format!("DescribeTaskDefinition {arn}: {}", err_text(&e)));
@@ -1053,6 +1083,10 @@ impl Ctx {
                     Box::pin(self.role_users(Some(std::iter::once(x.clone()).collect()))).await
                 }
                 Scope::Policy(x) => Box::pin(self.policy_users(x)).await,
+                Scope::Repository(_)
+                | Scope::LogGroup(_)
+                | Scope::Secret(_)
+                | Scope::Parameter(_) => Box::pin(self.dependents(scope.clone())).await,
                 Scope::CapacityProvider(c) => {
                     let name = c.rsplit('/').next().unwrap_or(c).to_owned();
                     Box::pin(self.capacity_providers(&std::iter::once(name).collect())).await
@@ -1226,6 +1260,23 @@ impl EcsInventory {
                 absorb(
                     &mut snapshot,
                     super::logs::read(logs, &account, &names).await,
+                );
+            }
+        }
+        if (self.secretsmanager.is_some() || self.ssm.is_some())
+            && let Some((account, region)) = snapshot.account_region()
+        {
+            let (secrets, parameters) = super::secrets::references(&snapshot, &account, &region);
+            if !secrets.is_empty() || !parameters.is_empty() {
+                absorb(
+                    &mut snapshot,
+                    super::secrets::read(
+                        self.secretsmanager.as_ref(),
+                        self.ssm.as_ref(),
+                        &account,
+                        (&secrets, &parameters),
+                    )
+                    .await,
                 );
             }
         }

@@ -18,6 +18,7 @@ pub mod ecs_json;
 pub mod elbv2;
 pub mod iam;
 pub mod logs;
+pub mod secrets;
 pub mod securityhub;
 pub mod sns;
 pub mod sqs;

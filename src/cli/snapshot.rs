@@ -55,6 +55,9 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
                 .iter()
                 .any(|p| source.starts_with(p))
             || source.starts_with(crate::aws::logs::SOURCE_PREFIX)
+            || crate::aws::secrets::SOURCE_PREFIXES
+                .iter()
+                .any(|p| source.starts_with(p))
         {
             write_json(&dir.join(source.replace(['/', '\\'], "_")), doc)?;
             written += 1;

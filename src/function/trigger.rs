@@ -239,6 +239,10 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                 ("instances", Scope::Instance),
                 ("roles", Scope::Role),
                 ("policies", Scope::Policy),
+                ("repositories", Scope::Repository),
+                ("log_groups", Scope::LogGroup),
+                ("secrets", Scope::Secret),
+                ("parameters", Scope::Parameter),
             ] {
                 match m.get(key) {
                     None => {}
@@ -342,6 +346,10 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
                 | "ec2.amazonaws.com"
                 | "elasticloadbalancing.amazonaws.com"
                 | "iam.amazonaws.com"
+                | "ecr.amazonaws.com"
+                | "logs.amazonaws.com"
+                | "secretsmanager.amazonaws.com"
+                | "ssm.amazonaws.com"
         )
     ) {
         return Ok(Route::Ignored {
@@ -367,6 +375,15 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
     }
     if source == Some("iam.amazonaws.com") {
         return iam_call(name, req, event);
+    }
+    if let Some(
+        s @ ("ecr.amazonaws.com"
+        | "logs.amazonaws.com"
+        | "secretsmanager.amazonaws.com"
+        | "ssm.amazonaws.com"),
+    ) = source
+    {
+        return dependency_call(s, name, req, event);
     }
     let resp = d.get("responseElements").unwrap_or(&Value::Null);
     let kind = format!("CloudTrail {name}");
@@ -689,6 +706,77 @@ fn iam_call(name: &str, req: &Value, event: &Value) -> Result<Route, TriggerErro
     }
 }
 
+/// Changes to what containers use (an ECR repository or the registry's scanning rules, a log
+/// group's retention or key, a secret's rotation, key or deletion, a parameter): the task
+/// definitions using it are rescanned. Only the resource's name is read from the event (never
+/// a request's value).
+fn dependency_call(
+    source: &str,
+    name: &str,
+    req: &Value,
+    event: &Value,
+) -> Result<Route, TriggerError> {
+    let named = |keys: &[&str], what: &str| -> Result<String, TriggerError> {
+        text(req, keys)
+            .filter(|v| !v.trim().is_empty())
+            .map(str::to_owned)
+            .ok_or_else(|| malformed(&format!("CloudTrail {name}"), event, format!("no {what}")))
+    };
+    let (scope, key) = match (source, name) {
+        ("ecr.amazonaws.com", "PutRegistryScanningConfiguration") => {
+            (Scope::Repository("*".to_owned()), "repository#*".to_owned())
+        }
+        (
+            "ecr.amazonaws.com",
+            "PutImageTagMutability"
+            | "PutImageScanningConfiguration"
+            | "PutLifecyclePolicy"
+            | "DeleteLifecyclePolicy"
+            | "SetRepositoryPolicy"
+            | "DeleteRepositoryPolicy",
+        ) => {
+            let repo = named(&["repositoryName"], "repositoryName")?;
+            (
+                Scope::Repository(repo.clone()),
+                format!("repository#{repo}"),
+            )
+        }
+        (
+            "logs.amazonaws.com",
+            "PutRetentionPolicy"
+            | "DeleteRetentionPolicy"
+            | "AssociateKmsKey"
+            | "DisassociateKmsKey"
+            | "CreateLogGroup"
+            | "DeleteLogGroup",
+        ) => {
+            let group = named(&["logGroupName"], "logGroupName")?;
+            (Scope::LogGroup(group.clone()), format!("log-group#{group}"))
+        }
+        (
+            "secretsmanager.amazonaws.com",
+            "RotateSecret" | "CancelRotateSecret" | "UpdateSecret" | "DeleteSecret"
+            | "RestoreSecret",
+        ) => {
+            let secret = named(&["secretId"], "secretId")?;
+            (Scope::Secret(secret.clone()), format!("secret#{secret}"))
+        }
+        ("ssm.amazonaws.com", "PutParameter" | "DeleteParameter") => {
+            let parameter = named(&["name"], "name")?;
+            (
+                Scope::Parameter(parameter.clone()),
+                format!("parameter#{parameter}"),
+            )
+        }
+        _ => {
+            return Ok(Route::Ignored {
+                reason: format!("{source} call {name} does not change what ecs-posture evaluates"),
+            });
+        }
+    };
+    Ok(rescan(scope, key, name))
+}
+
 fn load_balancer_of_listener(arn: &str) -> Option<String> {
     let (prefix, rest) = arn.split_once(":listener/")?;
     let mut parts = rest.split('/');
@@ -769,6 +857,68 @@ mod tests {
         json!({"id": "ev-iam", "detail-type": "AWS API Call via CloudTrail", "source": "aws.iam",
             "detail": {"eventSource": "iam.amazonaws.com", "eventName": name,
                 "requestParameters": req}})
+    }
+
+    fn call(source: &str, name: &str, req: Value) -> Value {
+        json!({"id": "ev-dep", "detail-type": "AWS API Call via CloudTrail", "source": "aws.x",
+            "detail": {"eventSource": source, "eventName": name, "requestParameters": req}})
+    }
+
+    #[test]
+    fn changes_to_what_containers_use_rescan_the_task_definitions_using_it() {
+        for (source, name, req, scope, key) in [
+            (
+                "ecr.amazonaws.com",
+                "SetRepositoryPolicy",
+                json!({"repositoryName": "team/web", "policyText": "{}"}),
+                Scope::Repository("team/web".into()),
+                "repository#team/web",
+            ),
+            (
+                "ecr.amazonaws.com",
+                "PutRegistryScanningConfiguration",
+                json!({"scanType": "BASIC"}),
+                Scope::Repository("*".into()),
+                "repository#*",
+            ),
+            (
+                "logs.amazonaws.com",
+                "DisassociateKmsKey",
+                json!({"logGroupName": "/ecs/web"}),
+                Scope::LogGroup("/ecs/web".into()),
+                "log-group#/ecs/web",
+            ),
+            (
+                "secretsmanager.amazonaws.com",
+                "DeleteSecret",
+                json!({"secretId": "arn:aws:secretsmanager:us-east-1:1:secret:db-AbCdEf", "recoveryWindowInDays": 7}),
+                Scope::Secret("arn:aws:secretsmanager:us-east-1:1:secret:db-AbCdEf".into()),
+                "secret#arn:aws:secretsmanager:us-east-1:1:secret:db-AbCdEf",
+            ),
+            (
+                "ssm.amazonaws.com",
+                "PutParameter",
+                json!({"name": "/prod/token", "type": "String", "value": "hunter2", "overwrite": true}),
+                Scope::Parameter("/prod/token".into()),
+                "parameter#/prod/token",
+            ),
+        ] {
+            let (got, k) = scope_and_key(route(&call(source, name, req)));
+            assert_eq!(got, scope, "{name}");
+            assert_eq!(k, key, "{name}");
+            // Only the name travels: never a value from the request.
+            assert!(!format!("{got:?}{k}").contains("hunter2"));
+        }
+        // Pushing an image changes no setting; a call without the name is malformed.
+        assert!(matches!(
+            route(&call(
+                "ecr.amazonaws.com",
+                "PutImage",
+                json!({"repositoryName": "web"})
+            )),
+            Ok(Route::Ignored { .. })
+        ));
+        assert!(route(&call("logs.amazonaws.com", "PutRetentionPolicy", json!({}))).is_err());
     }
 
     #[test]

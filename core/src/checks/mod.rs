@@ -149,6 +149,8 @@ pub enum Evaluator {
     TaskDefinitionImages(fn(&ImageView<'_>, &Options) -> Verdict),
     /// A task definition judged by the CloudWatch Logs groups its containers write to.
     TaskDefinitionLogs(fn(&LogView<'_>, &Options) -> Verdict),
+    /// A task definition judged by the secrets and parameters its containers reference.
+    TaskDefinitionSecrets(fn(&SecretView<'_>, &Options) -> Verdict),
     Service(fn(&ServiceView<'_>, &Options) -> Outcome),
     /// A service judged by what surrounds it (security groups, subnets, routes): the verdict
     /// names those resources and may raise the severity.
@@ -172,7 +174,8 @@ impl Evaluator {
             Evaluator::TaskDefinition(_)
             | Evaluator::TaskDefinitionRoles(_)
             | Evaluator::TaskDefinitionImages(_)
-            | Evaluator::TaskDefinitionLogs(_) => ResourceKind::TaskDefinition,
+            | Evaluator::TaskDefinitionLogs(_)
+            | Evaluator::TaskDefinitionSecrets(_) => ResourceKind::TaskDefinition,
             Evaluator::Service(_)
             | Evaluator::ServiceSurroundings(_)
             | Evaluator::ServiceLoadBalancers(_) => ResourceKind::Service,
@@ -291,6 +294,15 @@ pub struct ImageView<'a> {
 pub struct LogView<'a> {
     pub task_definition: &'a TaskDefinition,
     pub logs: &'a crate::model::logs::Logs,
+    pub partition: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+}
+
+/// What a task definition check on its secret references sees.
+pub struct SecretView<'a> {
+    pub task_definition: &'a TaskDefinition,
+    pub secrets: &'a crate::model::secrets::SecretStore,
     pub partition: &'a str,
     pub region: &'a str,
     pub account: &'a str,

@@ -16,6 +16,7 @@ pub mod load_balancing;
 pub mod logs;
 pub mod network;
 pub mod registry;
+pub mod secrets;
 pub mod service;
 pub mod tag;
 pub mod task_definition;
@@ -70,6 +71,9 @@ pub struct Snapshot {
     pub registry: registry::Registry,
     /// The CloudWatch Logs groups containers write to, where read.
     pub logs: logs::Logs,
+    /// The secrets and parameters containers take their secrets from (metadata only), where
+    /// read.
+    pub secrets: secrets::SecretStore,
     /// Only part of the account-region was read (a scoped scan): what holds across the region
     /// (a task role shared with families not read) cannot be proven absent.
     pub partial: bool,
@@ -312,6 +316,9 @@ impl Snapshot {
                 if map.contains_key("logGroups") {
                     let groups = self.log_groups(path, map)?;
                     self.logs.add(groups, None);
+                    return Ok(());
+                }
+                if self.add_secrets(path, map)? {
                     return Ok(());
                 }
                 if identity::is_authorization_details(map) {
@@ -618,6 +625,82 @@ impl Snapshot {
         }
         self.network.merge(read);
         Ok(())
+    }
+
+    /// `describe-secret`, `list-secrets` and `describe-parameters` outputs, and the errors bound
+    /// to a secret or parameter by file name. `Ok(false)`: not one of them.
+    fn add_secrets(
+        &mut self,
+        path: &str,
+        map: &serde_json::Map<String, Value>,
+    ) -> Result<bool, InputError> {
+        let value = || Value::Object(map.clone());
+        let is_error = map.contains_key("Code") && map.len() <= 3;
+        if let Some(id) = secrets::bound(path, secrets::SECRET_PREFIX) {
+            if is_error {
+                self.secrets
+                    .add_secret_error(id, typed(path, "", &value())?);
+                return Ok(true);
+            }
+            if map.contains_key("ARN") {
+                self.secrets.add_secret(typed(path, "", &value())?);
+                return Ok(true);
+            }
+        }
+        if let Some(name) = secrets::bound(path, secrets::PARAMETER_PREFIX) {
+            if is_error {
+                self.secrets
+                    .add_parameter_error(name, typed(path, "", &value())?);
+                return Ok(true);
+            }
+            if map.contains_key("Parameters") {
+                let params = self.parameter_list(path, map)?;
+                self.secrets.add_parameters(params, Some(name));
+                return Ok(true);
+            }
+        }
+        if let Some(v) = map.get("SecretList") {
+            for (i, item) in list(path, "SecretList", v)?.iter().enumerate() {
+                self.secrets
+                    .add_secret(typed(path, &format!("SecretList[{i}]"), item)?);
+            }
+            return Ok(true);
+        }
+        if map.contains_key("ARN")
+            && map
+                .get("ARN")
+                .and_then(Value::as_str)
+                .is_some_and(|a| a.contains(":secretsmanager:"))
+        {
+            self.secrets.add_secret(typed(path, "", &value())?);
+            return Ok(true);
+        }
+        // `describe-parameters` (no values) as opposed to `get-parameters` (the AMI releases).
+        if let Some(items) = map.get("Parameters").and_then(Value::as_array)
+            && !items.is_empty()
+            && items
+                .iter()
+                .all(|p| p.get("Value").is_none() && p.get("Type").is_some())
+        {
+            let params = self.parameter_list(path, map)?;
+            self.secrets.add_parameters(params, None);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    fn parameter_list(
+        &self,
+        path: &str,
+        map: &serde_json::Map<String, Value>,
+    ) -> Result<Vec<secrets::ParameterMeta>, InputError> {
+        let mut out = Vec::new();
+        if let Some(v) = map.get("Parameters") {
+            for (i, item) in list(path, "Parameters", v)?.iter().enumerate() {
+                out.push(typed(path, &format!("Parameters[{i}]"), item)?);
+            }
+        }
+        Ok(out)
     }
 
     /// The groups of a `describe-log-groups` output.
@@ -928,6 +1011,7 @@ impl Snapshot {
         self.identity.merge(other.identity);
         self.registry.merge(other.registry);
         self.logs.merge(other.logs);
+        self.secrets.merge(other.secrets);
         self.partial |= other.partial;
     }
 
@@ -1085,6 +1169,7 @@ fn strip_position(msg: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Arn<'a> {
     pub partition: &'a str,
+    pub service: &'a str,
     pub region: &'a str,
     pub account: &'a str,
     pub resource: &'a str,
@@ -1097,12 +1182,13 @@ impl<'a> Arn<'a> {
             return None;
         }
         let partition = it.next()?;
-        let _service = it.next()?;
+        let service = it.next()?;
         let region = it.next()?;
         let account = it.next()?;
         let resource = it.next()?;
         Some(Arn {
             partition,
+            service,
             region,
             account,
             resource,

@@ -79,16 +79,24 @@ pub fn render(all: &[Evaluation], shown: &[&Evaluation], width: u16, colored: bo
     }
     let s = summarize(all);
     let f = &s.failed_by_severity;
-    out.push_str(&format!(
-        "\n{} resources, {} checks, {} evaluations: {} failed, {} passed, {} not applicable{}\n",
-        s.resources,
-        s.checks,
-        s.evaluations,
+    let counts = format!(
+        "{} resources, {} checks, {} evaluations:",
+        s.resources, s.checks, s.evaluations
+    );
+    let statuses = format!(
+        "{} failed, {} passed, {} not applicable{}",
         s.by_status.failed,
         s.by_status.passed,
         s.by_status.not_applicable,
         s.by_status.not_available_note()
-    ));
+    );
+    // One line where it fits the table's 100 columns, else the statuses on their own.
+    let sep = if counts.chars().count() + 1 + statuses.chars().count() <= 100 {
+        " "
+    } else {
+        "\n"
+    };
+    out.push_str(&format!("\n{counts}{sep}{statuses}\n"));
     out.push_str(&format!(
         "Failed by severity: {} critical, {} high, {} medium, {} low, {} informational\n",
         f.critical, f.high, f.medium, f.low, f.informational

@@ -7,6 +7,7 @@ pub mod instance;
 pub mod load_balancing;
 pub mod logs;
 pub mod network;
+pub mod references;
 pub mod repositories;
 pub mod roles;
 pub mod secrets;

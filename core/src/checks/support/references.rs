@@ -1,0 +1,142 @@
+//! What the secret reference checks share: every secret a task definition's containers take
+//! (`secrets`, log `secretOptions`, `repositoryCredentials`), each looked up once, and one
+//! verdict from the verdicts on each.
+
+use crate::checks::SecretView;
+use crate::finding::{Outcome, Related, Verdict};
+use crate::model::secrets::{Lookup, ParameterMeta, Reference, SecretMeta, reference};
+
+/// What a reference resolved to.
+pub enum Target<'a> {
+    Secret(&'a str, Lookup<'a, SecretMeta>),
+    Parameter(&'a str, Lookup<'a, ParameterMeta>),
+}
+
+impl SecretView<'_> {
+    /// Every distinct reference of the definition, with the places that use it.
+    fn references(&self) -> Vec<(Reference, Vec<String>)> {
+        let mut out: Vec<(Reference, Vec<String>)> = Vec::new();
+        let mut add = |value: Option<&str>, repository: bool, place: String| {
+            let Some(r) = value.and_then(|v| reference(v, repository)) else {
+                return;
+            };
+            match out.iter_mut().find(|(x, _)| *x == r) {
+                Some((_, places)) => places.push(place),
+                None => out.push((r, vec![place])),
+            }
+        };
+        for c in &self.task_definition.container_definitions {
+            let name = c.display_name();
+            for s in &c.secrets {
+                add(
+                    s.value_from.as_deref(),
+                    false,
+                    format!(
+                        "container {name} secret {}",
+                        s.name.as_deref().unwrap_or("?")
+                    ),
+                );
+            }
+            if let Some(l) = &c.log_configuration {
+                for s in &l.secret_options {
+                    add(
+                        s.value_from.as_deref(),
+                        false,
+                        format!(
+                            "container {name} log option {}",
+                            s.name.as_deref().unwrap_or("?")
+                        ),
+                    );
+                }
+            }
+            if let Some(r) = &c.repository_credentials {
+                add(
+                    r.credentials_parameter.as_deref(),
+                    true,
+                    format!("container {name} registry credentials"),
+                );
+            }
+        }
+        out
+    }
+
+    /// One verdict on the references: each judged once (its places named in the label);
+    /// unknown in another account or region; not applicable where there is none.
+    pub fn judge_references(&self, judge: impl Fn(&Target<'_>) -> Verdict) -> Verdict {
+        let refs = self.references();
+        if refs.is_empty() {
+            return Verdict::of(Outcome::na("no container references a secret or parameter"));
+        }
+        let mut parts = Vec::with_capacity(refs.len());
+        for (r, places) in &refs {
+            let label = Some(places.join(", "));
+            let (account, region) = match r {
+                Reference::Secret {
+                    account, region, ..
+                }
+                | Reference::Parameter {
+                    account, region, ..
+                } => (account, region),
+            };
+            if let Some(a) = account.as_deref().filter(|a| *a != self.account) {
+                parts.push((
+                    label,
+                    Verdict::of(Outcome::unknown(format!(
+                        "it is in account {a}, which this scan does not read"
+                    ))),
+                ));
+                continue;
+            }
+            if let Some(x) = region.as_deref().filter(|x| *x != self.region) {
+                parts.push((
+                    label,
+                    Verdict::of(Outcome::unknown(format!(
+                        "it is in {x}, another region than the one scanned"
+                    ))),
+                ));
+                continue;
+            }
+            let (target, related) = match r {
+                Reference::Secret { id, .. } => {
+                    let lookup = self.secrets.secret(id);
+                    let arn = match lookup {
+                        Lookup::Found(s) => s.arn.clone(),
+                        _ => id.starts_with("arn:").then(|| id.clone()),
+                    };
+                    (
+                        Target::Secret(id, lookup),
+                        arn.map(|a| Related::new("AwsSecretsManagerSecret", a)),
+                    )
+                }
+                Reference::Parameter { name, .. } => {
+                    let lookup = self.secrets.parameter(name);
+                    let arn = match lookup {
+                        Lookup::Found(p) => p.arn.clone(),
+                        _ => None,
+                    }
+                    .unwrap_or_else(|| {
+                        format!(
+                            "arn:{}:ssm:{}:{}:parameter/{}",
+                            self.partition,
+                            self.region,
+                            self.account,
+                            name.trim_start_matches('/')
+                        )
+                    });
+                    (
+                        Target::Parameter(name, lookup),
+                        Some(Related::new("Other", arn)),
+                    )
+                }
+            };
+            let mut v = judge(&target);
+            if let Some(rel) = related
+                && !v.related.contains(&rel)
+            {
+                v.related.insert(0, rel);
+            }
+            parts.push((label, v));
+        }
+        Verdict::combine(parts)
+    }
+}
