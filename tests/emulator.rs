@@ -2625,52 +2625,19 @@ fn image_repositories_are_read_once_judged_and_fixed() {
             .send()
             .await
             .expect("SetRepositoryPolicy");
-        let pushed = ecr
-            .put_image()
-            .repository_name("web")
-            .image_tag("1.4")
-            .image_manifest(r#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,"digest":"sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7"},"layers":[]}"#)
-            .send()
-            .await
-            .expect("PutImage");
-        let digest = pushed
-            .image()
-            .and_then(|i| i.image_id())
-            .and_then(|i| i.image_digest())
-            .expect("a digest")
-            .to_owned();
-        ecr.start_image_scan()
-            .repository_name("web")
-            .image_id(
-                aws_sdk_ecr::types::ImageIdentifier::builder()
-                    .image_digest(&digest)
-                    .build(),
-            )
-            .send()
-            .await
-            .expect("StartImageScan");
-        let results = serde_json::json!({"region": "us-east-1", "results": [{
-            "registryId": "123456789012",
-            "repositoryName": "web",
-            "imageId": {"imageDigest": digest, "imageTag": "1.4"},
-            "imageScanStatus": {"status": "COMPLETE", "description": "The scan was completed successfully."},
-            "imageScanFindings": {
+        let digest = scanned_image(
+            &moto,
+            &ecr,
+            ("web", "1.4", 7023),
+            serde_json::json!({
                 "findingSeverityCounts": {"CRITICAL": 1, "HIGH": 1},
                 "findings": [
                     {"name": "CVE-2024-3094", "severity": "CRITICAL"},
                     {"name": "CVE-2023-44487", "severity": "HIGH"}
                 ]
-            }
-        }]});
-        let (status, _) = common::http(
-            moto.port,
-            "POST",
-            "/moto-api/static/ecr/scan-finding-results",
-            &[("Content-Type", "application/json")],
-            results.to_string().as_bytes(),
+            }),
         )
-        .expect("moto answers");
-        assert_eq!(status, 201);
+        .await;
         let ecs = aws_sdk_ecs::Client::new(&cfg);
         let host = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
         for (family, image) in [
@@ -2943,45 +2910,16 @@ fn a_workloads_surroundings_are_published_and_no_secret_value_leaves() {
             .send()
             .await
             .expect("CreateRepository");
-        let digest = ecr
-            .put_image()
-            .repository_name("web")
-            .image_tag("2.1")
-            .image_manifest(r#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":1200,"digest":"sha256:0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f"},"layers":[]}"#)
-            .send()
-            .await
-            .expect("PutImage")
-            .image()
-            .and_then(|i| i.image_id())
-            .and_then(|i| i.image_digest())
-            .expect("a digest")
-            .to_owned();
-        ecr.start_image_scan()
-            .repository_name("web")
-            .image_id(
-                aws_sdk_ecr::types::ImageIdentifier::builder()
-                    .image_digest(&digest)
-                    .build(),
-            )
-            .send()
-            .await
-            .expect("StartImageScan");
-        let results = serde_json::json!({"region": "us-east-1", "results": [{
-            "registryId": "123456789012", "repositoryName": "web",
-            "imageId": {"imageDigest": digest},
-            "imageScanStatus": {"status": "COMPLETE"},
-            "imageScanFindings": {"findingSeverityCounts": {"CRITICAL": 1},
-                "findings": [{"name": "CVE-2024-6387", "severity": "CRITICAL"}]}
-        }]});
-        let (status, _) = common::http(
-            moto.port,
-            "POST",
-            "/moto-api/static/ecr/scan-finding-results",
-            &[("Content-Type", "application/json")],
-            results.to_string().as_bytes(),
+        let digest = scanned_image(
+            &moto,
+            &ecr,
+            ("web", "2.1", 1200),
+            serde_json::json!({
+                "findingSeverityCounts": {"CRITICAL": 1},
+                "findings": [{"name": "CVE-2024-6387", "severity": "CRITICAL"}]
+            }),
         )
-        .expect("moto answers");
-        assert_eq!(status, 201);
+        .await;
         let logs = aws_sdk_cloudwatchlogs::Client::new(&cfg);
         logs.create_log_group()
             .log_group_name("/ecs/web")
@@ -3278,6 +3216,59 @@ fn a_workloads_surroundings_are_published_and_no_secret_value_leaves() {
             }
         }
     })
+}
+
+/// Push an image (a manifest told apart by `size`) to `repository` under `tag`, scan it, and
+/// have the emulator answer its scan with `findings`; its digest.
+async fn scanned_image(
+    moto: &Moto,
+    ecr: &aws_sdk_ecr::Client,
+    (repository, tag, size): (&str, &str, u32),
+    findings: Value,
+) -> String {
+    let manifest = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":{size},"digest":"sha256:{size:064x}"}},"layers":[]}}"#
+    );
+    let digest = ecr
+        .put_image()
+        .repository_name(repository)
+        .image_tag(tag)
+        .image_manifest(manifest)
+        .send()
+        .await
+        .expect("PutImage")
+        .image()
+        .and_then(|i| i.image_id())
+        .and_then(|i| i.image_digest())
+        .expect("a digest")
+        .to_owned();
+    ecr.start_image_scan()
+        .repository_name(repository)
+        .image_id(
+            aws_sdk_ecr::types::ImageIdentifier::builder()
+                .image_digest(&digest)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("StartImageScan");
+    let results = serde_json::json!({"region": "us-east-1", "results": [{
+        "registryId": "123456789012",
+        "repositoryName": repository,
+        "imageId": {"imageDigest": digest, "imageTag": tag},
+        "imageScanStatus": {"status": "COMPLETE", "description": "The scan was completed successfully."},
+        "imageScanFindings": findings,
+    }]});
+    let (status, _) = common::http(
+        moto.port,
+        "POST",
+        "/moto-api/static/ecr/scan-finding-results",
+        &[("Content-Type", "application/json")],
+        results.to_string().as_bytes(),
+    )
+    .expect("moto answers");
+    assert_eq!(status, 201);
+    digest
 }
 
 fn finding_in<'a>(

@@ -84,7 +84,7 @@ impl Scope {
     /// For the scopes named by what containers use (a repository, a log group, a secret, a
     /// parameter): whether `td` uses it. `false` for every other scope.
     pub fn used_by(&self, td: &crate::model::TaskDefinition) -> bool {
-        use crate::model::secrets::{Reference, reference};
+        use crate::model::secrets::Reference;
         match self {
             Scope::Repository(name) => td.container_definitions.iter().any(|c| {
                 c.image
@@ -99,34 +99,19 @@ impl Scope {
                     .and_then(|l| l.destination())
                     .is_some_and(|d| d.group == name)
             }),
-            Scope::Secret(_) | Scope::Parameter(_) => td.container_definitions.iter().any(|c| {
-                let values = c
-                    .secrets
-                    .iter()
-                    .map(|s| (s.value_from.as_deref(), false))
-                    .chain(
-                        c.log_configuration
-                            .iter()
-                            .flat_map(|l| l.secret_options.iter())
-                            .map(|s| (s.value_from.as_deref(), false)),
-                    )
-                    .chain(
-                        c.repository_credentials
-                            .iter()
-                            .map(|r| (r.credentials_parameter.as_deref(), true)),
-                    );
-                values
-                    .filter_map(|(v, repo)| v.and_then(|v| reference(v, repo)))
-                    .any(|r| match (self, r) {
-                        (Scope::Secret(want), Reference::Secret { id, .. }) => {
-                            id == *want || secret_name(&id) == secret_name(want)
-                        }
-                        (Scope::Parameter(want), Reference::Parameter { name, .. }) => {
-                            name.trim_start_matches('/') == want.trim_start_matches('/')
-                        }
-                        _ => false,
-                    })
-            }),
+            Scope::Secret(_) | Scope::Parameter(_) => td
+                .container_definitions
+                .iter()
+                .flat_map(crate::model::secrets::references_of)
+                .any(|(r, _)| match (self, r) {
+                    (Scope::Secret(want), Reference::Secret { id, .. }) => {
+                        id == *want || secret_name(&id) == secret_name(want)
+                    }
+                    (Scope::Parameter(want), Reference::Parameter { name, .. }) => {
+                        name.trim_start_matches('/') == want.trim_start_matches('/')
+                    }
+                    _ => false,
+                }),
             _ => false,
         }
     }

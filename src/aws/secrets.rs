@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use aws_sdk_ssm::types::ParameterStringFilter;
 use ecs_posture_core::model::Snapshot;
 use ecs_posture_core::model::secrets::{
-    PARAMETER_PREFIX, Reference, SECRET_PREFIX, file_name, reference,
+    PARAMETER_PREFIX, Reference, SECRET_PREFIX, file_name, references_of,
 };
 use serde_json::{Value, json};
 
@@ -34,40 +34,23 @@ pub fn references(
         if td.status.as_deref().is_some_and(|s| s != "ACTIVE") {
             continue;
         }
-        for c in &td.container_definitions {
-            let refs = c
-                .secrets
-                .iter()
-                .map(|s| (s.value_from.as_deref(), false))
-                .chain(
-                    c.log_configuration
-                        .iter()
-                        .flat_map(|l| l.secret_options.iter())
-                        .map(|s| (s.value_from.as_deref(), false)),
-                )
-                .chain(
-                    c.repository_credentials
-                        .iter()
-                        .map(|r| (r.credentials_parameter.as_deref(), true)),
-                );
-            for (value, repository) in refs {
-                match value.and_then(|v| reference(v, repository)) {
-                    Some(Reference::Secret {
-                        id,
-                        account: a,
-                        region: r,
-                    }) if here(&a, &r) => {
-                        secrets.insert(id);
-                    }
-                    Some(Reference::Parameter {
-                        name,
-                        account: a,
-                        region: r,
-                    }) if here(&a, &r) => {
-                        parameters.insert(name);
-                    }
-                    _ => {}
+        for (r, _) in td.container_definitions.iter().flat_map(references_of) {
+            match r {
+                Reference::Secret {
+                    id,
+                    account: a,
+                    region: r,
+                } if here(&a, &r) => {
+                    secrets.insert(id);
                 }
+                Reference::Parameter {
+                    name,
+                    account: a,
+                    region: r,
+                } if here(&a, &r) => {
+                    parameters.insert(name);
+                }
+                _ => {}
             }
         }
     }

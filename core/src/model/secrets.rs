@@ -145,6 +145,54 @@ fn parameter_or_reference(
     }
 }
 
+/// Every secret reference of a container, in order: `secrets`, log `secretOptions`, then
+/// `repositoryCredentials`, each with the place it is written in.
+pub fn references_of(
+    c: &super::ContainerDefinition,
+) -> impl Iterator<Item = (Reference, Place<'_>)> + '_ {
+    c.secrets
+        .iter()
+        .map(|s| (s.value_from.as_deref(), Place::Secret(s.name.as_deref())))
+        .chain(
+            c.log_configuration
+                .iter()
+                .flat_map(|l| l.secret_options.iter())
+                .map(|s| (s.value_from.as_deref(), Place::LogOption(s.name.as_deref()))),
+        )
+        .chain(c.repository_credentials.iter().map(|r| {
+            (
+                r.credentials_parameter.as_deref(),
+                Place::RegistryCredentials,
+            )
+        }))
+        .filter_map(|(value, place)| {
+            let repository = matches!(place, Place::RegistryCredentials);
+            Some((reference(value?, repository)?, place))
+        })
+}
+
+/// Where a container takes a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place<'a> {
+    /// `secrets[]` (the variable's name).
+    Secret(Option<&'a str>),
+    /// `logConfiguration.secretOptions[]` (the option's name).
+    LogOption(Option<&'a str>),
+    /// `repositoryCredentials.credentialsParameter`.
+    RegistryCredentials,
+}
+
+impl Place<'_> {
+    /// `secret DB_PASSWORD`, `log option apiKey`, `registry credentials`.
+    pub fn describe(&self) -> String {
+        match self {
+            Place::Secret(n) => format!("secret {}", n.unwrap_or("?")),
+            Place::LogOption(n) => format!("log option {}", n.unwrap_or("?")),
+            Place::RegistryCredentials => "registry credentials".to_owned(),
+        }
+    }
+}
+
 /// The answer to "what is this reference".
 #[derive(Debug, Clone, Copy)]
 pub enum Lookup<'a, T> {

@@ -4,7 +4,7 @@
 
 use crate::checks::SecretView;
 use crate::finding::{Outcome, Related, Verdict};
-use crate::model::secrets::{Lookup, ParameterMeta, Reference, SecretMeta, reference};
+use crate::model::secrets::{Lookup, ParameterMeta, Reference, SecretMeta, references_of};
 
 /// What a reference resolved to.
 pub enum Target<'a> {
@@ -16,45 +16,13 @@ impl SecretView<'_> {
     /// Every distinct reference of the definition, with the places that use it.
     fn references(&self) -> Vec<(Reference, Vec<String>)> {
         let mut out: Vec<(Reference, Vec<String>)> = Vec::new();
-        let mut add = |value: Option<&str>, repository: bool, place: String| {
-            let Some(r) = value.and_then(|v| reference(v, repository)) else {
-                return;
-            };
-            match out.iter_mut().find(|(x, _)| *x == r) {
-                Some((_, places)) => places.push(place),
-                None => out.push((r, vec![place])),
-            }
-        };
         for c in &self.task_definition.container_definitions {
-            let name = c.display_name();
-            for s in &c.secrets {
-                add(
-                    s.value_from.as_deref(),
-                    false,
-                    format!(
-                        "container {name} secret {}",
-                        s.name.as_deref().unwrap_or("?")
-                    ),
-                );
-            }
-            if let Some(l) = &c.log_configuration {
-                for s in &l.secret_options {
-                    add(
-                        s.value_from.as_deref(),
-                        false,
-                        format!(
-                            "container {name} log option {}",
-                            s.name.as_deref().unwrap_or("?")
-                        ),
-                    );
+            for (r, place) in references_of(c) {
+                let place = format!("container {} {}", c.display_name(), place.describe());
+                match out.iter_mut().find(|(x, _)| *x == r) {
+                    Some((_, places)) => places.push(place),
+                    None => out.push((r, vec![place])),
                 }
-            }
-            if let Some(r) = &c.repository_credentials {
-                add(
-                    r.credentials_parameter.as_deref(),
-                    true,
-                    format!("container {name} registry credentials"),
-                );
             }
         }
         out
