@@ -3182,6 +3182,58 @@ fn a_workloads_surroundings_are_published_and_no_secret_value_leaves() {
             String::from_utf8_lossy(&out.stderr)
         );
         outputs.extend([out.stdout, out.stderr]);
+        // The snapshot scanned offline reaches the live verdicts on what the containers use:
+        // every answer kept under the name that binds it (repository names, digests, groups,
+        // parameters with a `/`).
+        let verdicts = |report: &[u8]| -> Vec<(String, String, String)> {
+            let v: Value = serde_json::from_slice(report).unwrap();
+            let mut out: Vec<(String, String, String)> = v["evaluations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| {
+                    e["check_id"]
+                        .as_str()
+                        .and_then(|c| c.strip_prefix("TD"))
+                        .and_then(|n| n.parse::<u32>().ok())
+                        .is_some_and(|n| (44..=57).contains(&n))
+                })
+                .map(|e| {
+                    (
+                        e["check_id"].as_str().unwrap().to_owned(),
+                        e["resource"]["name"].as_str().unwrap().to_owned(),
+                        e["status"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            out.sort();
+            out
+        };
+        let offline = std::process::Command::new(env!("CARGO_BIN_EXE_ecs-posture"))
+            .args([
+                "scan",
+                snap.to_str().unwrap(),
+                "--format",
+                "json",
+                "--fail-on",
+                "none",
+            ])
+            .output()
+            .expect("offline scan");
+        assert_eq!(
+            offline.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&offline.stderr)
+        );
+        let (report, stderr) = scan_live(&moto);
+        outputs.push(stderr.into_bytes());
+        let report = serde_json::to_vec(&report).unwrap();
+        outputs.push(report.clone());
+        let live = verdicts(&report);
+        assert!(live.iter().any(|(c, _, s)| c == "TD49" && s == "FAILED"));
+        assert_eq!(verdicts(&offline.stdout), live);
+        outputs.extend([offline.stdout, offline.stderr]);
         for f in std::fs::read_dir(&snap).unwrap().flatten() {
             if f.path().is_file() {
                 outputs.push(std::fs::read(f.path()).unwrap());
