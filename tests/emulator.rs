@@ -3338,3 +3338,224 @@ fn finding_in<'a>(
         })
         .unwrap_or_else(|| panic!("{check} on {family}"))
 }
+
+/// The one evaluation of an account check in a JSON report (`None`: not evaluated).
+fn account_evaluation(report: &Value, check: &str) -> Option<Value> {
+    let found: Vec<&Value> = report["evaluations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["check_id"] == check)
+        .collect();
+    assert!(found.len() <= 1, "{check} is judged once: {found:?}");
+    found.first().map(|e| {
+        assert_eq!(e["resource"]["type"], "AwsAccount", "{e}");
+        assert_eq!(e["resource"]["arn"], "AWS::::Account:123456789012", "{e}");
+        (*e).clone()
+    })
+}
+
+/// GuardDuty's detector and Inspector's ECR scanning, read live once each where a Fargate
+/// service and the account's own ECR image run, judged on the account, and passing once fixed;
+/// `snapshot --live` keeps the answers under the names that bind them and an offline scan of it
+/// reaches the same verdicts.
+#[test]
+fn detection_services_are_read_where_workloads_run_and_fixed() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let cfg = common::sdk(&moto.url()).await;
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        // Only task definitions using another registry: no detection service is read.
+        ecs.register_task_definition()
+            .family("batch")
+            .container_definitions(
+                aws_sdk_ecs::types::ContainerDefinition::builder()
+                    .name("app")
+                    .image("public.ecr.aws/docker/library/nginx:1.27")
+                    .memory(256)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("RegisterTaskDefinition");
+        let (quiet, stderr) = scan_live(&moto);
+        assert!(
+            !stderr.contains("guardduty:") && !stderr.contains("inspector2:"),
+            "{stderr}"
+        );
+        for check in ["AC02", "AC03", "AC04"] {
+            assert!(account_evaluation(&quiet, check).is_none(), "{check}");
+        }
+
+        // A Fargate service whose image comes from the account's registry.
+        ecs.create_cluster()
+            .cluster_name("prod")
+            .send()
+            .await
+            .expect("CreateCluster");
+        let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4";
+        let td = ecs
+            .register_task_definition()
+            .family("web")
+            .requires_compatibilities(aws_sdk_ecs::types::Compatibility::Fargate)
+            .network_mode(aws_sdk_ecs::types::NetworkMode::Awsvpc)
+            .cpu("256")
+            .memory("512")
+            .container_definitions(
+                aws_sdk_ecs::types::ContainerDefinition::builder()
+                    .name("web")
+                    .image(image)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("RegisterTaskDefinition")
+            .task_definition
+            .and_then(|t| t.task_definition_arn)
+            .unwrap();
+        ecs.create_service()
+            .cluster("prod")
+            .service_name("web")
+            .task_definition(&td)
+            .desired_count(1)
+            .launch_type(aws_sdk_ecs::types::LaunchType::Fargate)
+            .send()
+            .await
+            .expect("CreateService");
+        let inspector = aws_sdk_inspector2::Client::new(&cfg);
+        inspector
+            .enable()
+            .account_ids("123456789012")
+            .resource_types(aws_sdk_inspector2::types::ResourceScanType::Ec2)
+            .send()
+            .await
+            .expect("Enable");
+
+        // No detector; Inspector on for EC2 only.
+        let (first, stderr) = scan_live(&moto);
+        for call in [
+            "guardduty:ListDetectors 1",
+            "inspector2:BatchGetAccountStatus 1",
+        ] {
+            assert!(stderr.contains(call), "{call}: {stderr}");
+        }
+        assert!(!stderr.contains("guardduty:GetDetector"), "{stderr}");
+        let gd = account_evaluation(&first, "AC02").expect("AC02");
+        assert_eq!(gd["status"], "FAILED", "{gd}");
+        let evidence = gd["evidence"][0].as_str().unwrap();
+        assert!(
+            evidence.contains("no detector") && evidence.contains("Fargate"),
+            "{evidence}"
+        );
+        assert!(
+            account_evaluation(&first, "AC03").is_none(),
+            "no container instance"
+        );
+        let i2 = account_evaluation(&first, "AC04").expect("AC04");
+        assert_eq!(i2["status"], "FAILED", "{i2}");
+        assert!(i2["evidence"][0].as_str().unwrap().contains("DISABLED"));
+        assert_eq!(
+            i2["compliance"][0],
+            serde_json::json!({"framework": "aws-fsbp", "control": "Inspector.2"})
+        );
+
+        // Runtime Monitoring on, the Fargate agent not managed.
+        let guardduty = aws_sdk_guardduty::Client::new(&cfg);
+        let feature = |fargate: &str| {
+            aws_sdk_guardduty::types::DetectorFeatureConfiguration::builder()
+                .name(aws_sdk_guardduty::types::DetectorFeature::RuntimeMonitoring)
+                .status(aws_sdk_guardduty::types::FeatureStatus::Enabled)
+                .additional_configuration(
+                    aws_sdk_guardduty::types::DetectorAdditionalConfiguration::builder()
+                        .name(aws_sdk_guardduty::types::FeatureAdditionalConfiguration::EcsFargateAgentManagement)
+                        .status(aws_sdk_guardduty::types::FeatureStatus::from(fargate))
+                        .build(),
+                )
+                .build()
+        };
+        let detector = guardduty
+            .create_detector()
+            .enable(true)
+            .features(feature("DISABLED"))
+            .send()
+            .await
+            .expect("CreateDetector")
+            .detector_id
+            .unwrap();
+        let (second, stderr) = scan_live(&moto);
+        assert!(stderr.contains("guardduty:GetDetector 1"), "{stderr}");
+        let gd = account_evaluation(&second, "AC02").expect("AC02");
+        assert_eq!(gd["status"], "FAILED", "{gd}");
+        assert!(
+            gd["evidence"][0]
+                .as_str()
+                .unwrap()
+                .contains("ECS_FARGATE_AGENT_MANAGEMENT"),
+            "{gd}"
+        );
+
+        // The fixes: the Fargate agent managed, Inspector scanning ECR.
+        guardduty
+            .update_detector()
+            .detector_id(&detector)
+            .features(feature("ENABLED"))
+            .send()
+            .await
+            .expect("UpdateDetector");
+        inspector
+            .enable()
+            .account_ids("123456789012")
+            .resource_types(aws_sdk_inspector2::types::ResourceScanType::Ecr)
+            .send()
+            .await
+            .expect("Enable");
+        let (third, _) = scan_live(&moto);
+        assert_eq!(
+            account_evaluation(&third, "AC02").unwrap()["status"],
+            "PASSED"
+        );
+        assert_eq!(
+            account_evaluation(&third, "AC04").unwrap()["status"],
+            "PASSED"
+        );
+
+        // The snapshot keeps each answer under the name that binds it; offline, the same verdicts.
+        let dir = tempfile::tempdir().unwrap();
+        let out = cli(
+            &moto,
+            &["snapshot", "--live", "-o", dir.path().to_str().unwrap()],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for file in [
+            "guardduty-detectors.json",
+            "guardduty-detector.json",
+            "inspector2-account-status.json",
+        ] {
+            assert!(dir.path().join(file).is_file(), "{file}");
+        }
+        let offline = std::process::Command::new(env!("CARGO_BIN_EXE_ecs-posture"))
+            .args(["scan", "--format", "json", "--fail-on", "none", "--all"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            offline.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&offline.stderr)
+        );
+        let offline: Value = serde_json::from_slice(&offline.stdout).unwrap();
+        for check in ["AC02", "AC04"] {
+            assert_eq!(
+                account_evaluation(&offline, check).unwrap()["status"],
+                "PASSED",
+                "{check}"
+            );
+        }
+    })
+}

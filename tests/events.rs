@@ -135,6 +135,11 @@ fn expectations() -> Vec<(&'static str, Expect)> {
             "cloudtrail-disable-ebs-encryption-by-default.json",
             Debounced(Scope::Region),
         ),
+        ("cloudtrail-update-detector.json", Debounced(Scope::Region)),
+        (
+            "cloudtrail-inspector2-disable.json",
+            Debounced(Scope::Region),
+        ),
         (
             "cloudtrail-put-role-policy.json",
             Debounced(Scope::Role("api-task".into())),
@@ -238,6 +243,8 @@ fn every_event_routes_as_documented() {
                     | Scope::LogGroup(x)
                     | Scope::Secret(x)
                     | Scope::Parameter(x) => x.as_str(),
+                    Scope::Region if name.contains("detector") => "guardduty-detector",
+                    Scope::Region if name.contains("inspector2") => "inspector2",
                     Scope::Region => "ebs-encryption-by-default",
                     _ => "service/prod/web",
                 };

@@ -35,6 +35,8 @@ fn policy_actions(template: &str) -> BTreeSet<String> {
                 "logs",
                 "secretsmanager",
                 "ssm",
+                "guardduty",
+                "inspector2",
                 "securityhub",
                 "dynamodb",
                 "sns",
@@ -96,6 +98,19 @@ fn ecr_reads(service: &str) -> BTreeSet<String> {
     called(&read("src/aws/ecr.rs"), &format!("out.count(\"{service}:"))
 }
 
+/// The GuardDuty and Inspector actions the detection reader counts (`out.count("svc:Op")`).
+fn detection_reads() -> BTreeSet<String> {
+    let source = read("src/aws/detection.rs");
+    ["guardduty", "inspector2"]
+        .iter()
+        .flat_map(|svc| {
+            called(&source, &format!("out.count(\"{svc}:"))
+                .into_iter()
+                .map(move |op| format!("{svc}:{op}"))
+        })
+        .collect()
+}
+
 /// The IAM operations the role reader counts; never one that returns a secret.
 fn iam_reads() -> BTreeSet<String> {
     called(&read("src/aws/iam.rs"), "out.count(\"")
@@ -151,6 +166,9 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ssm:GetParameters",
         "ssm:DescribeParameters",
         "secretsmanager:DescribeSecret",
+        "guardduty:ListDetectors",
+        "guardduty:GetDetector",
+        "inspector2:BatchGetAccountStatus",
         "iam:GetAccountAuthorizationDetails",
         "iam:GetRole",
         "iam:ListRolePolicies",
@@ -285,6 +303,18 @@ fn policy_allows_exactly_what_the_adapters_call() {
         1,
         "{actions:?}"
     );
+    // The detection services: exactly the reads the detection reader counts.
+    let detection = detection_reads();
+    assert_eq!(detection.len(), 3, "{detection:?}");
+    let detection_allowed: BTreeSet<String> = actions
+        .iter()
+        .filter(|a| a.starts_with("guardduty:") || a.starts_with("inspector2:"))
+        .cloned()
+        .collect();
+    assert_eq!(
+        detection, detection_allowed,
+        "the detection reads and the policy disagree"
+    );
     let dynamo = called(&read("src/aws/dynamodb.rs"), ".client\n            .");
     let dynamo: BTreeSet<String> = dynamo.iter().map(|op| pascal(op)).collect();
     assert!(!dynamo.is_empty());
@@ -338,6 +368,8 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
                 "kms",
                 "logs",
                 "secretsmanager",
+                "guardduty",
+                "inspector2",
             ]
             .contains(&svc)
                 && !action.contains(' '))
@@ -367,6 +399,7 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
     want.insert("logs:DescribeLogGroups".into());
     want.insert("ssm:DescribeParameters".into());
     want.insert("secretsmanager:DescribeSecret".into());
+    want.extend(detection_reads());
     want.insert("securityhub:BatchImportFindings".into());
     assert_eq!(actions, want, "the member role and the inventory disagree");
     assert!(role.contains("parameter/aws/service/ecs/optimized-ami/*"));
@@ -407,6 +440,10 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
             "eventSource: [ecr.amazonaws.com, logs.amazonaws.com, secretsmanager.amazonaws.com, ssm.amazonaws.com]",
             Some(20),
         ),
+        (
+            "eventSource: [guardduty.amazonaws.com, inspector2.amazonaws.com]",
+            Some(5),
+        ),
     ] {
         let routed = names(&hub, Some(source));
         assert_eq!(names(&member, Some(source)), routed, "{source}");
@@ -421,7 +458,7 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
         }
     }
     assert!(
-        hub.contains("source: [aws.ecs, aws.ec2, aws.elasticloadbalancing, aws.iam, aws.ecr, aws.logs, aws.secretsmanager, aws.ssm]"),
+        hub.contains("source: [aws.ecs, aws.ec2, aws.elasticloadbalancing, aws.iam, aws.ecr, aws.logs, aws.secretsmanager, aws.ssm, aws.guardduty, aws.inspector2]"),
         "the hub bus admits every forwarded source"
     );
     assert!(member.contains("detail-type: [ECS Deployment State Change, ECS Service Action]"));

@@ -1,6 +1,6 @@
 //! Evaluate a snapshot with a selection of checks.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::checks::support::roles::{RoleUsage, named, resolve as resolve_roles, role_key};
@@ -410,7 +410,7 @@ pub fn evaluate<'a>(
         + snapshot.clusters.len() * count(ResourceKind::Cluster)
         + snapshot.capacity_providers.len() * count(ResourceKind::CapacityProvider)
         + snapshot.container_instances.len() * count(ResourceKind::ContainerInstance)
-        // The account-region is judged at most once (where container instances run).
+        // The account-region is judged at most once a check (where its workloads run).
         + count(ResourceKind::Account);
     let mut out = Vec::with_capacity(expected);
     let p = ctx.partition.as_str();
@@ -822,10 +822,11 @@ pub fn evaluate<'a>(
     out
 }
 
-/// The account-region's own checks, once, where the snapshot has container instances (the
-/// workloads the settings protect): a snapshot of other parts of the region (a scoped rescan of
-/// a task definition) proves nothing about them, so the account is not judged there. The account
-/// and region are those of the container instances' ARNs, else the scan's.
+/// The account-region's own checks, once, each where the snapshot has the workloads its setting
+/// protects (container instances, Fargate services, images from the account's ECR registry): a
+/// snapshot of other parts of the region (a scoped rescan of a task definition) proves nothing
+/// about the rest, so a check whose workloads it does not hold is not evaluated there. The
+/// account and region are those of the workloads' ARNs, else the scan's.
 fn evaluate_account(
     out: &mut Vec<Evaluation>,
     snapshot: &Snapshot,
@@ -833,23 +834,38 @@ fn evaluate_account(
     opts: &Options,
     ctx: &Context,
 ) {
-    let checks: Vec<&'static Check> = checks
+    let checks: Vec<(&'static Check, crate::checks::AccountCheck)> = checks
         .iter()
-        .copied()
-        .filter(|c| c.kind() == ResourceKind::Account)
+        .filter_map(|c| match c.evaluator {
+            Evaluator::Account(a) => Some((*c, a)),
+            _ => None,
+        })
         .collect();
-    let live: Vec<&ContainerInstance> = snapshot
+    if checks.is_empty() {
+        return;
+    }
+    let instances: Vec<&ContainerInstance> = snapshot
         .container_instances
         .iter()
         .map(|r| &r.item)
         .filter(|c| !c.is_inactive())
         .collect();
-    if checks.is_empty() || live.is_empty() {
-        return;
-    }
-    let home = live
+    let services = snapshot
+        .services
         .iter()
-        .filter_map(|c| c.container_instance_arn.as_deref().and_then(Arn::parse))
+        .map(|r| &r.item)
+        .filter(|s| s.status.as_deref() != Some("INACTIVE"));
+    let home = instances
+        .iter()
+        .filter_map(|c| c.container_instance_arn.as_deref())
+        .chain(services.clone().filter_map(|s| s.service_arn.as_deref()))
+        .chain(
+            snapshot
+                .task_definitions
+                .iter()
+                .filter_map(|r| r.item.task_definition_arn.as_deref()),
+        )
+        .filter_map(Arn::parse)
         .find(|a| !a.account.is_empty() && !a.region.is_empty());
     let (partition, region, account) = match &home {
         Some(a) => (a.partition, a.region, a.account),
@@ -859,23 +875,84 @@ fn evaluate_account(
             ctx.account.as_str(),
         ),
     };
-    let resource = Arc::new(Resource {
-        kind: ResourceKind::Account,
-        arn: format!("{ACCOUNT_ID_PREFIX}{account}"),
-        name: account.to_owned(),
-        source: Arc::from(crate::model::account::EBS_DEFAULT_FILE),
-        cluster: None,
-        index: 0,
-        home: Some(Box::new((partition.to_owned(), region.to_owned()))),
-    });
+    let workloads = account_workloads(snapshot, account, region);
     let view = AccountView {
         account,
         region,
         settings: &snapshot.network.account,
+        workloads: &workloads,
     };
-    for check in checks {
-        if let Evaluator::Account(f) = check.evaluator {
-            out.push(Evaluation::new(check, resource.clone(), f(&view, opts)));
+    for (check, a) in checks {
+        if !workloads.has(a.applies_where) {
+            continue;
         }
+        let resource = Arc::new(Resource {
+            kind: ResourceKind::Account,
+            arn: format!("{ACCOUNT_ID_PREFIX}{account}"),
+            name: account.to_owned(),
+            source: Arc::from(a.source),
+            cluster: None,
+            index: 0,
+            home: Some(Box::new((partition.to_owned(), region.to_owned()))),
+        });
+        out.push(Evaluation::new(check, resource, (a.eval)(&view, opts)));
+    }
+}
+
+/// What runs in `account`'s `region` per the snapshot, as the account checks judge it: live
+/// container instances, services and task sets on Fargate, and the repositories of that
+/// account-region's ECR registry ACTIVE task definitions use. A live scan reads the account's
+/// settings only where these say a check applies.
+pub fn account_workloads(
+    snapshot: &Snapshot,
+    account: &str,
+    region: &str,
+) -> crate::checks::AccountWorkloads {
+    let container_instances = snapshot
+        .container_instances
+        .iter()
+        .filter(|r| !r.item.is_inactive())
+        .count();
+    let mut fargate: Vec<String> = snapshot
+        .services
+        .iter()
+        .map(|r| &r.item)
+        .filter(|s| s.status.as_deref() != Some("INACTIVE") && s.is_fargate())
+        .map(|s| s.display_name())
+        .chain(
+            snapshot
+                .task_sets
+                .iter()
+                .map(|r| &r.item)
+                .filter(|t| t.is_fargate() && t.status.as_deref() != Some("INACTIVE"))
+                .map(|t| {
+                    t.id.clone()
+                        .or_else(|| t.task_set_arn.clone())
+                        .unwrap_or_default()
+                }),
+        )
+        .collect();
+    fargate.sort();
+    fargate.dedup();
+    let ecr_repositories: BTreeSet<String> = snapshot
+        .task_definitions
+        .iter()
+        .map(|r| &r.item)
+        .filter(|td| td.status.as_deref().is_none_or(|s| s == "ACTIVE"))
+        .flat_map(|td| td.container_definitions.iter())
+        .filter_map(|c| {
+            c.image
+                .as_deref()
+                .and_then(crate::checks::support::image::parse)
+        })
+        .filter_map(|r| {
+            let l = crate::model::registry::ecr_location(r.registry?, r.repository)?;
+            (l.account == account && l.region == region).then(|| l.repository.to_owned())
+        })
+        .collect();
+    crate::checks::AccountWorkloads {
+        container_instances,
+        fargate,
+        ecr_repositories: ecr_repositories.into_iter().collect(),
     }
 }

@@ -447,7 +447,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                 && check_of(p).is_some_and(|c| c.revisions == Revisions::All);
             if !still_readable {
                 let why = if p.resource_type == ResourceKind::Account.asff_type() {
-                    "no ECS container instance in the account-region needs this setting any more"
+                    "no ECS workload in the account-region needs this setting any more"
                 } else {
                     "resource deleted, deregistered or superseded"
                 };

@@ -253,15 +253,18 @@ impl Coverage {
                     || cluster_gone(&cluster_arn)
             }
             "AwsEcsCluster" => self.all_clusters,
-            // The account-region's settings are judged where the region was read whole and
-            // every cluster's container instances were listed: no longer evaluated then means
-            // no container instance needs them.
+            // The account-region's settings are judged where the workloads they protect run:
+            // only a scan that read the region whole (every cluster's services and container
+            // instances, every task definition) proves by not evaluating one that nothing needs
+            // it any more.
             "AwsAccount" => {
                 self.all_clusters
-                    && self
-                        .clusters
-                        .iter()
-                        .all(|c| self.container_instances_of_clusters.contains(c))
+                    && self.all_task_definitions
+                    && !self.service_reads_failed
+                    && self.clusters.iter().all(|c| {
+                        self.container_instances_of_clusters.contains(c)
+                            && self.services_of_clusters.contains(c)
+                    })
             }
             "AwsEcsContainerInstance" => {
                 cluster_arn_from(arn, ":container-instance/").is_some_and(|c| {

@@ -176,12 +176,13 @@ fn synthesized_arns_use_context_and_evaluations_are_complete() {
 
 #[test]
 fn the_output_is_allocated_once_with_every_resource_kind() {
-    // A task definition, a service, a container instance and the account-region it makes
-    // judged: every evaluation fits the vector sized up front (growing it would copy every
+    // Task definitions, a Fargate service, a container instance and the account-region they
+    // make judged by every account check: every evaluation fits the vector sized up front (growing it would copy every
     // evaluation of a large estate once more).
     let s = snapshot(&[
         td("app", 1, "ACTIVE", false, false),
-        r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","serviceName":"web","clusterArn":"arn:aws:ecs:us-east-1:111122223333:cluster/c","taskDefinition":"arn:aws:ecs:us-east-1:111122223333:task-definition/app:1","status":"ACTIVE"}]}"#.to_owned(),
+        r#"{"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:us-east-1:111122223333:task-definition/ecr:1","family":"ecr","revision":1,"status":"ACTIVE","containerDefinitions":[{"name":"c","image":"111122223333.dkr.ecr.us-east-1.amazonaws.com/app:1"}]}}"#.to_owned(),
+        r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","serviceName":"web","clusterArn":"arn:aws:ecs:us-east-1:111122223333:cluster/c","taskDefinition":"arn:aws:ecs:us-east-1:111122223333:task-definition/app:1","status":"ACTIVE","launchType":"FARGATE"}]}"#.to_owned(),
         r#"{"containerInstances":[{"containerInstanceArn":"arn:aws:ecs:us-east-1:111122223333:container-instance/c/0123456789abcdef0123456789abcdef","ec2InstanceId":"i-0abc","status":"ACTIVE","agentConnected":true}],"EbsEncryptionByDefault":false,"SseType":"sse-ebs"}"#.to_owned(),
     ]);
     let mut opts = Options::default();
@@ -199,6 +200,74 @@ fn the_output_is_allocated_once_with_every_resource_kind() {
         "the account is judged"
     );
     assert_eq!(evals.capacity(), evals.len());
+}
+
+#[test]
+fn account_checks_are_judged_only_where_the_workloads_they_protect_run() {
+    let detector = r#"{"ServiceRole":"arn:aws:iam::111122223333:role/gd","Status":"ENABLED","Features":[{"Name":"RUNTIME_MONITORING","Status":"DISABLED"}]}"#;
+    let inspector = r#"{"accounts":[{"accountId":"111122223333","resourceState":{"ecr":{"status":"DISABLED"}}}],"failedAccounts":[]}"#;
+    let ecr_td = r#"{"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:eu-west-1:111122223333:task-definition/web:3","family":"web","revision":3,"status":"ACTIVE","containerDefinitions":[{"name":"web","image":"111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/web:1.2"}]}}"#;
+    let foreign_td = r#"{"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:eu-west-1:111122223333:task-definition/api:1","family":"api","revision":1,"status":"ACTIVE","containerDefinitions":[{"name":"api","image":"444455556666.dkr.ecr.eu-west-1.amazonaws.com/api:1"}]}}"#;
+    let fargate = r#"{"services":[{"serviceArn":"arn:aws:ecs:eu-west-1:111122223333:service/prod/web","serviceName":"web","launchType":"FARGATE","taskDefinition":"arn:aws:ecs:eu-west-1:111122223333:task-definition/web:3","status":"ACTIVE"}]}"#;
+    let ec2_service = r#"{"services":[{"serviceArn":"arn:aws:ecs:eu-west-1:111122223333:service/prod/batch","serviceName":"batch","launchType":"EC2","taskDefinition":"arn:aws:ecs:eu-west-1:111122223333:task-definition/api:1","status":"ACTIVE"}]}"#;
+    let instance = r#"{"containerInstances":[{"containerInstanceArn":"arn:aws:ecs:eu-west-1:111122223333:container-instance/prod/0123456789abcdef0123456789abcdef","ec2InstanceId":"i-0abc","status":"ACTIVE","agentConnected":true}]}"#;
+    let judged = |docs: &[&str]| -> Vec<(String, Status, String)> {
+        let mut docs: Vec<String> = docs.iter().map(|d| (*d).to_owned()).collect();
+        docs.push(detector.to_owned());
+        docs.push(inspector.to_owned());
+        let s = snapshot(&docs);
+        let checks: Vec<_> = ["AC01", "AC02", "AC03", "AC04"]
+            .iter()
+            .map(|c| find(c).unwrap())
+            .collect();
+        let mut out: Vec<(String, Status, String)> =
+            evaluate(&s, &checks, &Options::default(), &Context::for_snapshot(&s))
+                .iter()
+                .map(|e| {
+                    assert_eq!(e.resource.arn, "AWS::::Account:111122223333");
+                    assert_eq!(e.resource.region(), "eu-west-1");
+                    (
+                        e.check.id.to_owned(),
+                        e.status,
+                        e.evidence_lines().join(" "),
+                    )
+                })
+                .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    };
+    let ids = |v: &[(String, Status, String)]| v.iter().map(|e| e.0.clone()).collect::<Vec<_>>();
+    // A task definition alone (a scoped rescan): only Inspector, for its own registry's image;
+    // the evidence names no workload (a rescan of part of the region changes none).
+    let v = judged(&[ecr_td]);
+    assert_eq!(ids(&v), ["AC04"]);
+    assert_eq!(v[0].1, Status::Failed);
+    assert!(
+        v[0].2.contains("DISABLED") && !v[0].2.contains("team/web"),
+        "{}",
+        v[0].2
+    );
+    // Another account's registry is not this account's Inspector's to scan.
+    assert!(judged(&[foreign_td]).is_empty());
+    // A Fargate service: GuardDuty.12; an EC2 service without instances: nothing.
+    let v = judged(&[fargate]);
+    assert_eq!(ids(&v), ["AC02"]);
+    assert!(
+        v[0].2.contains("Runtime Monitoring") && v[0].2.contains("on Fargate"),
+        "{}",
+        v[0].2
+    );
+    assert!(judged(&[ec2_service]).is_empty());
+    // Container instances: EBS encryption (not read: unknown) and GuardDuty.13.
+    let v = judged(&[instance, ec2_service]);
+    assert_eq!(ids(&v), ["AC01", "AC03"]);
+    assert_eq!(v[0].1, Status::NotAvailable);
+    assert_eq!(v[1].1, Status::Failed);
+    // All of them at once.
+    assert_eq!(
+        ids(&judged(&[instance, fargate, ecr_td])),
+        ["AC01", "AC02", "AC03", "AC04"]
+    );
 }
 
 #[test]

@@ -318,17 +318,15 @@ fn json_contract() {
             ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"]
                 .contains(&e["severity"].as_str().unwrap())
         );
-        assert!(
-            e["resource"]["type"]
-                .as_str()
-                .unwrap()
-                .starts_with("AwsEcs")
+        // ECS resources, and the account-region its settings are judged on.
+        let (kind, arn) = (
+            e["resource"]["type"].as_str().unwrap(),
+            e["resource"]["arn"].as_str().unwrap(),
         );
         assert!(
-            e["resource"]["arn"]
-                .as_str()
-                .unwrap()
-                .starts_with("arn:aws:ecs:")
+            (kind.starts_with("AwsEcs") && arn.starts_with("arn:aws:ecs:"))
+                || (kind == "AwsAccount" && arn == "AWS::::Account:111122223333"),
+            "{e}"
         );
         assert!(
             e["compliance"]

@@ -85,6 +85,10 @@ pub struct EcsInventory {
     logs: Option<aws_sdk_cloudwatchlogs::Client>,
     /// Reads the metadata of the secrets containers take (never a value).
     secretsmanager: Option<aws_sdk_secretsmanager::Client>,
+    /// Read the account-region's GuardDuty detector and Inspector status where the workloads
+    /// they protect run (`None`: AC02-AC04 are NOT_AVAILABLE).
+    guardduty: Option<aws_sdk_guardduty::Client>,
+    inspector: Option<aws_sdk_inspector2::Client>,
     concurrency: usize,
     budget: Option<Arc<Budget>>,
     progress: Option<ProgressBar>,
@@ -103,6 +107,8 @@ impl EcsInventory {
             kms: None,
             logs: None,
             secretsmanager: None,
+            guardduty: None,
+            inspector: None,
             concurrency: 8,
             budget: None,
             progress: None,
@@ -121,6 +127,8 @@ impl EcsInventory {
             kms: Some(aws_sdk_kms::Client::new(config)),
             logs: Some(aws_sdk_cloudwatchlogs::Client::new(config)),
             secretsmanager: Some(aws_sdk_secretsmanager::Client::new(config)),
+            guardduty: Some(aws_sdk_guardduty::Client::new(config)),
+            inspector: Some(aws_sdk_inspector2::Client::new(config)),
             ..EcsInventory::new(Client::new(config))
         }
     }
@@ -1277,6 +1285,27 @@ impl EcsInventory {
                         (&secrets, &parameters),
                     )
                     .await,
+                );
+            }
+        }
+        // The detection services, where the workloads they protect run.
+        if let Some((account, region)) = snapshot.account_region() {
+            let workloads =
+                ecs_posture_core::engine::account_workloads(&snapshot, &account, &region);
+            if let Some(guardduty) = &self.guardduty
+                && super::detection::needs_guardduty(&workloads)
+            {
+                absorb(
+                    &mut snapshot,
+                    super::detection::read_guardduty(guardduty, &account).await,
+                );
+            }
+            if let Some(inspector) = &self.inspector
+                && super::detection::needs_inspector(&workloads)
+            {
+                absorb(
+                    &mut snapshot,
+                    super::detection::read_inspector(inspector, &account).await,
                 );
             }
         }

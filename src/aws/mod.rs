@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod asff_sdk;
 pub mod budget;
+pub mod detection;
 pub mod dynamodb;
 pub mod ec2;
 pub mod ec2_json;

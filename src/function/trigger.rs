@@ -350,6 +350,8 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
                 | "logs.amazonaws.com"
                 | "secretsmanager.amazonaws.com"
                 | "ssm.amazonaws.com"
+                | "guardduty.amazonaws.com"
+                | "inspector2.amazonaws.com"
         )
     ) {
         return Ok(Route::Ignored {
@@ -375,6 +377,9 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
     }
     if source == Some("iam.amazonaws.com") {
         return iam_call(name, req, event);
+    }
+    if let Some(s @ ("guardduty.amazonaws.com" | "inspector2.amazonaws.com")) = source {
+        return detection_call(s, name, req);
     }
     if let Some(
         s @ ("ecr.amazonaws.com"
@@ -777,6 +782,38 @@ fn dependency_call(
     Ok(rescan(scope, key, name))
 }
 
+/// Account-region settings of the detection services (AC02-AC04): every workload of the region
+/// is judged with them, so the region is read again (a rare change, debounced per region).
+/// Inspector calls that leave ECR scanning alone are ignored.
+fn detection_call(source: &str, name: &str, req: &Value) -> Result<Route, TriggerError> {
+    match (source, name) {
+        ("guardduty.amazonaws.com", "CreateDetector" | "UpdateDetector" | "DeleteDetector") => {
+            Ok(rescan(Scope::Region, "guardduty-detector".to_owned(), name))
+        }
+        ("inspector2.amazonaws.com", "Enable" | "Disable") => {
+            let types: Vec<&str> = req
+                .get("resourceTypes")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            // Disable without resource types turns every type off.
+            if types.is_empty() || types.iter().any(|t| t.eq_ignore_ascii_case("ECR")) {
+                Ok(rescan(Scope::Region, "inspector2".to_owned(), name))
+            } else {
+                Ok(Route::Ignored {
+                    reason: format!(
+                        "Inspector {name} of {} leaves ECR scanning as it was",
+                        types.join(", ")
+                    ),
+                })
+            }
+        }
+        _ => Ok(Route::Ignored {
+            reason: format!("{source} call {name} does not change what ecs-posture evaluates"),
+        }),
+    }
+}
+
 fn load_balancer_of_listener(arn: &str) -> Option<String> {
     let (prefix, rest) = arn.split_once(":listener/")?;
     let mut parts = rest.split('/');
@@ -1012,5 +1049,63 @@ mod tests {
         assert!(err.problem.contains("no VPC endpoint id"), "{err:?}");
         let e = ec2_event("CreateVpcEndpoint", json!({}), Value::Null);
         assert!(route(&e).unwrap_err().problem.contains("no VPC id"));
+    }
+
+    #[test]
+    fn detection_service_changes_rescan_the_region_when_they_touch_what_is_judged() {
+        let call = |source: &str, name: &str, req: Value| {
+            let e = json!({"id": "ev-9", "detail-type": "AWS API Call via CloudTrail",
+                "source": format!("aws.{}", source.split('.').next().unwrap_or("")),
+                "account": "111122223333", "region": "eu-west-1",
+                "detail": {"eventSource": source, "eventName": name, "requestParameters": req}});
+            route(&e).unwrap()
+        };
+        for name in ["CreateDetector", "UpdateDetector", "DeleteDetector"] {
+            assert!(
+                matches!(
+                    call("guardduty.amazonaws.com", name, json!({"detectorId": "d1"})),
+                    Route::Scan {
+                        scope: Scope::Region,
+                        ..
+                    }
+                ),
+                "{name}"
+            );
+        }
+        assert!(matches!(
+            call(
+                "inspector2.amazonaws.com",
+                "Enable",
+                json!({"resourceTypes": ["EC2", "ECR"]})
+            ),
+            Route::Scan {
+                scope: Scope::Region,
+                ..
+            }
+        ));
+        // Disable without resource types turns ECR scanning off too.
+        assert!(matches!(
+            call(
+                "inspector2.amazonaws.com",
+                "Disable",
+                json!({"accountIds": ["111122223333"]})
+            ),
+            Route::Scan {
+                scope: Scope::Region,
+                ..
+            }
+        ));
+        assert!(matches!(
+            call(
+                "inspector2.amazonaws.com",
+                "Enable",
+                json!({"resourceTypes": ["LAMBDA"]})
+            ),
+            Route::Ignored { .. }
+        ));
+        assert!(matches!(
+            call("guardduty.amazonaws.com", "CreateFilter", json!({})),
+            Route::Ignored { .. }
+        ));
     }
 }

@@ -109,6 +109,9 @@ pub static CATALOG: &[&Check] = &[
     &ci::ebs_volume_unencrypted::CHECK,
     &ci::ami_release_outdated::CHECK,
     &ac::ebs_encryption_by_default_disabled::CHECK,
+    &ac::guardduty_fargate_runtime_monitoring_disabled::CHECK,
+    &ac::guardduty_ec2_runtime_monitoring_disabled::CHECK,
+    &ac::inspector_ecr_scanning_disabled::CHECK,
 ];
 
 /// Find a check by id (`TD01`) or slug (`privileged-container`), case-insensitively.
@@ -123,30 +126,21 @@ pub fn find(name: &str) -> Option<&'static Check> {
 /// Checks that need other AWS APIs, listed so users know what is not (yet) covered.
 pub const LATER: &[(&str, &str)] = &[
     (
-        "ECR image scanning (Security Hub ECR.1)",
-        "needs the ECR API: registry and repository scanning configuration",
+        "Secret rotation period (Security Hub SecretsManager.4) and the age of base images",
+        "needs a trusted clock in the evaluation; SecretsManager.1 (TD55) judges whether rotation is on",
     ),
     (
-        "ECR tag immutability (ECR.2) and lifecycle policy (ECR.3)",
-        "needs the ECR API",
+        "GuardDuty runtime coverage per cluster (ListCoverage) and agents installed by hand",
+        "needs GuardDuty's coverage API; AC02 and AC03 judge the account-region's configuration as Security Hub does",
     ),
     (
-        "ECR repository KMS encryption (ECR.5) and public repository policies",
-        "needs the ECR API",
+        "App Mesh virtual node TLS and logging",
+        "needs the App Mesh API; TD50 flags every App Mesh dependency after the service's end of support",
     ),
     (
-        "Image vulnerabilities and base image age",
-        "needs ECR or Inspector scan findings",
+        "Cloud Map public namespaces of Service Connect",
+        "needs the Cloud Map API",
     ),
-    (
-        "Task and execution role policies (wildcards, admin access)",
-        "needs the IAM API",
-    ),
-    (
-        "CloudWatch log group encryption and retention of awslogs groups",
-        "needs the CloudWatch Logs API",
-    ),
-    ("App Mesh / Envoy TLS and logging", "needs the App Mesh API"),
     (
         "Classic Load Balancers (ELB.8, ELB.14) in front of services",
         "needs the Classic Elastic Load Balancing API",

@@ -164,8 +164,61 @@ pub enum Evaluator {
     ContainerInstance(fn(&ContainerInstance, &Options) -> Outcome),
     /// A container instance judged by its EC2 instance and the tasks that may run on it.
     ContainerInstanceSurroundings(fn(&InstanceView<'_>, &Options) -> Verdict),
-    /// The account in the scanned region, judged once by its settings.
-    Account(fn(&AccountView<'_>, &Options) -> Outcome),
+    /// The account in the scanned region, judged once by its settings where the workloads it
+    /// protects run.
+    Account(AccountCheck),
+}
+
+/// An account check: the workloads whose presence makes it apply, the file its setting is read
+/// from (offline) and the evaluation.
+#[derive(Clone, Copy)]
+pub struct AccountCheck {
+    pub applies_where: Workload,
+    pub source: &'static str,
+    pub eval: fn(&AccountView<'_>, &Options) -> Outcome,
+}
+
+/// The ECS workloads whose presence in an account-region makes an account check apply: a
+/// setting that protects nothing the scan saw is not judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    /// Container instances that are not INACTIVE (EC2 capacity).
+    Ec2Capacity,
+    /// Services or task sets on Fargate (launch type or capacity provider strategy).
+    Fargate,
+    /// ACTIVE task definitions whose images come from the account-region's own ECR registry.
+    EcrImages,
+}
+
+impl Workload {
+    /// How docs and evidence name it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Workload::Ec2Capacity => "ECS container instances",
+            Workload::Fargate => "ECS services on Fargate",
+            Workload::EcrImages => "task definitions using the account's ECR images",
+        }
+    }
+}
+
+/// What runs in an account-region, as an account check sees it.
+#[derive(Debug, Clone, Default)]
+pub struct AccountWorkloads {
+    pub container_instances: usize,
+    /// Names of the services and task sets on Fargate.
+    pub fargate: Vec<String>,
+    /// Repositories of the account-region's registry that ACTIVE task definitions use.
+    pub ecr_repositories: Vec<String>,
+}
+
+impl AccountWorkloads {
+    pub fn has(&self, w: Workload) -> bool {
+        match w {
+            Workload::Ec2Capacity => self.container_instances > 0,
+            Workload::Fargate => !self.fargate.is_empty(),
+            Workload::EcrImages => !self.ecr_repositories.is_empty(),
+        }
+    }
 }
 
 impl Evaluator {
@@ -323,12 +376,13 @@ pub struct InstanceView<'a> {
     pub account: &'a str,
 }
 
-/// What an account check sees: the account-region's settings (the engine builds it only where
-/// container instances run).
+/// What an account check sees: the account-region's settings and the workloads there (the
+/// engine evaluates a check only where the workloads it protects run).
 pub struct AccountView<'a> {
     pub account: &'a str,
     pub region: &'a str,
     pub settings: &'a crate::model::account::AccountSettings,
+    pub workloads: &'a AccountWorkloads,
 }
 
 /// One check of the catalog.

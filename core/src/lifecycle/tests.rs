@@ -641,7 +641,7 @@ fn not_available_keeps_the_last_known_state() {
 }
 
 #[test]
-fn an_account_setting_is_archived_only_when_the_whole_region_shows_no_container_instance() {
+fn an_account_setting_is_archived_only_when_the_whole_region_shows_no_workload_needing_it() {
     let cluster = "arn:aws:ecs:eu-west-1:111122223333:cluster/prod";
     let instance = r#"{"containerInstances":[{"containerInstanceArn":"arn:aws:ecs:eu-west-1:111122223333:container-instance/prod/0123456789abcdef0123456789abcdef","ec2InstanceId":"i-1","status":"ACTIVE","agentConnected":true}],"EbsEncryptionByDefault":false}"#
         .to_owned();
@@ -671,17 +671,32 @@ fn an_account_setting_is_archived_only_when_the_whole_region_shows_no_container_
             .imports
             .is_empty()
     );
-    // Every cluster's container instances listed, none left: the setting protects nothing.
+    // Container instances listed but not the cluster's services (Fargate workloads), or not
+    // every task definition (images): still nothing proven.
     partial
         .container_instances_of_clusters
         .insert(cluster.into());
+    assert!(
+        w.run(&[], &partial, &["AC01"], T0 + 2500)
+            .imports
+            .is_empty()
+    );
+    partial.services_of_clusters.insert(cluster.into());
+    partial.all_task_definitions = false;
+    assert!(
+        w.run(&[], &partial, &["AC01"], T0 + 2600)
+            .imports
+            .is_empty()
+    );
+    // The region read whole, nothing left: the setting protects nothing.
+    partial.all_task_definitions = true;
     let p = w.run(&[], &partial, &["AC01"], T0 + 3000);
     assert_eq!(p.imports.len(), 1);
     assert_eq!(p.imports[0].reason, ImportReason::Archived);
     assert!(
         p.imports[0]
             .note
-            .is_some_and(|n| n.contains("no ECS container instance")),
+            .is_some_and(|n| n.contains("no ECS workload")),
         "{:?}",
         p.imports[0].note
     );

@@ -289,6 +289,9 @@ impl Snapshot {
                         .merge(account::ebs_default_error(error));
                     return Ok(());
                 }
+                if self.add_detection(path, map)? {
+                    return Ok(());
+                }
                 if identity::is_authorization_details_file(path)
                     && map.contains_key("Code")
                     && !identity::is_authorization_details(map)
@@ -625,6 +628,41 @@ impl Snapshot {
         }
         self.network.merge(read);
         Ok(())
+    }
+
+    /// GuardDuty's `list-detectors` and `get-detector` and Inspector's
+    /// `batch-get-account-status` outputs, and the AWS errors bound to them by file name.
+    /// `Ok(false)`: not one of them.
+    fn add_detection(
+        &mut self,
+        path: &str,
+        map: &serde_json::Map<String, Value>,
+    ) -> Result<bool, InputError> {
+        use account::{
+            GUARDDUTY_DETECTOR_FILE, GUARDDUTY_DETECTORS_FILE, INSPECTOR_STATUS_FILE, is_file,
+        };
+        use load_balancing::Read;
+        let value = Value::Object(map.clone());
+        let mut read = account::AccountSettings::default();
+        let is_error = map.contains_key("Code") && map.len() <= 3;
+        if is_error && is_file(path, GUARDDUTY_DETECTORS_FILE) {
+            read.guardduty_detectors = Some(Read::Error(typed(path, "", &value)?));
+        } else if is_error && is_file(path, GUARDDUTY_DETECTOR_FILE) {
+            read.guardduty_detector = Some(Read::Error(typed(path, "", &value)?));
+        } else if is_error && is_file(path, INSPECTOR_STATUS_FILE) {
+            read.inspector = Some(Read::Error(typed(path, "", &value)?));
+        } else if map.contains_key("DetectorIds") {
+            let ids: Vec<String> = typed(path, "DetectorIds", &map["DetectorIds"])?;
+            read.guardduty_detectors = Some(Read::Answered(ids));
+        } else if account::is_detector(map) {
+            read.guardduty_detector = Some(Read::Answered(typed(path, "", &value)?));
+        } else if account::is_inspector_status(map) {
+            read.inspector = Some(Read::Answered(typed(path, "", &value)?));
+        } else {
+            return Ok(false);
+        }
+        self.network.account.merge(read);
+        Ok(true)
     }
 
     /// `describe-secret`, `list-secrets` and `describe-parameters` outputs, and the errors bound

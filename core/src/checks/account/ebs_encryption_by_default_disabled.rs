@@ -55,18 +55,22 @@ pub static CHECK: Check = Check {
             json: r#"{"files":{"container-instances.json":{"containerInstances":[{"containerInstanceArn":"arn:aws:ecs:us-east-1:111122223333:container-instance/prod/0123456789abcdef0123456789abcdef","ec2InstanceId":"i-0abc","status":"ACTIVE","agentConnected":true}]},"ebs-encryption-by-default.json":{"Code":"UnauthorizedOperation","Message":"You are not authorized to perform this operation."}}}"#,
         },
     ],
-    evaluator: Evaluator::Account(eval),
+    evaluator: Evaluator::Account(AccountCheck {
+        applies_where: Workload::Ec2Capacity,
+        source: crate::model::account::EBS_DEFAULT_FILE,
+        eval,
+    }),
 };
 
 fn eval(v: &AccountView<'_>, _: &Options) -> Outcome {
     // The engine judges the account only where container instances run.
     match &v.settings.ebs_encryption_by_default {
         None => Outcome::unknown(
-            "EBS encryption by default was not read (aws ec2 get-ebs-encryption-by-default)"
+            "not read: EBS encryption by default (aws ec2 get-ebs-encryption-by-default)"
                 .to_owned(),
         ),
         Some(Read::Error(e)) => Outcome::unknown(format!(
-            "EBS encryption by default could not be read: {}",
+            "not read: EBS encryption by default (ec2:GetEbsEncryptionByDefault: {})",
             e.code
         )),
         Some(Read::Answered(s)) => match s.ebs_encryption_by_default {
@@ -76,7 +80,8 @@ fn eval(v: &AccountView<'_>, _: &Options) -> Outcome {
                 v.region
             )]),
             None => Outcome::unknown(
-                "the get-ebs-encryption-by-default output has no EbsEncryptionByDefault".to_owned(),
+                "not read: EBS encryption by default (the output has no EbsEncryptionByDefault)"
+                    .to_owned(),
             ),
         },
     }

@@ -2,6 +2,7 @@
 //! reference parsing ([`image`]) and secret classification ([`secrets`]). They live beside the
 //! rules, not among them: `checks/<kind>/` holds only checks, one file each, named after the slug.
 
+pub mod detection;
 pub mod image;
 pub mod instance;
 pub mod load_balancing;
