@@ -1183,18 +1183,34 @@ async fn a_large_account_region_is_scanned_in_parts_to_the_same_findings() {
         m.values().filter(|(r, _)| r == "ARCHIVED").count()
     };
     assert!(archived(&after) > archived(&first), "{after:?}");
-    // The account's own finding (AC01, EBS encryption by default where container instances
-    // run) is archived only by a scan that lists every cluster's container instances and finds
-    // none: the region-wide scan proves it, a part (some clusters) cannot, so the parts keep it
-    // until the next region-wide scan. Everything else is the same.
-    let account = |id: &String| id.contains("/AC01/");
-    let whole_ac01: Vec<_> = after.iter().filter(|(id, _)| account(id)).collect();
-    assert_eq!(whole_ac01.len(), 1, "{after:?}");
-    assert_eq!(whole_ac01[0].1.0, "ARCHIVED");
+    // The account's own findings on what protects container instances (AC01, EBS encryption by
+    // default; AC03, GuardDuty's EC2 agent) are archived only by a scan that lists every
+    // cluster's container instances and finds none: the region-wide scan proves it, a part (some
+    // clusters) cannot, so the parts keep them until the next region-wide scan. AC04 (Inspector,
+    // for the images still used) stays in both. Everything else is the same.
+    let account = |id: &String| id.contains("/AC01/") || id.contains("/AC03/");
     let parts_held = held(&member(parts.path()));
-    let parts_ac01: Vec<_> = parts_held.iter().filter(|(id, _)| account(id)).collect();
-    assert_eq!(parts_ac01.len(), 1);
-    assert_eq!(parts_ac01[0].1, &("ACTIVE".to_owned(), "FAILED".to_owned()));
+    for check in ["/AC01/", "/AC03/"] {
+        let whole: Vec<_> = after.iter().filter(|(id, _)| id.contains(check)).collect();
+        assert_eq!(whole.len(), 1, "{check}: {after:?}");
+        assert_eq!(whole[0].1.0, "ARCHIVED", "{check}");
+        let part: Vec<_> = parts_held
+            .iter()
+            .filter(|(id, _)| id.contains(check))
+            .collect();
+        assert_eq!(part.len(), 1, "{check}");
+        assert_eq!(
+            part[0].1,
+            &("ACTIVE".to_owned(), "FAILED".to_owned()),
+            "{check}"
+        );
+    }
+    assert!(
+        after
+            .iter()
+            .any(|(id, state)| id.contains("/AC04/") && state.0 == "ACTIVE"),
+        "{after:?}"
+    );
     let without = |m: BTreeMap<String, (String, String)>| -> BTreeMap<String, (String, String)> {
         m.into_iter().filter(|(id, _)| !account(id)).collect()
     };

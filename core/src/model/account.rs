@@ -45,8 +45,26 @@ impl AccountSettings {
         if other.guardduty_detector.is_some() {
             self.guardduty_detector = other.guardduty_detector;
         }
-        if other.inspector.is_some() {
-            self.inspector = other.inspector;
+        // Inspector answers per account: answers for several accounts (an offline scan of an
+        // organization's folders) add up, a later answer for an account replacing its earlier one.
+        match (&mut self.inspector, other.inspector) {
+            (Some(Read::Answered(mine)), Some(Read::Answered(theirs))) => {
+                let named = |a: &Option<String>| a.clone().unwrap_or_default();
+                let given: Vec<String> = theirs
+                    .accounts
+                    .iter()
+                    .map(|a| named(&a.account_id))
+                    .chain(theirs.failed_accounts.iter().map(|a| named(&a.account_id)))
+                    .collect();
+                mine.accounts
+                    .retain(|a| !given.contains(&named(&a.account_id)));
+                mine.failed_accounts
+                    .retain(|a| !given.contains(&named(&a.account_id)));
+                mine.accounts.extend(theirs.accounts);
+                mine.failed_accounts.extend(theirs.failed_accounts);
+            }
+            (_, Some(theirs)) => self.inspector = Some(theirs),
+            (_, None) => {}
         }
     }
 

@@ -389,3 +389,37 @@ fn documents_added_twice_keep_one_copy_even_after_direct_edits() {
     assert_eq!(s.services.len(), 2);
     assert_eq!(s.services[1].item.task_definition.as_deref(), Some("web:2"));
 }
+
+#[test]
+fn inspector_answers_for_several_accounts_add_up() {
+    use crate::model::account::EcrScanning;
+    use crate::model::load_balancing::Read;
+    let mut s = Snapshot::default();
+    for (file, account, status) in [
+        ("a/inspector2-account-status.json", "111111111111", "ENABLED"),
+        ("b/inspector2-account-status.json", "222222222222", "DISABLED"),
+        // A later answer for an account replaces its earlier one.
+        ("c/inspector2-account-status.json", "111111111111", "SUSPENDED"),
+    ] {
+        s.add_document(
+            file,
+            &format!(
+                r#"{{"accounts":[{{"accountId":"{account}","resourceState":{{"ecr":{{"status":"{status}"}}}}}}],"failedAccounts":[]}}"#
+            ),
+        )
+        .unwrap();
+    }
+    let Some(Read::Answered(i)) = &s.network.account.inspector else {
+        panic!("read")
+    };
+    assert_eq!(
+        i.ecr_scanning("111111111111"),
+        EcrScanning::Status("SUSPENDED".into())
+    );
+    assert_eq!(
+        i.ecr_scanning("222222222222"),
+        EcrScanning::Status("DISABLED".into())
+    );
+    assert_eq!(i.ecr_scanning("333333333333"), EcrScanning::Absent);
+    assert_eq!(i.accounts.len(), 2);
+}
