@@ -335,6 +335,7 @@ impl<I: Inventory, S: FindingSink, L: Ledger, N: Notifier> Handler<I, S, L, N> {
     async fn collect_and_plan(&self, scope: &Scope, now_ms: i64) -> Result<Scanned, HandlerError> {
         let collected = Box::pin(self.inventory.collect(scope)).await?;
         let mut ctx = Context::for_snapshot(&collected.snapshot);
+        ctx.now_ms = Some(now_ms);
         if let Some(a) = &self.settings.account {
             ctx.account = a.clone();
         }

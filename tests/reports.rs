@@ -231,15 +231,18 @@ fn compliance_per_control_and_honest_about_coverage() {
     assert_eq!(get("GuardDuty.12")["status"], "PASSED");
     assert_eq!(get("GuardDuty.13")["status"], "FAILED");
     assert_eq!(get("Inspector.2")["status"], "FAILED");
+    // The api's database secret: rotation on, last done on 2025-06-10.
+    assert_eq!(get("SecretsManager.1")["status"], "PASSED");
+    assert_eq!(get("SecretsManager.4")["status"], "FAILED");
     assert_eq!(
         controls.len(),
-        46,
+        47,
         "ECS.1-5, 8-10, 12-21, EC2.6, EC2.15, EC2.18, EC2.19 on what the services use, ELB.1, 4, 5, 6, \
          12, 17, 18 on the load balancers in front of them (ELB.21/22 are off by default), \
          EC2.3, EC2.8, EC2.9 on the hosts of container instances, EC2.7 on their account, IAM.1, \
          IAM.21, KMS.1 and KMS.2 on the roles of task definitions, ECR.1, 2, 3, 5 on the \
          repositories of their images, CloudWatch.16 on their log groups, \
-         SecretsManager.1 on their secrets, GuardDuty.12, GuardDuty.13 and Inspector.2 on their \
+         SecretsManager.1 and 4 on their secrets, GuardDuty.12, GuardDuty.13 and Inspector.2 on their \
          account"
     );
     // The worker's repository: no matching scanning rule, mutable, no lifecycle policy, AES256.
@@ -309,7 +312,7 @@ fn metrics_with_trend_from_earlier_reports() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["framework"] == "aws-fsbp" && f["controls"] == 46)
+            .any(|f| f["framework"] == "aws-fsbp" && f["controls"] == 47)
     );
     let text = ok(&[
         "metrics",

@@ -59,6 +59,9 @@ pub struct Options {
     /// The shortest retention a container log group may have (CloudWatch.16
     /// `minRetentionTime`; never-expire passes).
     pub min_log_retention_days: u32,
+    /// The most days a container's secret may go without rotating (SecretsManager.4
+    /// `maxDaysSinceRotation`, 1-180).
+    pub max_days_since_rotation: u32,
     /// Checks to turn on besides those enabled by default (ids or slugs).
     pub enable_checks: Vec<String>,
     /// Checks to turn off (ids or slugs).
@@ -136,6 +139,7 @@ impl Default for Options {
             required_permissions_boundaries: Vec::new(),
             trusted_accounts: Vec::new(),
             min_log_retention_days: 365,
+            max_days_since_rotation: 90,
             enable_checks: Vec::new(),
             disable_checks: Vec::new(),
         }
@@ -164,6 +168,7 @@ struct RawOptions {
     required_permissions_boundaries: Vec<String>,
     trusted_accounts: Vec<String>,
     min_log_retention_days: u32,
+    max_days_since_rotation: u32,
     enable_checks: Vec<String>,
     disable_checks: Vec<String>,
 }
@@ -189,6 +194,7 @@ impl Default for RawOptions {
             required_permissions_boundaries: o.required_permissions_boundaries,
             trusted_accounts: o.trusted_accounts,
             min_log_retention_days: o.min_log_retention_days,
+            max_days_since_rotation: o.max_days_since_rotation,
             enable_checks: o.enable_checks,
             disable_checks: o.disable_checks,
         }
@@ -253,6 +259,7 @@ impl Options {
             required_permissions_boundaries: raw.required_permissions_boundaries,
             trusted_accounts: raw.trusted_accounts,
             min_log_retention_days: raw.min_log_retention_days,
+            max_days_since_rotation: raw.max_days_since_rotation,
             enable_checks: raw.enable_checks,
             disable_checks: raw.disable_checks,
         };
@@ -299,6 +306,15 @@ impl Options {
             return Err(invalid(
                 "trusted_accounts",
                 format!("{a:?} is not an AWS account id (12 digits)"),
+            ));
+        }
+        if !(1..=180).contains(&self.max_days_since_rotation) {
+            return Err(invalid(
+                "max_days_since_rotation",
+                format!(
+                    "{} is outside 1-180 (the range Security Hub's SecretsManager.4 accepts)",
+                    self.max_days_since_rotation
+                ),
             ));
         }
         if !(1..=3653).contains(&self.min_log_retention_days) {

@@ -137,7 +137,11 @@ pub fn check_section(c: &Check) -> String {
             let _ = writeln!(s, "- {} (`{}`): {}", f.title(), f.id(), controls.join(", "));
         }
     }
-    let _ = writeln!(s, "\nExamples (fixtures the test suite runs):\n");
+    let _ = writeln!(
+        s,
+        "\nExamples (fixtures the test suite runs, as of {}):\n",
+        crate::render::time::date(crate::checks::EXAMPLES_NOW_MS)
+    );
     for e in c.examples {
         let _ = writeln!(s, "- {} -> {}", e.name, e.expect);
     }

@@ -22,6 +22,9 @@ pub struct Context {
     pub account: String,
     pub region: String,
     pub partition: String,
+    /// The scan's clock (milliseconds since the Unix epoch): checks on how old something is
+    /// need it, and are NOT_AVAILABLE without one. The Lambda and the CLI set it.
+    pub now_ms: Option<i64>,
 }
 
 impl Default for Context {
@@ -30,6 +33,7 @@ impl Default for Context {
             account: "000000000000".to_owned(),
             region: "us-east-1".to_owned(),
             partition: "aws".to_owned(),
+            now_ms: None,
         }
     }
 }
@@ -530,6 +534,7 @@ pub fn evaluate<'a>(
                         &SecretView {
                             task_definition: td,
                             secrets: &snapshot.secrets,
+                            now_ms: ctx.now_ms,
                             partition: place.0,
                             region: place.1,
                             account: place.2,

@@ -155,6 +155,7 @@ fn synthesized_arns_use_context_and_evaluations_are_complete() {
         account: "123456789012".into(),
         region: "eu-central-1".into(),
         partition: "aws".into(),
+        now_ms: None,
     };
     let checks = select(&Options::default(), &[], &[], None).unwrap();
     let evals = evaluate(&s, &checks, &Options::default(), &ctx);

@@ -28,6 +28,52 @@ impl NetworkRead {
     pub(crate) fn count(&mut self, op: &str) {
         *self.calls.entry(op.to_owned()).or_default() += 1;
     }
+
+    /// Add another read's documents, calls and errors after this one's.
+    pub(crate) fn absorb(&mut self, other: NetworkRead) {
+        self.docs.extend(other.docs);
+        for (op, n) in other.calls {
+            *self.calls.entry(op).or_default() += n;
+        }
+        self.errors.extend(other.errors);
+    }
+}
+
+/// How many per-resource reads (a repository's policies, an image's scan, a secret) run at once.
+pub(crate) const PER_RESOURCE_CONCURRENCY: usize = 8;
+
+/// Run `read` on every item, [`PER_RESOURCE_CONCURRENCY`] at a time, and merge what they read
+/// in the items' order (so the documents come out the same whatever answers first).
+pub(crate) async fn each_concurrently<T, F, Fut>(items: Vec<T>, read: F) -> NetworkRead
+where
+    T: Send + 'static,
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = NetworkRead> + Send + 'static,
+{
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(PER_RESOURCE_CONCURRENCY));
+    let mut set = tokio::task::JoinSet::new();
+    let count = items.len();
+    for (i, item) in items.into_iter().enumerate() {
+        let permits = permits.clone();
+        let work = read(item);
+        set.spawn(async move {
+            // The semaphore is never closed: a permit always comes.
+            let _permit = permits.acquire_owned().await.ok();
+            (i, work.await)
+        });
+    }
+    let mut done: Vec<Option<NetworkRead>> = (0..count).map(|_| None).collect();
+    let mut out = NetworkRead::default();
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok((i, read)) => done[i] = Some(read),
+            Err(e) => out.errors.push(format!("a read stopped: {e}")),
+        }
+    }
+    for read in done.into_iter().flatten() {
+        out.absorb(read);
+    }
+    out
 }
 
 fn filter(name: &str, values: &[String]) -> Filter {

@@ -27,7 +27,7 @@ use ecs_posture_core::model::registry::{
 };
 use serde_json::{Value, json};
 
-use super::ec2::NetworkRead;
+use super::ec2::{NetworkRead, each_concurrently};
 
 /// The names of the documents this reader writes (each names its own content, or binds an
 /// error to its repository): `snapshot --live` keeps them as they are.
@@ -307,45 +307,66 @@ pub async fn read(
         ));
     }
 
-    for name in &names {
-        out.count("ecr:GetLifecyclePolicy");
-        let answer = client
-            .get_lifecycle_policy()
-            .registry_id(account)
-            .repository_name(name)
-            .send()
-            .await
-            .map(|o| json!({"registryId": o.registry_id(), "repositoryName": o.repository_name(), "lifecyclePolicyText": o.lifecycle_policy_text()}));
-        keep(
-            &mut out,
-            file_name(LIFECYCLE_PREFIX, name, ""),
-            ("ecr:GetLifecyclePolicy", name, account),
-            "LifecyclePolicyNotFoundException",
-            answer,
-        );
-        out.count("ecr:GetRepositoryPolicy");
-        let answer = client
-            .get_repository_policy()
-            .registry_id(account)
-            .repository_name(name)
-            .send()
-            .await
-            .map(|o| json!({"registryId": o.registry_id(), "repositoryName": o.repository_name(), "policyText": o.policy_text()}));
-        keep(
-            &mut out,
-            file_name(REPOSITORY_POLICY_PREFIX, name, ""),
-            ("ecr:GetRepositoryPolicy", name, account),
-            "RepositoryPolicyNotFoundException",
-            answer,
-        );
-    }
-
-    for (name, digest) in refs.digests.iter().filter(|(n, _)| names.contains(n)) {
-        let file = file_name(SCAN_FINDINGS_PREFIX, name, &format!("@{digest}"));
-        if let Some(doc) = scan_findings(client, account, name, digest, &mut out).await {
-            out.docs.push((file, doc));
+    // Each repository's policies, then each running digest's scan, several at once.
+    let policies = each_concurrently(names.to_vec(), |name: String| {
+        let (client, account) = (client.clone(), account.to_owned());
+        async move {
+            let mut out = NetworkRead::default();
+            out.count("ecr:GetLifecyclePolicy");
+            let answer = client
+                .get_lifecycle_policy()
+                .registry_id(&account)
+                .repository_name(&name)
+                .send()
+                .await
+                .map(|o| json!({"registryId": o.registry_id(), "repositoryName": o.repository_name(), "lifecyclePolicyText": o.lifecycle_policy_text()}));
+            keep(
+                &mut out,
+                file_name(LIFECYCLE_PREFIX, &name, ""),
+                ("ecr:GetLifecyclePolicy", &name, &account),
+                "LifecyclePolicyNotFoundException",
+                answer,
+            );
+            out.count("ecr:GetRepositoryPolicy");
+            let answer = client
+                .get_repository_policy()
+                .registry_id(&account)
+                .repository_name(&name)
+                .send()
+                .await
+                .map(|o| json!({"registryId": o.registry_id(), "repositoryName": o.repository_name(), "policyText": o.policy_text()}));
+            keep(
+                &mut out,
+                file_name(REPOSITORY_POLICY_PREFIX, &name, ""),
+                ("ecr:GetRepositoryPolicy", &name, &account),
+                "RepositoryPolicyNotFoundException",
+                answer,
+            );
+            out
         }
-    }
+    })
+    .await;
+    out.absorb(policies);
+
+    let digests: Vec<(String, String)> = refs
+        .digests
+        .iter()
+        .filter(|(n, _)| names.contains(n))
+        .cloned()
+        .collect();
+    let scans = each_concurrently(digests, |(name, digest): (String, String)| {
+        let (client, account) = (client.clone(), account.to_owned());
+        async move {
+            let mut out = NetworkRead::default();
+            let file = file_name(SCAN_FINDINGS_PREFIX, &name, &format!("@{digest}"));
+            if let Some(doc) = scan_findings(&client, &account, &name, &digest, &mut out).await {
+                out.docs.push((file, doc));
+            }
+            out
+        }
+    })
+    .await;
+    out.absorb(scans);
 
     if let Some(kms) = kms {
         for key in &keys {

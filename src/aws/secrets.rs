@@ -14,7 +14,7 @@ use ecs_posture_core::model::secrets::{
 };
 use serde_json::{Value, json};
 
-use super::ec2::NetworkRead;
+use super::ec2::{NetworkRead, each_concurrently};
 
 /// The document names this reader writes (`snapshot --live` keeps them as they are).
 pub const SOURCE_PREFIXES: &[&str] = &[SECRET_PREFIX, PARAMETER_PREFIX];
@@ -65,41 +65,13 @@ pub async fn read(
 ) -> NetworkRead {
     let mut out = NetworkRead::default();
     if let Some(sm) = sm {
-        for id in secrets {
-            out.count("secretsmanager:DescribeSecret");
-            match sm.describe_secret().secret_id(id).send().await {
-                Ok(s) => out.docs.push((
-                    file_name(SECRET_PREFIX, s.name().unwrap_or(id)),
-                    json!({
-                        "ARN": s.arn(),
-                        "Name": s.name(),
-                        "KmsKeyId": s.kms_key_id(),
-                        "RotationEnabled": s.rotation_enabled(),
-                        "RotationRules": s.rotation_rules().map(|r| json!({
-                            "AutomaticallyAfterDays": r.automatically_after_days(),
-                            "ScheduleExpression": r.schedule_expression(),
-                        })),
-                        "LastRotatedDate": s.last_rotated_date().map(|d| d.to_string()),
-                        "DeletedDate": s.deleted_date().map(|d| d.to_string()),
-                        "OwningService": s.owning_service(),
-                    }),
-                )),
-                Err(e) => {
-                    let doc = super::error_document(&e);
-                    if doc.as_ref().and_then(|d| d["Code"].as_str())
-                        != Some("ResourceNotFoundException")
-                    {
-                        out.errors.push(format!(
-                            "secretsmanager:DescribeSecret {id} in account {account}: {}",
-                            super::sdk_error_summary(&e)
-                        ));
-                    }
-                    if let Some(doc) = doc {
-                        out.docs.push((file_name(SECRET_PREFIX, id), doc));
-                    }
-                }
-            }
-        }
+        // One DescribeSecret a secret, several at once.
+        let described = each_concurrently(secrets.iter().cloned().collect(), |id: String| {
+            let (sm, account) = (sm.clone(), account.to_owned());
+            async move { describe_secret(&sm, &account, &id).await }
+        })
+        .await;
+        out.absorb(described);
     }
     let Some(ssm) = ssm else {
         return out;
@@ -163,6 +135,49 @@ pub async fn read(
                     .collect::<Vec<_>>()}),
             };
             out.docs.push((file_name(PARAMETER_PREFIX, name), doc));
+        }
+    }
+    out
+}
+
+/// One secret's metadata (`describe-secret`, never its value), or the AWS error it answered with
+/// (`ResourceNotFoundException` is a fact: the secret is missing).
+async fn describe_secret(
+    sm: &aws_sdk_secretsmanager::Client,
+    account: &str,
+    id: &str,
+) -> NetworkRead {
+    let mut out = NetworkRead::default();
+    out.count("secretsmanager:DescribeSecret");
+    match sm.describe_secret().secret_id(id).send().await {
+        Ok(s) => out.docs.push((
+            file_name(SECRET_PREFIX, s.name().unwrap_or(id)),
+            json!({
+                "ARN": s.arn(),
+                "Name": s.name(),
+                "KmsKeyId": s.kms_key_id(),
+                "RotationEnabled": s.rotation_enabled(),
+                "RotationRules": s.rotation_rules().map(|r| json!({
+                    "AutomaticallyAfterDays": r.automatically_after_days(),
+                    "ScheduleExpression": r.schedule_expression(),
+                })),
+                "LastRotatedDate": s.last_rotated_date().map(|d| d.to_string()),
+                "CreatedDate": s.created_date().map(|d| d.to_string()),
+                "DeletedDate": s.deleted_date().map(|d| d.to_string()),
+                "OwningService": s.owning_service(),
+            }),
+        )),
+        Err(e) => {
+            let doc = super::error_document(&e);
+            if doc.as_ref().and_then(|d| d["Code"].as_str()) != Some("ResourceNotFoundException") {
+                out.errors.push(format!(
+                    "secretsmanager:DescribeSecret {id} in account {account}: {}",
+                    super::sdk_error_summary(&e)
+                ));
+            }
+            if let Some(doc) = doc {
+                out.docs.push((file_name(SECRET_PREFIX, id), doc));
+            }
         }
     }
     out

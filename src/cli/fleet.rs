@@ -153,6 +153,7 @@ pub fn scan(
         match result {
             Ok((region, Documents { collected, .. })) => {
                 let mut ctx = engine::Context::for_snapshot(&collected.snapshot);
+                ctx.now_ms = Some(crate::cli::common::now_ms());
                 if let Some(a) = &job.account {
                     ctx.account = a.clone();
                 }

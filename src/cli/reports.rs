@@ -167,7 +167,8 @@ fn evaluate_parts(
     let mut merged = Snapshot::default();
     let mut evaluations = Vec::new();
     for part in parts {
-        let ctx = engine::Context::for_snapshot(&part);
+        let mut ctx = engine::Context::for_snapshot(&part);
+        ctx.now_ms = Some(crate::cli::common::now_ms());
         // Resource indexes stay those of the part (the reports never render ASFF details,
         // the one reader of them).
         let part_evaluations = engine::evaluate(&part, checks, opts, &ctx);

@@ -163,7 +163,8 @@ pub fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
             let mut evaluations = Vec::new();
             let mut asff = String::new();
             for (_, part) in &parts {
-                let ctx = engine::Context::for_snapshot(part);
+                let mut ctx = engine::Context::for_snapshot(part);
+                ctx.now_ms = Some(now_ms());
                 let part_evaluations = engine::evaluate(part, &checks, &opts, &ctx);
                 if args.format == Format::Asff {
                     let shown: Vec<&Evaluation> = part_evaluations.iter().collect();
@@ -176,6 +177,7 @@ pub fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         collected.snapshot = parts.pop().map(|(_, s)| s).unwrap_or_default();
     }
     let mut ctx = engine::Context::for_snapshot(&collected.snapshot);
+    ctx.now_ms = Some(now_ms());
     if let Some(a) = &args.account {
         ctx.account = a.clone();
     }

@@ -63,6 +63,7 @@ pub static CATALOG: &[&Check] = &[
     &td::secret_rotation_disabled::CHECK,
     &td::secret_not_cmk_encrypted::CHECK,
     &td::secret_in_plaintext_parameter::CHECK,
+    &td::secret_not_rotated_recently::CHECK,
     &sv::service_assigns_public_ip::CHECK,
     &sv::fargate_platform_version_outdated::CHECK,
     &sv::fargate_platform_version_unpinned::CHECK,
@@ -126,8 +127,8 @@ pub fn find(name: &str) -> Option<&'static Check> {
 /// Checks that need other AWS APIs, listed so users know what is not (yet) covered.
 pub const LATER: &[(&str, &str)] = &[
     (
-        "Secret rotation period (Security Hub SecretsManager.4) and the age of base images",
-        "needs a trusted clock in the evaluation; SecretsManager.1 (TD55) judges whether rotation is on",
+        "The age of running images",
+        "needs each running digest's push date (ecr:DescribeImages); TD49 judges their vulnerabilities",
     ),
     (
         "GuardDuty runtime coverage per cluster (ListCoverage) and agents installed by hand",

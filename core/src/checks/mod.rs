@@ -178,6 +178,10 @@ pub struct AccountCheck {
     pub eval: fn(&AccountView<'_>, &Options) -> Outcome,
 }
 
+/// The instant the catalog's examples are judged at (2026-12-01T00:00:00Z): checks on how old
+/// something is need the scan's clock.
+pub const EXAMPLES_NOW_MS: i64 = 1_796_083_200_000;
+
 /// The ECS workloads whose presence in an account-region makes an account check apply: a
 /// setting that protects nothing the scan saw is not judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,6 +360,8 @@ pub struct LogView<'a> {
 pub struct SecretView<'a> {
     pub task_definition: &'a TaskDefinition,
     pub secrets: &'a crate::model::secrets::SecretStore,
+    /// The scan's clock (`None`: ages cannot be judged).
+    pub now_ms: Option<i64>,
     pub partition: &'a str,
     pub region: &'a str,
     pub account: &'a str,

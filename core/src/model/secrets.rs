@@ -47,6 +47,11 @@ pub struct SecretMeta {
     pub deleted_date: Option<serde_json::Value>,
     #[serde(default)]
     pub owning_service: Option<String>,
+    /// ISO 8601 text (AWS CLI v2) or epoch seconds (v1, `--cli-...` formats): read when judged.
+    #[serde(default)]
+    pub last_rotated_date: Option<serde_json::Value>,
+    #[serde(default)]
+    pub created_date: Option<serde_json::Value>,
 }
 
 /// `describe-parameters`' parameter, the parts read (it carries no value).

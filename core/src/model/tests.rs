@@ -396,10 +396,22 @@ fn inspector_answers_for_several_accounts_add_up() {
     use crate::model::load_balancing::Read;
     let mut s = Snapshot::default();
     for (file, account, status) in [
-        ("a/inspector2-account-status.json", "111111111111", "ENABLED"),
-        ("b/inspector2-account-status.json", "222222222222", "DISABLED"),
+        (
+            "a/inspector2-account-status.json",
+            "111111111111",
+            "ENABLED",
+        ),
+        (
+            "b/inspector2-account-status.json",
+            "222222222222",
+            "DISABLED",
+        ),
         // A later answer for an account replaces its earlier one.
-        ("c/inspector2-account-status.json", "111111111111", "SUSPENDED"),
+        (
+            "c/inspector2-account-status.json",
+            "111111111111",
+            "SUSPENDED",
+        ),
     ] {
         s.add_document(
             file,

@@ -45,6 +45,7 @@ pub mod secret_in_parameter_store;
 pub mod secret_in_plaintext_parameter;
 pub mod secret_named_environment_variable;
 pub mod secret_not_cmk_encrypted;
+pub mod secret_not_rotated_recently;
 pub mod secret_reference_unresolvable;
 pub mod secret_rotation_disabled;
 pub mod security_profile_disabled;
