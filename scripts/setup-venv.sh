@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the project's Python tools, each set fully pinned, into its own virtualenv:
-#   .venv          requirements/dev.txt      moto (AWS emulator), cargo-lambda (+ zig)
+#   .venv          requirements/dev.txt      moto (AWS emulator), cargo-lambda (+ zig), OCSF schemas
 #   .venv-sam      requirements/sam.txt      aws-sam-cli, cfn-lint
 #   .venv-checkov  requirements/checkov.txt  checkov
 # Idempotent: a virtualenv whose requirements did not change is left as it is.

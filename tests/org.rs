@@ -805,6 +805,36 @@ fn an_org_snapshot_scans_offline_with_accounts_and_regions_intact() {
         let offline = ids(&offline);
         let pairs: BTreeSet<&(String, String)> = offline.values().collect();
         assert_eq!(pairs.len(), 6, "{pairs:?}");
+        // The OCSF events of the same scan carry the same finding Ids, accounts and regions.
+        let ocsf = Command::new(env!("CARGO_BIN_EXE_ecs-posture"))
+            .args([
+                "scan",
+                dir.path().to_str().unwrap(),
+                "--format",
+                "ocsf",
+                "--fail-on",
+                "none",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(ocsf.status.code(), Some(0));
+        let ocsf: BTreeMap<String, (String, String)> = String::from_utf8_lossy(&ocsf.stdout)
+            .lines()
+            .map(|l| {
+                let e: Value = serde_json::from_str(l).unwrap();
+                (
+                    e["finding_info"]["uid"].as_str().unwrap().to_owned(),
+                    (
+                        e["cloud"]["account"]["uid"].as_str().unwrap().to_owned(),
+                        e["cloud"]["region"].as_str().unwrap().to_owned(),
+                    ),
+                )
+            })
+            .collect();
+        assert_eq!(
+            ocsf, offline,
+            "OCSF and ASFF agree across accounts and regions"
+        );
         let mut args = vec!["scan", "--live", "--format", "asff", "--fail-on", "none"];
         args.extend(fleet);
         let live = cli(&proxy, &args);

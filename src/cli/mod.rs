@@ -51,7 +51,7 @@ pub enum Command {
     /// Run the Lambda's job for one event on a local estate, writing Security Hub batches, the
     /// SNS alert and the ledger under a local folder
     Invoke(invoke::InvokeArgs),
-    /// Reports: summary, detailed, executive, json, markdown, html, csv
+    /// Reports: summary, detailed, executive, json, markdown, html, csv, ocsf
     Report(Box<reports::ReportArgs>),
     /// Actionable remediation, highest risk first, deduplicated across resources
     Recommendations(Box<reports::RecommendationsArgs>),

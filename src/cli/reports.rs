@@ -78,6 +78,8 @@ pub enum ReportFormat {
     Markdown,
     Html,
     Csv,
+    /// OCSF 1.6 Compliance Finding events of the findings, one per line
+    Ocsf,
 }
 
 #[derive(Args, Debug)]
@@ -265,6 +267,11 @@ pub fn report(args: ReportArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         ReportFormat::Executive => text::executive(&summary, &shown, &services, &trend),
         ReportFormat::Html => html::render(&summary, &shown, &services, &trend, &now_rfc3339()),
         ReportFormat::Csv => render::csv::render(&failed),
+        ReportFormat::Ocsf => render::ocsf::render(
+            &failed,
+            env!("CARGO_PKG_VERSION"),
+            crate::cli::common::now_ms(),
+        ),
         ReportFormat::Markdown => {
             let mut md = render::markdown::render(shown.iter().copied(), &failed);
             md.push_str("\n## Recommendations\n\n");

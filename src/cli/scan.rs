@@ -26,6 +26,8 @@ pub enum Format {
     Sarif,
     Csv,
     Markdown,
+    /// OCSF 1.6 Compliance Finding events, one per line
+    Ocsf,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,7 +94,7 @@ pub struct ScanArgs {
     /// Exit 1 when a FAILED evaluation at or above this severity exists (`none` never fails)
     #[arg(long, default_value = "high", value_parser = parse_fail_on)]
     pub fail_on: FailOn,
-    /// List PASSED and NOT_APPLICABLE evaluations too (table, csv, markdown; json always lists all)
+    /// List PASSED, NOT_APPLICABLE and NOT_AVAILABLE evaluations too (table, csv, markdown, ocsf; json always lists all)
     #[arg(long)]
     pub all: bool,
     /// Account id for resources whose JSON carries no ARN (default: from the snapshot's ARNs)
@@ -250,6 +252,7 @@ pub fn render_evaluations(
         }
         Format::Csv => render::csv::render(&shown),
         Format::Markdown => render::markdown::render(evaluations, &shown),
+        Format::Ocsf => render::ocsf::render(&shown, env!("CARGO_PKG_VERSION"), now_ms()),
     };
     emit(out, args.output.as_deref(), &text)?;
     let failing = match args.fail_on {

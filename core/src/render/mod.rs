@@ -5,6 +5,7 @@ pub mod asff;
 pub mod csv;
 pub mod json;
 pub mod markdown;
+pub mod ocsf;
 pub mod sarif;
 pub mod table;
 pub mod time;

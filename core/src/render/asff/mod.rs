@@ -46,16 +46,25 @@ fn partition_of<'a>(arn: &'a str, region: &str) -> &'a str {
         .unwrap_or(crate::fleet::partition_of(region))
 }
 
-fn requirement(f: Framework, control: &str) -> String {
+/// The standard a framework's controls belong to, as `Compliance.RelatedRequirements` and
+/// OCSF `compliance.standards` name it.
+pub fn standard(f: Framework) -> &'static str {
     match f {
-        Framework::AwsFsbp => format!("AWS Foundational Security Best Practices v1.0.0/{control}"),
-        Framework::AwsConfig => format!("AWS Config/{control}"),
-        Framework::Nist80053 => format!("NIST.800-53.r5 {control}"),
-        Framework::PciDss => format!("PCI DSS v4.0/{control}"),
-        Framework::Hipaa => format!("HIPAA/{control}"),
-        Framework::Soc2 => format!("SOC 2/{control}"),
-        Framework::Cis => format!("CIS Docker Benchmark v1.6.0/{control}"),
+        Framework::AwsFsbp => "AWS Foundational Security Best Practices v1.0.0",
+        Framework::AwsConfig => "AWS Config",
+        Framework::Nist80053 => "NIST.800-53.r5",
+        Framework::PciDss => "PCI DSS v4.0",
+        Framework::Hipaa => "HIPAA",
+        Framework::Soc2 => "SOC 2",
+        Framework::Cis => "CIS Docker Benchmark v1.6.0",
     }
+}
+
+/// One requirement as `Compliance.RelatedRequirements` lists it (`NIST.800-53.r5 AC-6`,
+/// `AWS Foundational Security Best Practices v1.0.0/ECS.4`).
+pub fn requirement(f: Framework, control: &str) -> String {
+    let separator = if f == Framework::Nist80053 { ' ' } else { '/' };
+    format!("{}{separator}{control}", standard(f))
 }
 
 /// What a finding is about: an evaluation, or a ledger entry whose resource is gone.
