@@ -77,7 +77,7 @@ pub fn checks_markdown() -> String {
     let _ = writeln!(s, "## Not covered yet\n");
     let _ = writeln!(
         s,
-        "These checks need AWS APIs other than ECS and are planned, not implemented:\n"
+        "These checks need AWS APIs, or ECS operations, that are not read yet; they are planned, not implemented:\n"
     );
     for (what, why) in LATER {
         let _ = writeln!(s, "- {what}: {why}");

@@ -69,11 +69,11 @@ fn ids_are_stable() {
         "TD23", "TD24", "TD25", "TD26", "TD27", "TD28", "TD29", "TD30", "TD31", "TD32", "TD33",
         "TD34", "TD35", "TD36", "TD37", "TD38", "TD39", "TD40", "TD41", "TD42", "TD43", "TD44",
         "TD45", "TD46", "TD47", "TD48", "TD49", "TD50", "TD51", "TD52", "TD53", "TD54", "TD55",
-        "TD56", "TD57", "TD58", "SV01", "SV02", "SV03", "SV04", "SV05", "SV06", "SV07", "SV08",
-        "TS01", "SV09", "SV10", "SV11", "SV12", "SV13", "SV14", "SV15", "SV16", "SV17", "SV18",
-        "SV19", "SV20", "SV21", "SV22", "SV23", "SV24", "SV25", "SV26", "CL01", "CL02", "CL03",
-        "CL04", "CL05", "CL06", "CL07", "CL08", "CP01", "CP02", "CI01", "CI02", "CI03", "CI04",
-        "CI05", "CI06", "CI07", "CI08", "AC01", "AC02", "AC03", "AC04",
+        "TD56", "TD57", "TD58", "TD59", "TD60", "SV01", "SV02", "SV03", "SV04", "SV05", "SV06",
+        "SV07", "SV08", "TS01", "SV09", "SV10", "SV11", "SV12", "SV13", "SV14", "SV15", "SV16",
+        "SV17", "SV18", "SV19", "SV20", "SV21", "SV22", "SV23", "SV24", "SV25", "SV26", "SV27",
+        "CL01", "CL02", "CL03", "CL04", "CL05", "CL06", "CL07", "CL08", "CP01", "CP02", "CI01",
+        "CI02", "CI03", "CI04", "CI05", "CI06", "CI07", "CI08", "AC01", "AC02", "AC03", "AC04",
     ];
     let ids: Vec<&str> = CATALOG.iter().map(|c| c.id).collect();
     assert_eq!(ids, expected);

@@ -68,6 +68,7 @@ fn container(c: &t::ContainerDefinition) -> Value {
         "command": strs(c.command()),
         "entryPoint": strs(c.entry_point()),
         "dockerLabels": c.docker_labels(),
+        "versionConsistency": c.version_consistency().map(|v| v.as_str()),
     })
 }
 
@@ -106,6 +107,7 @@ pub fn task_definition(td: &t::TaskDefinition, tag_list: &[t::Tag]) -> Value {
             "type": p.r#type().map(|x| x.as_str()),
             "containerName": p.container_name(),
         })),
+        "enableFaultInjection": td.enable_fault_injection(),
         "registeredAt": ts(td.registered_at()),
         "deregisteredAt": ts(td.deregistered_at()),
         "registeredBy": td.registered_by(),
@@ -157,6 +159,23 @@ pub fn task_set(ts_: &t::TaskSet) -> Value {
     }))
 }
 
+/// A deployment's Service Connect configuration: no client aliases or timeouts, only what the
+/// checks judge.
+fn service_connect(c: &t::ServiceConnectConfiguration) -> Value {
+    json!({
+        "enabled": c.enabled(),
+        "namespace": c.namespace(),
+        "services": c.services().iter().map(|s| json!({
+            "portName": s.port_name(),
+            "tls": s.tls().map(|t| json!({
+                "issuerCertificateAuthority": t.issuer_certificate_authority().map(|ca| json!({"awsPcaAuthorityArn": ca.aws_pca_authority_arn()})),
+                "kmsKey": t.kms_key(),
+                "roleArn": t.role_arn(),
+            })),
+        })).collect::<Vec<_>>(),
+    })
+}
+
 pub fn service(s: &t::Service) -> Value {
     clean(json!({
         "serviceArn": s.service_arn(),
@@ -178,7 +197,7 @@ pub fn service(s: &t::Service) -> Value {
             "status": d.status(),
             "taskDefinition": d.task_definition(),
             "platformVersion": d.platform_version(),
-            "serviceConnectConfiguration": d.service_connect_configuration().map(|c| json!({"enabled": c.enabled(), "namespace": c.namespace()})),
+            "serviceConnectConfiguration": d.service_connect_configuration().map(service_connect),
         })).collect::<Vec<_>>(),
         "loadBalancers": load_balancers(s.load_balancers()),
         "schedulingStrategy": s.scheduling_strategy().map(|x| x.as_str()),
@@ -245,4 +264,80 @@ pub fn container_instance(c: &t::ContainerInstance, cluster_arn: &str) -> Value 
         "tags": tags(c.tags()),
         "clusterArn": cluster_arn,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ecs_posture_core::model::{Service, TaskDefinition};
+
+    #[test]
+    fn live_documents_keep_the_fields_the_newest_checks_judge() {
+        let td = t::TaskDefinition::builder()
+            .family("api")
+            .enable_fault_injection(true)
+            .container_definitions(
+                t::ContainerDefinition::builder()
+                    .name("api")
+                    .image("111122223333.dkr.ecr.eu-west-1.amazonaws.com/api:1.2")
+                    .version_consistency(t::VersionConsistency::Disabled)
+                    .build(),
+            )
+            .build();
+        let doc = task_definition(&td, &[]);
+        let model: TaskDefinition = serde_json::from_value(doc["taskDefinition"].clone()).unwrap();
+        assert_eq!(model.enable_fault_injection, Some(true));
+        assert_eq!(
+            model.container_definitions[0]
+                .version_consistency
+                .as_deref(),
+            Some("disabled")
+        );
+
+        let tls = t::ServiceConnectTlsConfiguration::builder()
+            .issuer_certificate_authority(
+                t::ServiceConnectTlsCertificateAuthority::builder()
+                    .aws_pca_authority_arn(
+                        "arn:aws:acm-pca:eu-west-1:111122223333:certificate-authority/1",
+                    )
+                    .build(),
+            )
+            .build();
+        let sc = t::ServiceConnectConfiguration::builder()
+            .enabled(true)
+            .namespace("prod.internal")
+            .services(
+                t::ServiceConnectService::builder()
+                    .port_name("api")
+                    .tls(tls)
+                    .build()
+                    .unwrap(),
+            )
+            .services(
+                t::ServiceConnectService::builder()
+                    .port_name("admin")
+                    .build()
+                    .unwrap(),
+            )
+            .build();
+        let svc = t::Service::builder()
+            .service_name("api")
+            .deployments(
+                t::Deployment::builder()
+                    .status("PRIMARY")
+                    .service_connect_configuration(sc)
+                    .build(),
+            )
+            .build();
+        let model: Service = serde_json::from_value(service(&svc)).unwrap();
+        let sc = model
+            .service_connect()
+            .expect("the PRIMARY deployment's configuration");
+        let tls: Vec<(Option<&str>, bool)> = sc
+            .services
+            .iter()
+            .map(|s| (s.port_name.as_deref(), s.has_tls()))
+            .collect();
+        assert_eq!(tls, vec![(Some("api"), true), (Some("admin"), false)]);
+    }
 }

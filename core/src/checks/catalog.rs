@@ -64,6 +64,8 @@ pub static CATALOG: &[&Check] = &[
     &td::secret_not_cmk_encrypted::CHECK,
     &td::secret_in_plaintext_parameter::CHECK,
     &td::secret_not_rotated_recently::CHECK,
+    &td::image_version_consistency_disabled::CHECK,
+    &td::fault_injection_enabled::CHECK,
     &sv::service_assigns_public_ip::CHECK,
     &sv::fargate_platform_version_outdated::CHECK,
     &sv::fargate_platform_version_unpinned::CHECK,
@@ -91,6 +93,7 @@ pub static CATALOG: &[&Check] = &[
     &sv::target_group_traffic_not_encrypted::CHECK,
     &sv::subnet_auto_assigns_public_ip::CHECK,
     &sv::private_subnet_without_vpc_endpoints::CHECK,
+    &sv::service_connect_without_tls::CHECK,
     &cl::container_insights_disabled::CHECK,
     &cl::exec_logging_disabled::CHECK,
     &cl::exec_session_not_kms_encrypted::CHECK,
@@ -145,6 +148,10 @@ pub const LATER: &[(&str, &str)] = &[
     (
         "Classic Load Balancers (ELB.8, ELB.14) in front of services",
         "needs the Classic Elastic Load Balancing API",
+    ),
+    (
+        "ECS Managed Daemons, Express Mode services, ECS Gateways, Managed Instances capacity providers and the effective account settings",
+        "need the ECS API's newest operations (daemons, express gateway services, gateways, ListAccountSettings); their fields shared with task definitions and services are judged (TD59 versionConsistency, TD60 enableFaultInjection, SV27 Service Connect TLS, CL08 managed storage)",
     ),
     (
         "AMI deprecation time and the age of custom, Windows and Bottlerocket AMIs",

@@ -59,6 +59,8 @@ pub enum GroupLookup<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Logs {
     groups: HashMap<String, LogGroup>,
+    /// Every group read, of every account-region (names repeat across accounts).
+    all: Vec<LogGroup>,
     /// Names read on their own: `None` answered (present or absent), `Some` refused.
     asked: HashMap<String, Option<String>>,
 }
@@ -73,7 +75,26 @@ pub fn bound_group(path: &str) -> Option<String> {
 impl Logs {
     pub fn merge(&mut self, other: Logs) {
         self.groups.extend(other.groups);
+        self.all.extend(other.all);
         self.asked.extend(other.asked);
+    }
+
+    /// The reads of one account-region (a part of a snapshot of several): the groups whose ARN
+    /// names it, or that carry no ARN. Answers bound by file name carry no account and are kept.
+    pub fn of_account_region(&self, account: &str, region: &str) -> Logs {
+        let mut out = Logs {
+            asked: self.asked.clone(),
+            ..Logs::default()
+        };
+        let of = |g: &LogGroup| {
+            g.arn
+                .as_deref()
+                .or(g.log_group_arn.as_deref())
+                .and_then(super::Arn::parse)
+                .is_none_or(|a| a.account == account && a.region == region)
+        };
+        out.add(self.all.iter().filter(|g| of(g)).cloned().collect(), None);
+        out
     }
 
     pub fn is_empty(&self) -> bool {
@@ -84,6 +105,7 @@ impl Logs {
     pub fn add(&mut self, groups: Vec<LogGroup>, bound: Option<String>) {
         for g in groups {
             if let Some(name) = g.log_group_name.clone() {
+                self.all.push(g.clone());
                 self.groups.insert(name, g);
             }
         }

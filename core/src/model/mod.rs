@@ -1122,6 +1122,15 @@ impl Snapshot {
             part.registry = self
                 .registry
                 .of_account(k.as_ref().map(|(a, _)| a.as_str()));
+            // Log groups, secrets and parameters are looked up by name: each part gets those of
+            // its account-region (their ARNs say which).
+            if let Some((account, region)) = k {
+                part.logs = self.logs.of_account_region(account, region);
+                part.secrets = self.secrets.of_account_region(account, region);
+            } else {
+                part.logs = self.logs.clone();
+                part.secrets = self.secrets.clone();
+            }
             part.partial = self.partial;
         }
         parts.into_iter().collect()

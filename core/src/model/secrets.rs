@@ -217,6 +217,9 @@ pub struct SecretStore {
     parameters: HashMap<String, ParameterMeta>,
     /// Parameter names read on their own: `None` answered, `Some` refused.
     parameters_asked: HashMap<String, Option<String>>,
+    /// Every secret and parameter read, of every account-region (names repeat across accounts).
+    all_secrets: Vec<SecretMeta>,
+    all_parameters: Vec<ParameterMeta>,
 }
 
 const NOT_READ_SECRET: &str = "not read: the secret (aws secretsmanager describe-secret)";
@@ -228,6 +231,35 @@ impl SecretStore {
         self.secret_errors.extend(other.secret_errors);
         self.parameters.extend(other.parameters);
         self.parameters_asked.extend(other.parameters_asked);
+        self.all_secrets.extend(other.all_secrets);
+        self.all_parameters.extend(other.all_parameters);
+    }
+
+    /// The reads of one account-region (a part of a snapshot of several): the secrets and
+    /// parameters whose ARN names it, or that carry no ARN. Answers bound by file name carry no
+    /// account and are kept.
+    pub fn of_account_region(&self, account: &str, region: &str) -> SecretStore {
+        let of = |arn: Option<&str>| {
+            arn.and_then(super::Arn::parse)
+                .is_none_or(|a| a.account == account && a.region == region)
+        };
+        let mut out = SecretStore {
+            secret_errors: self.secret_errors.clone(),
+            parameters_asked: self.parameters_asked.clone(),
+            ..SecretStore::default()
+        };
+        for s in self.all_secrets.iter().filter(|s| of(s.arn.as_deref())) {
+            out.add_secret(s.clone());
+        }
+        out.add_parameters(
+            self.all_parameters
+                .iter()
+                .filter(|p| of(p.arn.as_deref()))
+                .cloned()
+                .collect(),
+            None,
+        );
+        out
     }
 
     pub fn is_empty(&self) -> bool {
@@ -238,6 +270,7 @@ impl SecretStore {
     }
 
     pub fn add_secret(&mut self, s: SecretMeta) {
+        self.all_secrets.push(s.clone());
         if let Some(arn) = s.arn.clone() {
             self.secrets.insert(arn, s.clone());
         }
@@ -261,6 +294,7 @@ impl SecretStore {
     pub fn add_parameters(&mut self, parameters: Vec<ParameterMeta>, bound: Option<String>) {
         for p in parameters {
             if let Some(name) = p.name.clone() {
+                self.all_parameters.push(p.clone());
                 self.parameters.insert(name, p);
             }
         }

@@ -87,6 +87,42 @@ pub struct ServiceConnectConfiguration {
     #[serde(deserialize_with = "de::opt_bool")]
     pub enabled: Option<bool>,
     pub namespace: Option<String>,
+    /// The endpoints the service publishes (none for a client-only service).
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub services: Vec<ServiceConnectService>,
+}
+
+/// One Service Connect endpoint of a service.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ServiceConnectService {
+    pub port_name: Option<String>,
+    pub tls: Option<ServiceConnectTls>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ServiceConnectTls {
+    pub issuer_certificate_authority: Option<ServiceConnectCa>,
+    pub kms_key: Option<String>,
+    pub role_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ServiceConnectCa {
+    pub aws_pca_authority_arn: Option<String>,
+}
+
+impl ServiceConnectService {
+    /// TLS with a certificate authority: the proxies encrypt this endpoint's traffic.
+    pub fn has_tls(&self) -> bool {
+        self.tls
+            .as_ref()
+            .and_then(|t| t.issuer_certificate_authority.as_ref())
+            .and_then(|ca| ca.aws_pca_authority_arn.as_deref())
+            .is_some_and(|arn| !arn.trim().is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -33,6 +33,9 @@ pub struct TaskDefinition {
     pub volumes: Vec<Volume>,
     /// `proxyConfiguration` (its only type is `APPMESH`).
     pub proxy_configuration: Option<ProxyConfiguration>,
+    /// `enableFaultInjection`: the agent accepts fault injection requests from the containers.
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub enable_fault_injection: Option<bool>,
     #[serde(deserialize_with = "de::opt_timestamp")]
     pub registered_at: Option<Timestamp>,
     /// Tags written inline, as `register-task-definition --cli-input-json` takes them.
@@ -122,6 +125,9 @@ pub struct ContainerDefinition {
     pub entry_point: Vec<String>,
     #[serde(deserialize_with = "de::string_map")]
     pub docker_labels: BTreeMap<String, String>,
+    /// `versionConsistency` (`enabled`, ECS's default, or `disabled`).
+    #[serde(deserialize_with = "de::opt_string")]
+    pub version_consistency: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

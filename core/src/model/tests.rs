@@ -435,3 +435,51 @@ fn inspector_answers_for_several_accounts_add_up() {
     assert_eq!(i.ecr_scanning("333333333333"), EcrScanning::Absent);
     assert_eq!(i.accounts.len(), 2);
 }
+
+#[test]
+fn log_groups_and_secrets_of_several_accounts_stay_with_their_account() {
+    use crate::model::logs::GroupLookup;
+    use crate::model::secrets::Lookup;
+    let mut s = Snapshot::default();
+    for (account, retention, kms) in [("111111111111", 30, ""), ("222222222222", 400, "key")] {
+        s.add_document(
+            &format!("{account}/td.json"),
+            &format!(
+                r#"{{"taskDefinition":{{"taskDefinitionArn":"arn:aws:ecs:eu-west-1:{account}:task-definition/web:1","family":"web","revision":1,"status":"ACTIVE","containerDefinitions":[{{"name":"web","image":"nginx:1.27"}}]}}}}"#
+            ),
+        )
+        .unwrap();
+        s.add_document(
+            &format!("{account}/log-groups.json"),
+            &format!(
+                r#"{{"logGroups":[{{"logGroupName":"/ecs/web","arn":"arn:aws:logs:eu-west-1:{account}:log-group:/ecs/web:*","retentionInDays":{retention}}}]}}"#
+            ),
+        )
+        .unwrap();
+        s.add_document(
+            &format!("{account}/secret.json"),
+            &format!(
+                r#"{{"ARN":"arn:aws:secretsmanager:eu-west-1:{account}:secret:db-AbCdEf","Name":"db","KmsKeyId":"{kms}"}}"#
+            ),
+        )
+        .unwrap();
+    }
+    let parts = s.split_by_account_region();
+    assert_eq!(parts.len(), 2);
+    for (key, part) in &parts {
+        let (account, _) = key.clone().expect("an account-region");
+        let GroupLookup::Found(g) = part.logs.group("/ecs/web") else {
+            panic!("{account}: the group of its account")
+        };
+        let want = if account == "111111111111" { 30 } else { 400 };
+        assert_eq!(g.retention_in_days, Some(want), "{account}");
+        let Lookup::Found(secret) = part.secrets.secret("db") else {
+            panic!("{account}: the secret of its account")
+        };
+        assert!(
+            secret.arn.as_deref().is_some_and(|a| a.contains(&account)),
+            "{account}: {:?}",
+            secret.arn
+        );
+    }
+}

@@ -16,6 +16,7 @@ pub mod security_group_high_risk_ports_open;
 pub mod security_group_unauthorized_ports_open;
 pub mod service_assigns_public_ip;
 pub mod service_connect_without_namespace;
+pub mod service_connect_without_tls;
 pub mod service_in_public_subnet;
 pub mod service_reachable_from_internet;
 pub mod service_untagged;
