@@ -3565,3 +3565,81 @@ fn detection_services_are_read_where_workloads_run_and_fixed() {
         }
     })
 }
+
+/// `versionConsistency` travels through RegisterTaskDefinition, the emulator and
+/// DescribeTaskDefinition: TD59 judges the live revision as it judges the snapshot of it.
+#[test]
+fn version_consistency_is_judged_live_and_in_the_snapshot() {
+    common::block_on(|| async move {
+        let moto = Moto::start();
+        let cfg = common::sdk(&moto.url()).await;
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        for (family, disabled) in [("drifting", true), ("consistent", false)] {
+            let mut c = aws_sdk_ecs::types::ContainerDefinition::builder()
+                .name("app")
+                .image(format!(
+                    "{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{family}:1.0"
+                ))
+                .memory(256);
+            if disabled {
+                c = c.version_consistency(aws_sdk_ecs::types::VersionConsistency::Disabled);
+            }
+            ecs.register_task_definition()
+                .family(family)
+                .container_definitions(c.build())
+                .send()
+                .await
+                .expect("RegisterTaskDefinition");
+        }
+        let verdicts = |out: &std::process::Output| -> Vec<(String, String)> {
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let mut v: Vec<(String, String)> = report["evaluations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["check_id"] == "TD59")
+                .map(|e| {
+                    (
+                        e["resource"]["name"].as_str().unwrap().to_owned(),
+                        e["status"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        let args = ["--format", "json", "--fail-on", "none", "--check", "TD59"];
+        let mut live_args = vec!["scan", "--live"];
+        live_args.extend(args);
+        let live = verdicts(&cli(&moto, &live_args));
+        assert_eq!(
+            live,
+            vec![
+                ("consistent:1".to_owned(), "PASSED".to_owned()),
+                ("drifting:1".to_owned(), "FAILED".to_owned()),
+            ]
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let snap = dir.path().join("estate");
+        let out = cli(&moto, &["snapshot", "--live", "-o", snap.to_str().unwrap()]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut offline_args = vec!["scan", snap.to_str().unwrap()];
+        offline_args.extend(args);
+        assert_eq!(
+            verdicts(&cli(&moto, &offline_args)),
+            live,
+            "the snapshot keeps the field"
+        );
+    })
+}
