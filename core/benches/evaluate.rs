@@ -252,6 +252,12 @@ fn registry_logs_and_secrets() -> Vec<(String, String)> {
                     r#"{{"registryId":"111122223333","repositoryName":"app-{i}","policyText":"{{\"Statement\":[{{\"Effect\":\"Allow\",\"Principal\":{{\"AWS\":\"arn:aws:iam::444455556666:root\"}},\"Action\":\"ecr:BatchGetImage\"}}]}}"}}"#
                 ),
             ));
+        } else {
+            // The other repositories answered that they have no policy.
+            docs.push((
+                format!("repository-policy-app-{i}.json"),
+                r#"{"Code":"RepositoryPolicyNotFoundException","Message":"none"}"#.to_owned(),
+            ));
         }
         // The latest revision of each family runs a task; its digest was scanned.
         if i % 5 == 4 {
@@ -280,8 +286,9 @@ fn registry_logs_and_secrets() -> Vec<(String, String)> {
     let secrets: Vec<String> = (0..TASK_DEFINITIONS)
         .map(|i| {
             format!(
-                r#"{{"ARN":"arn:aws:secretsmanager:us-east-1:111122223333:secret:api-{i}","Name":"api-{i}","RotationEnabled":{}}}"#,
-                i.is_multiple_of(2)
+                r#"{{"ARN":"arn:aws:secretsmanager:us-east-1:111122223333:secret:api-{i}","Name":"api-{i}","RotationEnabled":{},"CreatedDate":1700000000.0{}}}"#,
+                i.is_multiple_of(2),
+                if i.is_multiple_of(2) { r#","LastRotatedDate":1795000000.0"# } else { "" }
             )
         })
         .collect();
@@ -361,11 +368,19 @@ fn vm_hwm_kib() -> Option<u64> {
         .ok()
 }
 
+/// The context of a scan: its clock is the one the catalog's examples are judged at, so the
+/// checks that compare dates (TD58) judge instead of answering NOT_AVAILABLE.
+fn scan_context(snapshot: &Snapshot) -> Context {
+    let mut ctx = Context::for_snapshot(snapshot);
+    ctx.now_ms = Some(ecs_posture_core::checks::EXAMPLES_NOW_MS);
+    ctx
+}
+
 fn bench(c: &mut Criterion) {
     let snapshot = estate();
     let opts = all_checks_options();
     let checks = select(&opts, &[], &[], None).expect("all checks select");
-    let ctx = Context::for_snapshot(&snapshot);
+    let ctx = scan_context(&snapshot);
     let mut g = c.benchmark_group("evaluate");
     g.sample_size(20);
     g.throughput(Throughput::Elements(TASK_DEFINITIONS as u64));
@@ -399,7 +414,7 @@ criterion_group!(benches, bench);
 /// first, and the share of the whole: where evaluation time goes.
 /// `ECS_POSTURE_BENCH_PER_CHECK=1 scripts/bench.sh`.
 fn per_check(snapshot: &Snapshot, opts: &Options) {
-    let ctx = Context::for_snapshot(snapshot);
+    let ctx = scan_context(snapshot);
     let median = |checks: &[&'static ecs_posture_core::checks::Check]| {
         let mut runs: Vec<f64> = (0..11)
             .map(|_| {
@@ -429,7 +444,7 @@ fn main() {
     let after_parse = vm_hwm_kib();
     let opts = all_checks_options();
     let checks = select(&opts, &[], &[], None).expect("all checks select");
-    let evals = evaluate(&snapshot, &checks, &opts, &Context::for_snapshot(&snapshot));
+    let evals = evaluate(&snapshot, &checks, &opts, &scan_context(&snapshot));
     let after_eval = vm_hwm_kib();
     let failed = evals.iter().filter(|e| e.is_failed()).count();
     if let (Some(a), Some(b), Some(c)) = (start, after_parse, after_eval) {
@@ -449,21 +464,28 @@ fn main() {
     drop(snapshot);
     let surrounded = estate_with_surroundings();
     let after_surroundings = vm_hwm_kib();
-    let evals = evaluate(
-        &surrounded,
-        &checks,
-        &opts,
-        &Context::for_snapshot(&surrounded),
-    );
+    let evals = evaluate(&surrounded, &checks, &opts, &scan_context(&surrounded));
     let after = vm_hwm_kib();
-    let not_available = evals
+    let mut by_check: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for e in evals
         .iter()
         .filter(|e| e.status == ecs_posture_core::finding::Status::NotAvailable)
-        .count();
+    {
+        *by_check.entry(e.check.id).or_default() += 1;
+    }
+    let not_available = format!(
+        "{} not available{}",
+        by_check.values().sum::<usize>(),
+        if by_check.is_empty() {
+            String::new()
+        } else {
+            format!(": {by_check:?}")
+        }
+    );
     if let (Some(b), Some(c)) = (after_surroundings, after) {
         println!(
             "with surroundings: peak RSS {:.1} MiB with the estate loaded, {:.1} MiB after evaluating it \
-             ({} evaluations, {} failed, {} not available)",
+             ({} evaluations, {} failed, {})",
             b as f64 / 1024.0,
             c as f64 / 1024.0,
             evals.len(),
