@@ -808,6 +808,7 @@ pub fn evaluate<'a>(
                 workloads: workloads
                     .get(&cluster_name_of(c.cluster_arn.as_deref()).unwrap_or_default())
                     .unwrap_or(&no_workloads),
+                now_ms: ctx.now_ms,
                 partition: part(|a| a.partition, p),
                 region: part(|a| a.region, region),
                 account: part(|a| a.account, account),

@@ -112,6 +112,7 @@ pub static CATALOG: &[&Check] = &[
     &ci::public_ip_address::CHECK,
     &ci::ebs_volume_unencrypted::CHECK,
     &ci::ami_release_outdated::CHECK,
+    &ci::ami_deprecated::CHECK,
     &ac::ebs_encryption_by_default_disabled::CHECK,
     &ac::guardduty_fargate_runtime_monitoring_disabled::CHECK,
     &ac::guardduty_ec2_runtime_monitoring_disabled::CHECK,
@@ -154,7 +155,7 @@ pub const LATER: &[(&str, &str)] = &[
         "need the ECS API's newest operations (daemons, express gateway services, gateways, ListAccountSettings); their fields shared with task definitions and services are judged (TD59 versionConsistency, TD60 enableFaultInjection, SV27 Service Connect TLS, CL08 managed storage)",
     ),
     (
-        "AMI deprecation time and the age of custom, Windows and Bottlerocket AMIs",
-        "needs a trusted clock in the evaluation; CI08 compares ECS-optimized releases by their names",
+        "The age of AMIs that carry no deprecation time (custom, Windows, Bottlerocket)",
+        "needs a policy of its own on how old is too old; CI09 judges every AMI's deprecation time and CI08 the ECS-optimized releases",
     ),
 ];

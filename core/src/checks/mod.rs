@@ -377,6 +377,8 @@ pub struct InstanceView<'a> {
     /// The IAM roles read (the instance role's power raises CI05).
     pub identity: &'a crate::model::identity::Identity,
     pub workloads: &'a [(String, Option<NetworkMode>)],
+    /// The scan's clock (`None`: dates cannot be judged).
+    pub now_ms: Option<i64>,
     pub partition: &'a str,
     pub region: &'a str,
     pub account: &'a str,

@@ -1,6 +1,7 @@
 //! Container instance checks.
 pub mod agent_disconnected;
 pub mod agent_outdated;
+pub mod ami_deprecated;
 pub mod ami_release_outdated;
 pub mod ebs_volume_unencrypted;
 pub mod imdsv1_allowed;
