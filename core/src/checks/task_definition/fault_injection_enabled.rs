@@ -10,7 +10,7 @@ pub static CHECK: Check = Check {
     severity: Severity::Low,
     category: Category::Availability,
     types: &[types::BEST_PRACTICES],
-    description: "Fails when the task definition sets `enableFaultInjection: true`: the ECS agent then accepts fault injection requests (network blackhole, latency, packet loss) from any container of the task through the task metadata endpoint. Passes when the field is false or absent (ECS's default). Meant for resilience tests; the check has no way to know an environment is one, so skip it there (`--skip-check TD60`, or `[checks] skip` in the configuration). No Security Hub control, AWS Config rule or other scanner covers this field.",
+    description: "Fails when the task definition sets `enableFaultInjection: true`: the ECS agent then accepts fault injection requests (network blackhole, latency, packet loss) from any container of the task through the task metadata endpoint. Passes when the field is false or absent (ECS's default). Meant for resilience tests; the check has no way to know an environment is one, so skip it there (`--skip-check TD60`, or `disable_checks = [\"TD60\"]` in the configuration file). No Security Hub control, AWS Config rule or other scanner covers this field.",
     risk: "Any process in any container of the task, including a compromised dependency, can cut the task off the network or degrade it at will without an API call, an IAM permission or a CloudTrail record.",
     remediation: Remediation {
         text: "Register production task definitions without `enableFaultInjection`, and keep fault injection to the task definitions of test environments.",
