@@ -242,6 +242,11 @@ impl Service {
         })
     }
 
+    /// The Service Connect configuration, when Service Connect is enabled.
+    pub fn service_connect_enabled(&self) -> Option<&ServiceConnectConfiguration> {
+        self.service_connect().filter(|s| s.enabled == Some(true))
+    }
+
     pub fn awsvpc(&self) -> Option<&AwsVpcConfiguration> {
         self.network_configuration
             .as_ref()

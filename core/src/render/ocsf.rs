@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::asff::{product_arn, requirement, standard};
+use super::asff::{partition_of, product_arn, region_of, requirement, standard};
 use crate::evaluation::{Evaluation, finding_id};
 use crate::finding::{Framework, Severity, Status};
 use crate::model::Arn;
@@ -53,76 +53,51 @@ pub fn finding_status(s: Status) -> (u32, &'static str) {
 }
 
 /// The CloudFormation-style type (as AWS Config and Security Hub's OCSF findings name
-/// resources) of an ASFF resource type; `Other` resources are typed by their ARN.
-pub fn resource_type(asff_type: &str, arn: &str) -> &'static str {
-    match asff_type {
-        "AwsEcsTaskDefinition" => "AWS::ECS::TaskDefinition",
-        "AwsEcsService" => "AWS::ECS::Service",
-        "AwsEcsTaskSet" => "AWS::ECS::TaskSet",
-        "AwsEcsCluster" => "AWS::ECS::Cluster",
-        "AwsEcsCapacityProvider" => "AWS::ECS::CapacityProvider",
-        "AwsEcsContainerInstance" => "AWS::ECS::ContainerInstance",
-        "AwsAccount" => "AWS::::Account",
-        "AwsIamRole" => "AWS::IAM::Role",
-        "AwsIamPolicy" => "AWS::IAM::Policy",
-        "AwsKmsKey" => "AWS::KMS::Key",
-        "AwsEcrRepository" => "AWS::ECR::Repository",
-        "AwsEcrContainerImage" => "AWS::ECR::ContainerImage",
-        "AwsLogsLogGroup" => "AWS::Logs::LogGroup",
-        "AwsSecretsManagerSecret" => "AWS::SecretsManager::Secret",
-        "AwsElbv2LoadBalancer" => "AWS::ElasticLoadBalancingV2::LoadBalancer",
-        "AwsEc2Vpc" => "AWS::EC2::VPC",
-        "AwsEc2Subnet" => "AWS::EC2::Subnet",
-        "AwsEc2SecurityGroup" => "AWS::EC2::SecurityGroup",
-        "AwsEc2RouteTable" => "AWS::EC2::RouteTable",
-        "AwsEc2Instance" => "AWS::EC2::Instance",
-        "AwsEc2Volume" => "AWS::EC2::Volume",
-        _ => match Arn::parse(arn) {
-            Some(a) if a.service == "ssm" && a.resource.starts_with("parameter") => {
-                "AWS::SSM::Parameter"
-            }
-            Some(a)
-                if a.service == "elasticloadbalancing"
-                    && a.resource.starts_with("targetgroup/") =>
-            {
-                "AWS::ElasticLoadBalancingV2::TargetGroup"
-            }
-            _ => "Other",
-        },
-    }
-}
-
-/// The ASFF resource types [`resource_type`] maps (a test holds every type the checks use
-/// to this list).
-pub const MAPPED_ASFF_TYPES: &[&str] = &[
-    "AwsEcsTaskDefinition",
-    "AwsEcsService",
-    "AwsEcsTaskSet",
-    "AwsEcsCluster",
-    "AwsEcsCapacityProvider",
-    "AwsEcsContainerInstance",
-    "AwsAccount",
-    "AwsIamRole",
-    "AwsIamPolicy",
-    "AwsKmsKey",
-    "AwsEcrRepository",
-    "AwsEcrContainerImage",
-    "AwsLogsLogGroup",
-    "AwsSecretsManagerSecret",
-    "AwsElbv2LoadBalancer",
-    "AwsEc2Vpc",
-    "AwsEc2Subnet",
-    "AwsEc2SecurityGroup",
-    "AwsEc2RouteTable",
-    "AwsEc2Instance",
-    "AwsEc2Volume",
+/// resources) of each ASFF resource type the checks report.
+pub const RESOURCE_TYPES: &[(&str, &str)] = &[
+    ("AwsEcsTaskDefinition", "AWS::ECS::TaskDefinition"),
+    ("AwsEcsService", "AWS::ECS::Service"),
+    ("AwsEcsTaskSet", "AWS::ECS::TaskSet"),
+    ("AwsEcsCluster", "AWS::ECS::Cluster"),
+    ("AwsEcsCapacityProvider", "AWS::ECS::CapacityProvider"),
+    ("AwsEcsContainerInstance", "AWS::ECS::ContainerInstance"),
+    ("AwsAccount", "AWS::::Account"),
+    ("AwsIamRole", "AWS::IAM::Role"),
+    ("AwsIamPolicy", "AWS::IAM::Policy"),
+    ("AwsKmsKey", "AWS::KMS::Key"),
+    ("AwsEcrRepository", "AWS::ECR::Repository"),
+    ("AwsEcrContainerImage", "AWS::ECR::ContainerImage"),
+    ("AwsLogsLogGroup", "AWS::Logs::LogGroup"),
+    ("AwsSecretsManagerSecret", "AWS::SecretsManager::Secret"),
+    (
+        "AwsElbv2LoadBalancer",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    ),
+    ("AwsEc2Vpc", "AWS::EC2::VPC"),
+    ("AwsEc2Subnet", "AWS::EC2::Subnet"),
+    ("AwsEc2SecurityGroup", "AWS::EC2::SecurityGroup"),
+    ("AwsEc2RouteTable", "AWS::EC2::RouteTable"),
+    ("AwsEc2Instance", "AWS::EC2::Instance"),
+    ("AwsEc2Volume", "AWS::EC2::Volume"),
 ];
 
-fn partition_of<'a>(arn: &'a str, region: &str) -> &'a str {
-    Arn::parse(arn)
-        .map(|a| a.partition)
-        .filter(|p| !p.is_empty())
-        .unwrap_or(crate::fleet::partition_of(region))
+/// The CloudFormation-style type of an ASFF resource type; `Other` resources are typed by
+/// their ARN.
+pub fn resource_type(asff_type: &str, arn: &str) -> &'static str {
+    if let Some((_, cfn)) = RESOURCE_TYPES.iter().find(|(t, _)| *t == asff_type) {
+        return cfn;
+    }
+    match Arn::parse(arn) {
+        Some(a) if a.service == "ssm" && a.resource.starts_with("parameter") => {
+            "AWS::SSM::Parameter"
+        }
+        Some(a)
+            if a.service == "elasticloadbalancing" && a.resource.starts_with("targetgroup/") =>
+        {
+            "AWS::ElasticLoadBalancingV2::TargetGroup"
+        }
+        _ => "Other",
+    }
 }
 
 /// One OCSF `Compliance Finding` for an evaluation observed at `now_ms`.
@@ -175,10 +150,7 @@ pub fn event(e: &Evaluation, product_version: &str, now_ms: i64) -> Value {
         1,
     )];
     for r in e.related() {
-        let r_region = Arn::parse(&r.arn)
-            .map(|a| a.region)
-            .filter(|r| !r.is_empty())
-            .unwrap_or(region);
+        let r_region = region_of(&r.arn, region);
         resources.push(resource(
             r.resource_type,
             &r.arn,
@@ -312,7 +284,7 @@ mod tests {
 
     #[test]
     fn every_resource_type_the_checks_relate_maps_to_a_cloudformation_type() {
-        for t in MAPPED_ASFF_TYPES {
+        for (t, _) in RESOURCE_TYPES {
             let mapped = resource_type(t, "");
             assert!(mapped.starts_with("AWS::"), "{t} -> {mapped}");
         }

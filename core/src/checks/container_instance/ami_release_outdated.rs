@@ -79,24 +79,11 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(v: &InstanceView<'_>, opts: &Options) -> Verdict {
-    let Some(ec2) = v.ec2 else {
-        return v.instance_not_read();
-    };
-    let related = vec![v.instance_related(ec2)];
-    let Some(ami) = ec2.image_id.as_deref() else {
-        return Verdict::of(Outcome::unknown(format!(
-            "instance {} names no AMI",
-            ec2.id()
-        )));
-    };
-    let image = match v.network.image(ami) {
-        None => return Verdict::of(Outcome::unknown(format!("not read: AMI {ami}"))),
-        Some(None) => {
-            return Verdict::of(Outcome::na(
-                "the instance's AMI is deregistered (or no longer shared): no release to compare",
-            ));
-        }
-        Some(Some(i)) => i,
+    let (ami, image, related) = match v.instance_ami(
+        "the instance's AMI is deregistered (or no longer shared): no release to compare",
+    ) {
+        Ok(found) => found,
+        Err(verdict) => return verdict,
     };
     let name = image.name.as_deref().unwrap_or("");
     let Some((parameter, released)) = ecs_ami_family(name) else {

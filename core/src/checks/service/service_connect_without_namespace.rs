@@ -51,11 +51,7 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(v: &ServiceView<'_>, _: &Options) -> Outcome {
-    let Some(sc) = v
-        .service
-        .service_connect()
-        .filter(|s| s.enabled == Some(true))
-    else {
+    let Some(sc) = v.service.service_connect_enabled() else {
         return Outcome::na("Service Connect not enabled");
     };
     let own = sc

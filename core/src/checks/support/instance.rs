@@ -1,11 +1,11 @@
 //! What the container instance checks on surroundings share: the ARNs of the EC2 instance and
-//! its volumes (related resources) and the verdict when the instance was not read.
+//! its volumes (related resources), the AMI it runs, and the verdict when the instance was not read.
 
 use crate::checks::InstanceView;
 use crate::finding::{Outcome, Related, Verdict};
-use crate::model::instance::Ec2Instance;
+use crate::model::instance::{Ec2Instance, Image};
 
-impl InstanceView<'_> {
+impl<'a> InstanceView<'a> {
     fn ec2_arn(&self, owner: Option<&str>, kind: &str, id: &str) -> String {
         format!(
             "arn:{}:ec2:{}:{}:{kind}/{id}",
@@ -24,6 +24,32 @@ impl InstanceView<'_> {
 
     pub(crate) fn volume_related(&self, id: &str) -> Related {
         Related::new("AwsEc2Volume", self.ec2_arn(None, "volume", id))
+    }
+
+    /// The AMI the instance was launched from, with the instance as related resource; else the
+    /// verdict: NOT_AVAILABLE when the instance or the AMI was not read, NOT_APPLICABLE (with
+    /// `deregistered`) when the AMI no longer exists.
+    pub(crate) fn instance_ami(
+        &self,
+        deregistered: &'static str,
+    ) -> Result<(&'a str, &'a Image, Vec<Related>), Verdict> {
+        let Some(ec2) = self.ec2 else {
+            return Err(self.instance_not_read());
+        };
+        let related = vec![self.instance_related(ec2)];
+        let Some(ami) = ec2.image_id.as_deref() else {
+            return Err(Verdict::of(Outcome::unknown(format!(
+                "instance {} names no AMI",
+                ec2.id()
+            ))));
+        };
+        match self.network.image(ami) {
+            None => Err(Verdict::of(Outcome::unknown(format!(
+                "not read: AMI {ami}"
+            )))),
+            Some(None) => Err(Verdict::of(Outcome::na(deregistered))),
+            Some(Some(image)) => Ok((ami, image, related)),
+        }
     }
 
     /// NOT_AVAILABLE naming the EC2 instance (or saying the container instance names none).

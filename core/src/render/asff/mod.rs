@@ -39,11 +39,19 @@ pub fn product_arn(partition: &str, region: &str, account: &str) -> String {
 
 /// The partition of the resource's ARN; for an identifier that is not an ARN (an account),
 /// the partition of its region.
-fn partition_of<'a>(arn: &'a str, region: &str) -> &'a str {
+pub(crate) fn partition_of<'a>(arn: &'a str, region: &str) -> &'a str {
     crate::model::Arn::parse(arn)
         .map(|a| a.partition)
         .filter(|p| !p.is_empty())
         .unwrap_or(crate::fleet::partition_of(region))
+}
+
+/// The region of a related resource: its ARN's, else the finding's (global resources, ids).
+pub(crate) fn region_of<'a>(arn: &'a str, region: &'a str) -> &'a str {
+    crate::model::Arn::parse(arn)
+        .map(|a| a.region)
+        .filter(|r| !r.is_empty())
+        .unwrap_or(region)
 }
 
 /// The standard a framework's controls belong to, as `Compliance.RelatedRequirements` and
@@ -291,18 +299,12 @@ pub fn subject_finding(
             region: region.to_owned(),
             details: details.cloned(),
         })
-        .chain(e.related.iter().take(MAX_RESOURCES - 1).map(|r| {
-            Resource {
-                r#type: r.resource_type.to_owned(),
-                id: r.arn.clone(),
-                partition: partition.to_owned(),
-                region: crate::model::Arn::parse(&r.arn)
-                    .map(|a| a.region)
-                    .filter(|r| !r.is_empty())
-                    .unwrap_or(region)
-                    .to_owned(),
-                details: None,
-            }
+        .chain(e.related.iter().take(MAX_RESOURCES - 1).map(|r| Resource {
+            r#type: r.resource_type.to_owned(),
+            id: r.arn.clone(),
+            partition: partition.to_owned(),
+            region: region_of(&r.arn, region).to_owned(),
+            details: None,
         }))
         .collect(),
         compliance: Compliance {
