@@ -1225,6 +1225,26 @@ async fn edge_service_behind_a_load_balancer(estate: &Estate) {
         .expect("CreateService");
 }
 
+/// (check, resource ARN, status) of a JSON report's evaluations whose resource `keep` accepts,
+/// sorted: what a live scan and an offline scan of its snapshot must agree on.
+fn verdicts(doc: &Value, keep: impl Fn(&str) -> bool) -> Vec<(String, String, String)> {
+    let mut v: Vec<(String, String, String)> = doc["evaluations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| keep(e["resource"]["arn"].as_str().unwrap()))
+        .map(|e| {
+            (
+                e["check_id"].as_str().unwrap().to_owned(),
+                e["resource"]["arn"].as_str().unwrap().to_owned(),
+                e["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 #[test]
 fn cli_live_scan_snapshot_and_publish() {
     common::block_on(|| async move {
@@ -1270,23 +1290,10 @@ fn cli_live_scan_snapshot_and_publish() {
             ],
         );
         let offline_json: Value = serde_json::from_slice(&offline.stdout).unwrap();
-        let key = |doc: &Value| {
-            let mut v: Vec<(String, String, String)> = doc["evaluations"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| {
-                    (
-                        e["check_id"].as_str().unwrap().to_owned(),
-                        e["resource"]["arn"].as_str().unwrap().to_owned(),
-                        e["status"].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect();
-            v.sort();
-            v
-        };
-        assert_eq!(key(&live_json), key(&offline_json));
+        assert_eq!(
+            verdicts(&live_json, |_| true),
+            verdicts(&offline_json, |_| true)
+        );
         assert!(
             !std::fs::read_to_string(snap.join("task-definitions/web-1.json"))
                 .unwrap()
@@ -1301,9 +1308,11 @@ fn cli_live_scan_snapshot_and_publish() {
             assert!(snap.join(file).is_file(), "snapshot wrote {file}");
         }
         assert!(
-            key(&offline_json).iter().any(|(c, arn, s)| c == "SV16"
-                && arn.ends_with("service/edge/edge")
-                && s == "FAILED"),
+            verdicts(&offline_json, |_| true)
+                .iter()
+                .any(|(c, arn, s)| c == "SV16"
+                    && arn.ends_with("service/edge/edge")
+                    && s == "FAILED"),
             "the load balancer checks judge the offline copy too"
         );
 
@@ -3642,4 +3651,318 @@ fn version_consistency_is_judged_live_and_in_the_snapshot() {
             "the snapshot keeps the field"
         );
     })
+}
+
+/// ECS Managed Daemons, which moto does not implement: their answers are recorded responses
+/// shaped as the ECS service model defines them, replayed on loopback to the real SDK. A region
+/// scan pages through ListDaemons, survives a throttled DescribeDaemonRevisions, evaluates the
+/// superseded revision a daemon still runs and the family's latest; a refused listing leaves
+/// the daemons unknown (nothing provable gone), a region without the feature has none, and a
+/// deleted daemon is proven gone.
+#[test]
+fn daemons_are_read_from_recorded_answers_with_pages_and_throttling() {
+    common::block_on(|| async move {
+        use ecs_posture_core::finding::Status;
+        let moto = Moto::start();
+        let cfg = common::sdk(&moto.url()).await;
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        let cluster = ecs
+            .create_cluster()
+            .cluster_name("prod")
+            .send()
+            .await
+            .unwrap()
+            .cluster()
+            .and_then(|c| c.cluster_arn())
+            .unwrap()
+            .to_owned();
+        let p = format!("arn:aws:ecs:{REGION}:{ACCOUNT}:");
+        let (agent, logs) = (
+            format!("{p}daemon/prod/agent"),
+            format!("{p}daemon/prod/logs"),
+        );
+        let td = |rev: u32, privileged: bool, pid: &str| {
+            format!(
+                r#"{{"daemonTaskDefinition":{{"daemonTaskDefinitionArn":"{p}daemon-task-definition/agent:{rev}","family":"agent","revision":{rev},"status":"ACTIVE","pidMode":"{pid}","ipcMode":"none","registeredAt":1.7800000E9,"containerDefinitions":[{{"name":"agent","image":"public.ecr.aws/example/agent:{rev}.0","essential":true,"privileged":{privileged},"logConfiguration":{{"logDriver":"awslogs","options":{{"awslogs-group":"/ecs/agent"}}}}}}]}}}}"#
+            )
+        };
+        let detail = |arn: &str, revision: &str| {
+            format!(
+                r#"{{"daemon":{{"daemonArn":"{arn}","clusterArn":"{cluster}","status":"ACTIVE","createdAt":1.7800000E9,"currentRevisions":[{{"arn":"{revision}","capacityProviders":[{{"arn":"{p}capacity-provider/managed","runningCount":3}}],"totalRunningCount":3}}]}}}}"#
+            )
+        };
+        let (rev_agent, rev_logs) = (
+            format!("{p}daemon-revision/prod/agent/1"),
+            format!("{p}daemon-revision/prod/logs/2"),
+        );
+        let proxy = Proxy::start(moto.port);
+        // The more specific operations first: rules match on the operation name's text.
+        proxy.add(Rule::new(
+            "DescribeDaemonRevisions",
+            Fault::Error {
+                status: 400,
+                code: "ThrottlingException",
+                message: "Rate exceeded",
+                json: true,
+            },
+            1,
+        ));
+        proxy.add(Rule::reply(
+            "DescribeDaemonRevisions",
+            &format!(
+                r#"{{"daemonRevisions":[{{"daemonRevisionArn":"{rev_agent}","clusterArn":"{cluster}","daemonArn":"{agent}","daemonTaskDefinitionArn":"{p}daemon-task-definition/agent:1","enableExecuteCommand":true,"containerImages":[{{"containerName":"agent","image":"public.ecr.aws/example/agent:1.0","imageDigest":"sha256:{}"}}]}},{{"daemonRevisionArn":"{rev_logs}","clusterArn":"{cluster}","daemonArn":"{logs}","daemonTaskDefinitionArn":"{p}daemon-task-definition/agent:2","enableExecuteCommand":false}}],"failures":[]}}"#,
+                "a".repeat(64)
+            ),
+        ));
+        proxy.add(
+            Rule::reply("DescribeDaemonTaskDefinition", &td(1, true, "shared"))
+                .when_body("agent:1"),
+        );
+        proxy.add(
+            Rule::reply("DescribeDaemonTaskDefinition", &td(2, false, "none")).when_body("agent:2"),
+        );
+        proxy.add(Rule::reply("ListDaemonTaskDefinitions", &format!(
+            r#"{{"daemonTaskDefinitions":[{{"arn":"{p}daemon-task-definition/agent:1","status":"ACTIVE"}},{{"arn":"{p}daemon-task-definition/agent:2","status":"ACTIVE"}}]}}"#
+        )));
+        proxy.add(
+            Rule::reply(
+                "ListTagsForResource",
+                r#"{"tags":[{"key":"team","value":"platform"}]}"#,
+            )
+            .when_body("daemon-task-definition"),
+        );
+        proxy.add(
+            Rule::reply("DescribeDaemon", &detail(&agent, &rev_agent))
+                .when_body("daemon/prod/agent"),
+        );
+        proxy.add(
+            Rule::reply("DescribeDaemon", &detail(&logs, &rev_logs)).when_body("daemon/prod/logs"),
+        );
+        proxy.add(
+            Rule::reply(
+                "ListDaemons",
+                &format!(
+                    r#"{{"daemonSummariesList":[{{"daemonArn":"{logs}","status":"ACTIVE"}}]}}"#
+                ),
+            )
+            .when_body("page-2"),
+        );
+        proxy.add(Rule::reply("ListDaemons", &format!(
+            r#"{{"daemonSummariesList":[{{"daemonArn":"{agent}","status":"ACTIVE","createdAt":1.7800000E9}}],"nextToken":"page-2"}}"#
+        )));
+        let through = common::sdk(&proxy.url()).await;
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Region)
+            .await;
+        let c = &read.collected;
+        assert!(c.errors.is_empty(), "{:?}", c.errors);
+        assert_eq!(
+            c.api_calls.get("ListDaemons"),
+            Some(&2),
+            "two pages: {:?}",
+            c.api_calls
+        );
+        assert_eq!(c.api_calls.get("DescribeDaemon"), Some(&2));
+        assert_eq!(
+            c.api_calls.get("DescribeDaemonRevisions"),
+            Some(&1),
+            "both revisions in one call"
+        );
+        assert_eq!(c.api_calls.get("ListDaemonTaskDefinitions"), Some(&1));
+        assert_eq!(
+            c.api_calls.get("DescribeDaemonTaskDefinition"),
+            Some(&2),
+            "the latest and the superseded revision a daemon runs, each once"
+        );
+        assert_eq!(
+            proxy.count("DescribeDaemonRevisions"),
+            2,
+            "throttled once, retried by the SDK"
+        );
+        let pages: Vec<String> = proxy
+            .seen()
+            .into_iter()
+            .filter(|s| s.operation.ends_with(".ListDaemons"))
+            .map(|s| s.body)
+            .collect();
+        assert!(
+            pages[0].contains(&cluster) && !pages[0].contains("nextToken"),
+            "{pages:?}"
+        );
+        assert!(pages[1].contains(r#""nextToken":"page-2""#), "{pages:?}");
+        assert!(c.coverage.daemons_of_clusters.contains(&cluster));
+        assert!(c.coverage.all_daemon_task_definitions && !c.coverage.daemon_reads_failed);
+        let snap = &c.snapshot;
+        assert_eq!((snap.daemons.len(), snap.daemon_revisions.len()), (2, 2));
+        let defs: Vec<&str> = snap
+            .task_definitions
+            .iter()
+            .filter(|t| t.item.daemon)
+            .filter_map(|t| t.item.task_definition_arn.as_deref())
+            .collect();
+        assert_eq!(defs.len(), 2, "{defs:?}");
+        let opts = Options::default();
+        let checks = ecs_posture_core::select(&opts, &[], &[], None).unwrap();
+        let evals = ecs_posture_core::evaluate(
+            snap,
+            &checks,
+            &opts,
+            &ecs_posture_core::Context::for_snapshot(snap),
+        );
+        let status = |check: &str, arn: &str| {
+            evals
+                .iter()
+                .find(|e| e.check.id == check && e.resource.arn == arn)
+                .map(|e| e.status)
+                .unwrap_or_else(|| panic!("{check} on {arn}"))
+        };
+        let one = format!("{p}daemon-task-definition/agent:1");
+        assert_eq!(
+            status("TD01", &one),
+            Status::Failed,
+            "superseded, but a daemon runs it"
+        );
+        assert_eq!(status("TD03", &one), Status::Failed, "pidMode shared");
+        assert_eq!(
+            status("TD01", &format!("{p}daemon-task-definition/agent:2")),
+            Status::Passed
+        );
+        assert_eq!(status("DM01", &agent), Status::Failed);
+        assert_eq!(status("DM01", &logs), Status::Passed);
+
+        // snapshot --live writes the daemons' outputs as files that scan offline to the same
+        // verdicts as the live scan.
+        let run_cli = |args: &[&str]| {
+            common::aws_env(
+                &mut std::process::Command::new(env!("CARGO_BIN_EXE_ecs-posture")),
+                &proxy.url(),
+            )
+            .args(args)
+            .env("AWS_MAX_ATTEMPTS", "2")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("run ecs-posture")
+        };
+        let daemon_verdicts = |out: &std::process::Output| {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+            verdicts(&doc, |arn| arn.contains(":daemon"))
+        };
+        let live = daemon_verdicts(&run_cli(&[
+            "scan",
+            "--live",
+            "--format",
+            "json",
+            "--all",
+            "--fail-on",
+            "none",
+        ]));
+        assert!(
+            live.iter()
+                .any(|(c, a, s)| c == "DM01" && *a == agent && s == "FAILED"),
+            "{live:?}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let out = run_cli(&["snapshot", "--live", "-o", dir.path().to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for file in [
+            "task-definitions/daemon-agent-1.json",
+            "task-definitions/daemon-agent-2.json",
+            "daemon-prod-agent.json",
+            "daemon-prod-logs.json",
+            "daemon-revisions.json",
+        ] {
+            assert!(dir.path().join(file).exists(), "{file} not written");
+        }
+        let offline = daemon_verdicts(&run_cli(&[
+            "scan",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--all",
+            "--fail-on",
+            "none",
+        ]));
+        assert_eq!(live, offline);
+
+        // A listing refused: the cluster's daemons are unknown, nothing of theirs provably gone.
+        proxy.clear();
+        proxy.add(Rule::new(
+            "ListDaemons",
+            Fault::Error {
+                status: 400,
+                code: "AccessDeniedException",
+                message: "not authorized to perform: ecs:ListDaemons",
+                json: true,
+            },
+            usize::MAX,
+        ));
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Cluster("prod".into()))
+            .await;
+        let c = &read.collected;
+        assert!(
+            c.errors.iter().any(|e| e.contains("ListDaemons")
+                && e.contains(&cluster)
+                && e.contains("AccessDenied")),
+            "{:?}",
+            c.errors
+        );
+        assert!(c.coverage.daemon_reads_failed);
+        assert!(!c.coverage.covers("AwsEcsDaemon", &agent));
+        assert!(!c.coverage.covers("AwsEcsDaemonTaskDefinition", &one));
+
+        // Where Managed Daemons do not exist, a cluster has none: no error.
+        proxy.clear();
+        proxy.add(Rule::new(
+            "ListDaemons",
+            Fault::Error {
+                status: 400,
+                code: "UnsupportedFeatureException",
+                message: "Managed Daemons are not supported in this region",
+                json: true,
+            },
+            usize::MAX,
+        ));
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Cluster("prod".into()))
+            .await;
+        assert!(
+            read.collected.errors.is_empty(),
+            "{:?}",
+            read.collected.errors
+        );
+        assert!(read.collected.snapshot.daemons.is_empty());
+        assert!(read.collected.coverage.covers("AwsEcsDaemon", &agent));
+
+        // A deleted daemon (the DeleteDaemon event's rescan) is proven gone.
+        proxy.clear();
+        proxy.add(Rule::new(
+            "DescribeDaemon",
+            Fault::Error {
+                status: 400,
+                code: "DaemonNotFoundException",
+                message: "The specified daemon was not found",
+                json: true,
+            },
+            usize::MAX,
+        ));
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Daemon(agent.clone()))
+            .await;
+        assert!(
+            read.collected.errors.is_empty(),
+            "{:?}",
+            read.collected.errors
+        );
+        assert!(read.collected.coverage.covers("AwsEcsDaemon", &agent));
+    });
 }

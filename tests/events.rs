@@ -58,6 +58,20 @@ fn expectations() -> Vec<(&'static str, Expect)> {
             ])),
         ),
         (
+            "cloudtrail-register-daemon-task-definition.json",
+            Scan(Scope::DaemonTaskDefinition(format!(
+                "{A}daemon-task-definition/node-agent:3"
+            ))),
+        ),
+        (
+            "cloudtrail-create-daemon.json",
+            Scan(Scope::Daemon(format!("{A}daemon/prod/node-agent"))),
+        ),
+        (
+            "cloudtrail-delete-daemon.json",
+            Scan(Scope::Daemon(format!("{A}daemon/prod/old-agent"))),
+        ),
+        (
             "cloudtrail-create-service.json",
             Scan(Scope::Service(format!("{A}service/staging/web"))),
         ),

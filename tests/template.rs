@@ -146,6 +146,12 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ecs:DescribeTaskSets",
         "ecs:ListTasks",
         "ecs:DescribeTasks",
+        "ecs:ListDaemons",
+        "ecs:DescribeDaemon",
+        "ecs:DescribeDaemonRevisions",
+        "ecs:ListDaemonTaskDefinitions",
+        "ecs:DescribeDaemonTaskDefinition",
+        "ecs:ListTagsForResource",
         "ecr:DescribeRepositories",
         "ecr:GetRegistryScanningConfiguration",
         "ecr:BatchGetRepositoryScanningConfiguration",
@@ -206,8 +212,9 @@ fn policy_allows_exactly_what_the_adapters_call() {
         );
     }
 
-    let source = read("src/aws/ecs.rs");
+    let source = read("src/aws/ecs.rs") + &read("src/aws/ecs/daemons.rs");
     let mut ecs = called(&source, "self.call(\"");
+    ecs.extend(called(&source, "me.call(\""));
     ecs.extend(called(&source, "self.count(\""));
     ecs.extend(ecr_reads("ecs"));
     assert!(ecs.len() >= 9, "{ecs:?}");
@@ -377,8 +384,9 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
         })
         .collect();
     assert!(!actions.iter().any(|a| a.contains('*')), "{actions:?}");
-    let source = read("src/aws/ecs.rs");
+    let source = read("src/aws/ecs.rs") + &read("src/aws/ecs/daemons.rs");
     let mut ecs = called(&source, "self.call(\"");
+    ecs.extend(called(&source, "me.call(\""));
     ecs.extend(called(&source, "self.count(\""));
     ecs.extend(ecr_reads("ecs"));
     let mut want: BTreeSet<String> = ecs.iter().map(|op| format!("ecs:{op}")).collect();
@@ -512,6 +520,11 @@ fn template_wires_every_trigger_and_protection() {
         "UpdateCapacityProvider",
         "TagResource",
         "UntagResource",
+        "RegisterDaemonTaskDefinition",
+        "DeleteDaemonTaskDefinition",
+        "CreateDaemon",
+        "UpdateDaemon",
+        "DeleteDaemon",
     ] {
         assert!(
             router.contains(&format!("\"{name}\"")),

@@ -26,6 +26,7 @@ pub fn checks_markdown() -> String {
         CATALOG.len(),
         CATALOG.iter().filter(|c| c.enabled_by_default).count()
     );
+    daemons_section(&mut s);
     let _ = writeln!(s, "## Summary\n");
     let _ = writeln!(
         s,
@@ -83,6 +84,41 @@ pub fn checks_markdown() -> String {
         let _ = writeln!(s, "- {what}: {why}");
     }
     s
+}
+
+/// How ECS Managed Daemons are judged, with the task-definition checks that skip them.
+fn daemons_section(s: &mut String) {
+    let _ = writeln!(
+        s,
+        "## ECS Managed Daemons\n\n\
+         A daemon task definition (`DescribeDaemonTaskDefinition`; resource type \
+         `AwsEcsDaemonTaskDefinition`, which ASFF does not define, with `Details.Other`) is judged by every \
+         task-definition check whose field it has, with that check's semantics and id: privileged containers, \
+         root users, writable root filesystems, credentials in environment and command, logging, capabilities, \
+         devices, host mounts, registries and image pinning, roles. No Security Hub control or AWS Config rule \
+         targets daemons, so their findings map to the checks' NIST, PCI DSS and CIS controls only through the \
+         checks themselves. Decisions:\n\n\
+         - `pidMode` and `ipcMode` of a daemon task definition take `none` or `shared`; `shared` joins the \
+         host's namespace, so TD03 and TD07 fail on it as on `host`.\n\
+         - Daemon and task definition families are apart: `agent` the daemon family and `agent` the task \
+         definition family are judged separately, each by its latest ACTIVE revision; a revision a daemon \
+         runs now (its `currentRevisions`) is always evaluated, superseded or not.\n\
+         - ECS Exec on a daemon is a setting of the daemon's revisions, not of its task definition: DM01 reads \
+         the revisions the daemon runs; one not read is NOT_AVAILABLE. A daemon being deleted \
+         (`DELETE_IN_PROGRESS`) is NOT_APPLICABLE.\n\
+         - Daemon ARNs are taken to be `daemon/<cluster>/<name>`, like services (the API reference does not \
+         spell the format out). Only archiving leans on it: a cluster scan proves a daemon of that form gone; \
+         a region scan that listed every cluster's daemons proves any daemon gone whatever its form.\n\
+         - A region without Managed Daemons answers `UnsupportedFeatureException`: it has none. A listing that \
+         fails otherwise leaves its daemons and the daemon task definitions they run unknown: nothing of \
+         theirs is archived.\n\n\
+         The task-definition checks that do not apply to daemon task definitions, NOT_APPLICABLE with this \
+         reason:\n\n| Check | Reason |\n|---|---|"
+    );
+    for (id, why) in crate::checks::task_definition::NOT_FOR_DAEMONS {
+        let _ = writeln!(s, "| [{id}](#{}) | {why} |", anchor(id));
+    }
+    let _ = writeln!(s);
 }
 
 /// One check's section of docs/checks.md (what `ecs-posture explain` prints).

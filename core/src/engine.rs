@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use crate::checks::support::roles::{RoleUsage, named, resolve as resolve_roles, role_key};
 use crate::checks::{
-    AccountView, Check, Evaluator, ImageView, InstanceView, LogView, Revisions, RoleView,
-    SecretView, ServiceView, catalog,
+    AccountView, Check, DaemonView, Evaluator, ImageView, InstanceView, LogView, Revisions,
+    RoleView, SecretView, ServiceView, catalog,
 };
 use crate::config::Options;
 use crate::evaluation::{ACCOUNT_ID_PREFIX, Evaluation, Resource};
@@ -137,40 +137,49 @@ enum RevisionState {
     Inactive,
 }
 
-fn td_key(reference: &str) -> &str {
+/// A task definition's key in the index: whether it is a daemon task definition (daemon
+/// families are a namespace of their own) and `family:revision` or the family.
+type TdKey<'a> = (bool, &'a str);
+
+fn td_key(reference: &str) -> TdKey<'_> {
     // "arn:...:task-definition/family:3" -> "family:3"; "family:3" and "family" stay.
     match reference.rsplit_once('/') {
-        Some((head, key)) if head.ends_with("task-definition") => key,
-        _ => reference,
+        Some((head, key)) if head.ends_with(":daemon-task-definition") => (true, key),
+        Some((head, key)) if head.ends_with("task-definition") => (false, key),
+        _ => (false, reference),
     }
 }
 
 struct Index<'a> {
-    td_by_key: HashMap<&'a str, &'a TaskDefinition>,
-    latest_by_family: HashMap<&'a str, &'a TaskDefinition>,
+    td_by_key: HashMap<TdKey<'a>, &'a TaskDefinition>,
+    latest_by_family: HashMap<TdKey<'a>, &'a TaskDefinition>,
     clusters: HashMap<&'a str, &'a Cluster>,
-    referenced: HashSet<&'a str>,
+    /// Revisions services, task sets and daemons run.
+    referenced: HashSet<TdKey<'a>>,
     /// Task sets by the ARN of their service.
     task_sets: HashMap<&'a str, Vec<&'a TaskSet>>,
+    /// Daemon revisions by ARN.
+    daemon_revisions: HashMap<&'a str, &'a crate::model::daemon::DaemonRevision>,
 }
 
 fn build_index(snapshot: &Snapshot) -> Index<'_> {
     let mut td_by_key = HashMap::with_capacity(snapshot.task_definitions.len());
-    let mut latest_by_family: HashMap<&str, &TaskDefinition> =
+    let mut latest_by_family: HashMap<TdKey<'_>, &TaskDefinition> =
         HashMap::with_capacity(snapshot.task_definitions.len());
     for r in &snapshot.task_definitions {
         let td = &r.item;
         if let Some(arn) = td.task_definition_arn.as_deref() {
-            td_by_key.insert(td_key(arn), td);
+            let (_, key) = td_key(arn);
+            td_by_key.insert((td.daemon, key), td);
         }
         if let (Some(family), Some(rev)) = (td.family.as_deref(), td.revision)
             && td.is_active()
         {
             let newer = latest_by_family
-                .get(family)
+                .get(&(td.daemon, family))
                 .is_none_or(|cur| cur.revision.unwrap_or(0) < rev);
             if newer {
-                latest_by_family.insert(family, td);
+                latest_by_family.insert((td.daemon, family), td);
             }
         }
     }
@@ -199,23 +208,43 @@ fn build_index(snapshot: &Snapshot) -> Index<'_> {
             task_sets.entry(s).or_default().push(&r.item);
         }
     }
+    let mut daemon_revisions = HashMap::new();
+    for r in &snapshot.daemon_revisions {
+        if let Some(a) = r.item.daemon_revision_arn.as_deref() {
+            daemon_revisions.insert(a, &r.item);
+        }
+    }
+    // A revision a daemon runs now is always evaluated, superseded or not.
+    for r in &snapshot.daemons {
+        for arn in r.item.current_revision_arns() {
+            if let Some(t) = daemon_revisions
+                .get(arn)
+                .and_then(|rev| rev.daemon_task_definition_arn.as_deref())
+            {
+                let (_, key) = td_key(t);
+                referenced.insert((true, key));
+            }
+        }
+    }
     Index {
         task_sets,
         td_by_key,
         latest_by_family,
         clusters,
         referenced,
+        daemon_revisions,
     }
 }
 
 impl Index<'_> {
+    /// A task definition (never a daemon one) by ARN, `family:revision` or family.
     fn task_definition(&self, reference: &str) -> Option<&TaskDefinition> {
         let key = td_key(reference);
-        self.td_by_key.get(key).copied().or_else(|| {
-            if key.contains(':') {
+        self.td_by_key.get(&key).copied().or_else(|| {
+            if key.1.contains(':') {
                 None
             } else {
-                self.latest_by_family.get(key).copied()
+                self.latest_by_family.get(&key).copied()
             }
         })
     }
@@ -233,8 +262,10 @@ impl Index<'_> {
             return RevisionState::Current;
         };
         let referenced = match td.task_definition_arn.as_deref() {
-            Some(arn) => self.referenced.contains(td_key(arn)),
-            None => self.referenced.contains(format!("{family}:{rev}").as_str()),
+            Some(arn) => self.referenced.contains(&(td.daemon, td_key(arn).1)),
+            None => self
+                .referenced
+                .contains(&(td.daemon, format!("{family}:{rev}").as_str())),
         };
         if referenced {
             return RevisionState::Current;
@@ -242,7 +273,7 @@ impl Index<'_> {
         if !td.is_active() {
             return RevisionState::Inactive;
         }
-        match self.latest_by_family.get(family) {
+        match self.latest_by_family.get(&(td.daemon, family)) {
             Some(latest) if latest.revision.unwrap_or(0) > rev => RevisionState::Superseded,
             _ => RevisionState::Current,
         }
@@ -268,7 +299,12 @@ fn role_usage(snapshot: &Snapshot, lookup: &Index<'_>, account: &str) -> RoleUsa
             continue;
         }
         if let (Some(role), Some(family)) = (named(td.task_role_arn.as_deref()), &td.family) {
-            usage.add_family(role_key(role, &account_of(td)), family);
+            let key = role_key(role, &account_of(td));
+            if td.daemon {
+                usage.add_family(key, &format!("daemon {family}"));
+            } else {
+                usage.add_family(key, family);
+            }
         }
     }
     for r in &snapshot.services {
@@ -414,6 +450,7 @@ pub fn evaluate<'a>(
         + snapshot.clusters.len() * count(ResourceKind::Cluster)
         + snapshot.capacity_providers.len() * count(ResourceKind::CapacityProvider)
         + snapshot.container_instances.len() * count(ResourceKind::ContainerInstance)
+        + snapshot.daemons.len() * count(ResourceKind::Daemon)
         // The account-region is judged at most once a check (where its workloads run).
         + count(ResourceKind::Account);
     let mut out = Vec::with_capacity(expected);
@@ -440,15 +477,18 @@ pub fn evaluate<'a>(
                 .clone()
                 .filter(|f| !f.is_empty())
                 .unwrap_or_else(|| "unnamed".to_owned());
+            let (kind, noun) = if td.daemon {
+                (ResourceKind::DaemonTaskDefinition, "daemon-task-definition")
+            } else {
+                (ResourceKind::TaskDefinition, "task-definition")
+            };
             resource(
-                ResourceKind::TaskDefinition,
+                kind,
                 index,
                 td.task_definition_arn.as_deref(),
                 || match td.revision {
-                    Some(rev) => {
-                        format!("arn:{p}:ecs:{region}:{account}:task-definition/{family}:{rev}")
-                    }
-                    None => format!("arn:{p}:ecs:{region}:{account}:task-definition/{family}"),
+                    Some(rev) => format!("arn:{p}:ecs:{region}:{account}:{noun}/{family}:{rev}"),
+                    None => format!("arn:{p}:ecs:{region}:{account}:{noun}/{family}"),
                 },
                 td.display_name(),
                 &r.source,
@@ -500,6 +540,9 @@ pub fn evaluate<'a>(
                 (RevisionState::Superseded, Revisions::LatestActive) => Some(Outcome::na(
                     "revision superseded by a newer ACTIVE revision of its family; only the latest ACTIVE revision is evaluated",
                 )),
+                _ if td.daemon => {
+                    crate::checks::task_definition::not_for_daemons(check.id).map(Outcome::na)
+                }
                 _ => None,
             };
             match check.evaluator {
@@ -825,6 +868,44 @@ pub fn evaluate<'a>(
         },
     );
     evaluate_account(&mut out, snapshot, checks, opts, ctx);
+
+    evaluate_kind(
+        &mut out,
+        checks,
+        ResourceKind::Daemon,
+        &snapshot.daemons,
+        |index, r| {
+            let d = &r.item;
+            let name = d.display_name();
+            let cluster = cluster_name_of(d.cluster_arn.as_deref());
+            let in_cluster = cluster.clone().unwrap_or_else(|| "default".to_owned());
+            resource(
+                ResourceKind::Daemon,
+                index,
+                d.daemon_arn.as_deref(),
+                || format!("arn:{p}:ecs:{region}:{account}:daemon/{in_cluster}/{name}"),
+                name.clone(),
+                &r.source,
+                cluster,
+            )
+        },
+        |d| DaemonView {
+            daemon: d,
+            revisions: d
+                .current_revision_arns()
+                .map(|arn| (arn, lookup.daemon_revisions.get(arn).copied()))
+                .collect(),
+            cluster: lookup.cluster(d.cluster_arn.as_deref()),
+        },
+        |d, view, check| match check.evaluator {
+            Evaluator::Daemon(f) => Some(if d.is_active() {
+                Judged::Outcome(f(view, opts))
+            } else {
+                Judged::Outcome(Outcome::na("daemon is being deleted"))
+            }),
+            _ => None,
+        },
+    );
     out
 }
 

@@ -118,11 +118,16 @@ pub enum ResourceKind {
     ContainerInstance,
     /// An account in one region: settings that protect the ECS workloads running there.
     Account,
+    /// An ECS Managed Daemons daemon task definition.
+    DaemonTaskDefinition,
+    /// An ECS Managed Daemons daemon.
+    Daemon,
 }
 
 impl ResourceKind {
-    /// The ASFF `Resources[].Type`; ASFF has no type for task sets, capacity providers and
-    /// container instances, so those use names of the same form.
+    /// The ASFF `Resources[].Type`; ASFF has no type for task sets, capacity providers,
+    /// container instances, daemon task definitions and daemons, so those use names of the same
+    /// form (with `Details.Other`).
     pub fn asff_type(self) -> &'static str {
         match self {
             ResourceKind::TaskDefinition => "AwsEcsTaskDefinition",
@@ -132,6 +137,8 @@ impl ResourceKind {
             ResourceKind::CapacityProvider => "AwsEcsCapacityProvider",
             ResourceKind::ContainerInstance => "AwsEcsContainerInstance",
             ResourceKind::Account => "AwsAccount",
+            ResourceKind::DaemonTaskDefinition => "AwsEcsDaemonTaskDefinition",
+            ResourceKind::Daemon => "AwsEcsDaemon",
         }
     }
 
@@ -144,6 +151,8 @@ impl ResourceKind {
             ResourceKind::CapacityProvider => "Capacity Provider",
             ResourceKind::ContainerInstance => "Container Instance",
             ResourceKind::Account => "Account",
+            ResourceKind::DaemonTaskDefinition => "Daemon Task Definition",
+            ResourceKind::Daemon => "Daemon",
         }
     }
 }

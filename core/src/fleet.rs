@@ -239,6 +239,11 @@ pub fn scan_spec(scope: &Scope) -> Value {
         Scope::LogGroup(x) => lists.entry("log_groups").or_default().push(x.clone()),
         Scope::Secret(x) => lists.entry("secrets").or_default().push(x.clone()),
         Scope::Parameter(x) => lists.entry("parameters").or_default().push(x.clone()),
+        Scope::DaemonTaskDefinition(x) => lists
+            .entry("daemon_task_definitions")
+            .or_default()
+            .push(x.clone()),
+        Scope::Daemon(x) => lists.entry("daemons").or_default().push(x.clone()),
         Scope::CapacityProvider(x) => lists
             .entry("capacity_providers")
             .or_default()

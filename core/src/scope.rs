@@ -59,6 +59,13 @@ pub enum Scope {
     Secret(String),
     /// The task definitions whose containers take one Systems Manager parameter (its name).
     Parameter(String),
+    /// One daemon task definition revision (ARN or `family:revision`) or family of ECS Managed
+    /// Daemons: the family's ACTIVE revisions, and the daemons of every cluster (so that the
+    /// revisions they run are evaluated too).
+    DaemonTaskDefinition(String),
+    /// One ECS Managed Daemons daemon (its ARN): the daemon, the revisions it runs and their
+    /// daemon task definitions.
+    Daemon(String),
     /// Several scopes in one scan.
     Many(Vec<Scope>),
 }
@@ -164,6 +171,8 @@ impl Scope {
             Scope::LogGroup(x) => format!("log group {x}"),
             Scope::Secret(x) => format!("secret {x}"),
             Scope::Parameter(x) => format!("parameter {x}"),
+            Scope::DaemonTaskDefinition(x) => format!("daemon task definition {x}"),
+            Scope::Daemon(x) => format!("daemon {x}"),
             Scope::Many(v) => v.iter().map(Scope::describe).collect::<Vec<_>>().join(", "),
         }
     }
@@ -200,6 +209,19 @@ pub struct Coverage {
     pub container_instances_of_clusters: BTreeSet<String>,
     /// Resources (ARN) that could not be read: never passing, never archived.
     pub unreadable: BTreeSet<String>,
+    /// Every ACTIVE daemon task definition revision of the region was listed.
+    #[serde(default)]
+    pub all_daemon_task_definitions: bool,
+    /// Daemon task definition families whose ACTIVE revisions were all listed.
+    #[serde(default)]
+    pub daemon_task_definition_families: BTreeSet<String>,
+    /// Clusters (ARN) whose daemons were all listed and described.
+    #[serde(default)]
+    pub daemons_of_clusters: BTreeSet<String>,
+    /// A daemon listing or describe failed: which daemon task definition revisions daemons
+    /// still run is not known, so none can be proven superseded or deregistered.
+    #[serde(default)]
+    pub daemon_reads_failed: bool,
 }
 
 /// The family of a task definition ARN or `family:revision`.
@@ -230,6 +252,24 @@ impl Coverage {
         // A cluster the complete cluster listing did not return is deleted, and its contents too.
         let cluster_gone = |c: &str| self.all_clusters && !self.clusters.contains(c);
         match resource_type {
+            "AwsEcsDaemonTaskDefinition" => {
+                !self.daemon_reads_failed
+                    && (self.all_daemon_task_definitions
+                        || self
+                            .daemon_task_definition_families
+                            .contains(family_of(arn)))
+            }
+            // Every cluster listed with all its daemons proves a daemon absent whatever its
+            // ARN's form; a cluster scan proves it for `daemon/<cluster>/<name>` ARNs.
+            "AwsEcsDaemon" => {
+                (self.all_clusters
+                    && self
+                        .clusters
+                        .iter()
+                        .all(|c| self.daemons_of_clusters.contains(c)))
+                    || cluster_arn_from(arn, ":daemon/")
+                        .is_some_and(|c| self.daemons_of_clusters.contains(&c) || cluster_gone(&c))
+            }
             "AwsEcsTaskDefinition" => {
                 !self.service_reads_failed
                     && (self.all_task_definitions
@@ -291,6 +331,11 @@ impl Coverage {
         self.container_instances_of_clusters
             .extend(other.container_instances_of_clusters);
         self.unreadable.extend(other.unreadable);
+        self.all_daemon_task_definitions |= other.all_daemon_task_definitions;
+        self.daemon_task_definition_families
+            .extend(other.daemon_task_definition_families);
+        self.daemons_of_clusters.extend(other.daemons_of_clusters);
+        self.daemon_reads_failed |= other.daemon_reads_failed;
     }
 }
 
@@ -345,9 +390,11 @@ pub fn region_coverage(snap: &Snapshot, cov: &mut Coverage) {
             cov.active_task_definitions.insert(a.clone());
         }
     }
+    cov.all_daemon_task_definitions = true;
     cov.all_clusters = true;
     for c in &snap.clusters {
         if let Some(a) = &c.item.cluster_arn {
+            cov.daemons_of_clusters.insert(a.clone());
             cov.clusters.insert(a.clone());
             cov.services_of_clusters.insert(a.clone());
             cov.container_instances_of_clusters.insert(a.clone());
@@ -364,6 +411,11 @@ pub fn region_coverage(snap: &Snapshot, cov: &mut Coverage) {
     for c in &snap.capacity_providers {
         if let Some(a) = &c.item.capacity_provider_arn {
             cov.resources.insert(a.clone());
+        }
+    }
+    for d in &snap.daemons {
+        if let Some(c) = &d.item.cluster_arn {
+            cov.daemons_of_clusters.insert(c.clone());
         }
     }
 }
@@ -383,6 +435,73 @@ fn add_cluster_of(
         push_unique(&mut out.clusters, c, |a, b| a.cluster_arn == b.cluster_arn);
         if let Some(a) = &c.item.cluster_arn {
             cov.resources.insert(a.clone());
+        }
+    }
+}
+
+/// A task definition's own scope: a daemon task definition's, or a task definition's.
+fn definition_scope(arn: String, daemon: bool) -> Scope {
+    if daemon {
+        Scope::DaemonTaskDefinition(arn)
+    } else {
+        Scope::TaskDefinition(arn)
+    }
+}
+
+/// The revisions a daemon runs now, as read.
+fn daemon_revisions_of<'a>(
+    snap: &'a Snapshot,
+    d: &'a crate::model::daemon::Daemon,
+) -> impl Iterator<Item = &'a Record<crate::model::daemon::DaemonRevision>> {
+    snap.daemon_revisions.iter().filter(move |r| {
+        r.item
+            .daemon_revision_arn
+            .as_deref()
+            .is_some_and(|a| d.current_revision_arns().any(|c| c == a))
+    })
+}
+
+/// Whether a daemon runs a daemon task definition `wanted` accepts.
+fn daemon_runs(
+    snap: &Snapshot,
+    d: &crate::model::daemon::Daemon,
+    wanted: impl Fn(&str) -> bool,
+) -> bool {
+    daemon_revisions_of(snap, d).any(|r| {
+        r.item
+            .daemon_task_definition_arn
+            .as_deref()
+            .is_some_and(&wanted)
+    })
+}
+
+/// A daemon, described, with the revisions it runs and their daemon task definitions.
+fn add_daemon(
+    snap: &Snapshot,
+    out: &mut Snapshot,
+    cov: &mut Coverage,
+    d: &Record<crate::model::daemon::Daemon>,
+) {
+    push_unique(&mut out.daemons, d, |a, b| a.daemon_arn == b.daemon_arn);
+    if let Some(a) = &d.item.daemon_arn {
+        cov.resources.insert(a.clone());
+    }
+    for r in daemon_revisions_of(snap, &d.item) {
+        push_unique(&mut out.daemon_revisions, r, |a, b| {
+            a.daemon_revision_arn == b.daemon_revision_arn
+        });
+        let Some(t) = r.item.daemon_task_definition_arn.as_deref() else {
+            continue;
+        };
+        for td in snap
+            .task_definitions
+            .iter()
+            .filter(|x| x.item.daemon && x.item.task_definition_arn.as_deref() == Some(t))
+        {
+            push_unique(&mut out.task_definitions, td, |a, b| {
+                a.task_definition_arn.is_some() && a.task_definition_arn == b.task_definition_arn
+            });
+            cov.resources.insert(t.to_owned());
         }
     }
 }
@@ -416,7 +535,7 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
             }
             let refs: Vec<&str> = s.task_definitions_in_use().collect();
             for td in &snap.task_definitions {
-                if refs.iter().any(|r| td_matches(&td.item, r)) {
+                if !td.item.daemon && refs.iter().any(|r| td_matches(&td.item, r)) {
                     push_unique(&mut out.task_definitions, td, same_td);
                     if let Some(a) = &td.item.task_definition_arn {
                         cov.resources.insert(a.clone());
@@ -478,6 +597,7 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                     cov.resources.insert(wanted.clone());
                     cov.services_of_clusters.insert(wanted.clone());
                     cov.container_instances_of_clusters.insert(wanted.clone());
+                    cov.daemons_of_clusters.insert(wanted.clone());
                 }
                 return;
             };
@@ -494,6 +614,14 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                 .filter(|s| s.item.cluster_arn.as_deref() == Some(arn.as_str()))
             {
                 add_service(out, cov, s);
+            }
+            cov.daemons_of_clusters.insert(arn.clone());
+            for d in snap
+                .daemons
+                .iter()
+                .filter(|d| d.item.cluster_arn.as_deref() == Some(arn.as_str()))
+            {
+                add_daemon(snap, out, cov, d);
             }
             for ci in snap
                 .container_instances
@@ -586,7 +714,7 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
         }
         Scope::Role(name) => {
             // The current revision of each family naming the role.
-            let mut wanted: Vec<String> = Vec::new();
+            let mut wanted: Vec<(String, bool)> = Vec::new();
             for td in &snap.task_definitions {
                 let t = &td.item;
                 let names_role = [t.task_role_arn.as_deref(), t.execution_role_arn.as_deref()]
@@ -595,25 +723,25 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                     .any(|r| r.rsplit('/').next() == Some(name.as_str()));
                 if names_role
                     && let Some(arn) = t.task_definition_arn.clone()
-                    && !wanted.contains(&arn)
+                    && !wanted.iter().any(|(a, _)| *a == arn)
                 {
-                    wanted.push(arn);
+                    wanted.push((arn, t.daemon));
                 }
             }
-            for arn in wanted {
-                select_into(snap, &Scope::TaskDefinition(arn), out, cov);
+            for (arn, daemon) in wanted {
+                select_into(snap, &definition_scope(arn, daemon), out, cov);
             }
         }
         Scope::Repository(_) | Scope::LogGroup(_) | Scope::Secret(_) | Scope::Parameter(_) => {
             // The current revision of each family using it.
-            let wanted: Vec<String> = snap
+            let wanted: Vec<(String, bool)> = snap
                 .task_definitions
                 .iter()
                 .filter(|t| scope.used_by(&t.item))
-                .filter_map(|t| t.item.task_definition_arn.clone())
+                .filter_map(|t| Some((t.item.task_definition_arn.clone()?, t.item.daemon)))
                 .collect();
-            for arn in wanted {
-                select_into(snap, &Scope::TaskDefinition(arn), out, cov);
+            for (arn, daemon) in wanted {
+                select_into(snap, &definition_scope(arn, daemon), out, cov);
             }
         }
         Scope::Policy(arn) => {
@@ -685,13 +813,52 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                 None => {}
             }
         }
+        Scope::DaemonTaskDefinition(wanted) => {
+            let family = family_of(wanted).to_owned();
+            cov.daemon_task_definition_families.insert(family.clone());
+            for td in snap
+                .task_definitions
+                .iter()
+                .filter(|t| t.item.daemon && t.item.family.as_deref() == Some(family.as_str()))
+            {
+                push_unique(&mut out.task_definitions, td, same_td);
+                if let (Some(a), true) = (&td.item.task_definition_arn, td.item.is_active()) {
+                    cov.active_task_definitions.insert(a.clone());
+                }
+            }
+            // The daemons of every cluster are read, so the revisions they run come along.
+            for c in &snap.clusters {
+                if let Some(a) = &c.item.cluster_arn {
+                    cov.daemons_of_clusters.insert(a.clone());
+                }
+            }
+            for d in &snap.daemons {
+                if daemon_runs(snap, &d.item, |t| family_of(t) == family) {
+                    add_daemon(snap, out, cov, d);
+                }
+            }
+        }
+        Scope::Daemon(wanted) => {
+            let found = snap
+                .daemons
+                .iter()
+                .find(|d| d.item.daemon_arn.as_deref() == Some(wanted.as_str()));
+            match found {
+                Some(d) => add_daemon(snap, out, cov, d),
+                // Described missing: deleted.
+                None if wanted.starts_with("arn:") => {
+                    cov.resources.insert(wanted.clone());
+                }
+                None => {}
+            }
+        }
         Scope::TaskDefinition(wanted) => {
             let family = family_of(wanted).to_owned();
             cov.task_definition_families.insert(family.clone());
             for td in snap
                 .task_definitions
                 .iter()
-                .filter(|t| t.item.family.as_deref() == Some(family.as_str()))
+                .filter(|t| !t.item.daemon && t.item.family.as_deref() == Some(family.as_str()))
             {
                 push_unique(&mut out.task_definitions, td, same_td);
                 if let (Some(a), true) = (&td.item.task_definition_arn, td.item.is_active()) {

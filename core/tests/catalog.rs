@@ -23,7 +23,7 @@ fn ids_and_slugs_are_unique_and_well_formed() {
         assert!(slugs.insert(c.slug), "duplicate slug {}", c.slug);
         let (prefix, num) = c.id.split_at(2);
         assert!(
-            ["TD", "SV", "TS", "CL", "CP", "CI", "AC"].contains(&prefix),
+            ["TD", "SV", "TS", "CL", "CP", "CI", "AC", "DM"].contains(&prefix),
             "{}: bad prefix",
             c.id
         );
@@ -49,6 +49,9 @@ fn ids_and_slugs_are_unique_and_well_formed() {
             ecs_posture_core::finding::ResourceKind::CapacityProvider => "CP",
             ecs_posture_core::finding::ResourceKind::ContainerInstance => "CI",
             ecs_posture_core::finding::ResourceKind::Account => "AC",
+            ecs_posture_core::finding::ResourceKind::Daemon => "DM",
+            // Task-definition checks judge daemon task definitions too: none is of this kind.
+            ecs_posture_core::finding::ResourceKind::DaemonTaskDefinition => "TD",
         };
         assert_eq!(
             prefix, expected_prefix,
@@ -74,7 +77,7 @@ fn ids_are_stable() {
         "SV17", "SV18", "SV19", "SV20", "SV21", "SV22", "SV23", "SV24", "SV25", "SV26", "SV27",
         "CL01", "CL02", "CL03", "CL04", "CL05", "CL06", "CL07", "CL08", "CP01", "CP02", "CI01",
         "CI02", "CI03", "CI04", "CI05", "CI06", "CI07", "CI08", "CI09", "AC01", "AC02", "AC03",
-        "AC04",
+        "AC04", "DM01",
     ];
     let ids: Vec<&str> = CATALOG.iter().map(|c| c.id).collect();
     assert_eq!(ids, expected);

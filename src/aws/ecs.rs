@@ -26,6 +26,8 @@ use ecs_posture_core::scope::{Coverage, Scope, family_of};
 
 use super::ecs_json;
 
+mod daemons;
+
 /// Revisions a service runs: its own, draining (non-PRIMARY) deployments', and its task sets'.
 /// A deleted (INACTIVE) service runs nothing.
 fn in_use(s: &aws_sdk_ecs::types::Service) -> Vec<String> {
@@ -655,6 +657,7 @@ impl Ctx {
         let providers: BTreeSet<String> =
             found.iter().flat_map(|(_, p)| p.iter().cloned()).collect();
         let referenced = Box::pin(self.cluster_contents(&arns)).await;
+        Box::pin(self.daemon_region(&arns)).await;
         self.capacity_providers(&providers).await;
         let mut wanted: Vec<String> = Vec::new();
         if let Some(all) = self.list_task_definitions(None).await {
@@ -674,11 +677,14 @@ impl Ctx {
                 if c.resources.contains(name) && !c.unreadable.contains(name) {
                     c.services_of_clusters.insert(name.to_owned());
                     c.container_instances_of_clusters.insert(name.to_owned());
+                    c.daemons_of_clusters.insert(name.to_owned());
                 }
             });
             return;
         };
         let referenced = self.cluster_contents(std::slice::from_ref(&arn)).await;
+        let daemon_definitions = Box::pin(self.daemons_of(&arn)).await;
+        Box::pin(self.describe_daemon_task_definitions(daemon_definitions)).await;
         self.capacity_providers(&providers.into_iter().collect())
             .await;
         self.describe_task_definitions(referenced).await;
@@ -1091,6 +1097,8 @@ impl Ctx {
                     Box::pin(self.role_users(Some(std::iter::once(x.clone()).collect()))).await
                 }
                 Scope::Policy(x) => Box::pin(self.policy_users(x)).await,
+                Scope::DaemonTaskDefinition(x) => Box::pin(self.daemon_task_definitions(x)).await,
+                Scope::Daemon(x) => Box::pin(self.daemon(x)).await,
                 Scope::Repository(_)
                 | Scope::LogGroup(_)
                 | Scope::Secret(_)

@@ -35,8 +35,40 @@ pub(crate) fn clean(v: Value) -> Value {
     }
 }
 
+/// The fields a task definition's and a daemon task definition's containers share, with the
+/// same SDK types: environment, environment files, secrets, logging, health check, mounts,
+/// registry credentials.
+fn shared_container_fields(
+    environment: &[t::KeyValuePair],
+    environment_files: &[t::EnvironmentFile],
+    secrets: &[t::Secret],
+    log_configuration: Option<&t::LogConfiguration>,
+    health_check: Option<&t::HealthCheck>,
+    mount_points: &[t::MountPoint],
+    repository_credentials: Option<&t::RepositoryCredentials>,
+) -> Map<String, Value> {
+    let secret = |s: &t::Secret| json!({"name": s.name(), "valueFrom": s.value_from()});
+    let v = json!({
+        "environment": environment.iter().map(|e| json!({"name": e.name(), "value": e.value()})).collect::<Vec<_>>(),
+        "environmentFiles": environment_files.iter().map(|e| json!({"value": e.value(), "type": e.r#type().as_str()})).collect::<Vec<_>>(),
+        "secrets": secrets.iter().map(secret).collect::<Vec<_>>(),
+        "logConfiguration": log_configuration.map(|l| json!({
+            "logDriver": l.log_driver().as_str(),
+            "options": l.options(),
+            "secretOptions": l.secret_options().iter().map(secret).collect::<Vec<_>>(),
+        })),
+        "healthCheck": health_check.map(|h| json!({"command": strs(h.command()), "interval": h.interval(), "retries": h.retries()})),
+        "mountPoints": mount_points.iter().map(|m| json!({"sourceVolume": m.source_volume(), "containerPath": m.container_path(), "readOnly": m.read_only()})).collect::<Vec<_>>(),
+        "repositoryCredentials": repository_credentials.map(|r| json!({"credentialsParameter": r.credentials_parameter()})),
+    });
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
 fn container(c: &t::ContainerDefinition) -> Value {
-    json!({
+    let mut v = json!({
         "name": c.name(),
         "image": c.image(),
         "cpu": c.cpu(),
@@ -46,30 +78,31 @@ fn container(c: &t::ContainerDefinition) -> Value {
         "privileged": c.privileged(),
         "readonlyRootFilesystem": c.readonly_root_filesystem(),
         "user": c.user(),
-        "environment": c.environment().iter().map(|e| json!({"name": e.name(), "value": e.value()})).collect::<Vec<_>>(),
-        "environmentFiles": c.environment_files().iter().map(|e| json!({"value": e.value(), "type": e.r#type().as_str()})).collect::<Vec<_>>(),
-        "secrets": c.secrets().iter().map(|s| json!({"name": s.name(), "valueFrom": s.value_from()})).collect::<Vec<_>>(),
-        "logConfiguration": c.log_configuration().map(|l| json!({
-            "logDriver": l.log_driver().as_str(),
-            "options": l.options(),
-            "secretOptions": l.secret_options().iter().map(|s| json!({"name": s.name(), "valueFrom": s.value_from()})).collect::<Vec<_>>(),
-        })),
         "linuxParameters": c.linux_parameters().map(|l| json!({
             "capabilities": l.capabilities().map(|k| json!({"add": strs(k.add()), "drop": strs(k.drop())})),
             "initProcessEnabled": l.init_process_enabled(),
             "sharedMemorySize": l.shared_memory_size(),
             "devices": l.devices().iter().map(|d| json!({"hostPath": d.host_path(), "containerPath": d.container_path()})).collect::<Vec<_>>(),
         })),
-        "healthCheck": c.health_check().map(|h| json!({"command": strs(h.command()), "interval": h.interval(), "retries": h.retries()})),
         "dockerSecurityOptions": strs(c.docker_security_options()),
-        "mountPoints": c.mount_points().iter().map(|m| json!({"sourceVolume": m.source_volume(), "containerPath": m.container_path(), "readOnly": m.read_only()})).collect::<Vec<_>>(),
         "portMappings": c.port_mappings().iter().map(|p| json!({"containerPort": p.container_port(), "hostPort": p.host_port(), "protocol": p.protocol().map(|x| x.as_str())})).collect::<Vec<_>>(),
-        "repositoryCredentials": c.repository_credentials().map(|r| json!({"credentialsParameter": r.credentials_parameter()})),
         "command": strs(c.command()),
         "entryPoint": strs(c.entry_point()),
         "dockerLabels": c.docker_labels(),
         "versionConsistency": c.version_consistency().map(|v| v.as_str()),
-    })
+    });
+    if let Value::Object(m) = &mut v {
+        m.extend(shared_container_fields(
+            c.environment(),
+            c.environment_files(),
+            c.secrets(),
+            c.log_configuration(),
+            c.health_check(),
+            c.mount_points(),
+            c.repository_credentials(),
+        ));
+    }
+    v
 }
 
 /// `DescribeTaskDefinition` output: `{"taskDefinition": ..., "tags": [...]}`.
@@ -263,6 +296,100 @@ pub fn container_instance(c: &t::ContainerInstance, cluster_arn: &str) -> Value 
         "attributes": c.attributes().iter().map(|a| json!({"name": a.name(), "value": a.value()})).collect::<Vec<_>>(),
         "tags": tags(c.tags()),
         "clusterArn": cluster_arn,
+    }))
+}
+
+fn daemon_container(c: &t::DaemonContainerDefinition) -> Value {
+    let mut v = json!({
+        "name": c.name(),
+        "image": c.image(),
+        "cpu": c.cpu(),
+        "memory": c.memory(),
+        "memoryReservation": c.memory_reservation(),
+        "essential": c.essential(),
+        "privileged": c.privileged(),
+        "readonlyRootFilesystem": c.readonly_root_filesystem(),
+        "user": c.user(),
+        "linuxParameters": c.linux_parameters().map(|l| json!({
+            "capabilities": l.capabilities().map(|k| json!({"add": strs(k.add()), "drop": strs(k.drop())})),
+            "initProcessEnabled": l.init_process_enabled(),
+            "devices": l.devices().iter().map(|d| json!({"hostPath": d.host_path(), "containerPath": d.container_path()})).collect::<Vec<_>>(),
+        })),
+        "command": strs(c.command()),
+        "entryPoint": strs(c.entry_point()),
+    });
+    if let Value::Object(m) = &mut v {
+        m.extend(shared_container_fields(
+            c.environment(),
+            c.environment_files(),
+            c.secrets(),
+            c.log_configuration(),
+            c.health_check(),
+            c.mount_points(),
+            c.repository_credentials(),
+        ));
+    }
+    v
+}
+
+/// `DescribeDaemonTaskDefinition` output, with the tags `ListTagsForResource` returned when it
+/// was read: `{"daemonTaskDefinition": ..., "tags": [...]}`.
+pub fn daemon_task_definition(td: &t::DaemonTaskDefinition, tag_list: Option<&[t::Tag]>) -> Value {
+    let body = json!({
+        "daemonTaskDefinitionArn": td.daemon_task_definition_arn(),
+        "family": td.family(),
+        "revision": td.revision(),
+        "status": td.status().map(|s| s.as_str()),
+        "containerDefinitions": td.container_definitions().iter().map(daemon_container).collect::<Vec<_>>(),
+        "taskRoleArn": td.task_role_arn(),
+        "executionRoleArn": td.execution_role_arn(),
+        "pidMode": td.pid_mode().map(|x| x.as_str()),
+        "ipcMode": td.ipc_mode().map(|x| x.as_str()),
+        "cpu": td.cpu(),
+        "memory": td.memory(),
+        "volumes": td.volumes().iter().map(|v| json!({
+            "name": v.name(),
+            "host": v.host().map(|h| json!({"sourcePath": h.source_path()})),
+        })).collect::<Vec<_>>(),
+        "registeredAt": ts(td.registered_at()),
+        "registeredBy": td.registered_by(),
+    });
+    clean(json!({"daemonTaskDefinition": body, "tags": tag_list.map(tags)}))
+}
+
+/// `DescribeDaemon` output: `{"daemon": ...}`.
+pub fn daemon(d: &t::DaemonDetail) -> Value {
+    clean(json!({"daemon": {
+        "daemonArn": d.daemon_arn(),
+        "clusterArn": d.cluster_arn(),
+        "status": d.status().map(|s| s.as_str()),
+        "currentRevisions": d.current_revisions().iter().map(|r| json!({
+            "arn": r.arn(),
+            "totalRunningCount": r.total_running_count(),
+            "totalWithoutDaemonCount": r.total_without_daemon_count(),
+        })).collect::<Vec<_>>(),
+        "deploymentArn": d.deployment_arn(),
+        "createdAt": ts(d.created_at()),
+        "updatedAt": ts(d.updated_at()),
+    }}))
+}
+
+/// `DescribeDaemonRevisions` output: `{"daemonRevisions": [...], "failures": [...]}`.
+pub fn daemon_revisions(revisions: &[t::DaemonRevision], failures: &[t::Failure]) -> Value {
+    clean(json!({
+        "daemonRevisions": revisions.iter().map(|r| json!({
+            "daemonRevisionArn": r.daemon_revision_arn(),
+            "clusterArn": r.cluster_arn(),
+            "daemonArn": r.daemon_arn(),
+            "daemonTaskDefinitionArn": r.daemon_task_definition_arn(),
+            "enableExecuteCommand": r.enable_execute_command(),
+            "containerImages": r.container_images().iter().map(|c| json!({
+                "containerName": c.container_name(),
+                "image": c.image(),
+                "imageDigest": c.image_digest(),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "failures": failures.iter().map(|f| json!({"arn": f.arn(), "reason": f.reason(), "detail": f.detail()})).collect::<Vec<_>>(),
     }))
 }
 

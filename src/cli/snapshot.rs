@@ -74,7 +74,32 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
             written += 1;
             continue;
         }
+        if let Some(td) = doc.get("daemonTaskDefinition") {
+            let name = format!(
+                "daemon-{}-{}.json",
+                td["family"].as_str().unwrap_or("unnamed"),
+                td["revision"].as_i64().unwrap_or(0)
+            );
+            write_json(&tds.join(name.replace(['/', '\\'], "_")), doc)?;
+            written += 1;
+            continue;
+        }
+        if let Some(d) = doc.get("daemon") {
+            // daemon/<cluster>/<name> -> daemon-<cluster>-<name>.json
+            let arn = d["daemonArn"].as_str().unwrap_or("unnamed");
+            let name = arn.split_once(":daemon/").map_or(arn, |(_, n)| n);
+            write_json(
+                &dir.join(format!(
+                    "daemon-{}.json",
+                    name.replace(['/', '\\', ':'], "-")
+                )),
+                doc,
+            )?;
+            written += 1;
+            continue;
+        }
         for key in [
+            "daemonRevisions",
             "clusters",
             "services",
             "capacityProviders",
@@ -98,6 +123,7 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
         }
     }
     for (key, file) in [
+        ("daemonRevisions", "daemon-revisions.json"),
         ("clusters", "clusters.json"),
         ("services", "services.json"),
         ("capacityProviders", "capacity-providers.json"),

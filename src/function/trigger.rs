@@ -217,6 +217,32 @@ fn sqs_record(record: &SqsMessage) -> (String, Result<Route, TriggerError>) {
     (id, route)
 }
 
+/// Makes the scope one item of a scan request's list names.
+type MakeScope = fn(String) -> Scope;
+
+/// The lists a scan request may hold, and the scope each item names.
+const SCAN_KEYS: [(&str, MakeScope); 19] = [
+    ("clusters", Scope::Cluster),
+    ("services", Scope::Service),
+    ("task_definitions", Scope::TaskDefinition),
+    ("capacity_providers", Scope::CapacityProvider),
+    ("security_groups", Scope::SecurityGroup),
+    ("subnets", Scope::Subnet),
+    ("route_tables", Scope::RouteTable),
+    ("vpcs", Scope::Vpc),
+    ("vpc_endpoints", Scope::VpcEndpoint),
+    ("load_balancers", Scope::LoadBalancer),
+    ("instances", Scope::Instance),
+    ("roles", Scope::Role),
+    ("policies", Scope::Policy),
+    ("repositories", Scope::Repository),
+    ("log_groups", Scope::LogGroup),
+    ("secrets", Scope::Secret),
+    ("parameters", Scope::Parameter),
+    ("daemon_task_definitions", Scope::DaemonTaskDefinition),
+    ("daemons", Scope::Daemon),
+];
+
 /// EventBridge Scheduler (or SQS fan-out) input: `{"scan": "region"}` or
 /// `{"scan": {"clusters": [...], "services": [...], "task_definitions": [...], "capacity_providers": [...]}}`.
 fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
@@ -225,25 +251,7 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
         Value::String(s) if s.eq_ignore_ascii_case("region") => Ok(scan(Scope::Region, trigger)),
         Value::Object(m) => {
             let mut parts = Vec::new();
-            for (key, make) in [
-                ("clusters", Scope::Cluster as fn(String) -> Scope),
-                ("services", Scope::Service),
-                ("task_definitions", Scope::TaskDefinition),
-                ("capacity_providers", Scope::CapacityProvider),
-                ("security_groups", Scope::SecurityGroup),
-                ("subnets", Scope::Subnet),
-                ("route_tables", Scope::RouteTable),
-                ("vpcs", Scope::Vpc),
-                ("vpc_endpoints", Scope::VpcEndpoint),
-                ("load_balancers", Scope::LoadBalancer),
-                ("instances", Scope::Instance),
-                ("roles", Scope::Role),
-                ("policies", Scope::Policy),
-                ("repositories", Scope::Repository),
-                ("log_groups", Scope::LogGroup),
-                ("secrets", Scope::Secret),
-                ("parameters", Scope::Parameter),
-            ] {
+            for (key, make) in SCAN_KEYS {
                 match m.get(key) {
                     None => {}
                     Some(Value::Array(items)) => {
@@ -268,30 +276,15 @@ fn scheduler_input(spec: &Value, event: &Value) -> Result<Route, TriggerError> {
                     }
                 }
             }
-            if let Some(unknown) = m.keys().find(|k| {
-                ![
-                    "clusters",
-                    "services",
-                    "task_definitions",
-                    "capacity_providers",
-                    "security_groups",
-                    "subnets",
-                    "route_tables",
-                    "vpcs",
-                    "vpc_endpoints",
-                    "load_balancers",
-                    "instances",
-                    "roles",
-                    "policies",
-                ]
-                .contains(&k.as_str())
-            }) {
+            if let Some(unknown) = m
+                .keys()
+                .find(|k| !SCAN_KEYS.iter().any(|(key, _)| key == k))
+            {
+                let expected: Vec<&str> = SCAN_KEYS.iter().map(|(k, _)| *k).collect();
                 return Err(malformed(
                     "scan request",
                     event,
-                    format!(
-                        "unknown key `{unknown}` (expected clusters, services, task_definitions, capacity_providers, security_groups, subnets, route_tables, vpcs, vpc_endpoints, load_balancers, instances, roles, policies)"
-                    ),
+                    format!("unknown key `{unknown}` (expected {})", expected.join(", ")),
                 ));
             }
             match parts.len() {
@@ -314,6 +307,8 @@ fn scope_of_arn(arn: &str) -> Option<Scope> {
     let kind = resource.split('/').next()?;
     Some(match kind {
         "task-definition" => Scope::TaskDefinition(arn.to_owned()),
+        "daemon-task-definition" => Scope::DaemonTaskDefinition(arn.to_owned()),
+        "daemon" => Scope::Daemon(arn.to_owned()),
         "service" => Scope::Service(arn.to_owned()),
         "cluster" => Scope::Cluster(arn.to_owned()),
         "capacity-provider" => Scope::CapacityProvider(arn.to_owned()),
@@ -482,6 +477,22 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
                 }
             }
         }
+        // ECS Managed Daemons: a daemon task definition registered or deleted is its family's
+        // rescan (which reads the daemons running it); a daemon created, updated or deleted is
+        // that daemon's.
+        "RegisterDaemonTaskDefinition" => Scope::DaemonTaskDefinition(need(
+            text(resp, &["daemonTaskDefinitionArn"]).or_else(|| text(req, &["family"])),
+            "daemon task definition ARN or family",
+        )?),
+        "DeleteDaemonTaskDefinition" => Scope::DaemonTaskDefinition(need(
+            text(resp, &["daemonTaskDefinitionArn"])
+                .or_else(|| text(req, &["daemonTaskDefinition"])),
+            "daemon task definition",
+        )?),
+        "CreateDaemon" | "UpdateDaemon" | "DeleteDaemon" => Scope::Daemon(need(
+            text(resp, &["daemonArn"]).or_else(|| text(req, &["daemonArn"])),
+            "daemon ARN",
+        )?),
         _ => {
             return Ok(Route::Ignored {
                 reason: format!("ECS API call {name} does not change what ecs-posture evaluates"),
@@ -871,6 +882,100 @@ mod tests {
             ))
         );
         assert_eq!(scope_of_arn("arn:aws:ecs:us-east-1:1:task/prod/abc"), None);
+        assert_eq!(
+            scope_of_arn("arn:aws:ecs:us-east-1:1:daemon-task-definition/agent:3"),
+            Some(Scope::DaemonTaskDefinition(
+                "arn:aws:ecs:us-east-1:1:daemon-task-definition/agent:3".into()
+            ))
+        );
+        assert_eq!(
+            scope_of_arn("arn:aws:ecs:us-east-1:1:daemon/prod/agent"),
+            Some(Scope::Daemon(
+                "arn:aws:ecs:us-east-1:1:daemon/prod/agent".into()
+            ))
+        );
+    }
+
+    /// What the organization hub queues (`scan_spec`) is what a member's function accepts,
+    /// for every kind of scope: a rescan of a repository, a secret or a daemon crosses accounts
+    /// as it was planned.
+    #[test]
+    fn every_queued_scan_request_routes_back_to_its_scope() {
+        let parts: Vec<Scope> = SCAN_KEYS
+            .iter()
+            .enumerate()
+            .map(|(i, (_, make))| make(format!("x{i}")))
+            .collect();
+        assert_eq!(parts.len(), 19);
+        let event =
+            json!({"scan": ecs_posture_core::fleet::scan_spec(&Scope::Many(parts.clone()))});
+        match route(&event) {
+            Ok(Route::Scan {
+                scope: Scope::Many(got),
+                ..
+            }) => {
+                let mut want: Vec<String> = parts.iter().map(Scope::describe).collect();
+                let mut got: Vec<String> = got.iter().map(Scope::describe).collect();
+                want.sort();
+                got.sort();
+                assert_eq!(got, want);
+            }
+            other => panic!("not routed back: {other:?}"),
+        }
+        let event =
+            json!({"scan": {"daemons": ["arn:aws:ecs:us-east-1:1:daemon/prod/a"], "bogus": []}});
+        let err = route(&event).unwrap_err().to_string();
+        assert!(
+            err.contains("bogus") && err.contains("daemon_task_definitions"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn daemon_calls_rescan_the_daemon_or_its_family() {
+        let ecs = |name: &str, req: Value, resp: Value| {
+            json!({"id": "ev-d", "detail-type": "AWS API Call via CloudTrail", "source": "aws.ecs",
+                "detail": {"eventSource": "ecs.amazonaws.com", "eventName": name,
+                    "requestParameters": req, "responseElements": resp}})
+        };
+        let scope = |e: Value| match route(&e) {
+            Ok(Route::Scan { scope, .. }) => scope,
+            other => panic!("{other:?}"),
+        };
+        // Without a response (CloudTrail omits large ones), the request names the family.
+        assert_eq!(
+            scope(ecs(
+                "RegisterDaemonTaskDefinition",
+                json!({"family": "agent"}),
+                Value::Null
+            )),
+            Scope::DaemonTaskDefinition("agent".into())
+        );
+        assert_eq!(
+            scope(ecs(
+                "DeleteDaemonTaskDefinition",
+                json!({"daemonTaskDefinition": "agent:2"}),
+                Value::Null
+            )),
+            Scope::DaemonTaskDefinition("agent:2".into())
+        );
+        assert_eq!(
+            scope(ecs(
+                "UpdateDaemon",
+                json!({"daemonArn": "arn:aws:ecs:us-east-1:1:daemon/prod/agent", "enableExecuteCommand": true}),
+                json!({"daemonArn": "arn:aws:ecs:us-east-1:1:daemon/prod/agent", "status": "ACTIVE"})
+            )),
+            Scope::Daemon("arn:aws:ecs:us-east-1:1:daemon/prod/agent".into())
+        );
+        // CreateDaemon's request has only the name: the response's ARN is needed.
+        let err = route(&ecs(
+            "CreateDaemon",
+            json!({"daemonName": "agent"}),
+            Value::Null,
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("daemon ARN"), "{err}");
     }
 
     fn ec2_event(name: &str, req: Value, resp: Value) -> Value {

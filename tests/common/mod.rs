@@ -28,11 +28,33 @@ pub fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
-/// A moto server started for one test and killed when dropped.
+/// A moto server started for one test and killed when dropped. Clients reach it through
+/// `port`: a replaying front that answers the ECS operations moto does not implement (ECS
+/// Managed Daemons) with the recorded answer of an estate that has none, and forwards
+/// everything else; tests that give an estate daemons put their own recorded answers in a
+/// [`Proxy`] in front.
 pub struct Moto {
     child: Child,
     pub port: u16,
+    /// moto itself.
+    pub upstream: u16,
     pub log: PathBuf,
+    front: Option<Proxy>,
+}
+
+/// The recorded answers of an account-region without ECS Managed Daemons (`ListDaemons`,
+/// `ListDaemonTaskDefinitions`), as the ECS service model shapes them.
+pub fn no_daemons() -> Vec<Rule> {
+    vec![
+        Rule::reply(
+            "AmazonEC2ContainerServiceV20141113.ListDaemons",
+            r#"{"daemonSummariesList":[]}"#,
+        ),
+        Rule::reply(
+            "AmazonEC2ContainerServiceV20141113.ListDaemonTaskDefinitions",
+            r#"{"daemonTaskDefinitions":[]}"#,
+        ),
+    ]
 }
 
 impl Moto {
@@ -55,10 +77,22 @@ impl Moto {
             .stderr(Stdio::from(logfile))
             .spawn()
             .expect("start moto_server");
-        let moto = Moto { child, port, log };
+        let mut moto = Moto {
+            child,
+            port,
+            upstream: port,
+            log,
+            front: None,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if http(port, "GET", "/moto-api/", &[], b"").is_some_and(|(status, _)| status == 200) {
+                let front = Proxy::start(port);
+                for rule in no_daemons() {
+                    front.add(rule);
+                }
+                moto.port = front.port;
+                moto.front = Some(front);
                 return moto;
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -194,6 +228,9 @@ pub enum Fault {
     /// Forward the request, then drop the connection instead of passing the answer on: the
     /// service acted, the client never learns it.
     LoseAnswer,
+    /// Answer with this status and JSON body (awsJson 1.1) instead of forwarding: a recorded
+    /// response for an API moto does not implement, shaped as the service model defines it.
+    Reply { status: u16, body: String },
 }
 
 #[derive(Clone)]
@@ -235,6 +272,18 @@ impl Rule {
         .when_body(account)
     }
 
+    /// Every matching request answered with a recorded 200 JSON body.
+    pub fn reply(operation: &'static str, body: &str) -> Rule {
+        Rule::new(
+            operation,
+            Fault::Reply {
+                status: 200,
+                body: body.to_owned(),
+            },
+            usize::MAX,
+        )
+    }
+
     /// Let the first `n` matching requests through unaffected.
     pub fn after(self, n: usize) -> Rule {
         self.skip.store(n, Ordering::SeqCst);
@@ -248,8 +297,10 @@ impl Rule {
     }
 }
 
-/// One DynamoDB conditional write at a time through the proxy (see [`Proxy::start`]).
-static DYNAMODB_WRITES: Mutex<()> = Mutex::new(());
+/// One DynamoDB conditional write at a time through one proxy (see [`Proxy::start`]). Each
+/// proxy has its own: a proxy in front of another (a test's proxy in front of moto's replaying
+/// front) holds its own while the one behind takes its own, never the same one twice.
+type WriteLock = Arc<Mutex<()>>;
 
 /// A loopback proxy in front of moto that records every request and injects faults.
 pub struct Proxy {
@@ -335,17 +386,19 @@ impl Proxy {
             proxy.forwarded.clone(),
             proxy.stop.clone(),
         );
+        let writes: WriteLock = Arc::default();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if stop.load(Ordering::SeqCst) {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
-                let (seen, rules, die_after, forwarded) = (
+                let (seen, rules, die_after, forwarded, writes) = (
                     seen.clone(),
                     rules.clone(),
                     die_after.clone(),
                     forwarded.clone(),
+                    writes.clone(),
                 );
                 std::thread::spawn(move || {
                     let mut out = match stream.try_clone() {
@@ -425,6 +478,15 @@ impl Proxy {
                                 let _ = out.shutdown(Shutdown::Both);
                                 return;
                             }
+                            Fault::Reply { status, body } => {
+                                respond(
+                                    &mut out,
+                                    *status,
+                                    "application/x-amz-json-1.1",
+                                    body.as_bytes(),
+                                );
+                                return;
+                            }
                             Fault::Rewrite(_) | Fault::LoseAnswer => {}
                         }
                     }
@@ -433,7 +495,7 @@ impl Proxy {
                     // separate steps, so concurrent writes could both pass. Serialize them here.
                     let _atomic = op
                         .contains("DynamoDB_20120810.UpdateItem")
-                        .then(|| DYNAMODB_WRITES.lock().unwrap_or_else(|p| p.into_inner()));
+                        .then(|| writes.lock().unwrap_or_else(|p| p.into_inner()));
                     let Ok(mut up) = TcpStream::connect(("127.0.0.1", upstream)) else {
                         let _ = out.shutdown(Shutdown::Both);
                         return;

@@ -2,7 +2,7 @@
 
 use super::{
     Check, account as ac, capacity_provider as cp, cluster as cl, container_instance as ci,
-    service as sv, task_definition as td,
+    daemon as dm, service as sv, task_definition as td,
 };
 
 pub static CATALOG: &[&Check] = &[
@@ -117,6 +117,7 @@ pub static CATALOG: &[&Check] = &[
     &ac::guardduty_fargate_runtime_monitoring_disabled::CHECK,
     &ac::guardduty_ec2_runtime_monitoring_disabled::CHECK,
     &ac::inspector_ecr_scanning_disabled::CHECK,
+    &dm::daemon_ecs_exec_enabled::CHECK,
 ];
 
 /// Find a check by id (`TD01`) or slug (`privileged-container`), case-insensitively.
@@ -151,8 +152,8 @@ pub const LATER: &[(&str, &str)] = &[
         "needs the Classic Elastic Load Balancing API",
     ),
     (
-        "ECS Managed Daemons, Express Mode services, ECS Gateways, Managed Instances capacity providers and the effective account settings",
-        "need the ECS API's newest operations (daemons, express gateway services, gateways, ListAccountSettings); their fields shared with task definitions and services are judged (TD59 versionConsistency, TD60 enableFaultInjection, SV27 Service Connect TLS, CL08 managed storage)",
+        "Express Mode services, ECS Gateways, Managed Instances capacity providers and the effective account settings",
+        "need the ECS API's newest operations (express gateway services, gateways, ListAccountSettings); their fields shared with task definitions and services are judged (TD59 versionConsistency, TD60 enableFaultInjection, SV27 Service Connect TLS, CL08 managed storage), and ECS Managed Daemons are (daemon task definitions by the task-definition checks, DM01)",
     ),
     (
         "The age of AMIs that carry no deprecation time (custom, Windows, Bottlerocket)",

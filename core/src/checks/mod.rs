@@ -12,6 +12,7 @@ pub mod capacity_provider;
 pub mod catalog;
 pub mod cluster;
 pub mod container_instance;
+pub mod daemon;
 pub mod service;
 pub mod support;
 pub mod task_definition;
@@ -167,6 +168,8 @@ pub enum Evaluator {
     /// The account in the scanned region, judged once by its settings where the workloads it
     /// protects run.
     Account(AccountCheck),
+    /// An ECS Managed Daemons daemon, with the revisions it runs.
+    Daemon(fn(&DaemonView<'_>, &Options) -> Outcome),
 }
 
 /// An account check: the workloads whose presence makes it apply, the file its setting is read
@@ -243,6 +246,7 @@ impl Evaluator {
                 ResourceKind::ContainerInstance
             }
             Evaluator::Account(_) => ResourceKind::Account,
+            Evaluator::Daemon(_) => ResourceKind::Daemon,
         }
     }
 }
@@ -382,6 +386,14 @@ pub struct InstanceView<'a> {
     pub partition: &'a str,
     pub region: &'a str,
     pub account: &'a str,
+}
+
+/// What a daemon check sees: the daemon, each revision it runs now (`None` where that revision
+/// was not read) and its cluster where read.
+pub struct DaemonView<'a> {
+    pub daemon: &'a crate::model::daemon::Daemon,
+    pub revisions: Vec<(&'a str, Option<&'a crate::model::daemon::DaemonRevision>)>,
+    pub cluster: Option<&'a Cluster>,
 }
 
 /// What an account check sees: the account-region's settings and the workloads there (the

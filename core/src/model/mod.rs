@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod cluster;
+pub mod daemon;
 pub mod de;
 pub mod iam;
 pub mod identity;
@@ -61,6 +62,12 @@ pub struct Snapshot {
     pub clusters: Vec<Record<Cluster>>,
     pub capacity_providers: Vec<Record<CapacityProvider>>,
     pub container_instances: Vec<Record<ContainerInstance>>,
+    /// ECS Managed Daemons (`DescribeDaemon`); their daemon task definitions are in
+    /// `task_definitions`, marked `daemon`.
+    pub daemons: Vec<Record<daemon::Daemon>>,
+    /// The daemon revisions read (`DescribeDaemonRevisions`): which daemon task definition a
+    /// daemon runs, and whether ECS Exec is on.
+    pub daemon_revisions: Vec<Record<daemon::DaemonRevision>>,
     pub failures: Vec<ReadFailure>,
     /// The EC2 networking around the estate's awsvpc tasks, where it was read.
     pub network: Network,
@@ -190,6 +197,9 @@ const KNOWN_KEYS: &[&str] = &[
     "containerInstances",
     "tasks",
     "serviceRevisions",
+    "daemonTaskDefinition",
+    "daemon",
+    "daemonRevisions",
     "failures",
 ];
 
@@ -233,6 +243,23 @@ fn kind_of(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
+    }
+}
+
+/// Add `item` unless one with the same ARN is there already (the same resource read twice, in
+/// two files or two outputs); an item without an ARN is always added.
+fn push_new<T>(
+    list: &mut Vec<Record<T>>,
+    item: T,
+    source: &Arc<str>,
+    arn: impl Fn(&T) -> Option<&str>,
+) {
+    let known = arn(&item).is_some_and(|a| list.iter().any(|r| arn(&r.item) == Some(a)));
+    if !known {
+        list.push(Record {
+            item,
+            source: source.clone(),
+        });
     }
 }
 
@@ -350,6 +377,7 @@ impl Snapshot {
                 }
                 if map.contains_key("containerDefinitions") {
                     let mut td: TaskDefinition = typed(path, "", value)?;
+                    td.daemon = map.contains_key("daemonTaskDefinitionArn");
                     if td.task_definition_arn.is_none() && td.tags.is_none() {
                         // A definition not registered yet: it will be registered with exactly
                         // the tags it lists, so none means none.
@@ -387,7 +415,8 @@ impl Snapshot {
                         message: format!(
                             "unknown document shape (top-level keys: {}); expected ECS API output \
                              (taskDefinition, services, taskSets, clusters, capacityProviders, \
-                             containerInstances), a task definition with containerDefinitions, or a \
+                             containerInstances, daemonTaskDefinition, daemon, daemonRevisions), \
+                             a task definition with containerDefinitions, or a \
                              list of container definitions",
                             if keys.is_empty() {
                                 "none".to_owned()
@@ -472,6 +501,30 @@ impl Snapshot {
                 td.tags = Some(tags);
             }
             self.push_task_definition(td, source);
+        }
+        if let Some(td_value) = map.get("daemonTaskDefinition") {
+            let mut td: TaskDefinition = typed(path, "daemonTaskDefinition", td_value)?;
+            td.daemon = true;
+            if let Some(tags_value) = map.get("tags") {
+                #[derive(Deserialize)]
+                struct W(#[serde(deserialize_with = "de::tags")] Vec<Tag>);
+                let W(tags) = typed(path, "tags", tags_value)?;
+                td.tags = Some(tags);
+            }
+            self.push_task_definition(td, source);
+        }
+        if let Some(v) = map.get("daemon") {
+            let d: daemon::Daemon = typed(path, "daemon", v)?;
+            push_new(&mut self.daemons, d, source, |d| d.daemon_arn.as_deref());
+        }
+        if let Some(v) = map.get("daemonRevisions") {
+            for (i, item) in list(path, "daemonRevisions", v)?.iter().enumerate() {
+                let r: daemon::DaemonRevision =
+                    typed(path, &format!("daemonRevisions[{i}]"), item)?;
+                push_new(&mut self.daemon_revisions, r, source, |r| {
+                    r.daemon_revision_arn.as_deref()
+                });
+            }
         }
         if let Some(v) = map.get("taskDefinitions") {
             for (i, item) in list(path, "taskDefinitions", v)?.iter().enumerate() {
@@ -1060,6 +1113,7 @@ impl Snapshot {
             + self.clusters.len()
             + self.capacity_providers.len()
             + self.container_instances.len()
+            + self.daemons.len()
     }
 
     /// The snapshot split by the account and region its resources' ARNs name (an organization's
@@ -1088,6 +1142,7 @@ impl Snapshot {
         collect_keys!(clusters, cluster_arn);
         collect_keys!(capacity_providers, capacity_provider_arn);
         collect_keys!(container_instances, container_instance_arn);
+        collect_keys!(daemons, daemon_arn);
         if keys.len() <= 1 {
             let k = keys.into_iter().next();
             return vec![(k, self)];
@@ -1107,6 +1162,8 @@ impl Snapshot {
         split!(clusters, cluster_arn);
         split!(capacity_providers, capacity_provider_arn);
         split!(container_instances, container_instance_arn);
+        split!(daemons, daemon_arn);
+        split!(daemon_revisions, daemon_revision_arn);
         for f in self.failures {
             let k = key(f.arn.as_deref());
             parts.entry(k).or_default().failures.push(f);

@@ -10,6 +10,8 @@ use super::tag::Tag;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TaskDefinition {
+    /// The ARN; a daemon task definition's `daemonTaskDefinitionArn` is read here too.
+    #[serde(alias = "daemonTaskDefinitionArn")]
     pub task_definition_arn: Option<String>,
     pub family: Option<String>,
     #[serde(deserialize_with = "de::opt_i64")]
@@ -41,6 +43,12 @@ pub struct TaskDefinition {
     /// Tags written inline, as `register-task-definition --cli-input-json` takes them.
     #[serde(deserialize_with = "de::opt_tags")]
     pub tags: Option<Vec<Tag>>,
+    /// A daemon task definition (ECS Managed Daemons, `DescribeDaemonTaskDefinition`): its
+    /// containers carry a subset of a task definition's fields, it has no network mode field
+    /// and its `pidMode`/`ipcMode` are `none` or
+    /// `shared`, `shared` joining the host's namespace. Set by the parser, never read from a field.
+    #[serde(skip)]
+    pub daemon: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -340,16 +348,30 @@ impl TaskDefinition {
         }
     }
 
+    /// The task joins the host's PID namespace: `host` on a task definition, `shared` on a
+    /// daemon task definition (ECS documents that a shared daemon joins the host namespace).
     pub fn pid_mode_is_host(&self) -> bool {
-        self.pid_mode
-            .as_deref()
-            .is_some_and(|m| m.eq_ignore_ascii_case("host"))
+        self.joins_host(self.pid_mode.as_deref())
     }
 
+    /// The task joins the host's IPC namespace (`host`, or `shared` on a daemon).
     pub fn ipc_mode_is_host(&self) -> bool {
-        self.ipc_mode
-            .as_deref()
-            .is_some_and(|m| m.eq_ignore_ascii_case("host"))
+        self.joins_host(self.ipc_mode.as_deref())
+    }
+
+    fn joins_host(&self, mode: Option<&str>) -> bool {
+        mode.is_some_and(|m| {
+            m.eq_ignore_ascii_case("host") || (self.daemon && m.eq_ignore_ascii_case("shared"))
+        })
+    }
+
+    /// How the kind is named in evidence and reports.
+    pub fn kind_label(&self) -> &'static str {
+        if self.daemon {
+            "daemon task definition"
+        } else {
+            "task definition"
+        }
     }
 
     /// `family:revision`, or the family alone for a definition that is not registered yet.

@@ -34,6 +34,8 @@ fn label(resource_type: &str) -> &'static str {
         ResourceKind::CapacityProvider,
         ResourceKind::ContainerInstance,
         ResourceKind::Account,
+        ResourceKind::DaemonTaskDefinition,
+        ResourceKind::Daemon,
     ]
     .into_iter()
     .find(|k| k.asff_type() == resource_type)

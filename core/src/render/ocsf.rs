@@ -62,6 +62,11 @@ pub const RESOURCE_TYPES: &[(&str, &str)] = &[
     ("AwsEcsCapacityProvider", "AWS::ECS::CapacityProvider"),
     ("AwsEcsContainerInstance", "AWS::ECS::ContainerInstance"),
     ("AwsAccount", "AWS::::Account"),
+    (
+        "AwsEcsDaemonTaskDefinition",
+        "AWS::ECS::DaemonTaskDefinition",
+    ),
+    ("AwsEcsDaemon", "AWS::ECS::Daemon"),
     ("AwsIamRole", "AWS::IAM::Role"),
     ("AwsIamPolicy", "AWS::IAM::Policy"),
     ("AwsKmsKey", "AWS::KMS::Key"),

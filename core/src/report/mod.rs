@@ -150,6 +150,15 @@ pub fn resource_label(e: &Evaluation, services: &ServicesByTaskDefinition) -> St
                 .unwrap_or_default()
         ),
         ResourceKind::Account => format!("Account: {} | Region: {}", r.name, r.region()),
+        ResourceKind::DaemonTaskDefinition => format!("Daemon Task Definition: {}", r.name),
+        ResourceKind::Daemon => format!(
+            "Daemon: {}{}",
+            r.name,
+            r.cluster
+                .as_deref()
+                .map(|c| format!(" | Cluster: {c}"))
+                .unwrap_or_default()
+        ),
     }
 }
 

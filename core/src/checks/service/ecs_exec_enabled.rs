@@ -1,7 +1,6 @@
 use crate::checks::*;
 use crate::config::Options;
 use crate::finding::{Outcome, Severity, Status};
-use crate::model::ExecLogging;
 
 pub static CHECK: Check = Check {
     id: "SV04",
@@ -51,27 +50,6 @@ fn eval(v: &ServiceView<'_>, _: &Options) -> Outcome {
         return Outcome::Passed;
     }
     let mut evidence = vec!["enableExecuteCommand = true".to_owned()];
-    if let Some(c) = v.cluster {
-        match c.exec_logging() {
-            ExecLogging::None => evidence.push(format!(
-                "cluster {} does not log exec sessions (logging = NONE)",
-                c.display_name()
-            )),
-            ExecLogging::Default => evidence.push(format!(
-                "cluster {} logs exec sessions through the task's awslogs configuration (DEFAULT)",
-                c.display_name()
-            )),
-            ExecLogging::Override => {}
-        }
-        if c.exec_config()
-            .and_then(|e| e.kms_key_id.as_deref())
-            .is_none()
-        {
-            evidence.push(format!(
-                "cluster {} does not encrypt exec sessions with a KMS key",
-                c.display_name()
-            ));
-        }
-    }
+    evidence.extend(crate::checks::support::exec_session_evidence(v.cluster));
     Outcome::failed(evidence)
 }

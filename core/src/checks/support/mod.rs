@@ -26,6 +26,37 @@ pub struct Resolved<'a> {
     pub(crate) load_balancers: std::cell::OnceCell<Result<load_balancing::ServiceLbs<'a>, Verdict>>,
 }
 
+/// What a cluster does with the ECS Exec sessions of its services and daemons, as evidence: not
+/// logged, logged through the task's awslogs configuration, not encrypted with a KMS key.
+pub(crate) fn exec_session_evidence(cluster: Option<&crate::model::Cluster>) -> Vec<String> {
+    use crate::model::ExecLogging;
+    let Some(c) = cluster else {
+        return Vec::new();
+    };
+    let mut evidence = Vec::new();
+    match c.exec_logging() {
+        ExecLogging::None => evidence.push(format!(
+            "cluster {} does not log exec sessions (logging = NONE)",
+            c.display_name()
+        )),
+        ExecLogging::Default => evidence.push(format!(
+            "cluster {} logs exec sessions through the task's awslogs configuration (DEFAULT)",
+            c.display_name()
+        )),
+        ExecLogging::Override => {}
+    }
+    if c.exec_config()
+        .and_then(|e| e.kms_key_id.as_deref())
+        .is_none()
+    {
+        evidence.push(format!(
+            "cluster {} does not encrypt exec sessions with a KMS key",
+            c.display_name()
+        ));
+    }
+    evidence
+}
+
 /// Iterate the containers of a task definition with their display names.
 pub(crate) fn containers(
     td: &TaskDefinition,

@@ -10,10 +10,10 @@ pub static CHECK: Check = Check {
     severity: Severity::High,
     category: Category::ContainerSecurity,
     types: &[types::BEST_PRACTICES],
-    description: "Checks the task-level `ipcMode`. Fails when it is `host`; `task`, `none` or absent passes. No Security Hub control covers this.",
+    description: "Checks the task-level `ipcMode`. Fails when it is `host`; `task`, `none` or absent passes. A daemon task definition (ECS Managed Daemons) fails with `shared`, which joins the host's IPC namespace; `none` or absent passes. No Security Hub control covers this.",
     risk: "The host's IPC namespace exposes shared memory segments, semaphores and message queues of every process on the instance to the container.",
     remediation: Remediation {
-        text: "Remove `ipcMode` or set it to `task` or `none`, and register a new revision.",
+        text: "Remove `ipcMode` or set it to `task` or `none` (`none` for a daemon task definition), and register a new revision.",
         cli: "aws ecs register-task-definition --cli-input-json file://taskdef.json  # without \"ipcMode\": \"host\"",
         cloudformation: "IpcMode: task",
         terraform: "ipc_mode = \"task\"",
@@ -48,13 +48,28 @@ pub static CHECK: Check = Check {
             expect: Status::Passed,
             json: r#"{"family":"a","containerDefinitions":[{"name":"web","image":"nginx:1.27"}]}"#,
         },
+        Example {
+            name: "daemon shared",
+            expect: Status::Failed,
+            json: r#"{"daemonTaskDefinition":{"daemonTaskDefinitionArn":"arn:aws:ecs:us-east-1:111122223333:daemon-task-definition/agent:1","family":"agent","revision":1,"status":"ACTIVE","ipcMode":"shared","containerDefinitions":[{"name":"agent","image":"public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300"}]}}"#,
+        },
+        Example {
+            name: "daemon none",
+            expect: Status::Passed,
+            json: r#"{"daemonTaskDefinition":{"daemonTaskDefinitionArn":"arn:aws:ecs:us-east-1:111122223333:daemon-task-definition/agent:1","family":"agent","revision":1,"status":"ACTIVE","ipcMode":"none","containerDefinitions":[{"name":"agent","image":"public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300"}]}}"#,
+        },
     ],
     evaluator: Evaluator::TaskDefinition(eval),
 };
 
 fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
     if td.ipc_mode_is_host() {
-        Outcome::failed(["ipcMode = host".to_owned()])
+        let mode = td.ipc_mode.as_deref().unwrap_or_default();
+        let mut evidence = vec![format!("ipcMode = {mode}")];
+        if td.daemon {
+            evidence.push("a daemon with `shared` joins the host's IPC namespace".to_owned());
+        }
+        Outcome::failed(evidence)
     } else {
         Outcome::Passed
     }

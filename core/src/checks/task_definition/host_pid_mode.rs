@@ -10,10 +10,10 @@ pub static CHECK: Check = Check {
     severity: Severity::High,
     category: Category::ContainerSecurity,
     types: &[types::FSBP, types::BEST_PRACTICES],
-    description: "Checks the task-level `pidMode`. Fails when it is `host`; `task` or absent passes. (Unlike Checkov's CKV_AWS_335, the task-level field is read, not a container field.)",
+    description: "Checks the task-level `pidMode`. Fails when it is `host`; `task` or absent passes. A daemon task definition (ECS Managed Daemons, which ECS.3 does not look at) fails with `shared`, which joins the host's PID namespace; `none` or absent passes. (Unlike Checkov's CKV_AWS_335, the task-level field is read, not a container field.)",
     risk: "With the host's PID namespace a container sees every process on the instance and, with enough privilege, can signal or trace them, breaking isolation between tasks.",
     remediation: Remediation {
-        text: "Remove `pidMode` or set it to `task`, and register a new revision.",
+        text: "Remove `pidMode` or set it to `task` (`none` for a daemon task definition), and register a new revision.",
         cli: "aws ecs register-task-definition --cli-input-json file://taskdef.json  # without \"pidMode\": \"host\"",
         cloudformation: "PidMode: task",
         terraform: "pid_mode = \"task\"",
@@ -53,13 +53,28 @@ pub static CHECK: Check = Check {
             expect: Status::Passed,
             json: r#"{"family":"a","containerDefinitions":[{"name":"web","image":"nginx:1.27","pidMode":"host"}]}"#,
         },
+        Example {
+            name: "daemon shared",
+            expect: Status::Failed,
+            json: r#"{"daemonTaskDefinition":{"daemonTaskDefinitionArn":"arn:aws:ecs:us-east-1:111122223333:daemon-task-definition/agent:1","family":"agent","revision":1,"status":"ACTIVE","pidMode":"shared","containerDefinitions":[{"name":"agent","image":"public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300"}]}}"#,
+        },
+        Example {
+            name: "daemon none",
+            expect: Status::Passed,
+            json: r#"{"daemonTaskDefinition":{"daemonTaskDefinitionArn":"arn:aws:ecs:us-east-1:111122223333:daemon-task-definition/agent:1","family":"agent","revision":1,"status":"ACTIVE","pidMode":"none","containerDefinitions":[{"name":"agent","image":"public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300"}]}}"#,
+        },
     ],
     evaluator: Evaluator::TaskDefinition(eval),
 };
 
 fn eval(td: &TaskDefinition, _: &Options) -> Outcome {
     if td.pid_mode_is_host() {
-        Outcome::failed(["pidMode = host".to_owned()])
+        let mode = td.pid_mode.as_deref().unwrap_or_default();
+        let mut evidence = vec![format!("pidMode = {mode}")];
+        if td.daemon {
+            evidence.push("a daemon with `shared` joins the host's PID namespace".to_owned());
+        }
+        Outcome::failed(evidence)
     } else {
         Outcome::Passed
     }

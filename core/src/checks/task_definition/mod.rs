@@ -59,3 +59,54 @@ pub mod task_role_passrole_any_resource;
 pub mod task_role_shared;
 pub mod windows_admin_user;
 pub mod writable_root_filesystem;
+
+/// The task-definition checks that do not apply to daemon task definitions (ECS Managed
+/// Daemons), with the reason their evaluations give: the daemon task definition has no such
+/// field. Every other task-definition check judges daemon task definitions with its own
+/// semantics (`pidMode`/`ipcMode` `shared` joins the host's namespace: TD03, TD07).
+pub const NOT_FOR_DAEMONS: &[(&str, &str)] = &[
+    (
+        "TD04",
+        "a daemon task definition has no network mode field: ECS chooses a daemon's networking",
+    ),
+    (
+        "TD05",
+        "a daemon task definition has no network mode field: ECS chooses a daemon's networking",
+    ),
+    (
+        "TD06",
+        "a daemon task definition has no network mode field: ECS chooses a daemon's networking",
+    ),
+    (
+        "TD13",
+        "daemons run on ECS Managed Instances, which are Linux",
+    ),
+    ("TD15", "a daemon task definition has no EFS volumes"),
+    ("TD16", "a daemon task definition has no EFS volumes"),
+    ("TD18", "daemons do not run on Fargate"),
+    (
+        "TD23",
+        "a daemon container definition has no dockerSecurityOptions",
+    ),
+    (
+        "TD24",
+        "a daemon container definition has no dockerSecurityOptions",
+    ),
+    ("TD50", "a daemon task definition has no proxyConfiguration"),
+    (
+        "TD59",
+        "a daemon container definition has no versionConsistency: the daemon revision records the digest each image resolved to",
+    ),
+    (
+        "TD60",
+        "a daemon task definition has no enableFaultInjection",
+    ),
+];
+
+/// Why `check_id` does not apply to daemon task definitions, if it does not.
+pub fn not_for_daemons(check_id: &str) -> Option<&'static str> {
+    NOT_FOR_DAEMONS
+        .iter()
+        .find(|(id, _)| *id == check_id)
+        .map(|(_, why)| *why)
+}

@@ -608,6 +608,29 @@ pub fn resource_details(snapshot: &Snapshot, e: &Evaluation) -> Option<ResourceD
                 ("Cluster", c.cluster_arn.as_deref()),
             ])
         }
+        ResourceKind::DaemonTaskDefinition => {
+            let td = &snapshot.task_definitions.get(i)?.item;
+            let revision = td.revision.map(|r| r.to_string());
+            other(&[
+                ("Family", td.family.as_deref()),
+                ("Revision", revision.as_deref()),
+                ("Status", td.status.as_deref()),
+                ("TaskRoleArn", td.task_role_arn.as_deref()),
+                ("ExecutionRoleArn", td.execution_role_arn.as_deref()),
+                ("PidMode", td.pid_mode.as_deref()),
+                ("IpcMode", td.ipc_mode.as_deref()),
+            ])
+        }
+        ResourceKind::Daemon => {
+            let d = &snapshot.daemons.get(i)?.item;
+            let revisions: Vec<&str> = d.current_revision_arns().collect();
+            let revisions = revisions.join(", ");
+            other(&[
+                ("Cluster", d.cluster_arn.as_deref()),
+                ("Status", d.status.as_deref()),
+                ("CurrentRevisions", Some(revisions.as_str())),
+            ])
+        }
         ResourceKind::Account => {
             use crate::model::load_balancing::Read;
             let answered = match &snapshot.network.account.ebs_encryption_by_default {
