@@ -3966,3 +3966,125 @@ fn daemons_are_read_from_recorded_answers_with_pages_and_throttling() {
         assert!(read.collected.coverage.covers("AwsEcsDaemon", &agent));
     });
 }
+
+/// ECS's account settings through the real SDK: one ListAccountSettings a scan where clusters
+/// run, asking for the account's effective defaults (the root user's); AC05 and AC07 judge them
+/// on the account; a refused call leaves them NOT_AVAILABLE naming the error, never PASSED.
+#[test]
+fn ecs_account_settings_are_read_once_and_judged_on_the_account() {
+    common::block_on(|| async move {
+        use ecs_posture_core::finding::Status;
+        let moto = Moto::start();
+        let cfg = common::sdk(&moto.url()).await;
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        ecs.create_cluster()
+            .cluster_name("prod")
+            .send()
+            .await
+            .unwrap();
+        for (name, value) in [
+            (
+                aws_sdk_ecs::types::SettingName::ContainerInsights,
+                "disabled",
+            ),
+            (
+                aws_sdk_ecs::types::SettingName::TagResourceAuthorization,
+                "on",
+            ),
+        ] {
+            ecs.put_account_setting()
+                .name(name)
+                .value(value)
+                .send()
+                .await
+                .expect("PutAccountSetting");
+        }
+        let proxy = Proxy::start(moto.port);
+        let through = common::sdk(&proxy.url()).await;
+        let judged = |read: &ecs_posture::aws::ecs::Documents| {
+            let snap = &read.collected.snapshot;
+            let checks: Vec<_> = ["AC05", "AC07"]
+                .iter()
+                .map(|c| ecs_posture_core::checks::catalog::find(c).unwrap())
+                .collect();
+            ecs_posture_core::evaluate(
+                snap,
+                &checks,
+                &Options::default(),
+                &ecs_posture_core::Context::for_snapshot(snap),
+            )
+            .into_iter()
+            .map(|e| {
+                assert_eq!(e.resource.arn, format!("AWS::::Account:{ACCOUNT}"));
+                (e.check.id, e.status, e.reason().unwrap_or("").to_owned())
+            })
+            .collect::<Vec<_>>()
+        };
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Region)
+            .await;
+        assert!(
+            read.collected.errors.is_empty(),
+            "{:?}",
+            read.collected.errors
+        );
+        assert_eq!(
+            read.collected.api_calls.get("ListAccountSettings"),
+            Some(&1)
+        );
+        let asked = proxy
+            .seen()
+            .into_iter()
+            .find(|s| s.operation.ends_with(".ListAccountSettings"))
+            .unwrap()
+            .body;
+        assert!(
+            asked.contains(r#""effectiveSettings":true"#)
+                && asked.contains(&format!("arn:aws:iam::{ACCOUNT}:root")),
+            "{asked}"
+        );
+        let verdicts = judged(&read);
+        assert_eq!(verdicts.len(), 2, "{verdicts:?}");
+        assert!(
+            verdicts.contains(&("AC05", Status::Failed, String::new())),
+            "{verdicts:?}"
+        );
+        assert!(
+            verdicts.contains(&("AC07", Status::Passed, String::new())),
+            "{verdicts:?}"
+        );
+
+        // Refused: unknown, naming the error, and the error document kept for snapshot --live.
+        proxy.add(Rule::new(
+            "ListAccountSettings",
+            Fault::Error {
+                status: 400,
+                code: "AccessDeniedException",
+                message: "not authorized to perform: ecs:ListAccountSettings",
+                json: true,
+            },
+            usize::MAX,
+        ));
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Region)
+            .await;
+        assert!(
+            read.collected
+                .errors
+                .iter()
+                .any(|e| e.contains("ListAccountSettings in account") && e.contains("AccessDenied")),
+            "{:?}",
+            read.collected.errors
+        );
+        assert!(
+            read.docs
+                .iter()
+                .any(|(s, d)| s == "ecs-account-settings.json"
+                    && d["Code"] == "AccessDeniedException")
+        );
+        for (id, status, reason) in judged(&read) {
+            assert_eq!(status, Status::NotAvailable, "{id}");
+            assert!(reason.contains("AccessDeniedException"), "{id}: {reason}");
+        }
+    });
+}

@@ -72,6 +72,10 @@ fn expectations() -> Vec<(&'static str, Expect)> {
             Scan(Scope::Daemon(format!("{A}daemon/prod/old-agent"))),
         ),
         (
+            "cloudtrail-put-account-setting-default.json",
+            Debounced(Scope::Region),
+        ),
+        (
             "cloudtrail-create-service.json",
             Scan(Scope::Service(format!("{A}service/staging/web"))),
         ),
@@ -259,6 +263,7 @@ fn every_event_routes_as_documented() {
                     | Scope::Parameter(x) => x.as_str(),
                     Scope::Region if name.contains("detector") => "guardduty-detector",
                     Scope::Region if name.contains("inspector2") => "inspector2",
+                    Scope::Region if name.contains("account-setting") => "ecs-account-settings",
                     Scope::Region => "ebs-encryption-by-default",
                     _ => "service/prod/web",
                 };

@@ -152,6 +152,7 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ecs:ListDaemonTaskDefinitions",
         "ecs:DescribeDaemonTaskDefinition",
         "ecs:ListTagsForResource",
+        "ecs:ListAccountSettings",
         "ecr:DescribeRepositories",
         "ecr:GetRegistryScanningConfiguration",
         "ecr:BatchGetRepositoryScanningConfiguration",
@@ -215,6 +216,10 @@ fn policy_allows_exactly_what_the_adapters_call() {
     let source = read("src/aws/ecs.rs") + &read("src/aws/ecs/daemons.rs");
     let mut ecs = called(&source, "self.call(\"");
     ecs.extend(called(&source, "me.call(\""));
+    ecs.extend(called(
+        &read("src/aws/ecs/account_settings.rs"),
+        "out.count(\"",
+    ));
     ecs.extend(called(&source, "self.count(\""));
     ecs.extend(ecr_reads("ecs"));
     assert!(ecs.len() >= 9, "{ecs:?}");
@@ -387,6 +392,10 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
     let source = read("src/aws/ecs.rs") + &read("src/aws/ecs/daemons.rs");
     let mut ecs = called(&source, "self.call(\"");
     ecs.extend(called(&source, "me.call(\""));
+    ecs.extend(called(
+        &read("src/aws/ecs/account_settings.rs"),
+        "out.count(\"",
+    ));
     ecs.extend(called(&source, "self.count(\""));
     ecs.extend(ecr_reads("ecs"));
     let mut want: BTreeSet<String> = ecs.iter().map(|op| format!("ecs:{op}")).collect();
@@ -525,6 +534,8 @@ fn template_wires_every_trigger_and_protection() {
         "CreateDaemon",
         "UpdateDaemon",
         "DeleteDaemon",
+        "PutAccountSetting",
+        "PutAccountSettingDefault",
     ] {
         assert!(
             router.contains(&format!("\"{name}\"")),

@@ -27,6 +27,21 @@ pub fn checks_markdown() -> String {
         CATALOG.iter().filter(|c| c.enabled_by_default).count()
     );
     daemons_section(&mut s);
+    let _ = writeln!(
+        s,
+        "## ECS account settings\n\n\
+         AC05-AC07 judge the account defaults of ECS's account settings, on the account (`AwsAccount`), once per \
+         account-region scan where the workloads they concern run. Decisions:\n\n\
+         - The account default is the root user's effective setting (`ListAccountSettings --effective-settings \
+         --principal-arn arn:aws:iam::<account>:root`); a setting an IAM principal sets for itself governs only \
+         what that principal creates and is not judged.\n\
+         - A setting the listing does not name is unknown (NOT_AVAILABLE), never passing.\n\
+         - `guardDutyActivate` is not judged on its own: only GuardDuty changes it, mirroring its detector's \
+         Runtime Monitoring, which AC02 and AC03 judge.\n\
+         - `awsvpcTrunking`, `defaultLogDriverMode`, `fargateTaskRetirementWaitPeriod`, `fargateEventWindows`, \
+         `dualStackIPv6` and the long ARN formats shape capacity, availability and naming, not exposure: not \
+         judged.\n"
+    );
     let _ = writeln!(s, "## Summary\n");
     let _ = writeln!(
         s,

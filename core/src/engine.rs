@@ -952,6 +952,12 @@ fn evaluate_account(
                 .iter()
                 .filter_map(|r| r.item.task_definition_arn.as_deref()),
         )
+        .chain(
+            snapshot
+                .clusters
+                .iter()
+                .filter_map(|r| r.item.cluster_arn.as_deref()),
+        )
         .filter_map(Arn::parse)
         .find(|a| !a.account.is_empty() && !a.region.is_empty());
     let (partition, region, account) = match &home {
@@ -1037,9 +1043,15 @@ pub fn account_workloads(
             (l.account == account && l.region == region).then(|| l.repository.to_owned())
         })
         .collect();
+    let clusters = snapshot
+        .clusters
+        .iter()
+        .filter(|r| r.item.status.as_deref() != Some("INACTIVE"))
+        .count();
     crate::checks::AccountWorkloads {
         container_instances,
         fargate,
         ecr_repositories: ecr_repositories.into_iter().collect(),
+        clusters,
     }
 }

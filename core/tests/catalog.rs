@@ -77,7 +77,7 @@ fn ids_are_stable() {
         "SV17", "SV18", "SV19", "SV20", "SV21", "SV22", "SV23", "SV24", "SV25", "SV26", "SV27",
         "CL01", "CL02", "CL03", "CL04", "CL05", "CL06", "CL07", "CL08", "CP01", "CP02", "CI01",
         "CI02", "CI03", "CI04", "CI05", "CI06", "CI07", "CI08", "CI09", "AC01", "AC02", "AC03",
-        "AC04", "DM01",
+        "AC04", "AC05", "AC06", "AC07", "DM01",
     ];
     let ids: Vec<&str> = CATALOG.iter().map(|c| c.id).collect();
     assert_eq!(ids, expected);

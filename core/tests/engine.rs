@@ -177,14 +177,16 @@ fn synthesized_arns_use_context_and_evaluations_are_complete() {
 
 #[test]
 fn the_output_is_allocated_once_with_every_resource_kind() {
-    // Task definitions, a Fargate service, a container instance and the account-region they
-    // make judged by every account check: every evaluation fits the vector sized up front (growing it would copy every
+    // Task definitions, a Fargate service, a cluster, a daemon, a container instance and the
+    // account-region they make judged by every account check: every evaluation fits the vector sized up front (growing it would copy every
     // evaluation of a large estate once more).
     let s = snapshot(&[
         td("app", 1, "ACTIVE", false, false),
         r#"{"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:us-east-1:111122223333:task-definition/ecr:1","family":"ecr","revision":1,"status":"ACTIVE","containerDefinitions":[{"name":"c","image":"111122223333.dkr.ecr.us-east-1.amazonaws.com/app:1"}]}}"#.to_owned(),
         r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:111122223333:service/c/web","serviceName":"web","clusterArn":"arn:aws:ecs:us-east-1:111122223333:cluster/c","taskDefinition":"arn:aws:ecs:us-east-1:111122223333:task-definition/app:1","status":"ACTIVE","launchType":"FARGATE"}]}"#.to_owned(),
         r#"{"containerInstances":[{"containerInstanceArn":"arn:aws:ecs:us-east-1:111122223333:container-instance/c/0123456789abcdef0123456789abcdef","ec2InstanceId":"i-0abc","status":"ACTIVE","agentConnected":true}],"EbsEncryptionByDefault":false,"SseType":"sse-ebs"}"#.to_owned(),
+        r#"{"clusters":[{"clusterArn":"arn:aws:ecs:us-east-1:111122223333:cluster/c","clusterName":"c","status":"ACTIVE"}]}"#.to_owned(),
+        r#"{"daemon":{"daemonArn":"arn:aws:ecs:us-east-1:111122223333:daemon/c/agent","clusterArn":"arn:aws:ecs:us-east-1:111122223333:cluster/c","status":"ACTIVE","currentRevisions":[]}}"#.to_owned(),
     ]);
     let mut opts = Options::default();
     let all: Vec<String> = ecs_posture_core::checks::catalog::CATALOG

@@ -26,6 +26,7 @@ use ecs_posture_core::scope::{Coverage, Scope, family_of};
 
 use super::ecs_json;
 
+mod account_settings;
 mod daemons;
 
 /// Revisions a service runs: its own, draining (non-PRIMARY) deployments', and its task sets'.
@@ -1314,6 +1315,18 @@ impl EcsInventory {
                 absorb(
                     &mut snapshot,
                     super::detection::read_inspector(inspector, &account).await,
+                );
+            }
+            // ECS's own account settings, where clusters run (AC05-AC07).
+            if workloads.has(ecs_posture_core::checks::Workload::Clusters) {
+                absorb(
+                    &mut snapshot,
+                    account_settings::read_account_settings(
+                        &self.client,
+                        ecs_posture_core::fleet::partition_of(&region),
+                        &account,
+                    )
+                    .await,
                 );
             }
         }

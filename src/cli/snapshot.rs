@@ -49,6 +49,7 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
         if source.starts_with("listeners-")
             || source.starts_with("lb-attributes-")
             || source == ecs_posture_core::model::account::EBS_DEFAULT_FILE
+            || source == ecs_posture_core::model::account::ECS_SETTINGS_FILE
             || crate::aws::detection::FILES.contains(&source.as_str())
             || source == ecs_posture_core::model::identity::AUTHORIZATION_DETAILS_FILE
             || source == crate::aws::iam::DETAILS_SOURCE

@@ -489,6 +489,15 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
                 .or_else(|| text(req, &["daemonTaskDefinition"])),
             "daemon task definition",
         )?),
+        // The account default of an ECS setting (AC05-AC07 judge it on the account): the region
+        // is read again, debounced per region.
+        "PutAccountSetting" | "PutAccountSettingDefault" => {
+            return Ok(rescan(
+                Scope::Region,
+                "ecs-account-settings".to_owned(),
+                name,
+            ));
+        }
         "CreateDaemon" | "UpdateDaemon" | "DeleteDaemon" => Scope::Daemon(need(
             text(resp, &["daemonArn"]).or_else(|| text(req, &["daemonArn"])),
             "daemon ARN",

@@ -117,6 +117,9 @@ pub static CATALOG: &[&Check] = &[
     &ac::guardduty_fargate_runtime_monitoring_disabled::CHECK,
     &ac::guardduty_ec2_runtime_monitoring_disabled::CHECK,
     &ac::inspector_ecr_scanning_disabled::CHECK,
+    &ac::container_insights_default_disabled::CHECK,
+    &ac::fargate_fips_mode_disabled::CHECK,
+    &ac::tag_resource_authorization_off::CHECK,
     &dm::daemon_ecs_exec_enabled::CHECK,
 ];
 
@@ -152,8 +155,8 @@ pub const LATER: &[(&str, &str)] = &[
         "needs the Classic Elastic Load Balancing API",
     ),
     (
-        "Express Mode services, ECS Gateways, Managed Instances capacity providers and the effective account settings",
-        "need the ECS API's newest operations (express gateway services, gateways, ListAccountSettings); their fields shared with task definitions and services are judged (TD59 versionConsistency, TD60 enableFaultInjection, SV27 Service Connect TLS, CL08 managed storage), and ECS Managed Daemons are (daemon task definitions by the task-definition checks, DM01)",
+        "Express Mode services, ECS Gateways and Managed Instances capacity providers",
+        "need the ECS API's newest operations (express gateway services, gateways, managed instances providers); their fields shared with task definitions and services are judged (TD59 versionConsistency, TD60 enableFaultInjection, SV27 Service Connect TLS, CL08 managed storage), and so are ECS Managed Daemons (daemon task definitions by the task-definition checks, DM01) and the account settings (AC05-AC07)",
     ),
     (
         "The age of AMIs that carry no deprecation time (custom, Windows, Bottlerocket)",

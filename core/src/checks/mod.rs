@@ -195,6 +195,8 @@ pub enum Workload {
     Fargate,
     /// ACTIVE task definitions whose images come from the account-region's own ECR registry.
     EcrImages,
+    /// ECS clusters that are not INACTIVE.
+    Clusters,
 }
 
 impl Workload {
@@ -204,6 +206,7 @@ impl Workload {
             Workload::Ec2Capacity => "ECS container instances",
             Workload::Fargate => "ECS services on Fargate",
             Workload::EcrImages => "task definitions using the account's ECR images",
+            Workload::Clusters => "ECS clusters",
         }
     }
 }
@@ -216,6 +219,8 @@ pub struct AccountWorkloads {
     pub fargate: Vec<String>,
     /// Repositories of the account-region's registry that ACTIVE task definitions use.
     pub ecr_repositories: Vec<String>,
+    /// Clusters that are not INACTIVE.
+    pub clusters: usize,
 }
 
 impl AccountWorkloads {
@@ -224,6 +229,7 @@ impl AccountWorkloads {
             Workload::Ec2Capacity => self.container_instances > 0,
             Workload::Fargate => !self.fargate.is_empty(),
             Workload::EcrImages => !self.ecr_repositories.is_empty(),
+            Workload::Clusters => self.clusters > 0,
         }
     }
 }

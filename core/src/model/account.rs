@@ -31,6 +31,8 @@ pub struct AccountSettings {
     pub guardduty_detectors: Option<Read<Vec<String>>>,
     pub guardduty_detector: Option<Read<Detector>>,
     pub inspector: Option<Read<InspectorStatus>>,
+    /// ECS's account settings (`aws ecs list-account-settings --effective-settings`).
+    pub ecs: Option<Read<EcsAccountSettings>>,
 }
 
 impl AccountSettings {
@@ -44,6 +46,9 @@ impl AccountSettings {
         }
         if other.guardduty_detector.is_some() {
             self.guardduty_detector = other.guardduty_detector;
+        }
+        if other.ecs.is_some() {
+            self.ecs = other.ecs;
         }
         // Inspector answers per account: answers for several accounts (an offline scan of an
         // organization's folders) add up, a later answer for an account replacing its earlier one.
@@ -74,6 +79,7 @@ impl AccountSettings {
             || self.guardduty_detectors.is_some()
             || self.guardduty_detector.is_some()
             || self.inspector.is_some()
+            || self.ecs.is_some()
     }
 }
 
@@ -97,6 +103,62 @@ pub const GUARDDUTY_DETECTORS_FILE: &str = "guardduty-detectors.json";
 pub const GUARDDUTY_DETECTOR_FILE: &str = "guardduty-detector.json";
 /// `aws inspector2 batch-get-account-status` output (or its AWS error), bound by this file name.
 pub const INSPECTOR_STATUS_FILE: &str = "inspector2-account-status.json";
+
+/// `aws ecs list-account-settings --effective-settings --principal-arn
+/// arn:aws:iam::<account>:root` output (or its AWS error), bound by this file name when an error.
+pub const ECS_SETTINGS_FILE: &str = "ecs-account-settings.json";
+
+/// One ECS account setting (`Setting`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EcsSetting {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub value: Option<String>,
+    /// The principal the setting is for; the account's root user for the account default.
+    #[serde(default)]
+    pub principal_arn: Option<String>,
+    /// `user` (set by someone) or `aws_managed` (AWS's default).
+    #[serde(default, rename = "type")]
+    pub setting_type: Option<String>,
+}
+
+/// ECS's account settings of an account-region, as `list-account-settings` listed them.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EcsAccountSettings {
+    #[serde(default, deserialize_with = "super::de::vec_or_null")]
+    pub settings: Vec<EcsSetting>,
+}
+
+impl EcsAccountSettings {
+    /// The account default of setting `name`: the root user's effective setting (what
+    /// `--effective-settings --principal-arn arn:aws:iam::<account>:root` lists), or one listed
+    /// for no principal. `None` when the listing does not name it.
+    pub fn account_default(&self, name: &str) -> Option<&EcsSetting> {
+        self.settings
+            .iter()
+            .filter(|s| s.name.as_deref() == Some(name))
+            .find(|s| {
+                s.principal_arn
+                    .as_deref()
+                    .is_none_or(|p| p.ends_with(":root"))
+            })
+    }
+}
+
+/// True when `map` is a `list-account-settings` output: a `settings` list of name-value pairs
+/// (cluster settings are nested in clusters, never at the top of a document).
+pub fn is_ecs_settings(map: &serde_json::Map<String, serde_json::Value>) -> bool {
+    map.get("settings")
+        .and_then(|s| s.as_array())
+        .is_some_and(|items| {
+            items
+                .iter()
+                .all(|i| i.get("name").is_some() && i.get("value").is_some())
+        })
+        && map.keys().all(|k| k == "settings" || k == "nextToken")
+}
 
 /// `aws guardduty get-detector`, the parts read.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -683,8 +683,8 @@ impl Snapshot {
         Ok(())
     }
 
-    /// GuardDuty's `list-detectors` and `get-detector` and Inspector's
-    /// `batch-get-account-status` outputs, and the AWS errors bound to them by file name.
+    /// GuardDuty's `list-detectors` and `get-detector`, Inspector's `batch-get-account-status`
+    /// and ECS's `list-account-settings` outputs, and the AWS errors bound to them by file name.
     /// `Ok(false)`: not one of them.
     fn add_detection(
         &mut self,
@@ -692,7 +692,8 @@ impl Snapshot {
         map: &serde_json::Map<String, Value>,
     ) -> Result<bool, InputError> {
         use account::{
-            GUARDDUTY_DETECTOR_FILE, GUARDDUTY_DETECTORS_FILE, INSPECTOR_STATUS_FILE, is_file,
+            ECS_SETTINGS_FILE, GUARDDUTY_DETECTOR_FILE, GUARDDUTY_DETECTORS_FILE,
+            INSPECTOR_STATUS_FILE, is_file,
         };
         use load_balancing::Read;
         let value = Value::Object(map.clone());
@@ -704,6 +705,10 @@ impl Snapshot {
             read.guardduty_detector = Some(Read::Error(typed(path, "", &value)?));
         } else if is_error && is_file(path, INSPECTOR_STATUS_FILE) {
             read.inspector = Some(Read::Error(typed(path, "", &value)?));
+        } else if is_error && is_file(path, ECS_SETTINGS_FILE) {
+            read.ecs = Some(Read::Error(typed(path, "", &value)?));
+        } else if account::is_ecs_settings(map) {
+            read.ecs = Some(Read::Answered(typed(path, "", &value)?));
         } else if map.contains_key("DetectorIds") {
             let ids: Vec<String> = typed(path, "DetectorIds", &map["DetectorIds"])?;
             read.guardduty_detectors = Some(Read::Answered(ids));
