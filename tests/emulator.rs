@@ -4088,3 +4088,147 @@ fn ecs_account_settings_are_read_once_and_judged_on_the_account() {
         }
     });
 }
+
+/// ECS Managed Instances providers, which moto does not model: DescribeCapacityProviders'
+/// answer is rewritten to the recorded shape of a Managed Instances provider launching into
+/// moto's default subnet. The subnet and its VPC's route tables are read through EC2 like a
+/// service's; CP03 fails at HIGH (public route, public addresses on launch) naming them.
+#[test]
+fn managed_instances_providers_are_judged_by_the_subnets_they_launch_into() {
+    common::block_on(|| async move {
+        use ecs_posture_core::finding::{Severity, Status};
+        let moto = Moto::start();
+        let (subnet, sg) = moto.default_network();
+        let cfg = common::sdk(&moto.url()).await;
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        ecs.create_capacity_provider()
+            .name("managed")
+            .auto_scaling_group_provider(
+                aws_sdk_ecs::types::AutoScalingGroupProvider::builder()
+                    .auto_scaling_group_arn(format!(
+                        "arn:aws:autoscaling:{REGION}:{ACCOUNT}:autoScalingGroup:1:autoScalingGroupName/placeholder"
+                    ))
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .expect("CreateCapacityProvider");
+        ecs.create_cluster()
+            .cluster_name("prod")
+            .capacity_providers("managed")
+            .send()
+            .await
+            .expect("CreateCluster");
+        let provider = format!(
+            r#"{{"capacityProviders":[{{"capacityProviderArn":"arn:aws:ecs:{REGION}:{ACCOUNT}:capacity-provider/managed","name":"managed","status":"ACTIVE","type":"MANAGED_INSTANCES","managedInstancesProvider":{{"infrastructureRoleArn":"arn:aws:iam::{ACCOUNT}:role/ecsInfrastructureRole","instanceLaunchTemplate":{{"ec2InstanceProfileArn":"arn:aws:iam::{ACCOUNT}:instance-profile/ecsInstanceRole","networkConfiguration":{{"subnets":["{subnet}"],"securityGroups":["{sg}"]}},"monitoring":"BASIC","instanceMetadataTagsPropagation":true}},"propagateTags":"NONE"}},"tags":[]}}],"failures":[]}}"#
+        );
+        let proxy = Proxy::start(moto.port);
+        proxy.add(Rule::new(
+            "DescribeCapacityProviders",
+            Fault::Rewrite(std::sync::Arc::new(move |_req: &str, _resp: &str| {
+                provider.clone()
+            })),
+            usize::MAX,
+        ));
+        let through = common::sdk(&proxy.url()).await;
+        let judge = |snap: &ecs_posture_core::Snapshot| {
+            let checks = [ecs_posture_core::checks::catalog::find("CP03").unwrap()];
+            let mut evals = ecs_posture_core::evaluate(
+                snap,
+                &checks,
+                &Options::default(),
+                &ecs_posture_core::Context::for_snapshot(snap),
+            );
+            assert_eq!(evals.len(), 1);
+            evals.remove(0)
+        };
+        // moto's default VPC has no route to an internet gateway: the subnet is private.
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Region)
+            .await;
+        assert_eq!(judge(&read.collected.snapshot).status, Status::Passed);
+        // Its main table gains a default route to an internet gateway: public.
+        let ec2 = aws_sdk_ec2::Client::new(&cfg);
+        let described = ec2
+            .describe_subnets()
+            .subnet_ids(&subnet)
+            .send()
+            .await
+            .unwrap();
+        let vpc = described.subnets()[0].vpc_id().unwrap().to_owned();
+        let main_table = ec2
+            .describe_route_tables()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("vpc-id")
+                    .values(&vpc)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap()
+            .route_tables()
+            .iter()
+            .find(|t| t.associations().iter().any(|a| a.main() == Some(true)))
+            .and_then(|t| t.route_table_id())
+            .unwrap()
+            .to_owned();
+        let igw = ec2
+            .create_internet_gateway()
+            .send()
+            .await
+            .unwrap()
+            .internet_gateway()
+            .and_then(|g| g.internet_gateway_id())
+            .unwrap()
+            .to_owned();
+        ec2.attach_internet_gateway()
+            .internet_gateway_id(&igw)
+            .vpc_id(&vpc)
+            .send()
+            .await
+            .expect("AttachInternetGateway");
+        ec2.create_route()
+            .route_table_id(&main_table)
+            .destination_cidr_block("0.0.0.0/0")
+            .gateway_id(&igw)
+            .send()
+            .await
+            .expect("CreateRoute");
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Region)
+            .await;
+        let c = &read.collected;
+        let snap = &c.snapshot;
+        assert_eq!(snap.capacity_providers.len(), 1);
+        assert_eq!(
+            snap.capacity_providers[0].item.managed_instances_subnets(),
+            std::slice::from_ref(&subnet)
+        );
+        assert!(
+            proxy
+                .seen()
+                .iter()
+                .any(|s| s.operation == "DescribeSubnets" && s.body.contains(&subnet)),
+            "the provider's subnet is read"
+        );
+        let e = &judge(snap);
+        assert_eq!(e.status, Status::Failed, "{:?}", e.reason());
+        assert_eq!(e.severity(), Severity::High, "{:?}", e.evidence());
+        assert!(
+            e.related()
+                .iter()
+                .any(|r| r.resource_type == "AwsEc2Subnet" && r.arn.ends_with(&subnet)),
+            "{:?}",
+            e.related()
+        );
+        assert!(
+            e.related()
+                .iter()
+                .any(|r| r.resource_type == "AwsEc2RouteTable"),
+            "{:?}",
+            e.related()
+        );
+    });
+}

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use crate::checks::support::roles::{RoleUsage, named, resolve as resolve_roles, role_key};
 use crate::checks::{
-    AccountView, Check, DaemonView, Evaluator, ImageView, InstanceView, LogView, Revisions,
-    RoleView, SecretView, ServiceView, catalog,
+    AccountView, Check, DaemonView, Evaluator, ImageView, InstanceView, LogView, ProviderView,
+    Revisions, RoleView, SecretView, ServiceView, catalog,
 };
 use crate::config::Options;
 use crate::evaluation::{ACCOUNT_ID_PREFIX, Evaluation, Resource};
@@ -764,9 +764,23 @@ pub fn evaluate<'a>(
                 None,
             )
         },
-        |_| (),
-        |c, (), check| match check.evaluator {
-            Evaluator::CapacityProvider(f) => Some(f(c, opts)),
+        |c| {
+            let home = c
+                .capacity_provider_arn
+                .as_deref()
+                .and_then(Arn::parse)
+                .filter(|a| !a.account.is_empty() && !a.region.is_empty());
+            ProviderView {
+                provider: c,
+                network: &snapshot.network,
+                partition: home.as_ref().map_or(p, |a| a.partition),
+                region: home.as_ref().map_or(region, |a| a.region),
+                account: home.as_ref().map_or(account, |a| a.account),
+            }
+        },
+        |c, view, check| match check.evaluator {
+            Evaluator::CapacityProvider(f) => Some(Judged::Outcome(f(c, opts))),
+            Evaluator::CapacityProviderSurroundings(f) => Some(Judged::Verdict(f(view, opts))),
             _ => None,
         },
     );

@@ -75,9 +75,9 @@ fn ids_are_stable() {
         "TD56", "TD57", "TD58", "TD59", "TD60", "SV01", "SV02", "SV03", "SV04", "SV05", "SV06",
         "SV07", "SV08", "TS01", "SV09", "SV10", "SV11", "SV12", "SV13", "SV14", "SV15", "SV16",
         "SV17", "SV18", "SV19", "SV20", "SV21", "SV22", "SV23", "SV24", "SV25", "SV26", "SV27",
-        "CL01", "CL02", "CL03", "CL04", "CL05", "CL06", "CL07", "CL08", "CP01", "CP02", "CI01",
-        "CI02", "CI03", "CI04", "CI05", "CI06", "CI07", "CI08", "CI09", "AC01", "AC02", "AC03",
-        "AC04", "AC05", "AC06", "AC07", "DM01",
+        "CL01", "CL02", "CL03", "CL04", "CL05", "CL06", "CL07", "CL08", "CP01", "CP02", "CP03",
+        "CP04", "CI01", "CI02", "CI03", "CI04", "CI05", "CI06", "CI07", "CI08", "CI09", "AC01",
+        "AC02", "AC03", "AC04", "AC05", "AC06", "AC07", "DM01",
     ];
     let ids: Vec<&str> = CATALOG.iter().map(|c| c.id).collect();
     assert_eq!(ids, expected);

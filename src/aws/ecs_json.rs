@@ -282,6 +282,18 @@ pub fn capacity_provider(c: &t::CapacityProvider) -> Value {
             "managedTerminationProtection": a.managed_termination_protection().map(|x| x.as_str()),
             "managedDraining": a.managed_draining().map(|x| x.as_str()),
         })),
+        "managedInstancesProvider": c.managed_instances_provider().map(|m| json!({
+            "infrastructureRoleArn": m.infrastructure_role_arn(),
+            "instanceLaunchTemplate": m.instance_launch_template().map(|t| json!({
+                "ec2InstanceProfileArn": t.ec2_instance_profile_arn(),
+                "networkConfiguration": t.network_configuration().map(|n| json!({
+                    "subnets": strs(n.subnets()),
+                    "securityGroups": strs(n.security_groups()),
+                })),
+                "fipsEnabled": t.fips_enabled(),
+                "instanceMetadataTagsPropagation": t.instance_metadata_tags_propagation(),
+            })),
+        })),
         "tags": tags(c.tags()),
     }))
 }

@@ -104,6 +104,8 @@ pub static CATALOG: &[&Check] = &[
     &cl::fargate_storage_not_cmk_encrypted::CHECK,
     &cp::termination_protection_disabled::CHECK,
     &cp::capacity_provider_untagged::CHECK,
+    &cp::managed_instances_public_subnet::CHECK,
+    &cp::managed_instances_fips_disabled::CHECK,
     &ci::agent_disconnected::CHECK,
     &ci::agent_outdated::CHECK,
     &ci::legacy_instance_type::CHECK,
@@ -155,8 +157,12 @@ pub const LATER: &[(&str, &str)] = &[
         "needs the Classic Elastic Load Balancing API",
     ),
     (
-        "Express Mode services, ECS Gateways and Managed Instances capacity providers",
-        "need the ECS API's newest operations (express gateway services, gateways, managed instances providers); their fields shared with task definitions and services are judged (TD59 versionConsistency, TD60 enableFaultInjection, SV27 Service Connect TLS, CL08 managed storage), and so are ECS Managed Daemons (daemon task definitions by the task-definition checks, DM01) and the account settings (AC05-AC07)",
+        "Express Mode services and ECS Gateways",
+        "need the ECS API's newest operations (express gateway services, gateways); their fields shared with task definitions and services are judged (TD59 versionConsistency, TD60 enableFaultInjection, SV27 Service Connect TLS, CL08 managed storage), and so are ECS Managed Daemons (daemon task definitions by the task-definition checks, DM01), the account settings (AC05-AC07) and Managed Instances providers' subnets and FIPS mode (CP03, CP04)",
+    ),
+    (
+        "The instance profile and infrastructure role of Managed Instances providers",
+        "needs the instance profile resolved to its role (iam:GetInstanceProfile); CI05 judges the roles of container instances",
     ),
     (
         "The age of AMIs that carry no deprecation time (custom, Windows, Bottlerocket)",

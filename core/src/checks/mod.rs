@@ -162,6 +162,9 @@ pub enum Evaluator {
     TaskSet(fn(&TaskSet, &Options) -> Outcome),
     Cluster(fn(&Cluster, &Options) -> Outcome),
     CapacityProvider(fn(&CapacityProvider, &Options) -> Outcome),
+    /// A capacity provider judged by what surrounds its instances (the subnets a Managed
+    /// Instances provider launches into).
+    CapacityProviderSurroundings(fn(&ProviderView<'_>, &Options) -> Verdict),
     ContainerInstance(fn(&ContainerInstance, &Options) -> Outcome),
     /// A container instance judged by its EC2 instance and the tasks that may run on it.
     ContainerInstanceSurroundings(fn(&InstanceView<'_>, &Options) -> Verdict),
@@ -247,7 +250,9 @@ impl Evaluator {
             | Evaluator::ServiceLoadBalancers(_) => ResourceKind::Service,
             Evaluator::TaskSet(_) => ResourceKind::TaskSet,
             Evaluator::Cluster(_) => ResourceKind::Cluster,
-            Evaluator::CapacityProvider(_) => ResourceKind::CapacityProvider,
+            Evaluator::CapacityProvider(_) | Evaluator::CapacityProviderSurroundings(_) => {
+                ResourceKind::CapacityProvider
+            }
             Evaluator::ContainerInstance(_) | Evaluator::ContainerInstanceSurroundings(_) => {
                 ResourceKind::ContainerInstance
             }
@@ -400,6 +405,16 @@ pub struct DaemonView<'a> {
     pub daemon: &'a crate::model::daemon::Daemon,
     pub revisions: Vec<(&'a str, Option<&'a crate::model::daemon::DaemonRevision>)>,
     pub cluster: Option<&'a Cluster>,
+}
+
+/// What a capacity provider check on its surroundings sees: the provider, the networking read,
+/// and the partition, region and account of the provider (for the ARNs of what surrounds it).
+pub struct ProviderView<'a> {
+    pub provider: &'a CapacityProvider,
+    pub network: &'a crate::model::network::Network,
+    pub partition: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
 }
 
 /// What an account check sees: the account-region's settings and the workloads there (the

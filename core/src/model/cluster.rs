@@ -149,8 +149,43 @@ pub struct CapacityProvider {
     #[serde(rename = "type")]
     pub kind: Option<String>,
     pub auto_scaling_group_provider: Option<AutoScalingGroupProvider>,
+    /// An ECS Managed Instances provider: ECS launches and manages the instances.
+    pub managed_instances_provider: Option<ManagedInstancesProvider>,
     #[serde(deserialize_with = "de::opt_tags")]
     pub tags: Option<Vec<Tag>>,
+}
+
+/// `managedInstancesProvider` of a capacity provider.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ManagedInstancesProvider {
+    pub infrastructure_role_arn: Option<String>,
+    pub instance_launch_template: Option<InstanceLaunchTemplate>,
+}
+
+/// How ECS launches a Managed Instances provider's instances.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct InstanceLaunchTemplate {
+    pub ec2_instance_profile_arn: Option<String>,
+    pub network_configuration: Option<ManagedInstancesNetwork>,
+    /// FIPS 140 validated modules on the instances; absent: on in AWS GovCloud (US) regions,
+    /// off elsewhere.
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub fips_enabled: Option<bool>,
+    /// Instance tags in the instance metadata service; absent means true.
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub instance_metadata_tags_propagation: Option<bool>,
+}
+
+/// The subnets and security groups a Managed Instances provider launches instances into.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ManagedInstancesNetwork {
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub subnets: Vec<String>,
+    #[serde(deserialize_with = "de::vec_or_null")]
+    pub security_groups: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -169,6 +204,16 @@ pub struct ManagedScaling {
 }
 
 impl CapacityProvider {
+    /// The subnets a Managed Instances provider launches into (empty for other providers).
+    pub fn managed_instances_subnets(&self) -> &[String] {
+        self.managed_instances_provider
+            .as_ref()
+            .and_then(|m| m.instance_launch_template.as_ref())
+            .and_then(|t| t.network_configuration.as_ref())
+            .map(|n| n.subnets.as_slice())
+            .unwrap_or(&[])
+    }
+
     pub fn display_name(&self) -> String {
         self.name
             .clone()

@@ -669,6 +669,11 @@ impl References {
             out.subnets.extend(c.subnets.iter().cloned());
             out.default_group |= c.security_groups.is_empty();
         }
+        // The subnets Managed Instances providers launch instances into (CP03).
+        for p in &snapshot.capacity_providers {
+            out.subnets
+                .extend(p.item.managed_instances_subnets().iter().cloned());
+        }
         out.instances = snapshot
             .container_instances
             .iter()

@@ -1,3 +1,5 @@
 //! Capacity provider checks.
 pub mod capacity_provider_untagged;
+pub mod managed_instances_fips_disabled;
+pub mod managed_instances_public_subnet;
 pub mod termination_protection_disabled;

@@ -26,7 +26,16 @@ pub struct ServiceNetwork<'a> {
     pub public_ip: bool,
 }
 
-impl<'a> ServiceView<'a> {
+/// The ARNs of the EC2 resources around an ECS resource (as related resources): its partition,
+/// region and account, for resources whose output carries no ARN.
+#[derive(Clone, Copy)]
+pub(crate) struct Ec2Arns<'a> {
+    pub partition: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+}
+
+impl Ec2Arns<'_> {
     fn ec2_arn(&self, owner: Option<&str>, kind: &str, id: &str) -> String {
         format!(
             "arn:{}:ec2:{}:{}:{kind}/{id}",
@@ -64,6 +73,28 @@ impl<'a> ServiceView<'a> {
 
     pub(crate) fn route_table_related(&self, id: &str) -> Related {
         Related::new("AwsEc2RouteTable", self.ec2_arn(None, "route-table", id))
+    }
+}
+
+impl<'a> ServiceView<'a> {
+    pub(crate) fn arns(&self) -> Ec2Arns<'a> {
+        Ec2Arns {
+            partition: self.partition,
+            region: self.region,
+            account: self.account,
+        }
+    }
+
+    pub(crate) fn group_related(&self, g: &SecurityGroup) -> Related {
+        self.arns().group_related(g)
+    }
+
+    pub(crate) fn subnet_related(&self, s: &Subnet) -> Related {
+        self.arns().subnet_related(s)
+    }
+
+    pub(crate) fn vpc_related(&self, vpc: &str) -> Related {
+        self.arns().vpc_related(vpc)
     }
 
     /// The service's groups, subnets and VPC; a verdict instead when the service has no awsvpc
@@ -173,39 +204,49 @@ impl PublicSubnets {
     }
 }
 
-impl ServiceView<'_> {
-    pub(crate) fn public_subnets(&self, net: &ServiceNetwork<'_>) -> PublicSubnets {
-        let mut out = PublicSubnets {
-            evidence: Vec::new(),
-            related: Vec::new(),
-            unknown: Vec::new(),
-        };
-        for s in &net.subnets {
-            let id = s.subnet_id.as_deref().unwrap_or("");
-            match self.network.route_of(s) {
-                None => {
-                    let what = format!("route tables of {}", s.vpc_id.as_deref().unwrap_or(id));
-                    if !out.unknown.contains(&what) {
-                        out.unknown.push(what);
-                    }
-                }
-                Some(SubnetRoute::Private { .. }) => {}
-                Some(SubnetRoute::Public {
-                    route_table,
-                    destination,
-                    gateway,
-                    main,
-                }) => {
-                    out.evidence.push(format!(
-                        "subnet {id} routes {destination} to {gateway} (route table {route_table}{})",
-                        if main { ", the VPC's main table" } else { "" }
-                    ));
-                    out.related.push(self.subnet_related(s));
-                    out.related.push(self.route_table_related(route_table));
+/// Which of `subnets` route to the internet: evidence, the subnets and their tables as related
+/// resources, and the VPCs whose route tables were not read.
+pub(crate) fn public_subnets(
+    network: &Network,
+    arns: Ec2Arns<'_>,
+    subnets: &[&Subnet],
+) -> PublicSubnets {
+    let mut out = PublicSubnets {
+        evidence: Vec::new(),
+        related: Vec::new(),
+        unknown: Vec::new(),
+    };
+    for s in subnets {
+        let id = s.subnet_id.as_deref().unwrap_or("");
+        match network.route_of(s) {
+            None => {
+                let what = format!("route tables of {}", s.vpc_id.as_deref().unwrap_or(id));
+                if !out.unknown.contains(&what) {
+                    out.unknown.push(what);
                 }
             }
+            Some(SubnetRoute::Private { .. }) => {}
+            Some(SubnetRoute::Public {
+                route_table,
+                destination,
+                gateway,
+                main,
+            }) => {
+                out.evidence.push(format!(
+                    "subnet {id} routes {destination} to {gateway} (route table {route_table}{})",
+                    if main { ", the VPC's main table" } else { "" }
+                ));
+                out.related.push(arns.subnet_related(s));
+                out.related.push(arns.route_table_related(route_table));
+            }
         }
-        out
+    }
+    out
+}
+
+impl ServiceView<'_> {
+    pub(crate) fn public_subnets(&self, net: &ServiceNetwork<'_>) -> PublicSubnets {
+        public_subnets(self.network, self.arns(), &net.subnets)
     }
 
     /// One evidence line per group that `found` has something to say about
