@@ -4232,3 +4232,162 @@ fn managed_instances_providers_are_judged_by_the_subnets_they_launch_into() {
         );
     });
 }
+
+/// ECS Gateways, which moto does not implement: recorded answers shaped as the ECS service
+/// model defines them. A region scan pages through ListGateways and describes each gateway
+/// once; GW01-GW04 judge them; a deleted gateway is proven gone; a region without the feature
+/// has none; a refused listing proves nothing gone.
+#[test]
+fn gateways_are_read_from_recorded_answers_and_judged() {
+    common::block_on(|| async move {
+        use ecs_posture_core::finding::Status;
+        let moto = Moto::start();
+        let p = format!("arn:aws:ecs:{REGION}:{ACCOUNT}:gateway/");
+        let (edge, internal) = (format!("{p}edge"), format!("{p}internal"));
+        let proxy = Proxy::start(moto.port);
+        proxy.add(
+            Rule::reply(
+                "DescribeGateway",
+                &format!(
+                    r#"{{"gateway":{{"gatewayArn":"{edge}","name":"edge","status":"ACTIVE","deletionProtection":false,"accessType":"PUBLIC","configuration":{{"hostSharedAlb":{{"networkConfiguration":{{"subnets":["subnet-1","subnet-2"],"inboundSecurityGroup":"sg-1"}},"scheme":"internet-facing","port":443,"protocol":"HTTPS","httpDesync":"monitor"}}}},"tags":[]}}}}"#
+                ),
+            )
+            .when_body("edge"),
+        );
+        proxy.add(
+            Rule::reply(
+                "DescribeGateway",
+                &format!(
+                    r#"{{"gateway":{{"gatewayArn":"{internal}","name":"internal","status":"ACTIVE","deletionProtection":true,"accessType":"PRIVATE","configuration":{{"hostSharedAlb":{{"scheme":"internal","accessLogs":{{"destination":{{"s3":{{"bucket":"gw-logs"}}}}}},"httpDesync":"strictest"}}}}}}}}"#
+                ),
+            )
+            .when_body("internal"),
+        );
+        proxy.add(
+            Rule::reply(
+                "ListGateways",
+                &format!(r#"{{"gateways":[{{"gatewayArn":"{internal}","name":"internal","status":"ACTIVE"}}]}}"#),
+            )
+            .when_body("page-2"),
+        );
+        proxy.add(Rule::reply(
+            "ListGateways",
+            &format!(
+                r#"{{"gateways":[{{"gatewayArn":"{edge}","name":"edge","status":"ACTIVE"}}],"nextToken":"page-2"}}"#
+            ),
+        ));
+        let through = common::sdk(&proxy.url()).await;
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Region)
+            .await;
+        let c = &read.collected;
+        assert!(c.errors.is_empty(), "{:?}", c.errors);
+        assert_eq!(
+            c.api_calls.get("ListGateways"),
+            Some(&2),
+            "{:?}",
+            c.api_calls
+        );
+        assert_eq!(c.api_calls.get("DescribeGateway"), Some(&2));
+        assert!(c.coverage.all_gateways);
+        assert!(
+            c.coverage
+                .covers("AwsEcsGateway", &format!("{p}deleted-long-ago"))
+        );
+        let snap = &c.snapshot;
+        assert_eq!(snap.gateways.len(), 2);
+        let checks: Vec<_> = ["GW01", "GW02", "GW03", "GW04"]
+            .iter()
+            .map(|c| ecs_posture_core::checks::catalog::find(c).unwrap())
+            .collect();
+        let evals = ecs_posture_core::evaluate(
+            snap,
+            &checks,
+            &Options::default(),
+            &ecs_posture_core::Context::for_snapshot(snap),
+        );
+        let status = |check: &str, arn: &str| {
+            evals
+                .iter()
+                .find(|e| e.check.id == check && e.resource.arn == arn)
+                .map(|e| e.status)
+                .unwrap_or_else(|| panic!("{check} on {arn}"))
+        };
+        for check in ["GW01", "GW02", "GW03", "GW04"] {
+            assert_eq!(status(check, &edge), Status::Failed, "{check} on edge");
+        }
+        assert_eq!(status("GW01", &internal), Status::Passed);
+        assert_eq!(status("GW02", &internal), Status::NotApplicable);
+        assert_eq!(status("GW03", &internal), Status::Passed);
+        assert_eq!(status("GW04", &internal), Status::Passed);
+
+        // The UpdateGateway rescan of a deleted gateway proves it gone.
+        proxy.clear();
+        proxy.add(Rule::new(
+            "DescribeGateway",
+            Fault::Error {
+                status: 400,
+                code: "GatewayNotFoundException",
+                message: "The specified gateway was not found",
+                json: true,
+            },
+            usize::MAX,
+        ));
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Gateway(edge.clone()))
+            .await;
+        assert!(
+            read.collected.errors.is_empty(),
+            "{:?}",
+            read.collected.errors
+        );
+        assert!(read.collected.coverage.covers("AwsEcsGateway", &edge));
+
+        // A refused listing: nothing proven gone.
+        proxy.clear();
+        proxy.add(Rule::new(
+            "ListGateways",
+            Fault::Error {
+                status: 400,
+                code: "AccessDeniedException",
+                message: "not authorized to perform: ecs:ListGateways",
+                json: true,
+            },
+            usize::MAX,
+        ));
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Region)
+            .await;
+        assert!(
+            read.collected
+                .errors
+                .iter()
+                .any(|e| e.contains("ListGateways") && e.contains("AccessDenied")),
+            "{:?}",
+            read.collected.errors
+        );
+        assert!(!read.collected.coverage.covers("AwsEcsGateway", &edge));
+
+        // Where ECS Gateways do not exist: none, and no error.
+        proxy.clear();
+        proxy.add(Rule::new(
+            "ListGateways",
+            Fault::Error {
+                status: 400,
+                code: "UnsupportedFeatureException",
+                message: "Gateways are not supported in this region",
+                json: true,
+            },
+            usize::MAX,
+        ));
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Region)
+            .await;
+        assert!(
+            read.collected.errors.is_empty(),
+            "{:?}",
+            read.collected.errors
+        );
+        assert!(read.collected.coverage.covers("AwsEcsGateway", &edge));
+    });
+}

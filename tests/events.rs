@@ -76,6 +76,10 @@ fn expectations() -> Vec<(&'static str, Expect)> {
             Debounced(Scope::Region),
         ),
         (
+            "cloudtrail-update-gateway.json",
+            Scan(Scope::Gateway(format!("{A}gateway/edge"))),
+        ),
+        (
             "cloudtrail-create-service.json",
             Scan(Scope::Service(format!("{A}service/staging/web"))),
         ),

@@ -111,6 +111,22 @@ fn detection_reads() -> BTreeSet<String> {
         .collect()
 }
 
+/// The ECS operations the inventory counts: its own calls (`src/aws/ecs.rs` and its modules)
+/// and the ones the registry reader makes through ECS (running tasks' digests).
+fn ecs_reads() -> BTreeSet<String> {
+    let source =
+        read("src/aws/ecs.rs") + &read("src/aws/ecs/daemons.rs") + &read("src/aws/ecs/gateways.rs");
+    let mut ecs = called(&source, "self.call(\"");
+    ecs.extend(called(&source, "me.call(\""));
+    ecs.extend(called(&source, "self.count(\""));
+    ecs.extend(called(
+        &read("src/aws/ecs/account_settings.rs"),
+        "out.count(\"",
+    ));
+    ecs.extend(ecr_reads("ecs"));
+    ecs
+}
+
 /// The IAM operations the role reader counts; never one that returns a secret.
 fn iam_reads() -> BTreeSet<String> {
     called(&read("src/aws/iam.rs"), "out.count(\"")
@@ -153,6 +169,8 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ecs:DescribeDaemonTaskDefinition",
         "ecs:ListTagsForResource",
         "ecs:ListAccountSettings",
+        "ecs:ListGateways",
+        "ecs:DescribeGateway",
         "ecr:DescribeRepositories",
         "ecr:GetRegistryScanningConfiguration",
         "ecr:BatchGetRepositoryScanningConfiguration",
@@ -213,15 +231,7 @@ fn policy_allows_exactly_what_the_adapters_call() {
         );
     }
 
-    let source = read("src/aws/ecs.rs") + &read("src/aws/ecs/daemons.rs");
-    let mut ecs = called(&source, "self.call(\"");
-    ecs.extend(called(&source, "me.call(\""));
-    ecs.extend(called(
-        &read("src/aws/ecs/account_settings.rs"),
-        "out.count(\"",
-    ));
-    ecs.extend(called(&source, "self.count(\""));
-    ecs.extend(ecr_reads("ecs"));
+    let ecs = ecs_reads();
     assert!(ecs.len() >= 9, "{ecs:?}");
     for op in &ecs {
         assert!(
@@ -389,15 +399,7 @@ fn member_role_allows_exactly_what_a_member_scan_calls() {
         })
         .collect();
     assert!(!actions.iter().any(|a| a.contains('*')), "{actions:?}");
-    let source = read("src/aws/ecs.rs") + &read("src/aws/ecs/daemons.rs");
-    let mut ecs = called(&source, "self.call(\"");
-    ecs.extend(called(&source, "me.call(\""));
-    ecs.extend(called(
-        &read("src/aws/ecs/account_settings.rs"),
-        "out.count(\"",
-    ));
-    ecs.extend(called(&source, "self.count(\""));
-    ecs.extend(ecr_reads("ecs"));
+    let ecs = ecs_reads();
     let mut want: BTreeSet<String> = ecs.iter().map(|op| format!("ecs:{op}")).collect();
     want.extend(ec2_reads().iter().map(|op| format!("ec2:{op}")));
     want.extend(
@@ -536,6 +538,9 @@ fn template_wires_every_trigger_and_protection() {
         "DeleteDaemon",
         "PutAccountSetting",
         "PutAccountSettingDefault",
+        "CreateGateway",
+        "UpdateGateway",
+        "DeleteGateway",
     ] {
         assert!(
             router.contains(&format!("\"{name}\"")),

@@ -42,6 +42,22 @@ pub fn checks_markdown() -> String {
          `dualStackIPv6` and the long ARN formats shape capacity, availability and naming, not exposure: not \
          judged.\n"
     );
+    let _ = writeln!(
+        s,
+        "## ECS Gateways\n\n\
+         An ECS Gateway (`DescribeGateway`; resource type `AwsEcsGateway`, with `Details.Other`) is a set of \
+         shared Application Load Balancers ECS manages in front of services, so GW01-GW04 judge what Security \
+         Hub judges on load balancers, with the same semantics. Decisions on what the model exposes:\n\n\
+         - `deletionProtection` (GW01, ELB.6), `accessLogs` (GW03, ELB.5) and `httpDesync` (GW04, ELB.12) are \
+         judged as on a load balancer.\n\
+         - Exposure: `accessType` PUBLIC (else an `internet-facing` scheme) is what the gateway is for when it \
+         fronts public services, so it is not a finding by itself; an internet-facing gateway without an AWS \
+         WAF web ACL (`webACLArn`) is (GW02).\n\
+         - The listener is HTTPS on 443 only (the model admits nothing else): there is no plain-HTTP or TLS \
+         policy setting to judge.\n\
+         - Routes and cluster associations decide which services a gateway reaches, not how exposed it is: \
+         not judged. The inbound security group is not read yet (listed under Not covered yet).\n"
+    );
     let _ = writeln!(s, "## Summary\n");
     let _ = writeln!(
         s,

@@ -451,6 +451,7 @@ pub fn evaluate<'a>(
         + snapshot.capacity_providers.len() * count(ResourceKind::CapacityProvider)
         + snapshot.container_instances.len() * count(ResourceKind::ContainerInstance)
         + snapshot.daemons.len() * count(ResourceKind::Daemon)
+        + snapshot.gateways.len() * count(ResourceKind::Gateway)
         // The account-region is judged at most once a check (where its workloads run).
         + count(ResourceKind::Account);
     let mut out = Vec::with_capacity(expected);
@@ -916,6 +917,34 @@ pub fn evaluate<'a>(
                 Judged::Outcome(f(view, opts))
             } else {
                 Judged::Outcome(Outcome::na("daemon is being deleted"))
+            }),
+            _ => None,
+        },
+    );
+
+    evaluate_kind(
+        &mut out,
+        checks,
+        ResourceKind::Gateway,
+        &snapshot.gateways,
+        |index, r| {
+            let name = r.item.display_name();
+            resource(
+                ResourceKind::Gateway,
+                index,
+                r.item.gateway_arn.as_deref(),
+                || format!("arn:{p}:ecs:{region}:{account}:gateway/{name}"),
+                name.clone(),
+                &r.source,
+                None,
+            )
+        },
+        |_| (),
+        |g, (), check| match check.evaluator {
+            Evaluator::Gateway(f) => Some(if g.is_deleting() {
+                Outcome::na("gateway is being deleted")
+            } else {
+                f(g, opts)
             }),
             _ => None,
         },

@@ -122,11 +122,13 @@ pub enum ResourceKind {
     DaemonTaskDefinition,
     /// An ECS Managed Daemons daemon.
     Daemon,
+    /// An ECS Gateway (the shared load balancers ECS manages in front of services).
+    Gateway,
 }
 
 impl ResourceKind {
     /// The ASFF `Resources[].Type`; ASFF has no type for task sets, capacity providers,
-    /// container instances, daemon task definitions and daemons, so those use names of the same
+    /// container instances, daemon task definitions, daemons and gateways, so those use names of the same
     /// form (with `Details.Other`).
     pub fn asff_type(self) -> &'static str {
         match self {
@@ -139,6 +141,7 @@ impl ResourceKind {
             ResourceKind::Account => "AwsAccount",
             ResourceKind::DaemonTaskDefinition => "AwsEcsDaemonTaskDefinition",
             ResourceKind::Daemon => "AwsEcsDaemon",
+            ResourceKind::Gateway => "AwsEcsGateway",
         }
     }
 
@@ -153,6 +156,7 @@ impl ResourceKind {
             ResourceKind::Account => "Account",
             ResourceKind::DaemonTaskDefinition => "Daemon Task Definition",
             ResourceKind::Daemon => "Daemon",
+            ResourceKind::Gateway => "Gateway",
         }
     }
 }

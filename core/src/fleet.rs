@@ -244,6 +244,7 @@ pub fn scan_spec(scope: &Scope) -> Value {
             .or_default()
             .push(x.clone()),
         Scope::Daemon(x) => lists.entry("daemons").or_default().push(x.clone()),
+        Scope::Gateway(x) => lists.entry("gateways").or_default().push(x.clone()),
         Scope::CapacityProvider(x) => lists
             .entry("capacity_providers")
             .or_default()

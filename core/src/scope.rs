@@ -66,6 +66,8 @@ pub enum Scope {
     /// One ECS Managed Daemons daemon (its ARN): the daemon, the revisions it runs and their
     /// daemon task definitions.
     Daemon(String),
+    /// One ECS Gateway (its ARN or name).
+    Gateway(String),
     /// Several scopes in one scan.
     Many(Vec<Scope>),
 }
@@ -173,6 +175,7 @@ impl Scope {
             Scope::Parameter(x) => format!("parameter {x}"),
             Scope::DaemonTaskDefinition(x) => format!("daemon task definition {x}"),
             Scope::Daemon(x) => format!("daemon {x}"),
+            Scope::Gateway(x) => format!("gateway {x}"),
             Scope::Many(v) => v.iter().map(Scope::describe).collect::<Vec<_>>().join(", "),
         }
     }
@@ -222,6 +225,9 @@ pub struct Coverage {
     /// still run is not known, so none can be proven superseded or deregistered.
     #[serde(default)]
     pub daemon_reads_failed: bool,
+    /// Every gateway of the region was listed.
+    #[serde(default)]
+    pub all_gateways: bool,
 }
 
 /// The family of a task definition ARN or `family:revision`.
@@ -270,6 +276,7 @@ impl Coverage {
                     || cluster_arn_from(arn, ":daemon/")
                         .is_some_and(|c| self.daemons_of_clusters.contains(&c) || cluster_gone(&c))
             }
+            "AwsEcsGateway" => self.all_gateways,
             "AwsEcsTaskDefinition" => {
                 !self.service_reads_failed
                     && (self.all_task_definitions
@@ -336,6 +343,7 @@ impl Coverage {
             .extend(other.daemon_task_definition_families);
         self.daemons_of_clusters.extend(other.daemons_of_clusters);
         self.daemon_reads_failed |= other.daemon_reads_failed;
+        self.all_gateways |= other.all_gateways;
     }
 }
 
@@ -391,6 +399,7 @@ pub fn region_coverage(snap: &Snapshot, cov: &mut Coverage) {
         }
     }
     cov.all_daemon_task_definitions = true;
+    cov.all_gateways = true;
     cov.all_clusters = true;
     for c in &snap.clusters {
         if let Some(a) = &c.item.cluster_arn {
@@ -836,6 +845,28 @@ fn select_into(snap: &Snapshot, scope: &Scope, out: &mut Snapshot, cov: &mut Cov
                 if daemon_runs(snap, &d.item, |t| family_of(t) == family) {
                     add_daemon(snap, out, cov, d);
                 }
+            }
+        }
+        Scope::Gateway(wanted) => {
+            let found = snap.gateways.iter().find(|g| {
+                matches_name(
+                    g.item.gateway_arn.as_deref(),
+                    g.item.name.as_deref(),
+                    wanted,
+                )
+            });
+            match found {
+                Some(g) => {
+                    push_unique(&mut out.gateways, g, |a, b| a.gateway_arn == b.gateway_arn);
+                    if let Some(a) = &g.item.gateway_arn {
+                        cov.resources.insert(a.clone());
+                    }
+                }
+                // Described missing: deleted.
+                None if wanted.starts_with("arn:") => {
+                    cov.resources.insert(wanted.clone());
+                }
+                None => {}
             }
         }
         Scope::Daemon(wanted) => {

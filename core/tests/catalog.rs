@@ -23,7 +23,7 @@ fn ids_and_slugs_are_unique_and_well_formed() {
         assert!(slugs.insert(c.slug), "duplicate slug {}", c.slug);
         let (prefix, num) = c.id.split_at(2);
         assert!(
-            ["TD", "SV", "TS", "CL", "CP", "CI", "AC", "DM"].contains(&prefix),
+            ["TD", "SV", "TS", "CL", "CP", "CI", "AC", "DM", "GW"].contains(&prefix),
             "{}: bad prefix",
             c.id
         );
@@ -50,6 +50,7 @@ fn ids_and_slugs_are_unique_and_well_formed() {
             ecs_posture_core::finding::ResourceKind::ContainerInstance => "CI",
             ecs_posture_core::finding::ResourceKind::Account => "AC",
             ecs_posture_core::finding::ResourceKind::Daemon => "DM",
+            ecs_posture_core::finding::ResourceKind::Gateway => "GW",
             // Task-definition checks judge daemon task definitions too: none is of this kind.
             ecs_posture_core::finding::ResourceKind::DaemonTaskDefinition => "TD",
         };
@@ -77,7 +78,7 @@ fn ids_are_stable() {
         "SV17", "SV18", "SV19", "SV20", "SV21", "SV22", "SV23", "SV24", "SV25", "SV26", "SV27",
         "CL01", "CL02", "CL03", "CL04", "CL05", "CL06", "CL07", "CL08", "CP01", "CP02", "CP03",
         "CP04", "CI01", "CI02", "CI03", "CI04", "CI05", "CI06", "CI07", "CI08", "CI09", "AC01",
-        "AC02", "AC03", "AC04", "AC05", "AC06", "AC07", "DM01",
+        "AC02", "AC03", "AC04", "AC05", "AC06", "AC07", "DM01", "GW01", "GW02", "GW03", "GW04",
     ];
     let ids: Vec<&str> = CATALOG.iter().map(|c| c.id).collect();
     assert_eq!(ids, expected);

@@ -28,6 +28,7 @@ use super::ecs_json;
 
 mod account_settings;
 mod daemons;
+mod gateways;
 
 /// Revisions a service runs: its own, draining (non-PRIMARY) deployments', and its task sets'.
 /// A deleted (INACTIVE) service runs nothing.
@@ -659,6 +660,7 @@ impl Ctx {
             found.iter().flat_map(|(_, p)| p.iter().cloned()).collect();
         let referenced = Box::pin(self.cluster_contents(&arns)).await;
         Box::pin(self.daemon_region(&arns)).await;
+        Box::pin(self.gateway_region()).await;
         self.capacity_providers(&providers).await;
         let mut wanted: Vec<String> = Vec::new();
         if let Some(all) = self.list_task_definitions(None).await {
@@ -1100,6 +1102,9 @@ impl Ctx {
                 Scope::Policy(x) => Box::pin(self.policy_users(x)).await,
                 Scope::DaemonTaskDefinition(x) => Box::pin(self.daemon_task_definitions(x)).await,
                 Scope::Daemon(x) => Box::pin(self.daemon(x)).await,
+                Scope::Gateway(x) => {
+                    Box::pin(self.describe_gateways(std::slice::from_ref(x))).await
+                }
                 Scope::Repository(_)
                 | Scope::LogGroup(_)
                 | Scope::Secret(_)

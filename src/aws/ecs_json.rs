@@ -405,6 +405,41 @@ pub fn daemon_revisions(revisions: &[t::DaemonRevision], failures: &[t::Failure]
     }))
 }
 
+/// `DescribeGateway` output: `{"gateway": ...}`.
+pub fn gateway(g: &t::Gateway) -> Value {
+    let alb = g
+        .configuration()
+        .and_then(|c| c.as_host_shared_alb().ok())
+        .map(|a| {
+            json!({
+                "networkConfiguration": a.network_configuration().map(|n| json!({
+                    "subnets": strs(n.subnets()),
+                    "inboundSecurityGroup": n.inbound_security_group(),
+                })),
+                "scheme": a.scheme().map(|s| s.as_str()),
+                "accessLogs": a.access_logs().map(|l| json!({
+                    "destination": l.destination().and_then(|d| d.as_s3().ok()).map(|s| json!({
+                        "s3": {"bucket": s.bucket(), "prefix": s.prefix()},
+                    })),
+                })),
+                "webACLArn": a.web_acl_arn(),
+                "port": a.port(),
+                "protocol": a.protocol().map(|p| p.as_str()),
+                "httpDesync": a.http_desync().map(|h| h.as_str()),
+            })
+        });
+    clean(json!({"gateway": {
+        "gatewayArn": g.gateway_arn(),
+        "name": g.name(),
+        "status": g.status().map(|s| s.as_str()),
+        "infrastructureRoleArn": g.infrastructure_role_arn(),
+        "deletionProtection": g.deletion_protection(),
+        "configuration": alb.map(|a| json!({"hostSharedAlb": a})),
+        "accessType": g.access_type().map(|a| a.as_str()),
+        "tags": tags(g.tags()),
+    }}))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

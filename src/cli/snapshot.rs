@@ -85,6 +85,18 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
             written += 1;
             continue;
         }
+        if let Some(g) = doc.get("gateway") {
+            let name = g["name"].as_str().unwrap_or("unnamed");
+            write_json(
+                &dir.join(format!(
+                    "gateway-{}.json",
+                    name.replace(['/', '\\', ':'], "-")
+                )),
+                doc,
+            )?;
+            written += 1;
+            continue;
+        }
         if let Some(d) = doc.get("daemon") {
             // daemon/<cluster>/<name> -> daemon-<cluster>-<name>.json
             let arn = d["daemonArn"].as_str().unwrap_or("unnamed");

@@ -221,7 +221,7 @@ fn sqs_record(record: &SqsMessage) -> (String, Result<Route, TriggerError>) {
 type MakeScope = fn(String) -> Scope;
 
 /// The lists a scan request may hold, and the scope each item names.
-const SCAN_KEYS: [(&str, MakeScope); 19] = [
+const SCAN_KEYS: [(&str, MakeScope); 20] = [
     ("clusters", Scope::Cluster),
     ("services", Scope::Service),
     ("task_definitions", Scope::TaskDefinition),
@@ -241,6 +241,7 @@ const SCAN_KEYS: [(&str, MakeScope); 19] = [
     ("parameters", Scope::Parameter),
     ("daemon_task_definitions", Scope::DaemonTaskDefinition),
     ("daemons", Scope::Daemon),
+    ("gateways", Scope::Gateway),
 ];
 
 /// EventBridge Scheduler (or SQS fan-out) input: `{"scan": "region"}` or
@@ -309,6 +310,7 @@ fn scope_of_arn(arn: &str) -> Option<Scope> {
         "task-definition" => Scope::TaskDefinition(arn.to_owned()),
         "daemon-task-definition" => Scope::DaemonTaskDefinition(arn.to_owned()),
         "daemon" => Scope::Daemon(arn.to_owned()),
+        "gateway" => Scope::Gateway(arn.to_owned()),
         "service" => Scope::Service(arn.to_owned()),
         "cluster" => Scope::Cluster(arn.to_owned()),
         "capacity-provider" => Scope::CapacityProvider(arn.to_owned()),
@@ -498,6 +500,13 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
                 name,
             ));
         }
+        // ECS Gateways: the gateway's own rescan (deleted, it is proven gone).
+        "CreateGateway" | "UpdateGateway" | "DeleteGateway" => Scope::Gateway(need(
+            text(resp, &["gatewayArn"])
+                .or_else(|| text(req, &["gateway"]))
+                .or_else(|| text(req, &["name"])),
+            "gateway",
+        )?),
         "CreateDaemon" | "UpdateDaemon" | "DeleteDaemon" => Scope::Daemon(need(
             text(resp, &["daemonArn"]).or_else(|| text(req, &["daemonArn"])),
             "daemon ARN",
@@ -915,7 +924,7 @@ mod tests {
             .enumerate()
             .map(|(i, (_, make))| make(format!("x{i}")))
             .collect();
-        assert_eq!(parts.len(), 19);
+        assert_eq!(parts.len(), 20);
         let event =
             json!({"scan": ecs_posture_core::fleet::scan_spec(&Scope::Many(parts.clone()))});
         match route(&event) {

@@ -30,7 +30,7 @@ pub fn free_port() -> u16 {
 
 /// A moto server started for one test and killed when dropped. Clients reach it through
 /// `port`: a replaying front that answers the ECS operations moto does not implement (ECS
-/// Managed Daemons) with the recorded answer of an estate that has none, and forwards
+/// Managed Daemons, ECS Gateways) with the recorded answer of an estate that has none, and forwards
 /// everything else; tests that give an estate daemons put their own recorded answers in a
 /// [`Proxy`] in front.
 pub struct Moto {
@@ -43,9 +43,14 @@ pub struct Moto {
 }
 
 /// The recorded answers of an account-region without ECS Managed Daemons (`ListDaemons`,
-/// `ListDaemonTaskDefinitions`), as the ECS service model shapes them.
-pub fn no_daemons() -> Vec<Rule> {
+/// `ListDaemonTaskDefinitions`) or ECS Gateways (`ListGateways`), as the ECS service model
+/// shapes them: the operations moto does not implement.
+pub fn not_in_moto() -> Vec<Rule> {
     vec![
+        Rule::reply(
+            "AmazonEC2ContainerServiceV20141113.ListGateways",
+            r#"{"gateways":[]}"#,
+        ),
         Rule::reply(
             "AmazonEC2ContainerServiceV20141113.ListDaemons",
             r#"{"daemonSummariesList":[]}"#,
@@ -88,7 +93,7 @@ impl Moto {
         while Instant::now() < deadline {
             if http(port, "GET", "/moto-api/", &[], b"").is_some_and(|(status, _)| status == 200) {
                 let front = Proxy::start(port);
-                for rule in no_daemons() {
+                for rule in not_in_moto() {
                     front.add(rule);
                 }
                 moto.port = front.port;

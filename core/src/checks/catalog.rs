@@ -2,7 +2,7 @@
 
 use super::{
     Check, account as ac, capacity_provider as cp, cluster as cl, container_instance as ci,
-    daemon as dm, service as sv, task_definition as td,
+    daemon as dm, gateway as gw, service as sv, task_definition as td,
 };
 
 pub static CATALOG: &[&Check] = &[
@@ -123,6 +123,10 @@ pub static CATALOG: &[&Check] = &[
     &ac::fargate_fips_mode_disabled::CHECK,
     &ac::tag_resource_authorization_off::CHECK,
     &dm::daemon_ecs_exec_enabled::CHECK,
+    &gw::gateway_deletion_protection_disabled::CHECK,
+    &gw::public_gateway_without_web_acl::CHECK,
+    &gw::gateway_access_logs_disabled::CHECK,
+    &gw::gateway_desync_mitigation_monitor::CHECK,
 ];
 
 /// Find a check by id (`TD01`) or slug (`privileged-container`), case-insensitively.
@@ -157,8 +161,8 @@ pub const LATER: &[(&str, &str)] = &[
         "needs the Classic Elastic Load Balancing API",
     ),
     (
-        "Express Mode services and ECS Gateways",
-        "need the ECS API's newest operations (express gateway services, gateways); their fields shared with task definitions and services are judged (TD59 versionConsistency, TD60 enableFaultInjection, SV27 Service Connect TLS, CL08 managed storage), and so are ECS Managed Daemons (daemon task definitions by the task-definition checks, DM01), the account settings (AC05-AC07) and Managed Instances providers' subnets and FIPS mode (CP03, CP04)",
+        "Express Mode services, and the inbound security group of ECS Gateways",
+        "need DescribeExpressGatewayService and the gateway's security group read through EC2; their fields shared with task definitions and services are judged (TD59 versionConsistency, TD60 enableFaultInjection, SV27 Service Connect TLS, CL08 managed storage), and so are ECS Managed Daemons (daemon task definitions by the task-definition checks, DM01), the account settings (AC05-AC07), Managed Instances providers' subnets and FIPS mode (CP03, CP04) and ECS Gateways (GW01-GW04)",
     ),
     (
         "The instance profile and infrastructure role of Managed Instances providers",

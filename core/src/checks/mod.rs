@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod cluster;
 pub mod container_instance;
 pub mod daemon;
+pub mod gateway;
 pub mod service;
 pub mod support;
 pub mod task_definition;
@@ -173,6 +174,8 @@ pub enum Evaluator {
     Account(AccountCheck),
     /// An ECS Managed Daemons daemon, with the revisions it runs.
     Daemon(fn(&DaemonView<'_>, &Options) -> Outcome),
+    /// An ECS Gateway.
+    Gateway(fn(&crate::model::gateway::Gateway, &Options) -> Outcome),
 }
 
 /// An account check: the workloads whose presence makes it apply, the file its setting is read
@@ -258,6 +261,7 @@ impl Evaluator {
             }
             Evaluator::Account(_) => ResourceKind::Account,
             Evaluator::Daemon(_) => ResourceKind::Daemon,
+            Evaluator::Gateway(_) => ResourceKind::Gateway,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod account;
 pub mod cluster;
 pub mod daemon;
 pub mod de;
+pub mod gateway;
 pub mod iam;
 pub mod identity;
 pub mod instance;
@@ -68,6 +69,8 @@ pub struct Snapshot {
     /// The daemon revisions read (`DescribeDaemonRevisions`): which daemon task definition a
     /// daemon runs, and whether ECS Exec is on.
     pub daemon_revisions: Vec<Record<daemon::DaemonRevision>>,
+    /// ECS Gateways (`DescribeGateway`).
+    pub gateways: Vec<Record<gateway::Gateway>>,
     pub failures: Vec<ReadFailure>,
     /// The EC2 networking around the estate's awsvpc tasks, where it was read.
     pub network: Network,
@@ -200,6 +203,7 @@ const KNOWN_KEYS: &[&str] = &[
     "daemonTaskDefinition",
     "daemon",
     "daemonRevisions",
+    "gateway",
     "failures",
 ];
 
@@ -415,7 +419,7 @@ impl Snapshot {
                         message: format!(
                             "unknown document shape (top-level keys: {}); expected ECS API output \
                              (taskDefinition, services, taskSets, clusters, capacityProviders, \
-                             containerInstances, daemonTaskDefinition, daemon, daemonRevisions), \
+                             containerInstances, daemonTaskDefinition, daemon, daemonRevisions, gateway), \
                              a task definition with containerDefinitions, or a \
                              list of container definitions",
                             if keys.is_empty() {
@@ -516,6 +520,10 @@ impl Snapshot {
         if let Some(v) = map.get("daemon") {
             let d: daemon::Daemon = typed(path, "daemon", v)?;
             push_new(&mut self.daemons, d, source, |d| d.daemon_arn.as_deref());
+        }
+        if let Some(v) = map.get("gateway") {
+            let g: gateway::Gateway = typed(path, "gateway", v)?;
+            push_new(&mut self.gateways, g, source, |g| g.gateway_arn.as_deref());
         }
         if let Some(v) = map.get("daemonRevisions") {
             for (i, item) in list(path, "daemonRevisions", v)?.iter().enumerate() {
@@ -1102,6 +1110,21 @@ impl Snapshot {
         for r in other.container_instances {
             self.push_container_instance(r.item, &r.source);
         }
+        for r in other.daemons {
+            push_new(&mut self.daemons, r.item, &r.source, |d| {
+                d.daemon_arn.as_deref()
+            });
+        }
+        for r in other.daemon_revisions {
+            push_new(&mut self.daemon_revisions, r.item, &r.source, |d| {
+                d.daemon_revision_arn.as_deref()
+            });
+        }
+        for r in other.gateways {
+            push_new(&mut self.gateways, r.item, &r.source, |g| {
+                g.gateway_arn.as_deref()
+            });
+        }
         self.failures.extend(other.failures);
         self.network.merge(other.network);
         self.identity.merge(other.identity);
@@ -1119,6 +1142,7 @@ impl Snapshot {
             + self.capacity_providers.len()
             + self.container_instances.len()
             + self.daemons.len()
+            + self.gateways.len()
     }
 
     /// The snapshot split by the account and region its resources' ARNs name (an organization's
@@ -1148,6 +1172,7 @@ impl Snapshot {
         collect_keys!(capacity_providers, capacity_provider_arn);
         collect_keys!(container_instances, container_instance_arn);
         collect_keys!(daemons, daemon_arn);
+        collect_keys!(gateways, gateway_arn);
         if keys.len() <= 1 {
             let k = keys.into_iter().next();
             return vec![(k, self)];
@@ -1169,6 +1194,7 @@ impl Snapshot {
         split!(container_instances, container_instance_arn);
         split!(daemons, daemon_arn);
         split!(daemon_revisions, daemon_revision_arn);
+        split!(gateways, gateway_arn);
         for f in self.failures {
             let k = key(f.arn.as_deref());
             parts.entry(k).or_default().failures.push(f);

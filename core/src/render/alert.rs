@@ -36,6 +36,7 @@ fn label(resource_type: &str) -> &'static str {
         ResourceKind::Account,
         ResourceKind::DaemonTaskDefinition,
         ResourceKind::Daemon,
+        ResourceKind::Gateway,
     ]
     .into_iter()
     .find(|k| k.asff_type() == resource_type)

@@ -67,6 +67,7 @@ pub const RESOURCE_TYPES: &[(&str, &str)] = &[
         "AWS::ECS::DaemonTaskDefinition",
     ),
     ("AwsEcsDaemon", "AWS::ECS::Daemon"),
+    ("AwsEcsGateway", "AWS::ECS::Gateway"),
     ("AwsIamRole", "AWS::IAM::Role"),
     ("AwsIamPolicy", "AWS::IAM::Policy"),
     ("AwsKmsKey", "AWS::KMS::Key"),

@@ -151,6 +151,7 @@ pub fn resource_label(e: &Evaluation, services: &ServicesByTaskDefinition) -> St
         ),
         ResourceKind::Account => format!("Account: {} | Region: {}", r.name, r.region()),
         ResourceKind::DaemonTaskDefinition => format!("Daemon Task Definition: {}", r.name),
+        ResourceKind::Gateway => format!("Gateway: {}", r.name),
         ResourceKind::Daemon => format!(
             "Daemon: {}{}",
             r.name,

@@ -631,6 +631,19 @@ pub fn resource_details(snapshot: &Snapshot, e: &Evaluation) -> Option<ResourceD
                 ("CurrentRevisions", Some(revisions.as_str())),
             ])
         }
+        ResourceKind::Gateway => {
+            let g = &snapshot.gateways.get(i)?.item;
+            let alb = g.alb();
+            let protection = g.deletion_protection.map(|b| b.to_string());
+            other(&[
+                ("Name", g.name.as_deref()),
+                ("Status", g.status.as_deref()),
+                ("AccessType", g.access_type.as_deref()),
+                ("Scheme", alb.and_then(|a| a.scheme.as_deref())),
+                ("DeletionProtection", protection.as_deref()),
+                ("WebAclArn", alb.and_then(|a| a.web_acl_arn.as_deref())),
+            ])
+        }
         ResourceKind::Account => {
             use crate::model::load_balancing::Read;
             let answered = match &snapshot.network.account.ebs_encryption_by_default {
