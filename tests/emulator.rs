@@ -4368,14 +4368,15 @@ fn gateways_are_read_from_recorded_answers_and_judged() {
         );
         assert!(!read.collected.coverage.covers("AwsEcsGateway", &edge));
 
-        // Where ECS Gateways do not exist: none, and no error.
+        // Where the operation is not deployed (the daemon test covers
+        // UnsupportedFeatureException): no gateways, and no error.
         proxy.clear();
         proxy.add(Rule::new(
             "ListGateways",
             Fault::Error {
                 status: 400,
-                code: "UnsupportedFeatureException",
-                message: "Gateways are not supported in this region",
+                code: "UnknownOperationException",
+                message: "",
                 json: true,
             },
             usize::MAX,

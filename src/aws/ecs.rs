@@ -1147,6 +1147,17 @@ impl Ctx {
     }
 }
 
+/// An error code that says the region (or account) does not offer the operation's feature at
+/// all: ECS answers `UnsupportedFeatureException` for a feature not available there, and a
+/// region where the operation is not deployed answers `UnknownOperationException`. Either
+/// proves the feature's resources absent; any other error leaves them unknown.
+fn not_offered(code: Option<&str>) -> bool {
+    matches!(
+        code,
+        Some("UnsupportedFeatureException" | "UnknownOperationException")
+    )
+}
+
 /// The revision number a task definition ARN ends with (0 when it has none).
 fn revision_of(arn: &str) -> i64 {
     arn.rsplit(':')

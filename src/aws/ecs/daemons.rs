@@ -3,7 +3,8 @@
 //! those revisions and each family's latest ACTIVE revision name
 //! (`ListDaemonTaskDefinitions`, `DescribeDaemonTaskDefinition`, `ListTagsForResource` for their
 //! tags). A region or account where the feature does not exist answers
-//! `UnsupportedFeatureException`: it has no daemons.
+//! `UnsupportedFeatureException` (or, where the operation is not deployed,
+//! `UnknownOperationException`): it has no daemons.
 
 use std::collections::BTreeSet;
 
@@ -11,7 +12,7 @@ use aws_sdk_ecs::error::ProvideErrorMetadata;
 use aws_sdk_ecs::types::DaemonTaskDefinitionStatusFilter;
 use tokio::task::JoinSet;
 
-use super::{Ctx, err_text, family_of, latest_revisions};
+use super::{Ctx, err_text, family_of, latest_revisions, not_offered};
 use crate::aws::ecs_json;
 
 /// `DescribeDaemonRevisions` takes at most 20 ARNs.
@@ -47,9 +48,7 @@ impl Ctx {
                     }
                 }
                 Err(e) => {
-                    if e.as_service_error()
-                        .is_some_and(|s| s.is_unsupported_feature_exception())
-                    {
+                    if e.as_service_error().is_some_and(|s| not_offered(s.code())) {
                         // Managed Daemons do not exist here: the cluster has none.
                         break;
                     }
@@ -201,9 +200,7 @@ impl Ctx {
                 Err(e) => {
                     // Not among the operation's modelled errors, but what ListDaemons answers
                     // where Managed Daemons do not exist: no daemon task definitions either.
-                    if e.as_service_error()
-                        .is_some_and(|s| s.code() == Some("UnsupportedFeatureException"))
-                    {
+                    if e.as_service_error().is_some_and(|s| not_offered(s.code())) {
                         return Some(Vec::new());
                     }
                     self.error(format!(

@@ -1,11 +1,12 @@
 //! ECS Gateways: every gateway of the region listed (`ListGateways`) and described
 //! (`DescribeGateway`), or one gateway a CloudTrail event named. A region or account where the
-//! feature does not exist answers `UnsupportedFeatureException`: it has none.
+//! feature does not exist answers `UnsupportedFeatureException` (or, where the operation is not
+//! deployed, `UnknownOperationException`): it has none.
 
 use aws_sdk_ecs::error::ProvideErrorMetadata;
 use tokio::task::JoinSet;
 
-use super::{Ctx, err_text};
+use super::{Ctx, err_text, not_offered};
 use crate::aws::ecs_json;
 
 impl Ctx {
@@ -36,9 +37,7 @@ impl Ctx {
                     }
                 }
                 Err(e) => {
-                    if e.as_service_error()
-                        .is_some_and(|s| s.code() == Some("UnsupportedFeatureException"))
-                    {
+                    if e.as_service_error().is_some_and(|s| not_offered(s.code())) {
                         // ECS Gateways do not exist here: the region has none.
                         break;
                     }
