@@ -216,3 +216,28 @@ fn a_daemon_scope_reads_the_daemon_its_revisions_and_definitions() {
     let (_, cov) = select_scope(&s, &Scope::Region);
     assert!(cov.covers("AwsEcsDaemon", &format!("{P}daemon/staging/agent")));
 }
+
+/// Snapshots read apart (one per file or per account-region) and merged keep their daemons,
+/// daemon revisions and gateways, once each.
+#[test]
+fn merged_snapshots_keep_daemons_and_gateways() {
+    let [d, r] = daemon("agent", 2, true);
+    let gateway = format!(
+        r#"{{"gateway":{{"gatewayArn":"{P}gateway/edge","name":"edge","status":"ACTIVE"}}}}"#
+    );
+    let mut merged = snapshot(&[daemon_td("agent", 2, "shared", true)]);
+    merged.extend(snapshot(&[d.clone(), r.clone(), gateway.clone()]));
+    merged.extend(snapshot(&[d, r, gateway]));
+    assert_eq!(merged.daemons.len(), 1);
+    assert_eq!(merged.daemon_revisions.len(), 1);
+    assert_eq!(merged.gateways.len(), 1);
+    let evals = run(&merged);
+    assert_eq!(
+        status(&evals, "DM01", &format!("{P}daemon/prod/agent")),
+        Status::Failed
+    );
+    assert_eq!(
+        status(&evals, "GW01", &format!("{P}gateway/edge")),
+        Status::Failed
+    );
+}
