@@ -288,15 +288,10 @@ fn throttled_ecs_reads_archive_nothing_and_pass_nothing() {
 
         // Throttling past the retries: the services are unread, nothing of theirs is archived or passed.
         proxy.clear();
-        proxy.add(Rule::new(
+        proxy.add(Rule::json_error(
             "DescribeServices",
-            Fault::Error {
-                status: 400,
-                code: "ThrottlingException",
-                message: "Rate exceeded",
-                json: true,
-            },
-            usize::MAX,
+            "ThrottlingException",
+            "Rate exceeded",
         ));
         let ecs = aws_sdk_ecs::Client::new(&estate.cfg);
         ecs.update_service()
@@ -806,15 +801,10 @@ fn a_deleted_cluster_archives_its_services() {
         };
         assert!(api_open(&h.ledger.load(ACCOUNT, REGION).await.unwrap()) > 0);
         // A service rescan: the cluster is gone.
-        proxy.add(Rule::new(
+        proxy.add(Rule::json_error(
             "DescribeServices",
-            Fault::Error {
-                status: 400,
-                code: "ClusterNotFoundException",
-                message: "Cluster not found.",
-                json: true,
-            },
-            usize::MAX,
+            "ClusterNotFoundException",
+            "Cluster not found.",
         ));
         let scope = Scope::Service(format!(
             "arn:aws:ecs:{REGION}:{ACCOUNT}:service/staging/api"
@@ -1422,41 +1412,8 @@ fn network_exposure_is_published_with_its_related_resources_and_resolved_by_a_fi
             .subnet_id()
             .unwrap()
             .to_owned();
-        let main_table = ec2
-            .describe_route_tables()
-            .filters(in_vpc.clone())
-            .send()
-            .await
-            .unwrap()
-            .route_tables()
-            .iter()
-            .find(|t| t.associations().iter().any(|a| a.main() == Some(true)))
-            .and_then(|t| t.route_table_id())
-            .unwrap()
-            .to_owned();
         // The main table routes to an internet gateway: the default subnets are public.
-        let igw = ec2
-            .create_internet_gateway()
-            .send()
-            .await
-            .unwrap()
-            .internet_gateway()
-            .and_then(|g| g.internet_gateway_id())
-            .unwrap()
-            .to_owned();
-        ec2.attach_internet_gateway()
-            .internet_gateway_id(&igw)
-            .vpc_id(&vpc)
-            .send()
-            .await
-            .expect("AttachInternetGateway");
-        ec2.create_route()
-            .route_table_id(&main_table)
-            .destination_cidr_block("0.0.0.0/0")
-            .gateway_id(&igw)
-            .send()
-            .await
-            .expect("CreateRoute");
+        let main_table = common::estate::route_main_table_to_internet(&ec2, &vpc).await;
         // A private subnet with its own table (no internet route).
         let private_subnet = ec2
             .create_subnet()
@@ -3895,15 +3852,10 @@ fn daemons_are_read_from_recorded_answers_with_pages_and_throttling() {
 
         // A listing refused: the cluster's daemons are unknown, nothing of theirs provably gone.
         proxy.clear();
-        proxy.add(Rule::new(
+        proxy.add(Rule::json_error(
             "ListDaemons",
-            Fault::Error {
-                status: 400,
-                code: "AccessDeniedException",
-                message: "not authorized to perform: ecs:ListDaemons",
-                json: true,
-            },
-            usize::MAX,
+            "AccessDeniedException",
+            "not authorized to perform: ecs:ListDaemons",
         ));
         let read = EcsInventory::from_config(&through)
             .read(&Scope::Cluster("prod".into()))
@@ -3922,15 +3874,10 @@ fn daemons_are_read_from_recorded_answers_with_pages_and_throttling() {
 
         // Where Managed Daemons do not exist, a cluster has none: no error.
         proxy.clear();
-        proxy.add(Rule::new(
+        proxy.add(Rule::json_error(
             "ListDaemons",
-            Fault::Error {
-                status: 400,
-                code: "UnsupportedFeatureException",
-                message: "Managed Daemons are not supported in this region",
-                json: true,
-            },
-            usize::MAX,
+            "UnsupportedFeatureException",
+            "Managed Daemons are not supported in this region",
         ));
         let read = EcsInventory::from_config(&through)
             .read(&Scope::Cluster("prod".into()))
@@ -3945,15 +3892,10 @@ fn daemons_are_read_from_recorded_answers_with_pages_and_throttling() {
 
         // A deleted daemon (the DeleteDaemon event's rescan) is proven gone.
         proxy.clear();
-        proxy.add(Rule::new(
+        proxy.add(Rule::json_error(
             "DescribeDaemon",
-            Fault::Error {
-                status: 400,
-                code: "DaemonNotFoundException",
-                message: "The specified daemon was not found",
-                json: true,
-            },
-            usize::MAX,
+            "DaemonNotFoundException",
+            "The specified daemon was not found",
         ));
         let read = EcsInventory::from_config(&through)
             .read(&Scope::Daemon(agent.clone()))
@@ -4055,15 +3997,10 @@ fn ecs_account_settings_are_read_once_and_judged_on_the_account() {
         );
 
         // Refused: unknown, naming the error, and the error document kept for snapshot --live.
-        proxy.add(Rule::new(
+        proxy.add(Rule::json_error(
             "ListAccountSettings",
-            Fault::Error {
-                status: 400,
-                code: "AccessDeniedException",
-                message: "not authorized to perform: ecs:ListAccountSettings",
-                json: true,
-            },
-            usize::MAX,
+            "AccessDeniedException",
+            "not authorized to perform: ecs:ListAccountSettings",
         ));
         let read = EcsInventory::from_config(&through)
             .read(&Scope::Region)
@@ -4157,45 +4094,7 @@ fn managed_instances_providers_are_judged_by_the_subnets_they_launch_into() {
             .await
             .unwrap();
         let vpc = described.subnets()[0].vpc_id().unwrap().to_owned();
-        let main_table = ec2
-            .describe_route_tables()
-            .filters(
-                aws_sdk_ec2::types::Filter::builder()
-                    .name("vpc-id")
-                    .values(&vpc)
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap()
-            .route_tables()
-            .iter()
-            .find(|t| t.associations().iter().any(|a| a.main() == Some(true)))
-            .and_then(|t| t.route_table_id())
-            .unwrap()
-            .to_owned();
-        let igw = ec2
-            .create_internet_gateway()
-            .send()
-            .await
-            .unwrap()
-            .internet_gateway()
-            .and_then(|g| g.internet_gateway_id())
-            .unwrap()
-            .to_owned();
-        ec2.attach_internet_gateway()
-            .internet_gateway_id(&igw)
-            .vpc_id(&vpc)
-            .send()
-            .await
-            .expect("AttachInternetGateway");
-        ec2.create_route()
-            .route_table_id(&main_table)
-            .destination_cidr_block("0.0.0.0/0")
-            .gateway_id(&igw)
-            .send()
-            .await
-            .expect("CreateRoute");
+        common::estate::route_main_table_to_internet(&ec2, &vpc).await;
         let read = EcsInventory::from_config(&through)
             .read(&Scope::Region)
             .await;
@@ -4323,15 +4222,10 @@ fn gateways_are_read_from_recorded_answers_and_judged() {
 
         // The UpdateGateway rescan of a deleted gateway proves it gone.
         proxy.clear();
-        proxy.add(Rule::new(
+        proxy.add(Rule::json_error(
             "DescribeGateway",
-            Fault::Error {
-                status: 400,
-                code: "GatewayNotFoundException",
-                message: "The specified gateway was not found",
-                json: true,
-            },
-            usize::MAX,
+            "GatewayNotFoundException",
+            "The specified gateway was not found",
         ));
         let read = EcsInventory::from_config(&through)
             .read(&Scope::Gateway(edge.clone()))
@@ -4345,15 +4239,10 @@ fn gateways_are_read_from_recorded_answers_and_judged() {
 
         // A refused listing: nothing proven gone.
         proxy.clear();
-        proxy.add(Rule::new(
+        proxy.add(Rule::json_error(
             "ListGateways",
-            Fault::Error {
-                status: 400,
-                code: "AccessDeniedException",
-                message: "not authorized to perform: ecs:ListGateways",
-                json: true,
-            },
-            usize::MAX,
+            "AccessDeniedException",
+            "not authorized to perform: ecs:ListGateways",
         ));
         let read = EcsInventory::from_config(&through)
             .read(&Scope::Region)
@@ -4371,15 +4260,10 @@ fn gateways_are_read_from_recorded_answers_and_judged() {
         // Where the operation is not deployed (the daemon test covers
         // UnsupportedFeatureException): no gateways, and no error.
         proxy.clear();
-        proxy.add(Rule::new(
+        proxy.add(Rule::json_error(
             "ListGateways",
-            Fault::Error {
-                status: 400,
-                code: "UnknownOperationException",
-                message: "",
-                json: true,
-            },
-            usize::MAX,
+            "UnknownOperationException",
+            "",
         ));
         let read = EcsInventory::from_config(&through)
             .read(&Scope::Region)

@@ -119,6 +119,13 @@ fn ecs_reads() -> BTreeSet<String> {
     let mut ecs = called(&source, "self.call(\"");
     ecs.extend(called(&source, "me.call(\""));
     ecs.extend(called(&source, "self.count(\""));
+    // Listings the SDK has no paginator for: `.all_pages(\n "Op", ...)`.
+    ecs.extend(source.split(".all_pages(").skip(1).filter_map(|rest| {
+        rest.trim_start()
+            .strip_prefix('"')
+            .and_then(|r| r.split('"').next())
+            .map(str::to_owned)
+    }));
     ecs.extend(called(
         &read("src/aws/ecs/account_settings.rs"),
         "out.count(\"",

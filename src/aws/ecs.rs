@@ -1147,6 +1147,33 @@ impl Ctx {
     }
 }
 
+impl Ctx {
+    /// Every page of a listing the SDK has no paginator for (ListDaemons,
+    /// ListDaemonTaskDefinitions, ListGateways): `fetch` sends one page's request with the
+    /// token, `take` keeps the page's items and returns its next token. Each page spends from
+    /// the budget and counts as `op`; the first error ends the listing.
+    async fn all_pages<P, E, Fut>(
+        &self,
+        op: &str,
+        fetch: impl Fn(Option<String>) -> Fut,
+        take: impl Fn(P, &mut Vec<String>) -> Option<String>,
+    ) -> Result<Vec<String>, SdkError<E, HttpResponse>>
+    where
+        Fut: std::future::Future<Output = Result<P, SdkError<E, HttpResponse>>>,
+    {
+        let mut items = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            self.call(op).await;
+            let page = fetch(token.take()).await?;
+            match take(page, &mut items) {
+                Some(t) if !t.is_empty() => token = Some(t),
+                _ => return Ok(items),
+            }
+        }
+    }
+}
+
 /// An error code that says the region (or account) does not offer the operation's feature at
 /// all: ECS answers `UnsupportedFeatureException` for a feature not available there, and a
 /// region where the operation is not deployed answers `UnknownOperationException`. Either

@@ -450,3 +450,48 @@ pub fn behind(tg: &str) -> aws_sdk_ecs::types::LoadBalancer {
         .container_port(8080)
         .build()
 }
+
+/// Make `vpc` public the way moto's default VPC is not: its main route table gets a default
+/// route to a new internet gateway. Returns the main table's id.
+pub async fn route_main_table_to_internet(ec2: &aws_sdk_ec2::Client, vpc: &str) -> String {
+    let main_table = ec2
+        .describe_route_tables()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("vpc-id")
+                .values(vpc)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .route_tables()
+        .iter()
+        .find(|t| t.associations().iter().any(|a| a.main() == Some(true)))
+        .and_then(|t| t.route_table_id())
+        .unwrap()
+        .to_owned();
+    let igw = ec2
+        .create_internet_gateway()
+        .send()
+        .await
+        .unwrap()
+        .internet_gateway()
+        .and_then(|g| g.internet_gateway_id())
+        .unwrap()
+        .to_owned();
+    ec2.attach_internet_gateway()
+        .internet_gateway_id(&igw)
+        .vpc_id(vpc)
+        .send()
+        .await
+        .expect("AttachInternetGateway");
+    ec2.create_route()
+        .route_table_id(&main_table)
+        .destination_cidr_block("0.0.0.0/0")
+        .gateway_id(&igw)
+        .send()
+        .await
+        .expect("CreateRoute");
+    main_table
+}

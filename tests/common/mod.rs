@@ -277,6 +277,21 @@ impl Rule {
         .when_body(account)
     }
 
+    /// Every matching request refused with HTTP 400 and an awsJson error (`__type` `code`), as
+    /// the JSON services (ECS, ...) answer.
+    pub fn json_error(operation: &'static str, code: &'static str, message: &'static str) -> Rule {
+        Rule::new(
+            operation,
+            Fault::Error {
+                status: 400,
+                code,
+                message,
+                json: true,
+            },
+            usize::MAX,
+        )
+    }
+
     /// Every matching request answered with a recorded 200 JSON body.
     pub fn reply(operation: &'static str, body: &str) -> Rule {
         Rule::new(

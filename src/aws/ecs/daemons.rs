@@ -22,47 +22,43 @@ impl Ctx {
     /// Every daemon of `cluster` (all pages), described; returns the daemon task definitions
     /// their current revisions run. A listing that fails leaves the cluster's daemons unknown.
     pub(super) async fn daemons_of(&self, cluster: &str) -> Vec<String> {
-        let mut arns = Vec::new();
-        // The SDK has no paginator for ListDaemons: nextToken is followed by hand.
-        let mut token: Option<String> = None;
-        loop {
-            self.call("ListDaemons").await;
-            let page = self
-                .client
-                .list_daemons()
-                .cluster_arn(cluster)
-                .max_results(100)
-                .set_next_token(token.take())
-                .send()
-                .await;
-            match page {
-                Ok(r) => {
-                    arns.extend(
+        let listed = self
+            .all_pages(
+                "ListDaemons",
+                |token| {
+                    self.client
+                        .list_daemons()
+                        .cluster_arn(cluster)
+                        .max_results(100)
+                        .set_next_token(token)
+                        .send()
+                },
+                |r, out| {
+                    out.extend(
                         r.daemon_summaries_list()
                             .iter()
                             .filter_map(|d| d.daemon_arn().map(str::to_owned)),
                     );
-                    match r.next_token() {
-                        Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-                        _ => break,
-                    }
-                }
-                Err(e) => {
-                    if e.as_service_error().is_some_and(|s| not_offered(s.code())) {
-                        // Managed Daemons do not exist here: the cluster has none.
-                        break;
-                    }
-                    if e.as_service_error()
-                        .is_some_and(|s| s.is_cluster_not_found_exception())
-                    {
-                        return Vec::new();
-                    }
-                    self.daemon_reads_failed();
-                    self.error(format!("ListDaemons {cluster}: {}", err_text(&e)));
-                    return Vec::new();
-                }
+                    r.next_token().map(str::to_owned)
+                },
+            )
+            .await;
+        let arns = match listed {
+            Ok(arns) => arns,
+            // Managed Daemons do not exist here: the cluster has none.
+            Err(e) if e.as_service_error().is_some_and(|s| not_offered(s.code())) => Vec::new(),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_cluster_not_found_exception()) =>
+            {
+                return Vec::new();
             }
-        }
+            Err(e) => {
+                self.daemon_reads_failed();
+                self.error(format!("ListDaemons {cluster}: {}", err_text(&e)));
+                return Vec::new();
+            }
+        };
         self.covered(|c| {
             c.daemons_of_clusters.insert(cluster.to_owned());
         });
@@ -170,49 +166,45 @@ impl Ctx {
         &self,
         family: Option<&str>,
     ) -> Option<Vec<String>> {
-        let mut out = Vec::new();
-        // No paginator in the SDK for this operation either.
-        let mut token: Option<String> = None;
-        loop {
-            self.call("ListDaemonTaskDefinitions").await;
-            let page = self
-                .client
-                .list_daemon_task_definitions()
-                .status(DaemonTaskDefinitionStatusFilter::Active)
-                .set_family(family.map(str::to_owned))
-                .max_results(100)
-                .set_next_token(token.take())
-                .send()
-                .await;
-            match page {
-                Ok(r) => {
+        let listed = self
+            .all_pages(
+                "ListDaemonTaskDefinitions",
+                |token| {
+                    self.client
+                        .list_daemon_task_definitions()
+                        .status(DaemonTaskDefinitionStatusFilter::Active)
+                        .set_family(family.map(str::to_owned))
+                        .max_results(100)
+                        .set_next_token(token)
+                        .send()
+                },
+                |r, out| {
                     out.extend(
                         r.daemon_task_definitions()
                             .iter()
                             .filter_map(|d| d.arn().map(str::to_owned))
                             .filter(|a| family.is_none_or(|f| family_of(a) == f)),
                     );
-                    match r.next_token() {
-                        Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-                        _ => break,
-                    }
-                }
-                Err(e) => {
-                    // Not among the operation's modelled errors, but what ListDaemons answers
-                    // where Managed Daemons do not exist: no daemon task definitions either.
-                    if e.as_service_error().is_some_and(|s| not_offered(s.code())) {
-                        return Some(Vec::new());
-                    }
-                    self.error(format!(
-                        "ListDaemonTaskDefinitions{}: {}",
-                        family.map(|f| format!(" {f}")).unwrap_or_default(),
-                        err_text(&e)
-                    ));
-                    return None;
-                }
+                    r.next_token().map(str::to_owned)
+                },
+            )
+            .await;
+        match listed {
+            Ok(arns) => Some(arns),
+            // Not among the operation's modelled errors, but what ListDaemons answers where
+            // Managed Daemons do not exist: no daemon task definitions either.
+            Err(e) if e.as_service_error().is_some_and(|s| not_offered(s.code())) => {
+                Some(Vec::new())
+            }
+            Err(e) => {
+                self.error(format!(
+                    "ListDaemonTaskDefinitions{}: {}",
+                    family.map(|f| format!(" {f}")).unwrap_or_default(),
+                    err_text(&e)
+                ));
+                None
             }
         }
-        Some(out)
     }
 
     /// Each daemon task definition described once, with its tags.
@@ -295,21 +287,28 @@ impl Ctx {
         while set.join_next().await.is_some() {}
     }
 
-    /// The region's daemons (of `clusters`, every cluster listed) and daemon task definitions:
-    /// each family's latest ACTIVE revision and every revision a daemon runs.
-    pub(super) async fn daemon_region(&self, clusters: &[String]) {
+    /// The daemons of each of `clusters` (concurrently); returns the daemon task definitions
+    /// their current revisions run.
+    async fn daemons_of_clusters(&self, clusters: &[String]) -> Vec<String> {
         let mut set = JoinSet::new();
         for c in clusters {
             let me = self.clone();
             let c = c.clone();
             set.spawn(async move { me.daemons_of(&c).await });
         }
-        let mut wanted = Vec::new();
+        let mut definitions = Vec::new();
         while let Some(r) = set.join_next().await {
             if let Ok(r) = r {
-                wanted.extend(r);
+                definitions.extend(r);
             }
         }
+        definitions
+    }
+
+    /// The region's daemons (of `clusters`, every cluster listed) and daemon task definitions:
+    /// each family's latest ACTIVE revision and every revision a daemon runs.
+    pub(super) async fn daemon_region(&self, clusters: &[String]) {
+        let mut wanted = self.daemons_of_clusters(clusters).await;
         if let Some(all) = self.list_daemon_task_definitions(None).await {
             self.covered(|c| c.all_daemon_task_definitions = true);
             wanted.extend(latest_revisions(all).into_values());
@@ -344,18 +343,12 @@ impl Ctx {
             None => {}
         }
         match self.list_clusters().await {
-            Some(clusters) => {
-                let mut set = JoinSet::new();
-                for c in clusters {
-                    let me = self.clone();
-                    set.spawn(async move { me.daemons_of(&c).await });
-                }
-                while let Some(r) = set.join_next().await {
-                    if let Ok(r) = r {
-                        refs.extend(r.into_iter().filter(|t| family_of(t) == family));
-                    }
-                }
-            }
+            Some(clusters) => refs.extend(
+                self.daemons_of_clusters(&clusters)
+                    .await
+                    .into_iter()
+                    .filter(|t| family_of(t) == family),
+            ),
             None => self.daemon_reads_failed(),
         }
         self.describe_daemon_task_definitions(refs).await;

@@ -12,40 +12,35 @@ use crate::aws::ecs_json;
 impl Ctx {
     /// Every gateway of the region (all pages), each described.
     pub(super) async fn gateway_region(&self) {
-        let mut arns = Vec::new();
-        // The SDK has no paginator for ListGateways: nextToken is followed by hand.
-        let mut token: Option<String> = None;
-        loop {
-            self.call("ListGateways").await;
-            let page = self
-                .client
-                .list_gateways()
-                .max_results(100)
-                .set_next_token(token.take())
-                .send()
-                .await;
-            match page {
-                Ok(r) => {
-                    arns.extend(
+        let listed = self
+            .all_pages(
+                "ListGateways",
+                |token| {
+                    self.client
+                        .list_gateways()
+                        .max_results(100)
+                        .set_next_token(token)
+                        .send()
+                },
+                |r, out| {
+                    out.extend(
                         r.gateways()
                             .iter()
                             .filter_map(|g| g.gateway_arn().map(str::to_owned)),
                     );
-                    match r.next_token() {
-                        Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-                        _ => break,
-                    }
-                }
-                Err(e) => {
-                    if e.as_service_error().is_some_and(|s| not_offered(s.code())) {
-                        // ECS Gateways do not exist here: the region has none.
-                        break;
-                    }
-                    self.error(format!("ListGateways: {}", err_text(&e)));
-                    return;
-                }
+                    r.next_token().map(str::to_owned)
+                },
+            )
+            .await;
+        let arns = match listed {
+            Ok(arns) => arns,
+            // ECS Gateways do not exist here: the region has none.
+            Err(e) if e.as_service_error().is_some_and(|s| not_offered(s.code())) => Vec::new(),
+            Err(e) => {
+                self.error(format!("ListGateways: {}", err_text(&e)));
+                return;
             }
-        }
+        };
         self.covered(|c| c.all_gateways = true);
         self.describe_gateways(&arns).await;
     }

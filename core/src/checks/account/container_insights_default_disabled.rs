@@ -56,12 +56,10 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(v: &AccountView<'_>, _: &Options) -> Outcome {
-    match super::ecs_setting(v, "containerInsights") {
-        Err(unknown) => unknown,
-        Ok(value) if value.eq_ignore_ascii_case("disabled") => Outcome::failed(vec![format!(
-            "containerInsights = disabled is the account default in {}: clusters created without the cluster setting get no Container Insights",
-            v.region
-        )]),
-        Ok(_) => Outcome::Passed,
-    }
+    super::judge_ecs_default(
+        v,
+        "containerInsights",
+        "disabled",
+        ": clusters created without the cluster setting get no Container Insights",
+    )
 }

@@ -51,12 +51,10 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(v: &AccountView<'_>, _: &Options) -> Outcome {
-    match super::ecs_setting(v, "fargateFIPSMode") {
-        Err(unknown) => unknown,
-        Ok(value) if value.eq_ignore_ascii_case("disabled") => Outcome::failed(vec![format!(
-            "fargateFIPSMode = disabled is the account default in {}, where ECS services run on Fargate",
-            v.region
-        )]),
-        Ok(_) => Outcome::Passed,
-    }
+    super::judge_ecs_default(
+        v,
+        "fargateFIPSMode",
+        "disabled",
+        ", where ECS services run on Fargate",
+    )
 }

@@ -12,9 +12,27 @@ use crate::checks::AccountView;
 use crate::finding::Outcome;
 use crate::model::load_balancing::Read;
 
+/// FAILED when the account default of ECS account setting `name` is `bad` (the evidence says
+/// so, the region, and `consequence`), PASSED for any other value, unknown when not read.
+pub(crate) fn judge_ecs_default(
+    v: &AccountView<'_>,
+    name: &str,
+    bad: &str,
+    consequence: &str,
+) -> Outcome {
+    match ecs_setting(v, name) {
+        Err(unknown) => unknown,
+        Ok(value) if value.eq_ignore_ascii_case(bad) => Outcome::failed(vec![format!(
+            "{name} = {bad} is the account default in {}{consequence}",
+            v.region
+        )]),
+        Ok(_) => Outcome::Passed,
+    }
+}
+
 /// The account default of ECS account setting `name` (`list-account-settings
 /// --effective-settings` for the account's root user), or why it is unknown.
-pub(crate) fn ecs_setting<'a>(v: &'a AccountView<'_>, name: &str) -> Result<&'a str, Outcome> {
+fn ecs_setting<'a>(v: &'a AccountView<'_>, name: &str) -> Result<&'a str, Outcome> {
     match &v.settings.ecs {
         None => Err(Outcome::unknown(format!(
             "not read: ECS account setting {name} (aws ecs list-account-settings --effective-settings)"

@@ -51,12 +51,10 @@ pub static CHECK: Check = Check {
 };
 
 fn eval(v: &AccountView<'_>, _: &Options) -> Outcome {
-    match super::ecs_setting(v, "tagResourceAuthorization") {
-        Err(unknown) => unknown,
-        Ok(value) if value.eq_ignore_ascii_case("off") => Outcome::failed(vec![format!(
-            "tagResourceAuthorization = off is the account default in {}: ECS resources can be created with tags without ecs:TagResource",
-            v.region
-        )]),
-        Ok(_) => Outcome::Passed,
-    }
+    super::judge_ecs_default(
+        v,
+        "tagResourceAuthorization",
+        "off",
+        ": ECS resources can be created with tags without ecs:TagResource",
+    )
 }
