@@ -4276,3 +4276,200 @@ fn gateways_are_read_from_recorded_answers_and_judged() {
         assert!(read.collected.coverage.covers("AwsEcsGateway", &edge));
     });
 }
+
+trait EvidenceText {
+    fn evidence_joined(&self) -> String;
+}
+
+impl EvidenceText for ecs_posture_core::evaluation::Evaluation {
+    fn evidence_joined(&self) -> String {
+        ecs_posture_core::finding::join_evidence(self.evidence(), "; ")
+    }
+}
+
+/// ECS Express Mode services, whose Express description moto does not implement: the service
+/// lives in moto, `DescribeServices` and `DescribeExpressGatewayService` answer recorded
+/// documents shaped as the ECS service model defines them. Every Express service a region scan
+/// describes is described once more; SV28 sees its public endpoint, SV29 its infrastructure
+/// role (in moto's IAM, an administrator), SV30 leaves the credential to TD09 because the task
+/// definition was read; a refused description leaves SV28-SV30 NOT_AVAILABLE and the service's
+/// other checks judged; a service rescan reads the description too.
+#[test]
+fn express_services_are_described_and_judged() {
+    common::block_on(|| async move {
+        use ecs_posture_core::finding::Status;
+        let moto = Moto::start();
+        let cfg = common::sdk(&moto.url()).await;
+        let ecs = aws_sdk_ecs::Client::new(&cfg);
+        ecs.create_cluster()
+            .cluster_name("default")
+            .send()
+            .await
+            .unwrap();
+        let td = register(&ecs, "default-web", false, true).await;
+        let (subnet, sg) = moto.default_network();
+        ecs.create_service()
+            .cluster("default")
+            .service_name("web")
+            .task_definition(&td)
+            .desired_count(1)
+            .launch_type(aws_sdk_ecs::types::LaunchType::Fargate)
+            .network_configuration(network(&subnet, &sg, false))
+            .send()
+            .await
+            .expect("CreateService");
+        let iam = aws_sdk_iam::Client::new(&cfg);
+        let infra = role(
+            &iam,
+            "express-infra",
+            false,
+            &[(
+                "all",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+            )],
+            &[],
+        )
+        .await;
+        let arn = format!("arn:aws:ecs:{REGION}:{ACCOUNT}:service/default/web");
+        let cluster = format!("arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/default");
+        let services = format!(
+            r#"{{"services":[{{"serviceArn":"{arn}","serviceName":"web","clusterArn":"{cluster}","status":"ACTIVE","desiredCount":1,"runningCount":1,"pendingCount":0,"launchType":"FARGATE","taskDefinition":"{td}","networkConfiguration":{{"awsvpcConfiguration":{{"subnets":["{subnet}"],"securityGroups":["{sg}"],"assignPublicIp":"DISABLED"}}}},"deployments":[],"resourceManagementType":"ECS","tags":[]}}],"failures":[]}}"#
+        );
+        let express = format!(
+            r#"{{"service":{{"cluster":"{cluster}","serviceName":"web","serviceArn":"{arn}","infrastructureRoleArn":"{infra}","status":{{"statusCode":"ACTIVE"}},"currentDeployment":"arn:aws:ecs:{REGION}:{ACCOUNT}:service-deployment/default/web/1","activeConfigurations":[{{"serviceRevisionArn":"arn:aws:ecs:{REGION}:{ACCOUNT}:service-revision/default/web/1","executionRoleArn":"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole","taskDefinitionArn":"{td}","cpu":"256","memory":"512","networkConfiguration":{{"subnets":["{subnet}"],"securityGroups":["{sg}"]}},"healthCheckPath":"/","primaryContainer":{{"image":"nginx:1.27","containerPort":80,"environment":[{{"name":"DB_PASSWORD","value":"{SECRET}"}}]}},"ingressPaths":[{{"accessType":"PUBLIC","endpoint":"https://we-0123456789.ecs.{REGION}.on.aws"}}],"createdAt":1.7800000E9}}],"createdAt":1.7800000E9}}}}"#
+        );
+        let proxy = Proxy::start(moto.port);
+        proxy.add(Rule::reply("DescribeServices", &services));
+        proxy.add(Rule::reply("DescribeExpressGatewayService", &express));
+        let through = common::sdk(&proxy.url()).await;
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Region)
+            .await;
+        let c = &read.collected;
+        assert!(c.errors.is_empty(), "{:?}", c.errors);
+        assert_eq!(
+            c.api_calls.get("DescribeExpressGatewayService"),
+            Some(&1),
+            "{:?}",
+            c.api_calls
+        );
+        assert_eq!(c.snapshot.express_services.len(), 1);
+        let ids = ["SV01", "SV28", "SV29", "SV30", "TD09"];
+        let checks: Vec<_> = ids
+            .iter()
+            .map(|c| ecs_posture_core::checks::catalog::find(c).unwrap())
+            .collect();
+        let judge = |snap: &ecs_posture_core::model::Snapshot| {
+            ecs_posture_core::evaluate(
+                snap,
+                &checks,
+                &Options::default(),
+                &ecs_posture_core::Context::for_snapshot(snap),
+            )
+        };
+        let evals = judge(&c.snapshot);
+        let on = |check: &str, resource: &str| {
+            evals
+                .iter()
+                .find(|e| e.check.id == check && e.resource.arn == resource)
+                .unwrap_or_else(|| panic!("{check} on {resource}"))
+                .clone()
+        };
+        let public = on("SV28", &arn);
+        assert_eq!(public.status, Status::Failed);
+        assert!(
+            public
+                .evidence_joined()
+                .contains(&format!("https://we-0123456789.ecs.{REGION}.on.aws")),
+            "{}",
+            public.evidence_joined()
+        );
+        let admin = on("SV29", &arn);
+        assert_eq!(
+            admin.status,
+            Status::Failed,
+            "{} {:?}",
+            admin.evidence_joined(),
+            admin.reason()
+        );
+        assert!(admin.related().iter().any(|r| r.arn == infra));
+        assert_eq!(on("SV30", &arn).status, Status::NotApplicable);
+        assert_eq!(on("SV01", &arn).status, Status::Passed);
+        // The credential is reported once, on the task definition.
+        assert_eq!(on("TD09", &td).status, Status::Failed);
+        let dump = format!("{evals:?}");
+        assert!(!dump.contains(SECRET), "a secret value left the process");
+
+        // snapshot --live writes the Express description beside the services; scanned offline
+        // it reaches the live verdicts on the service.
+        let run_cli = |args: &[&str]| {
+            let out = common::aws_env(
+                &mut std::process::Command::new(env!("CARGO_BIN_EXE_ecs-posture")),
+                &proxy.url(),
+            )
+            .args(args)
+            .env("AWS_MAX_ATTEMPTS", "2")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("run ecs-posture");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out
+        };
+        let scan = ["--format", "json", "--all", "--fail-on", "none"];
+        let on_service = |out: std::process::Output| {
+            let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+            verdicts(&doc, |a| a == arn)
+        };
+        let live = on_service(run_cli(&[&["scan", "--live"][..], &scan[..]].concat()));
+        assert!(
+            live.iter().any(|(c, _, s)| c == "SV28" && s == "FAILED"),
+            "{live:?}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_str().unwrap();
+        run_cli(&["snapshot", "--live", "-o", path]);
+        let written = std::fs::read_to_string(dir.path().join("express-default-web.json"))
+            .expect("express-default-web.json written");
+        assert!(written.contains("ingressPaths"));
+        let offline = on_service(run_cli(&[&["scan", path][..], &scan[..]].concat()));
+        assert_eq!(live, offline);
+
+        // A refused description: the Express checks are unknown, the service still judged.
+        proxy.clear();
+        proxy.add(Rule::reply("DescribeServices", &services));
+        proxy.add(Rule::json_error(
+            "DescribeExpressGatewayService",
+            "AccessDeniedException",
+            "not authorized to perform: ecs:DescribeExpressGatewayService",
+        ));
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Service(arn.clone()))
+            .await;
+        let c = &read.collected;
+        assert!(
+            c.errors
+                .iter()
+                .any(|e| e.contains("DescribeExpressGatewayService") && e.contains(&arn)),
+            "{:?}",
+            c.errors
+        );
+        assert!(c.coverage.covers("AwsEcsService", &arn));
+        let evals = judge(&c.snapshot);
+        for check in ["SV28", "SV29", "SV30"] {
+            let e = evals
+                .iter()
+                .find(|e| e.check.id == check && e.resource.arn == arn)
+                .unwrap();
+            assert_eq!(e.status, Status::NotAvailable, "{check}");
+        }
+        assert!(
+            evals.iter().any(|e| e.check.id == "SV01"
+                && e.resource.arn == arn
+                && e.status == Status::Passed)
+        );
+    });
+}

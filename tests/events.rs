@@ -80,6 +80,14 @@ fn expectations() -> Vec<(&'static str, Expect)> {
             Scan(Scope::Gateway(format!("{A}gateway/edge"))),
         ),
         (
+            "cloudtrail-create-express-gateway-service.json",
+            Scan(Scope::Service(format!("{A}service/default/web"))),
+        ),
+        (
+            "cloudtrail-update-express-gateway-service.json",
+            Scan(Scope::Service(format!("{A}service/default/api"))),
+        ),
+        (
             "cloudtrail-create-service.json",
             Scan(Scope::Service(format!("{A}service/staging/web"))),
         ),

@@ -114,8 +114,18 @@ fn detection_reads() -> BTreeSet<String> {
 /// The ECS operations the inventory counts: its own calls (`src/aws/ecs.rs` and its modules)
 /// and the ones the registry reader makes through ECS (running tasks' digests).
 fn ecs_reads() -> BTreeSet<String> {
-    let source =
-        read("src/aws/ecs.rs") + &read("src/aws/ecs/daemons.rs") + &read("src/aws/ecs/gateways.rs");
+    // The inventory and every reader module beside it.
+    let mut modules: Vec<_> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/aws/ecs"))
+            .expect("src/aws/ecs/ is readable")
+            .map(|e| e.expect("directory entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+            .collect();
+    modules.sort();
+    let mut source = read("src/aws/ecs.rs");
+    for m in &modules {
+        source += &std::fs::read_to_string(m).expect("module is readable");
+    }
     let mut ecs = called(&source, "self.call(\"");
     ecs.extend(called(&source, "me.call(\""));
     ecs.extend(called(&source, "self.count(\""));
@@ -178,6 +188,7 @@ fn policy_allows_exactly_what_the_adapters_call() {
         "ecs:ListAccountSettings",
         "ecs:ListGateways",
         "ecs:DescribeGateway",
+        "ecs:DescribeExpressGatewayService",
         "ecr:DescribeRepositories",
         "ecr:GetRegistryScanningConfiguration",
         "ecr:BatchGetRepositoryScanningConfiguration",

@@ -58,6 +58,34 @@ pub fn checks_markdown() -> String {
          - Routes and cluster associations decide which services a gateway reaches, not how exposed it is: \
          not judged. The inbound security group is not read yet (listed under Not covered yet).\n"
     );
+    let _ = writeln!(
+        s,
+        "## ECS Express Mode services\n\n\
+         An Express Mode service is an ordinary ECS service created and managed by ECS (`DescribeServices` \
+         lists it with `resourceManagementType` `ECS`, under the same ARN), so every service check judges it \
+         on its `AwsEcsService` resource, and SV28-SV30 add what only its Express description \
+         (`DescribeExpressGatewayService`) says, on the same resource: no new resource type, no finding \
+         twice. Decisions:\n\n\
+         - Exposure (SV28): Express puts a service behind an internet-facing load balancer unless it is \
+         created otherwise, so a PUBLIC ingress path is reported for a decision (MEDIUM; suppress it in \
+         Security Hub for a service meant to be public), unlike an ECS Gateway, whose access type is chosen \
+         when it is created (GW02 judges only its web ACL). A web ACL on the managed load balancer is not read \
+         (it needs AWS WAF's API) and does not pass the check. The remediation's claim that private subnets \
+         give a PRIVATE ingress path is an inference from the model (`accessType` is fixed at creation and \
+         the network configuration is the only input that can decide it), not re-read in AWS's guide.\n\
+         - The tasks' own exposure (public IP, public subnets, open security groups) is the service's \
+         `networkConfiguration`, judged by SV01, SV09 and SV12; the managed load balancer, when read through \
+         the service's target groups, by the SV load balancer checks.\n\
+         - The primary container is a container of the task definition the service runs, which the \
+         task-definition checks judge (logging, image, user, credentials): SV30 judges its environment and \
+         command only for a configuration whose task definition was not read, so a credential is reported \
+         once. The task and execution roles are the task definition's (TD35-TD43).\n\
+         - The infrastructure role (SV29) is judged for administrator access only: AWS's managed policy for \
+         it grants load balancer, security group, certificate and scaling actions by design, so the wildcard \
+         and escalation checks of task roles would fail every correctly built service.\n\
+         - An Express service whose description could not be read is NOT_AVAILABLE for SV28-SV30 (the service \
+         itself stays judged); an INACTIVE one is NOT_APPLICABLE.\n"
+    );
     let _ = writeln!(s, "## Summary\n");
     let _ = writeln!(
         s,

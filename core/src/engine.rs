@@ -160,6 +160,8 @@ struct Index<'a> {
     task_sets: HashMap<&'a str, Vec<&'a TaskSet>>,
     /// Daemon revisions by ARN.
     daemon_revisions: HashMap<&'a str, &'a crate::model::daemon::DaemonRevision>,
+    /// Express Mode descriptions by service ARN.
+    express: HashMap<&'a str, &'a crate::model::express::ExpressService>,
 }
 
 fn build_index(snapshot: &Snapshot) -> Index<'_> {
@@ -226,7 +228,20 @@ fn build_index(snapshot: &Snapshot) -> Index<'_> {
             }
         }
     }
+    // The revisions an Express service's active configurations run are in use.
+    let mut express = HashMap::new();
+    for r in &snapshot.express_services {
+        if let Some(a) = r.item.service_arn.as_deref() {
+            express.insert(a, &r.item);
+        }
+        for c in &r.item.active_configurations {
+            if let Some(t) = c.task_definition_arn.as_deref() {
+                referenced.insert(td_key(t));
+            }
+        }
+    }
     Index {
+        express,
         task_sets,
         td_by_key,
         latest_by_family,
@@ -651,7 +666,7 @@ pub fn evaluate<'a>(
                     .filter(|x| !x.is_empty())
                     .unwrap_or(default)
             };
-            ServiceView::new(
+            let mut view = ServiceView::new(
                 s,
                 s.awsvpc(),
                 s.service_arn
@@ -669,7 +684,23 @@ pub fn evaluate<'a>(
                     part(|a| a.region, region),
                     part(|a| a.account, account),
                 ),
-            )
+            );
+            view.express = s
+                .service_arn
+                .as_deref()
+                .and_then(|a| lookup.express.get(a).copied());
+            if let Some(e) = view.express {
+                view.express_task_definitions = e
+                    .active_configurations
+                    .iter()
+                    .map(|c| {
+                        c.task_definition_arn
+                            .as_deref()
+                            .and_then(|t| lookup.task_definition(t))
+                    })
+                    .collect();
+            }
+            view
         },
         |s, view, check| match check.evaluator {
             Evaluator::Service(f) => Some(Judged::Outcome(if s.is_active() {
@@ -686,6 +717,20 @@ pub fn evaluate<'a>(
                 Judged::Verdict(f(view, opts))
             } else {
                 Judged::Outcome(Outcome::na("service is INACTIVE (deleted)"))
+            }),
+            Evaluator::ExpressService(f) => Some(match view.express {
+                _ if !s.is_active() => {
+                    Judged::Outcome(Outcome::na("service is INACTIVE (deleted)"))
+                }
+                Some(e) if e.is_inactive() => {
+                    Judged::Outcome(Outcome::na("Express service is INACTIVE (deleted)"))
+                }
+                Some(e) => Judged::Verdict(f(view, e, opts)),
+                None if s.is_express() => Judged::Outcome(Outcome::unknown(
+                    "an Express Mode service (resourceManagementType ECS) whose \
+                     DescribeExpressGatewayService description was not read",
+                )),
+                None => Judged::Outcome(Outcome::na("not an Express Mode service")),
             }),
             _ => None,
         },

@@ -28,6 +28,7 @@ use super::ecs_json;
 
 mod account_settings;
 mod daemons;
+mod express;
 mod gateways;
 
 /// Revisions a service runs: its own, draining (non-PRIMARY) deployments', and its task sets'.
@@ -391,6 +392,8 @@ impl Ctx {
                     }
                     let docs: Vec<Value> = r.services().iter().map(ecs_json::service).collect();
                     self.doc("ecs:DescribeServices", json!({"services": docs}));
+                    let all: Vec<&Service> = r.services().iter().collect();
+                    Box::pin(self.describe_express_services(express::express_arns(&all))).await;
                 }
                 Err(e) if is_cluster_not_found(&e) => {
                     // The cluster is gone, and so are its services.
@@ -828,8 +831,10 @@ impl Ctx {
                     }
                     if !users.is_empty() {
                         any = true;
-                        let docs: Vec<Value> = users.into_iter().map(ecs_json::service).collect();
+                        let docs: Vec<Value> = users.iter().map(|s| ecs_json::service(s)).collect();
                         self.doc("ecs:DescribeServices", json!({"services": docs}));
+                        Box::pin(self.describe_express_services(express::express_arns(&users)))
+                            .await;
                     }
                 }
                 Err(e) => {

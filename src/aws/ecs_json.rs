@@ -35,6 +35,10 @@ pub(crate) fn clean(v: Value) -> Value {
     }
 }
 
+fn secret(s: &t::Secret) -> Value {
+    json!({"name": s.name(), "valueFrom": s.value_from()})
+}
+
 /// The fields a task definition's and a daemon task definition's containers share, with the
 /// same SDK types: environment, environment files, secrets, logging, health check, mounts,
 /// registry credentials.
@@ -47,7 +51,6 @@ fn shared_container_fields(
     mount_points: &[t::MountPoint],
     repository_credentials: Option<&t::RepositoryCredentials>,
 ) -> Map<String, Value> {
-    let secret = |s: &t::Secret| json!({"name": s.name(), "valueFrom": s.value_from()});
     let v = json!({
         "environment": environment.iter().map(|e| json!({"name": e.name(), "value": e.value()})).collect::<Vec<_>>(),
         "environmentFiles": environment_files.iter().map(|e| json!({"value": e.value(), "type": e.r#type().as_str()})).collect::<Vec<_>>(),
@@ -234,6 +237,7 @@ pub fn service(s: &t::Service) -> Value {
         })).collect::<Vec<_>>(),
         "loadBalancers": load_balancers(s.load_balancers()),
         "schedulingStrategy": s.scheduling_strategy().map(|x| x.as_str()),
+        "resourceManagementType": s.resource_management_type().map(|x| x.as_str()),
         "createdAt": ts(s.created_at()),
         "tags": tags(s.tags()),
     }))
@@ -437,6 +441,58 @@ pub fn gateway(g: &t::Gateway) -> Value {
         "configuration": alb.map(|a| json!({"hostSharedAlb": a})),
         "accessType": g.access_type().map(|a| a.as_str()),
         "tags": tags(g.tags()),
+    }}))
+}
+
+/// `DescribeExpressGatewayService`'s answer, as the CLI prints it.
+pub fn express_service(e: &t::EcsExpressGatewayService) -> Value {
+    let configurations: Vec<Value> = e
+        .active_configurations()
+        .iter()
+        .map(|c| {
+            json!({
+                "serviceRevisionArn": c.service_revision_arn(),
+                "executionRoleArn": c.execution_role_arn(),
+                "taskRoleArn": c.task_role_arn(),
+                "taskDefinitionArn": c.task_definition_arn(),
+                "networkConfiguration": c.network_configuration().map(|n| json!({
+                    "subnets": strs(n.subnets()),
+                    "securityGroups": strs(n.security_groups()),
+                })),
+                "primaryContainer": c.primary_container().map(|p| json!({
+                    "image": p.image(),
+                    "containerPort": p.container_port(),
+                    "awsLogsConfiguration": p.aws_logs_configuration().map(|l| json!({
+                        "logGroup": l.log_group(),
+                        "logStreamPrefix": l.log_stream_prefix(),
+                    })),
+                    "repositoryCredentials": p.repository_credentials().map(|r| json!({
+                        "credentialsParameter": r.credentials_parameter(),
+                    })),
+                    "command": strs(p.command()),
+                    "environment": p.environment().iter().map(|e| json!({"name": e.name(), "value": e.value()})).collect::<Vec<_>>(),
+                    "secrets": p.secrets().iter().map(secret).collect::<Vec<_>>(),
+                })),
+                "ingressPaths": c.ingress_paths().iter().map(|i| json!({
+                    "accessType": i.access_type().as_str(),
+                    "endpoint": i.endpoint(),
+                })).collect::<Vec<_>>(),
+                "createdAt": ts(c.created_at()),
+            })
+        })
+        .collect();
+    clean(json!({"service": {
+        "cluster": e.cluster(),
+        "serviceName": e.service_name(),
+        "serviceArn": e.service_arn(),
+        "infrastructureRoleArn": e.infrastructure_role_arn(),
+        "status": e.status().map(|s| json!({
+            "statusCode": s.status_code().map(|c| c.as_str()),
+            "statusReason": s.status_reason(),
+        })),
+        "activeConfigurations": configurations,
+        "tags": tags(e.tags()),
+        "createdAt": ts(e.created_at()),
     }}))
 }
 

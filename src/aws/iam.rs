@@ -37,28 +37,37 @@ pub const DETAILS_SOURCE: &str = "iam-authorization-details.json";
 pub const PER_ROLE_LIMIT: usize = 5;
 
 /// The role names of `account` that the snapshot's task definitions name (task and execution
-/// roles; names of other accounts' roles are left out: a task cannot use them).
+/// roles), and Express Mode services (their infrastructure role and their configurations' task
+/// and execution roles). Names of other accounts' roles are left out: a task cannot use them.
 pub fn role_names(snapshot: &Snapshot, account: &str) -> BTreeSet<String> {
+    let definitions = snapshot.task_definitions.iter().flat_map(|r| {
+        [
+            r.item.task_role_arn.as_deref(),
+            r.item.execution_role_arn.as_deref(),
+        ]
+    });
+    let express = snapshot.express_services.iter().flat_map(|r| {
+        std::iter::once(r.item.infrastructure_role_arn.as_deref()).chain(
+            r.item
+                .active_configurations
+                .iter()
+                .flat_map(|c| [c.task_role_arn.as_deref(), c.execution_role_arn.as_deref()]),
+        )
+    });
     let mut out = BTreeSet::new();
-    for r in &snapshot.task_definitions {
-        let td = &r.item;
-        for field in [
-            td.task_role_arn.as_deref(),
-            td.execution_role_arn.as_deref(),
-        ] {
-            let Some(reference) = ecs_posture_core::checks::support::roles::named(field) else {
-                continue;
-            };
-            match account_and_name(reference) {
-                Some((a, name)) if a == account => {
-                    out.insert(name.to_owned());
-                }
-                Some(_) => {}
-                None if !reference.starts_with("arn:") => {
-                    out.insert(reference.to_owned());
-                }
-                None => {}
+    for field in definitions.chain(express) {
+        let Some(reference) = ecs_posture_core::checks::support::roles::named(field) else {
+            continue;
+        };
+        match account_and_name(reference) {
+            Some((a, name)) if a == account => {
+                out.insert(name.to_owned());
             }
+            Some(_) => {}
+            None if !reference.starts_with("arn:") => {
+                out.insert(reference.to_owned());
+            }
+            None => {}
         }
     }
     out

@@ -97,6 +97,20 @@ fn write_docs(dir: &Path, docs: &[(String, Value)]) -> Result<usize, CliError> {
             written += 1;
             continue;
         }
+        if let Some(e) = doc.get("service") {
+            // An Express Mode description: service/<cluster>/<name> -> express-<cluster>-<name>.json
+            let arn = e["serviceArn"].as_str().unwrap_or("unnamed");
+            let name = arn.split_once(":service/").map_or(arn, |(_, n)| n);
+            write_json(
+                &dir.join(format!(
+                    "express-{}.json",
+                    name.replace(['/', '\\', ':'], "-")
+                )),
+                doc,
+            )?;
+            written += 1;
+            continue;
+        }
         if let Some(d) = doc.get("daemon") {
             // daemon/<cluster>/<name> -> daemon-<cluster>-<name>.json
             let arn = d["daemonArn"].as_str().unwrap_or("unnamed");

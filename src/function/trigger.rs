@@ -397,6 +397,10 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
         if let Some(a) = text(resp, &["service", "serviceArn"]) {
             return Ok(a.to_owned());
         }
+        if let Some(a) = text(req, &["serviceArn"]) {
+            // Express Mode's update and delete name the service by ARN.
+            return Ok(a.to_owned());
+        }
         let service = text(req, &["service"]).or_else(|| text(req, &["serviceName"]));
         let service = need(service, "service in requestParameters")?;
         if service.starts_with("arn:") {
@@ -454,7 +458,11 @@ fn cloudtrail(envelope: &EventBridgeEvent<Value>, event: &Value) -> Result<Route
         | "CreateTaskSet"
         | "UpdateTaskSet"
         | "DeleteTaskSet"
-        | "UpdateServicePrimaryTaskSet" => Scope::Service(service_ref()?),
+        | "UpdateServicePrimaryTaskSet"
+        // An Express Mode service is a service: its rescan reads the Express description too.
+        | "CreateExpressGatewayService"
+        | "UpdateExpressGatewayService"
+        | "DeleteExpressGatewayService" => Scope::Service(service_ref()?),
         "CreateCluster"
         | "UpdateCluster"
         | "UpdateClusterSettings"

@@ -2,7 +2,7 @@
 
 use super::{
     Check, account as ac, capacity_provider as cp, cluster as cl, container_instance as ci,
-    daemon as dm, gateway as gw, service as sv, task_definition as td,
+    daemon as dm, express as ex, gateway as gw, service as sv, task_definition as td,
 };
 
 pub static CATALOG: &[&Check] = &[
@@ -127,6 +127,9 @@ pub static CATALOG: &[&Check] = &[
     &gw::public_gateway_without_web_acl::CHECK,
     &gw::gateway_access_logs_disabled::CHECK,
     &gw::gateway_desync_mitigation_monitor::CHECK,
+    &ex::express_service_public::CHECK,
+    &ex::express_infrastructure_role_administrator::CHECK,
+    &ex::express_primary_container_credential::CHECK,
 ];
 
 /// Find a check by id (`TD01`) or slug (`privileged-container`), case-insensitively.
@@ -161,8 +164,8 @@ pub const LATER: &[(&str, &str)] = &[
         "needs the Classic Elastic Load Balancing API",
     ),
     (
-        "Express Mode services, and the inbound security group of ECS Gateways",
-        "need DescribeExpressGatewayService and the gateway's security group read through EC2; their fields shared with task definitions and services are judged (TD59 versionConsistency, TD60 enableFaultInjection, SV27 Service Connect TLS, CL08 managed storage), and so are ECS Managed Daemons (daemon task definitions by the task-definition checks, DM01), the account settings (AC05-AC07), Managed Instances providers' subnets and FIPS mode (CP03, CP04) and ECS Gateways (GW01-GW04)",
+        "The inbound security group of ECS Gateways and the load balancer security groups of Express Mode services",
+        "need those groups read through EC2 by their ids from DescribeGateway and DescribeExpressGatewayService; the gateways' exposure, web ACL, logs and deletion protection are judged (GW01-GW04), and so are Express services' public endpoints and infrastructure role (SV28, SV29)",
     ),
     (
         "The instance profile and infrastructure role of Managed Instances providers",

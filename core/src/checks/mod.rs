@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod cluster;
 pub mod container_instance;
 pub mod daemon;
+pub mod express;
 pub mod gateway;
 pub mod service;
 pub mod support;
@@ -160,6 +161,11 @@ pub enum Evaluator {
     /// A service judged by the load balancers in front of it (through its own and its task
     /// sets' target groups), once per service.
     ServiceLoadBalancers(fn(&ServiceView<'_>, &Options) -> Verdict),
+    /// An ECS Express Mode service, judged with its Express description (the engine answers
+    /// NOT_APPLICABLE for other services and NOT_AVAILABLE where the description was not read).
+    ExpressService(
+        fn(&ServiceView<'_>, &crate::model::express::ExpressService, &Options) -> Verdict,
+    ),
     TaskSet(fn(&TaskSet, &Options) -> Outcome),
     Cluster(fn(&Cluster, &Options) -> Outcome),
     CapacityProvider(fn(&CapacityProvider, &Options) -> Outcome),
@@ -250,7 +256,8 @@ impl Evaluator {
             | Evaluator::TaskDefinitionSecrets(_) => ResourceKind::TaskDefinition,
             Evaluator::Service(_)
             | Evaluator::ServiceSurroundings(_)
-            | Evaluator::ServiceLoadBalancers(_) => ResourceKind::Service,
+            | Evaluator::ServiceLoadBalancers(_)
+            | Evaluator::ExpressService(_) => ResourceKind::Service,
             Evaluator::TaskSet(_) => ResourceKind::TaskSet,
             Evaluator::Cluster(_) => ResourceKind::Cluster,
             Evaluator::CapacityProvider(_) | Evaluator::CapacityProviderSurroundings(_) => {
@@ -284,6 +291,11 @@ pub struct ServiceView<'a> {
     pub task_sets: Vec<&'a TaskSet>,
     pub task_definition: Option<&'a TaskDefinition>,
     pub cluster: Option<&'a Cluster>,
+    /// The Express Mode description of an Express service, where read.
+    pub express: Option<&'a crate::model::express::ExpressService>,
+    /// The task definition each of the Express description's active configurations runs,
+    /// where the snapshot has it (in the order of `activeConfigurations`).
+    pub express_task_definitions: Vec<Option<&'a TaskDefinition>>,
     pub network: &'a Network,
     /// The IAM roles read (the compound checks weigh what the task role can do).
     pub identity: &'a crate::model::identity::Identity,
@@ -313,6 +325,8 @@ impl<'a> ServiceView<'a> {
             task_sets,
             task_definition,
             cluster,
+            express: None,
+            express_task_definitions: Vec::new(),
             network,
             identity,
             partition,

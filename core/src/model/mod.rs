@@ -10,6 +10,7 @@ pub mod account;
 pub mod cluster;
 pub mod daemon;
 pub mod de;
+pub mod express;
 pub mod gateway;
 pub mod iam;
 pub mod identity;
@@ -71,6 +72,9 @@ pub struct Snapshot {
     pub daemon_revisions: Vec<Record<daemon::DaemonRevision>>,
     /// ECS Gateways (`DescribeGateway`).
     pub gateways: Vec<Record<gateway::Gateway>>,
+    /// ECS Express Mode services (`DescribeExpressGatewayService`): each is also one of
+    /// `services` (the same ARN), judged there with what only Express manages.
+    pub express_services: Vec<Record<express::ExpressService>>,
     pub failures: Vec<ReadFailure>,
     /// The EC2 networking around the estate's awsvpc tasks, where it was read.
     pub network: Network,
@@ -204,6 +208,7 @@ const KNOWN_KEYS: &[&str] = &[
     "daemon",
     "daemonRevisions",
     "gateway",
+    "service",
     "failures",
 ];
 
@@ -419,7 +424,7 @@ impl Snapshot {
                         message: format!(
                             "unknown document shape (top-level keys: {}); expected ECS API output \
                              (taskDefinition, services, taskSets, clusters, capacityProviders, \
-                             containerInstances, daemonTaskDefinition, daemon, daemonRevisions, gateway), \
+                             containerInstances, daemonTaskDefinition, daemon, daemonRevisions, gateway, service), \
                              a task definition with containerDefinitions, or a \
                              list of container definitions",
                             if keys.is_empty() {
@@ -524,6 +529,21 @@ impl Snapshot {
         if let Some(v) = map.get("gateway") {
             let g: gateway::Gateway = typed(path, "gateway", v)?;
             push_new(&mut self.gateways, g, source, |g| g.gateway_arn.as_deref());
+        }
+        if let Some(v) = map.get("service") {
+            // `describe-express-gateway-service`, or `create-service`/`update-service` output.
+            let express = v.as_object().is_some_and(|m| {
+                m.contains_key("activeConfigurations") || m.contains_key("infrastructureRoleArn")
+            });
+            if express {
+                let e: express::ExpressService = typed(path, "service", v)?;
+                push_new(&mut self.express_services, e, source, |e| {
+                    e.service_arn.as_deref()
+                });
+            } else {
+                let s: Service = typed(path, "service", v)?;
+                self.push_service(s, source);
+            }
         }
         if let Some(v) = map.get("daemonRevisions") {
             for (i, item) in list(path, "daemonRevisions", v)?.iter().enumerate() {
@@ -1125,6 +1145,11 @@ impl Snapshot {
                 g.gateway_arn.as_deref()
             });
         }
+        for r in other.express_services {
+            push_new(&mut self.express_services, r.item, &r.source, |e| {
+                e.service_arn.as_deref()
+            });
+        }
         self.failures.extend(other.failures);
         self.network.merge(other.network);
         self.identity.merge(other.identity);
@@ -1173,6 +1198,7 @@ impl Snapshot {
         collect_keys!(container_instances, container_instance_arn);
         collect_keys!(daemons, daemon_arn);
         collect_keys!(gateways, gateway_arn);
+        collect_keys!(express_services, service_arn);
         if keys.len() <= 1 {
             let k = keys.into_iter().next();
             return vec![(k, self)];
@@ -1195,6 +1221,7 @@ impl Snapshot {
         split!(daemons, daemon_arn);
         split!(daemon_revisions, daemon_revision_arn);
         split!(gateways, gateway_arn);
+        split!(express_services, service_arn);
         for f in self.failures {
             let k = key(f.arn.as_deref());
             parts.entry(k).or_default().failures.push(f);

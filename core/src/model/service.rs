@@ -32,6 +32,9 @@ pub struct Service {
     #[serde(deserialize_with = "de::opt_tags")]
     pub tags: Option<Vec<Tag>>,
     pub scheduling_strategy: Option<String>,
+    /// `CUSTOMER` or `ECS` (an Express Mode service, described further by
+    /// `DescribeExpressGatewayService`).
+    pub resource_management_type: Option<String>,
     #[serde(deserialize_with = "de::opt_i64")]
     pub desired_count: Option<i64>,
     #[serde(deserialize_with = "de::opt_timestamp")]
@@ -192,6 +195,13 @@ impl Service {
                     .map(|a| a.rsplit('/').next().unwrap_or(a).to_owned())
             })
             .unwrap_or_else(|| "(unnamed service)".to_owned())
+    }
+
+    /// Created and managed by ECS Express Mode (`resourceManagementType` `ECS`).
+    pub fn is_express(&self) -> bool {
+        self.resource_management_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("ECS"))
     }
 
     pub fn is_active(&self) -> bool {

@@ -324,3 +324,48 @@ pub fn powerful_profile_role(
     };
     power(identity.permissions(role)).map(|what| (role.arn.clone(), role.name.clone(), what))
 }
+
+/// The verdict of an administrator check on one role an ECS resource names outside a task
+/// definition (an infrastructure role): FAILED when its policies allow every action on every
+/// resource (HIGH when only under a Condition or with part of it denied, as TD35 grades),
+/// PASSED when they do not, NOT_AVAILABLE when the role or a policy of it was not read. The
+/// role is the verdict's related resource.
+pub fn administrator_verdict(
+    identity: &crate::model::identity::Identity,
+    reference: &str,
+    account: &str,
+    label: &str,
+) -> Verdict {
+    match identity.role(reference, account) {
+        RoleLookup::Found(role) => {
+            let perms = identity.permissions(role);
+            let g = perms.policies().allows(Request::Every, Request::Every);
+            let verdict = if g.access == Access::NotAllowed {
+                nothing_found(perms)
+            } else {
+                Verdict::of(Outcome::failed([format!(
+                    "{label} {} allows every action on every resource{}{}",
+                    role.name,
+                    granted_by(perms, Request::Every, Request::Every),
+                    qualifiers(g, perms)
+                )]))
+                .severity(if g.partial_denies > 0 {
+                    graded(g, Severity::Critical).lower()
+                } else {
+                    graded(g, Severity::Critical)
+                })
+            };
+            verdict.related(vec![Related::new("AwsIamRole", role.arn.clone())])
+        }
+        RoleLookup::Absent => Verdict::of(Outcome::na(
+            "the role does not exist in its account (it grants nothing)",
+        )),
+        RoleLookup::Unknown => {
+            let owner = account_and_name(reference).map_or(account, |(a, _)| a);
+            Verdict::of(Outcome::unknown(format!(
+                "{label} {reference}: {}",
+                identity.why_unknown(owner)
+            )))
+        }
+    }
+}
