@@ -4129,6 +4129,60 @@ fn managed_instances_providers_are_judged_by_the_subnets_they_launch_into() {
             "{:?}",
             e.related()
         );
+
+        // CP05: the instance profile resolves to its role through the account's authorization
+        // details; the instance role is an administrator, the infrastructure role is not.
+        let iam = aws_sdk_iam::Client::new(&cfg);
+        role(
+            &iam,
+            "ecsInfrastructureRole",
+            false,
+            &[(
+                "ec2",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}]}"#,
+            )],
+            &[],
+        )
+        .await;
+        let instance_role = role(
+            &iam,
+            "ecsInstanceRole",
+            false,
+            &[(
+                "all",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+            )],
+            &[],
+        )
+        .await;
+        iam.create_instance_profile()
+            .instance_profile_name("ecsInstanceRole")
+            .send()
+            .await
+            .expect("CreateInstanceProfile");
+        iam.add_role_to_instance_profile()
+            .instance_profile_name("ecsInstanceRole")
+            .role_name("ecsInstanceRole")
+            .send()
+            .await
+            .expect("AddRoleToInstanceProfile");
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Region)
+            .await;
+        let snap = &read.collected.snapshot;
+        let checks = [ecs_posture_core::checks::catalog::find("CP05").unwrap()];
+        let evals = ecs_posture_core::evaluate(
+            snap,
+            &checks,
+            &Options::default(),
+            &ecs_posture_core::Context::for_snapshot(snap),
+        );
+        assert_eq!(evals.len(), 1);
+        let e = &evals[0];
+        assert_eq!(e.status, Status::Failed, "{:?}", e.reason());
+        assert_eq!(e.severity(), Severity::Critical);
+        assert_eq!(e.related().len(), 1, "{:?}", e.related());
+        assert_eq!(e.related()[0].arn, instance_role);
     });
 }
 
@@ -4143,12 +4197,25 @@ fn gateways_are_read_from_recorded_answers_and_judged() {
         let moto = Moto::start();
         let p = format!("arn:aws:ecs:{REGION}:{ACCOUNT}:gateway/");
         let (edge, internal) = (format!("{p}edge"), format!("{p}internal"));
+        // The edge gateway's infrastructure role, in moto's IAM, is an administrator (GW05).
+        let cfg = common::sdk(&moto.url()).await;
+        let gateway_role = role(
+            &aws_sdk_iam::Client::new(&cfg),
+            "ecsGatewayRole",
+            false,
+            &[(
+                "all",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+            )],
+            &[],
+        )
+        .await;
         let proxy = Proxy::start(moto.port);
         proxy.add(
             Rule::reply(
                 "DescribeGateway",
                 &format!(
-                    r#"{{"gateway":{{"gatewayArn":"{edge}","name":"edge","status":"ACTIVE","deletionProtection":false,"accessType":"PUBLIC","configuration":{{"hostSharedAlb":{{"networkConfiguration":{{"subnets":["subnet-1","subnet-2"],"inboundSecurityGroup":"sg-1"}},"scheme":"internet-facing","port":443,"protocol":"HTTPS","httpDesync":"monitor"}}}},"tags":[]}}}}"#
+                    r#"{{"gateway":{{"gatewayArn":"{edge}","name":"edge","status":"ACTIVE","infrastructureRoleArn":"{gateway_role}","deletionProtection":false,"accessType":"PUBLIC","configuration":{{"hostSharedAlb":{{"networkConfiguration":{{"subnets":["subnet-1","subnet-2"],"inboundSecurityGroup":"sg-1"}},"scheme":"internet-facing","port":443,"protocol":"HTTPS","httpDesync":"monitor"}}}},"tags":[]}}}}"#
                 ),
             )
             .when_body("edge"),
@@ -4195,7 +4262,7 @@ fn gateways_are_read_from_recorded_answers_and_judged() {
         );
         let snap = &c.snapshot;
         assert_eq!(snap.gateways.len(), 2);
-        let checks: Vec<_> = ["GW01", "GW02", "GW03", "GW04"]
+        let checks: Vec<_> = ["GW01", "GW02", "GW03", "GW04", "GW05"]
             .iter()
             .map(|c| ecs_posture_core::checks::catalog::find(c).unwrap())
             .collect();
@@ -4215,6 +4282,8 @@ fn gateways_are_read_from_recorded_answers_and_judged() {
         for check in ["GW01", "GW02", "GW03", "GW04"] {
             assert_eq!(status(check, &edge), Status::Failed, "{check} on edge");
         }
+        assert_eq!(status("GW05", &edge), Status::Failed, "GW05 on edge");
+        assert_eq!(status("GW05", &internal), Status::NotApplicable);
         assert_eq!(status("GW01", &internal), Status::Passed);
         assert_eq!(status("GW02", &internal), Status::NotApplicable);
         assert_eq!(status("GW03", &internal), Status::Passed);

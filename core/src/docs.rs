@@ -56,7 +56,14 @@ pub fn checks_markdown() -> String {
          - The listener is HTTPS on 443 only (the model admits nothing else): there is no plain-HTTP or TLS \
          policy setting to judge.\n\
          - Routes and cluster associations decide which services a gateway reaches, not how exposed it is: \
-         not judged. The inbound security group is not read yet (listed under Not covered yet).\n"
+         not judged.\n\
+         - The inbound security group is not read: the shared load balancers listen on 443 only, so a port \
+         the group opens beyond it reaches no listener, and 443 open to the internet is what a public \
+         gateway is for (its exposure is judged through GW02). The group is an ordinary security group: \
+         Security Hub's EC2.18 and EC2.19 judge its rules account-wide.\n\
+         - The infrastructure role (GW05) is judged for administrator access only: managing shared load \
+         balancers needs broad load balancing and EC2 actions, so the wildcard checks of task roles would \
+         fail every correctly built gateway.\n"
     );
     let _ = writeln!(
         s,
@@ -75,7 +82,10 @@ pub fn checks_markdown() -> String {
          the network configuration is the only input that can decide it), not re-read in AWS's guide.\n\
          - The tasks' own exposure (public IP, public subnets, open security groups) is the service's \
          `networkConfiguration`, judged by SV01, SV09 and SV12; the managed load balancer, when read through \
-         the service's target groups, by the SV load balancer checks.\n\
+         the service's target groups, by the SV load balancer checks. The security groups Express creates \
+         for that load balancer (listed only by `DescribeServiceRevisions`' managed resources) are not read: \
+         Express gives them the minimum ingress its listener needs, and EC2.18/EC2.19 judge them \
+         account-wide.\n\
          - The primary container is a container of the task definition the service runs, which the \
          task-definition checks judge (logging, image, user, credentials): SV30 judges its environment and \
          command only for a configuration whose task definition was not read, so a credential is reported \
@@ -84,7 +94,9 @@ pub fn checks_markdown() -> String {
          it grants load balancer, security group, certificate and scaling actions by design, so the wildcard \
          and escalation checks of task roles would fail every correctly built service.\n\
          - An Express service whose description could not be read is NOT_AVAILABLE for SV28-SV30 (the service \
-         itself stays judged); an INACTIVE one is NOT_APPLICABLE.\n"
+         itself stays judged); an INACTIVE one is NOT_APPLICABLE.\n\
+         - IAM change events (a policy put on or attached to a role) rescan the task definitions that name \
+         the role; a change to an infrastructure role (SV29, GW05, CP05) is seen by the next scheduled scan.\n"
     );
     let _ = writeln!(s, "## Summary\n");
     let _ = writeln!(

@@ -819,6 +819,7 @@ pub fn evaluate<'a>(
             ProviderView {
                 provider: c,
                 network: &snapshot.network,
+                identity: &snapshot.identity,
                 partition: home.as_ref().map_or(p, |a| a.partition),
                 region: home.as_ref().map_or(region, |a| a.region),
                 account: home.as_ref().map_or(account, |a| a.account),
@@ -984,12 +985,24 @@ pub fn evaluate<'a>(
                 None,
             )
         },
-        |_| (),
-        |g, (), check| match check.evaluator {
-            Evaluator::Gateway(f) => Some(if g.is_deleting() {
+        |g| {
+            let home = g
+                .gateway_arn
+                .as_deref()
+                .and_then(Arn::parse)
+                .filter(|a| !a.account.is_empty());
+            home.map_or(account, |a| a.account)
+        },
+        |g, home, check| match check.evaluator {
+            Evaluator::Gateway(f) => Some(Judged::Outcome(if g.is_deleting() {
                 Outcome::na("gateway is being deleted")
             } else {
                 f(g, opts)
+            })),
+            Evaluator::GatewayRoles(f) => Some(if g.is_deleting() {
+                Judged::Outcome(Outcome::na("gateway is being deleted"))
+            } else {
+                Judged::Verdict(f(g, &snapshot.identity, home, opts))
             }),
             _ => None,
         },

@@ -36,9 +36,10 @@ pub const DETAILS_SOURCE: &str = "iam-authorization-details.json";
 /// rather than the account's whole authorization details.
 pub const PER_ROLE_LIMIT: usize = 5;
 
-/// The role names of `account` that the snapshot's task definitions name (task and execution
-/// roles), and Express Mode services (their infrastructure role and their configurations' task
-/// and execution roles). Names of other accounts' roles are left out: a task cannot use them.
+/// The role names of `account` that the snapshot names: task definitions' task and execution
+/// roles, Express Mode services' infrastructure role and their configurations' task and
+/// execution roles, and the infrastructure roles of Managed Instances providers and ECS
+/// Gateways. Names of other accounts' roles are left out: a task cannot use them.
 pub fn role_names(snapshot: &Snapshot, account: &str) -> BTreeSet<String> {
     let definitions = snapshot.task_definitions.iter().flat_map(|r| {
         [
@@ -54,8 +55,18 @@ pub fn role_names(snapshot: &Snapshot, account: &str) -> BTreeSet<String> {
                 .flat_map(|c| [c.task_role_arn.as_deref(), c.execution_role_arn.as_deref()]),
         )
     });
+    let providers = snapshot.capacity_providers.iter().map(|r| {
+        r.item
+            .managed_instances_provider
+            .as_ref()
+            .and_then(|m| m.infrastructure_role_arn.as_deref())
+    });
+    let gateways = snapshot
+        .gateways
+        .iter()
+        .map(|r| r.item.infrastructure_role_arn.as_deref());
     let mut out = BTreeSet::new();
-    for field in definitions.chain(express) {
+    for field in definitions.chain(express).chain(providers).chain(gateways) {
         let Some(reference) = ecs_posture_core::checks::support::roles::named(field) else {
             continue;
         };
@@ -73,14 +84,25 @@ pub fn role_names(snapshot: &Snapshot, account: &str) -> BTreeSet<String> {
     out
 }
 
-/// The instance profiles (ARNs) of the EC2 instances behind the snapshot's container instances:
-/// their roles are what tasks reaching the metadata service obtain.
+/// The instance profiles (ARNs) of the EC2 instances behind the snapshot's container instances
+/// (their roles are what tasks reaching the metadata service obtain) and of the instances
+/// Managed Instances providers launch.
 pub fn profile_arns(snapshot: &Snapshot) -> BTreeSet<String> {
+    let managed = snapshot.capacity_providers.iter().filter_map(|r| {
+        r.item
+            .managed_instances_provider
+            .as_ref()?
+            .instance_launch_template
+            .as_ref()?
+            .ec2_instance_profile_arn
+            .clone()
+    });
     snapshot
         .network
         .instances
         .iter()
         .filter_map(|i| i.iam_instance_profile.as_ref()?.arn.clone())
+        .chain(managed)
         .collect()
 }
 

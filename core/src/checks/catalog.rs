@@ -130,6 +130,8 @@ pub static CATALOG: &[&Check] = &[
     &ex::express_service_public::CHECK,
     &ex::express_infrastructure_role_administrator::CHECK,
     &ex::express_primary_container_credential::CHECK,
+    &cp::managed_instances_role_administrator::CHECK,
+    &gw::gateway_infrastructure_role_administrator::CHECK,
 ];
 
 /// Find a check by id (`TD01`) or slug (`privileged-container`), case-insensitively.
@@ -162,14 +164,6 @@ pub const LATER: &[(&str, &str)] = &[
     (
         "Classic Load Balancers (ELB.8, ELB.14) in front of services",
         "needs the Classic Elastic Load Balancing API",
-    ),
-    (
-        "The inbound security group of ECS Gateways and the load balancer security groups of Express Mode services",
-        "need those groups read through EC2 by their ids from DescribeGateway and DescribeExpressGatewayService; the gateways' exposure, web ACL, logs and deletion protection are judged (GW01-GW04), and so are Express services' public endpoints and infrastructure role (SV28, SV29)",
-    ),
-    (
-        "The instance profile and infrastructure role of Managed Instances providers",
-        "needs the instance profile resolved to its role (iam:GetInstanceProfile); CI05 judges the roles of container instances",
     ),
     (
         "The age of AMIs that carry no deprecation time (custom, Windows, Bottlerocket)",

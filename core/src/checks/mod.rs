@@ -182,6 +182,16 @@ pub enum Evaluator {
     Daemon(fn(&DaemonView<'_>, &Options) -> Outcome),
     /// An ECS Gateway.
     Gateway(fn(&crate::model::gateway::Gateway, &Options) -> Outcome),
+    /// An ECS Gateway judged by the IAM role it names, with the IAM read and the gateway's
+    /// account.
+    GatewayRoles(
+        fn(
+            &crate::model::gateway::Gateway,
+            &crate::model::identity::Identity,
+            &str,
+            &Options,
+        ) -> Verdict,
+    ),
 }
 
 /// An account check: the workloads whose presence makes it apply, the file its setting is read
@@ -268,7 +278,7 @@ impl Evaluator {
             }
             Evaluator::Account(_) => ResourceKind::Account,
             Evaluator::Daemon(_) => ResourceKind::Daemon,
-            Evaluator::Gateway(_) => ResourceKind::Gateway,
+            Evaluator::Gateway(_) | Evaluator::GatewayRoles(_) => ResourceKind::Gateway,
         }
     }
 }
@@ -430,6 +440,8 @@ pub struct DaemonView<'a> {
 pub struct ProviderView<'a> {
     pub provider: &'a CapacityProvider,
     pub network: &'a crate::model::network::Network,
+    /// The IAM roles read (a Managed Instances provider's infrastructure and instance roles).
+    pub identity: &'a crate::model::identity::Identity,
     pub partition: &'a str,
     pub region: &'a str,
     pub account: &'a str,

@@ -1281,6 +1281,16 @@ impl Snapshot {
                 self.container_instances
                     .iter()
                     .filter_map(|r| r.item.container_instance_arn.as_deref()),
+            )
+            .chain(
+                self.daemons
+                    .iter()
+                    .filter_map(|r| r.item.daemon_arn.as_deref()),
+            )
+            .chain(
+                self.gateways
+                    .iter()
+                    .filter_map(|r| r.item.gateway_arn.as_deref()),
             );
         for arn in arns {
             if let Some(p) = Arn::parse(arn)

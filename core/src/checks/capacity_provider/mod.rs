@@ -2,4 +2,5 @@
 pub mod capacity_provider_untagged;
 pub mod managed_instances_fips_disabled;
 pub mod managed_instances_public_subnet;
+pub mod managed_instances_role_administrator;
 pub mod termination_protection_disabled;

@@ -336,7 +336,37 @@ pub fn administrator_verdict(
     account: &str,
     label: &str,
 ) -> Verdict {
-    match identity.role(reference, account) {
+    let owner = account_and_name(reference).map_or(account, |(a, _)| a);
+    judge_administrator(
+        identity,
+        identity.role(reference, account),
+        &format!("{label} {reference}"),
+        owner,
+    )
+}
+
+/// The same for the role an instance profile holds (resolved through the account's
+/// authorization details, which list instance profiles).
+pub fn profile_administrator_verdict(
+    identity: &crate::model::identity::Identity,
+    profile_arn: &str,
+) -> Verdict {
+    let owner = account_and_name(profile_arn).map_or("", |(a, _)| a);
+    judge_administrator(
+        identity,
+        identity.role_of_profile(profile_arn),
+        &format!("instance profile {profile_arn}"),
+        owner,
+    )
+}
+
+fn judge_administrator(
+    identity: &crate::model::identity::Identity,
+    lookup: RoleLookup<'_>,
+    what: &str,
+    owner: &str,
+) -> Verdict {
+    match lookup {
         RoleLookup::Found(role) => {
             let perms = identity.permissions(role);
             let g = perms.policies().allows(Request::Every, Request::Every);
@@ -344,7 +374,7 @@ pub fn administrator_verdict(
                 nothing_found(perms)
             } else {
                 Verdict::of(Outcome::failed([format!(
-                    "{label} {} allows every action on every resource{}{}",
+                    "{what}: role {} allows every action on every resource{}{}",
                     role.name,
                     granted_by(perms, Request::Every, Request::Every),
                     qualifiers(g, perms)
@@ -360,12 +390,9 @@ pub fn administrator_verdict(
         RoleLookup::Absent => Verdict::of(Outcome::na(
             "the role does not exist in its account (it grants nothing)",
         )),
-        RoleLookup::Unknown => {
-            let owner = account_and_name(reference).map_or(account, |(a, _)| a);
-            Verdict::of(Outcome::unknown(format!(
-                "{label} {reference}: {}",
-                identity.why_unknown(owner)
-            )))
-        }
+        RoleLookup::Unknown => Verdict::of(Outcome::unknown(format!(
+            "{what}: {}",
+            identity.why_unknown(owner)
+        ))),
     }
 }
