@@ -44,6 +44,23 @@ pub fn checks_markdown() -> String {
     );
     let _ = writeln!(
         s,
+        "## ECS Managed Instances capacity providers\n\n\
+         A Managed Instances provider (`managedInstancesProvider` in `DescribeCapacityProviders`) is \
+         judged by its launch template; CP01 (ECS.19) keeps its semantics for Auto Scaling group \
+         providers only. Decisions on what the model exposes:\n\n\
+         - Subnets (CP03): the launch template has no public IP setting, so the subnets' \
+         `MapPublicIpOnLaunch` decides whether instances get public addresses (HIGH with a public route).\n\
+         - Roles (CP05): the infrastructure role and the instance profile's role, administrator access \
+         only (AWS's managed policies for them are broad by design).\n\
+         - `fipsEnabled` (CP04) and `monitoring` (CP06) are judged, both off by default.\n\
+         - `instanceMetadataTagsPropagation` (on by default) exposes the instance's tags to whatever runs \
+         on it; tags are not for secrets, and credentials in ECS tags are judged where they are set (TD32, \
+         SV08, CL07): not judged.\n\
+         - Storage size, instance requirements, capacity option type and capacity reservations shape \
+         capacity and cost, not exposure: not judged.\n"
+    );
+    let _ = writeln!(
+        s,
         "## ECS Gateways\n\n\
          An ECS Gateway (`DescribeGateway`; resource type `AwsEcsGateway`, with `Details.Other`) is a set of \
          shared Application Load Balancers ECS manages in front of services, so GW01-GW04 judge what Security \

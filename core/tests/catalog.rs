@@ -79,7 +79,7 @@ fn ids_are_stable() {
         "CL01", "CL02", "CL03", "CL04", "CL05", "CL06", "CL07", "CL08", "CP01", "CP02", "CP03",
         "CP04", "CI01", "CI02", "CI03", "CI04", "CI05", "CI06", "CI07", "CI08", "CI09", "AC01",
         "AC02", "AC03", "AC04", "AC05", "AC06", "AC07", "DM01", "GW01", "GW02", "GW03", "GW04",
-        "SV28", "SV29", "SV30", "CP05", "GW05",
+        "SV28", "SV29", "SV30", "CP05", "GW05", "CP06",
     ];
     let ids: Vec<&str> = CATALOG.iter().map(|c| c.id).collect();
     assert_eq!(ids, expected);

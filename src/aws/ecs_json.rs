@@ -295,6 +295,7 @@ pub fn capacity_provider(c: &t::CapacityProvider) -> Value {
                     "securityGroups": strs(n.security_groups()),
                 })),
                 "fipsEnabled": t.fips_enabled(),
+                "monitoring": t.monitoring().map(|m| m.as_str()),
                 "instanceMetadataTagsPropagation": t.instance_metadata_tags_propagation(),
             })),
         })),
@@ -552,6 +553,7 @@ mod tests {
             .build();
         let svc = t::Service::builder()
             .service_name("api")
+            .resource_management_type(t::ResourceManagementType::Ecs)
             .deployments(
                 t::Deployment::builder()
                     .status("PRIMARY")
@@ -569,5 +571,78 @@ mod tests {
             .map(|s| (s.port_name.as_deref(), s.has_tls()))
             .collect();
         assert_eq!(tls, vec![(Some("api"), true), (Some("admin"), false)]);
+        assert!(model.is_express(), "resourceManagementType survives");
+    }
+
+    #[test]
+    fn express_descriptions_keep_what_sv28_to_sv30_judge() {
+        let e = t::EcsExpressGatewayService::builder()
+            .service_arn("arn:aws:ecs:eu-west-1:111122223333:service/default/web")
+            .infrastructure_role_arn("arn:aws:iam::111122223333:role/infra")
+            .active_configurations(
+                t::ExpressGatewayServiceConfiguration::builder()
+                    .task_definition_arn("arn:aws:ecs:eu-west-1:111122223333:task-definition/web:2")
+                    .task_role_arn("arn:aws:iam::111122223333:role/web-task")
+                    .primary_container(
+                        t::ExpressGatewayContainer::builder()
+                            .image("nginx:1.27")
+                            .environment(t::KeyValuePair::builder().name("A").value("b").build())
+                            .command("--token")
+                            .build()
+                            .unwrap(),
+                    )
+                    .ingress_paths(
+                        t::IngressPathSummary::builder()
+                            .access_type(t::AccessType::Public)
+                            .endpoint("https://web.ecs.eu-west-1.on.aws")
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .build();
+        let doc = express_service(&e);
+        let model: ecs_posture_core::model::express::ExpressService =
+            serde_json::from_value(doc["service"].clone()).unwrap();
+        assert_eq!(
+            model.infrastructure_role_arn.as_deref(),
+            Some("arn:aws:iam::111122223333:role/infra")
+        );
+        let c = &model.active_configurations[0];
+        assert!(c.ingress_paths[0].is_public());
+        assert_eq!(
+            c.task_role_arn.as_deref(),
+            Some("arn:aws:iam::111122223333:role/web-task")
+        );
+        let p = c.primary_container.as_ref().unwrap();
+        assert_eq!(p.environment[0].value.as_deref(), Some("b"));
+        assert_eq!(p.command, vec!["--token".to_owned()]);
+    }
+
+    #[test]
+    fn managed_instances_monitoring_survives() {
+        let c = t::CapacityProvider::builder()
+            .name("managed")
+            .managed_instances_provider(
+                t::ManagedInstancesProvider::builder()
+                    .instance_launch_template(
+                        t::InstanceLaunchTemplate::builder()
+                            .ec2_instance_profile_arn(
+                                "arn:aws:iam::111122223333:instance-profile/p",
+                            )
+                            .monitoring(t::ManagedInstancesMonitoringOptions::Detailed)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .build();
+        let model: ecs_posture_core::model::CapacityProvider =
+            serde_json::from_value(capacity_provider(&c)).unwrap();
+        let t = model
+            .managed_instances_provider
+            .and_then(|m| m.instance_launch_template)
+            .unwrap();
+        assert_eq!(t.monitoring.as_deref(), Some("DETAILED"));
     }
 }

@@ -132,6 +132,7 @@ pub static CATALOG: &[&Check] = &[
     &ex::express_primary_container_credential::CHECK,
     &cp::managed_instances_role_administrator::CHECK,
     &gw::gateway_infrastructure_role_administrator::CHECK,
+    &cp::managed_instances_detailed_monitoring_disabled::CHECK,
 ];
 
 /// Find a check by id (`TD01`) or slug (`privileged-container`), case-insensitively.

@@ -173,6 +173,8 @@ pub struct InstanceLaunchTemplate {
     /// off elsewhere.
     #[serde(deserialize_with = "de::opt_bool")]
     pub fips_enabled: Option<bool>,
+    /// CloudWatch monitoring of the instances: `BASIC` (ECS's default) or `DETAILED`.
+    pub monitoring: Option<String>,
     /// Instance tags in the instance metadata service; absent means true.
     #[serde(deserialize_with = "de::opt_bool")]
     pub instance_metadata_tags_propagation: Option<bool>,

@@ -1,5 +1,6 @@
 //! Capacity provider checks.
 pub mod capacity_provider_untagged;
+pub mod managed_instances_detailed_monitoring_disabled;
 pub mod managed_instances_fips_disabled;
 pub mod managed_instances_public_subnet;
 pub mod managed_instances_role_administrator;
