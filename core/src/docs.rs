@@ -57,7 +57,10 @@ pub fn checks_markdown() -> String {
          on it; tags are not for secrets, and credentials in ECS tags are judged where they are set (TD32, \
          SV08, CL07): not judged.\n\
          - Storage size, instance requirements, capacity option type and capacity reservations shape \
-         capacity and cost, not exposure: not judged.\n"
+         capacity and cost, not exposure: not judged.\n\
+         - A task definition's `trustedExecutionConfiguration` (isolation mode and attestation on Managed \
+         Instances) is not in the newest ECS service model the SDK carries (aws-sdk-ecs 1.157.0): there is \
+         nothing to read yet.\n"
     );
     let _ = writeln!(
         s,
