@@ -427,3 +427,34 @@ fn runtime_failures_exit_3() {
         .collect();
     assert!(errors.iter().all(|l| l.len() < 300), "{errors:?}");
 }
+
+/// A publishing run prints its run report: a findings format with `--publish` is a usage error
+/// (exit 2) said before anything is read or imported.
+#[test]
+fn publish_takes_only_the_run_report_formats() {
+    for format in ["ocsf", "asff", "sarif", "csv", "markdown"] {
+        let o = bin()
+            .args([
+                "scan",
+                "--live",
+                "--publish",
+                "--ledger-file",
+                "/nonexistent/ledger.json",
+                "--format",
+                format,
+            ])
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{format}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("--publish prints the run's report"),
+            "{format}: {}",
+            stderr(&o)
+        );
+    }
+}

@@ -124,6 +124,14 @@ pub fn scan_checks(args: &ScanArgs, opts: &Options) -> Result<Vec<&'static Check
 }
 
 pub fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    if args.publish && !matches!(args.format, Format::Table | Format::Json) {
+        // A publishing run prints what it did (imported, archived, alerted), not findings.
+        return Err(CliError::Usage(
+            "--publish prints the run's report: --format takes table or json with it (the findings \
+             go to Security Hub; scan without --publish for asff, sarif, csv, markdown or ocsf)"
+                .into(),
+        ));
+    }
     let opts = load_options(args.config.as_deref())?;
     let checks = scan_checks(&args, &opts)?;
     if args.fleet.is_fleet() {
