@@ -4183,6 +4183,27 @@ fn managed_instances_providers_are_judged_by_the_subnets_they_launch_into() {
         assert_eq!(e.severity(), Severity::Critical);
         assert_eq!(e.related().len(), 1, "{:?}", e.related());
         assert_eq!(e.related()[0].arn, instance_role);
+
+        // A change to a role rescans the Managed Instances providers (one listing).
+        let before = proxy.count("DescribeCapacityProviders");
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Role("ecsInstanceRole".into()))
+            .await;
+        assert!(
+            read.collected.errors.is_empty(),
+            "{:?}",
+            read.collected.errors
+        );
+        assert_eq!(proxy.count("DescribeCapacityProviders") - before, 1);
+        let snap = &read.collected.snapshot;
+        assert_eq!(snap.capacity_providers.len(), 1);
+        let evals = ecs_posture_core::evaluate(
+            snap,
+            &checks,
+            &Options::default(),
+            &ecs_posture_core::Context::for_snapshot(snap),
+        );
+        assert_eq!(evals[0].status, Status::Failed, "{:?}", evals[0].reason());
     });
 }
 
@@ -4288,6 +4309,29 @@ fn gateways_are_read_from_recorded_answers_and_judged() {
         assert_eq!(status("GW02", &internal), Status::NotApplicable);
         assert_eq!(status("GW03", &internal), Status::Passed);
         assert_eq!(status("GW04", &internal), Status::Passed);
+
+        // A change to a role rescans the gateways (their infrastructure roles may be it).
+        let read = EcsInventory::from_config(&through)
+            .read(&Scope::Role("ecsGatewayRole".into()))
+            .await;
+        assert!(
+            read.collected.errors.is_empty(),
+            "{:?}",
+            read.collected.errors
+        );
+        let snap = &read.collected.snapshot;
+        assert_eq!(snap.gateways.len(), 2);
+        let evals = ecs_posture_core::evaluate(
+            snap,
+            &checks,
+            &Options::default(),
+            &ecs_posture_core::Context::for_snapshot(snap),
+        );
+        assert!(
+            evals.iter().any(|e| e.check.id == "GW05"
+                && e.resource.arn == edge
+                && e.status == Status::Failed)
+        );
 
         // The UpdateGateway rescan of a deleted gateway proves it gone.
         proxy.clear();

@@ -116,7 +116,9 @@ pub fn checks_markdown() -> String {
          - An Express service whose description could not be read is NOT_AVAILABLE for SV28-SV30 (the service \
          itself stays judged); an INACTIVE one is NOT_APPLICABLE.\n\
          - IAM change events (a policy put on or attached to a role) rescan the task definitions that name \
-         the role; a change to an infrastructure role (SV29, GW05, CP05) is seen by the next scheduled scan.\n"
+         the role and the region's ECS Gateways and Managed Instances providers (GW05, CP05); a change to an \
+         Express service's infrastructure role (SV29) is seen by the next scheduled scan, since finding the \
+         Express services that name it would mean describing every service of the region.\n"
     );
     let _ = writeln!(s, "## Summary\n");
     let _ = writeln!(

@@ -520,6 +520,53 @@ impl Ctx {
         }
     }
 
+    /// Every Managed Instances capacity provider of the region (all pages of
+    /// `DescribeCapacityProviders`), described as `capacity_providers` does.
+    async fn managed_instances_providers(&self) {
+        let listed = self
+            .all_pages(
+                "DescribeCapacityProviders",
+                |token| {
+                    self.client
+                        .describe_capacity_providers()
+                        .include(CapacityProviderField::Tags)
+                        .max_results(100)
+                        .set_next_token(token)
+                        .send()
+                },
+                |r, out| {
+                    out.extend(
+                        r.capacity_providers()
+                            .iter()
+                            .filter(|c| c.managed_instances_provider().is_some())
+                            .map(|c| {
+                                (
+                                    c.capacity_provider_arn().map(str::to_owned),
+                                    ecs_json::capacity_provider(c),
+                                )
+                            }),
+                    );
+                    r.next_token().map(str::to_owned)
+                },
+            )
+            .await;
+        match listed {
+            Ok(found) if found.is_empty() => {}
+            Ok(found) => {
+                self.covered(|c| {
+                    c.resources
+                        .extend(found.iter().filter_map(|(arn, _)| arn.clone()))
+                });
+                let docs: Vec<Value> = found.into_iter().map(|(_, doc)| doc).collect();
+                self.doc(
+                    "ecs:DescribeCapacityProviders",
+                    json!({"capacityProviders": docs}),
+                );
+            }
+            Err(e) => self.error(format!("DescribeCapacityProviders: {}", err_text(&e))),
+        }
+    }
+
     /// ACTIVE revision ARNs of the region, or of one family (exact match).
     async fn list_task_definitions(&self, family: Option<&str>) -> Option<Vec<String>> {
         let mut out = Vec::new();
@@ -945,11 +992,16 @@ impl Ctx {
         self.describe_task_definitions(refs).await;
     }
 
-    /// The task definition families whose latest ACTIVE revision names one of `roles` as task
-    /// or execution role (`None`: any role), each read as a task definition scope (its family,
-    /// the services that run it). Every family's latest revision is described once to find
-    /// them (ECS cannot filter by role); where the listing fails, nothing is read (recorded).
+    /// What a role change concerns: the task definition families whose latest ACTIVE revision
+    /// names one of `roles` as task or execution role (`None`: any role), each read as a task
+    /// definition scope (its family, the services that run it), and the region's ECS Gateways and
+    /// Managed Instances providers, whose infrastructure roles (and the providers' instance
+    /// profiles, whose roles a scan cannot name without IAM) may be among them. Every family's
+    /// latest revision is described once to find them (ECS cannot filter by role); where the
+    /// listing fails, nothing is read (recorded).
     async fn role_users(&self, roles: Option<BTreeSet<String>>) {
+        Box::pin(self.gateway_region()).await;
+        Box::pin(self.managed_instances_providers()).await;
         self.families_where(Arc::new(move |td: &TaskDefinitionModel| {
             [
                 td.task_role_arn.as_deref(),
@@ -1157,12 +1209,12 @@ impl Ctx {
     /// ListDaemonTaskDefinitions, ListGateways): `fetch` sends one page's request with the
     /// token, `take` keeps the page's items and returns its next token. Each page spends from
     /// the budget and counts as `op`; the first error ends the listing.
-    async fn all_pages<P, E, Fut>(
+    async fn all_pages<P, T, E, Fut>(
         &self,
         op: &str,
         fetch: impl Fn(Option<String>) -> Fut,
-        take: impl Fn(P, &mut Vec<String>) -> Option<String>,
-    ) -> Result<Vec<String>, SdkError<E, HttpResponse>>
+        take: impl Fn(P, &mut Vec<T>) -> Option<String>,
+    ) -> Result<Vec<T>, SdkError<E, HttpResponse>>
     where
         Fut: std::future::Future<Output = Result<P, SdkError<E, HttpResponse>>>,
     {

@@ -43,10 +43,17 @@ pub struct Moto {
 }
 
 /// The recorded answers of an account-region without ECS Managed Daemons (`ListDaemons`,
-/// `ListDaemonTaskDefinitions`) or ECS Gateways (`ListGateways`), as the ECS service model
-/// shapes them: the operations moto does not implement.
+/// `ListDaemonTaskDefinitions`), ECS Gateways (`ListGateways`) or Managed Instances capacity
+/// providers (`DescribeCapacityProviders` naming none, the listing a role change reads), as the
+/// ECS service model shapes them: the operations moto does not implement (it answers the
+/// nameless listing with HTTP 500, and cannot hold a Managed Instances provider).
 pub fn not_in_moto() -> Vec<Rule> {
     vec![
+        Rule::reply(
+            "AmazonEC2ContainerServiceV20141113.DescribeCapacityProviders",
+            r#"{"capacityProviders":[],"failures":[]}"#,
+        )
+        .when_body("maxResults"),
         Rule::reply(
             "AmazonEC2ContainerServiceV20141113.ListGateways",
             r#"{"gateways":[]}"#,
