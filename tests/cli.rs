@@ -458,3 +458,64 @@ fn publish_takes_only_the_run_report_formats() {
         );
     }
 }
+
+/// An Express Mode description given without the `describe-services` output that lists its
+/// service is not silently dropped: the scan warns that SV28-SV30 did not judge it, and judges
+/// it once the service is given.
+#[test]
+fn an_express_description_without_its_service_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let arn = "arn:aws:ecs:us-east-1:111122223333:service/default/web";
+    std::fs::write(
+        dir.path().join("express-default-web.json"),
+        format!(
+            r#"{{"service":{{"serviceArn":"{arn}","serviceName":"web","status":{{"statusCode":"ACTIVE"}},"activeConfigurations":[{{"ingressPaths":[{{"accessType":"PUBLIC","endpoint":"https://web.ecs.us-east-1.on.aws"}}]}}]}}}}"#
+        ),
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    let o = run(&[
+        "scan",
+        path,
+        "--check",
+        "SV28",
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "Express Mode service {arn} is not in any describe-services"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(
+        dir.path().join("services.json"),
+        format!(
+            r#"{{"services":[{{"serviceArn":"{arn}","serviceName":"web","status":"ACTIVE","resourceManagementType":"ECS"}}]}}"#
+        ),
+    )
+    .unwrap();
+    let o = run(&[
+        "scan",
+        path,
+        "--check",
+        "SV28",
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
+    assert!(
+        !stderr(&o).contains("not in any describe-services"),
+        "{}",
+        stderr(&o)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let e = &doc["evaluations"][0];
+    assert_eq!(e["check_id"], "SV28");
+    assert_eq!(e["status"], "FAILED");
+}

@@ -164,6 +164,14 @@ pub fn scan(args: ScanArgs, out: &mut dyn Write) -> Result<i32, CliError> {
                 f.reason
             );
         }
+        for e in collected.snapshot.express_without_service() {
+            eprintln!(
+                "warning: {}: Express Mode service {} is not in any describe-services output given: \
+                 SV28-SV30 judge it on its service (not evaluated)",
+                e.source,
+                e.item.service_arn.as_deref().unwrap_or("(no serviceArn)")
+            );
+        }
     }
     if !args.live && args.account.is_none() && args.region.is_none() {
         // Files of several accounts or regions (a `snapshot` of an organization): each

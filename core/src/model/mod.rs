@@ -1251,6 +1251,22 @@ impl Snapshot {
         parts.into_iter().collect()
     }
 
+    /// The Express Mode descriptions whose service the snapshot does not hold: they are judged
+    /// on the service (SV28-SV30), so without its `DescribeServices` output they are not
+    /// evaluated, and an offline scan says so.
+    pub fn express_without_service(&self) -> Vec<&Record<express::ExpressService>> {
+        self.express_services
+            .iter()
+            .filter(|r| {
+                !r.item.service_arn.as_deref().is_some_and(|a| {
+                    self.services
+                        .iter()
+                        .any(|s| s.item.service_arn.as_deref() == Some(a))
+                })
+            })
+            .collect()
+    }
+
     /// The first account and region named by any ARN in the snapshot.
     pub fn account_region(&self) -> Option<(String, String)> {
         let arns = self
