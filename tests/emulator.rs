@@ -1143,9 +1143,14 @@ fn list_pagination_is_followed() {
 }
 
 fn cli(moto: &Moto, args: &[&str]) -> std::process::Output {
+    cli_at(&moto.url(), args)
+}
+
+/// The CLI with its AWS endpoint at `url` (moto, or a proxy in front of it).
+fn cli_at(url: &str, args: &[&str]) -> std::process::Output {
     common::aws_env(
         &mut std::process::Command::new(env!("CARGO_BIN_EXE_ecs-posture")),
-        &moto.url(),
+        url,
     )
     .args(args)
     .env("AWS_MAX_ATTEMPTS", "2")
@@ -3789,17 +3794,7 @@ fn daemons_are_read_from_recorded_answers_with_pages_and_throttling() {
 
         // snapshot --live writes the daemons' outputs as files that scan offline to the same
         // verdicts as the live scan.
-        let run_cli = |args: &[&str]| {
-            common::aws_env(
-                &mut std::process::Command::new(env!("CARGO_BIN_EXE_ecs-posture")),
-                &proxy.url(),
-            )
-            .args(args)
-            .env("AWS_MAX_ATTEMPTS", "2")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .expect("run ecs-posture")
-        };
+        let run_cli = |args: &[&str]| cli_at(&proxy.url(), args);
         let daemon_verdicts = |out: &std::process::Output| {
             assert!(
                 out.status.success(),
@@ -4516,15 +4511,7 @@ fn express_services_are_described_and_judged() {
         // snapshot --live writes the Express description beside the services; scanned offline
         // it reaches the live verdicts on the service.
         let run_cli = |args: &[&str]| {
-            let out = common::aws_env(
-                &mut std::process::Command::new(env!("CARGO_BIN_EXE_ecs-posture")),
-                &proxy.url(),
-            )
-            .args(args)
-            .env("AWS_MAX_ATTEMPTS", "2")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .expect("run ecs-posture");
+            let out = cli_at(&proxy.url(), args);
             assert!(
                 out.status.success(),
                 "{}",

@@ -493,22 +493,7 @@ impl Ctx {
             {
                 Ok(r) => {
                     self.failures(r.failures());
-                    for c in r.capacity_providers() {
-                        if let Some(a) = c.capacity_provider_arn() {
-                            self.covered(|cov| {
-                                cov.resources.insert(a.to_owned());
-                            });
-                        }
-                    }
-                    let docs: Vec<Value> = r
-                        .capacity_providers()
-                        .iter()
-                        .map(ecs_json::capacity_provider)
-                        .collect();
-                    self.doc(
-                        "ecs:DescribeCapacityProviders",
-                        json!({"capacityProviders": docs}),
-                    );
+                    self.providers_read(r.capacity_providers());
                 }
                 Err(e) => {
                     let why = err_text(&e);
@@ -539,12 +524,7 @@ impl Ctx {
                         r.capacity_providers()
                             .iter()
                             .filter(|c| c.managed_instances_provider().is_some())
-                            .map(|c| {
-                                (
-                                    c.capacity_provider_arn().map(str::to_owned),
-                                    ecs_json::capacity_provider(c),
-                                )
-                            }),
+                            .cloned(),
                     );
                     r.next_token().map(str::to_owned)
                 },
@@ -552,19 +532,25 @@ impl Ctx {
             .await;
         match listed {
             Ok(found) if found.is_empty() => {}
-            Ok(found) => {
-                self.covered(|c| {
-                    c.resources
-                        .extend(found.iter().filter_map(|(arn, _)| arn.clone()))
-                });
-                let docs: Vec<Value> = found.into_iter().map(|(_, doc)| doc).collect();
-                self.doc(
-                    "ecs:DescribeCapacityProviders",
-                    json!({"capacityProviders": docs}),
-                );
-            }
+            Ok(found) => self.providers_read(&found),
             Err(e) => self.error(format!("DescribeCapacityProviders: {}", err_text(&e))),
         }
+    }
+
+    /// Capacity providers described: each proven read, all added as one document.
+    fn providers_read(&self, providers: &[aws_sdk_ecs::types::CapacityProvider]) {
+        self.covered(|c| {
+            c.resources.extend(
+                providers
+                    .iter()
+                    .filter_map(|p| p.capacity_provider_arn().map(str::to_owned)),
+            )
+        });
+        let docs: Vec<Value> = providers.iter().map(ecs_json::capacity_provider).collect();
+        self.doc(
+            "ecs:DescribeCapacityProviders",
+            json!({"capacityProviders": docs}),
+        );
     }
 
     /// ACTIVE revision ARNs of the region, or of one family (exact match).

@@ -54,7 +54,7 @@ pub static CHECK: Check = Check {
 
 fn eval(c: &CapacityProvider, _: &Options) -> Outcome {
     let Some(m) = c.managed_instances_provider.as_ref() else {
-        return Outcome::na("not a Managed Instances capacity provider");
+        return Outcome::na(super::NOT_MANAGED_INSTANCES);
     };
     match m
         .instance_launch_template

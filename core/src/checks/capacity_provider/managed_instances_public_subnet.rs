@@ -67,7 +67,7 @@ pub static CHECK: Check = Check {
 
 fn eval(v: &ProviderView<'_>, _: &Options) -> Verdict {
     if v.provider.managed_instances_provider.is_none() {
-        return Verdict::of(Outcome::na("not a Managed Instances capacity provider"));
+        return Verdict::of(Outcome::na(super::NOT_MANAGED_INSTANCES));
     }
     let ids = v.provider.managed_instances_subnets();
     if ids.is_empty() {

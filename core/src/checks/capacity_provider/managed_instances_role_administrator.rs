@@ -56,7 +56,7 @@ pub static CHECK: Check = Check {
 
 fn eval(v: &ProviderView<'_>, _: &Options) -> Verdict {
     let Some(m) = &v.provider.managed_instances_provider else {
-        return Verdict::of(Outcome::na("not a Managed Instances capacity provider"));
+        return Verdict::of(Outcome::na(super::NOT_MANAGED_INSTANCES));
     };
     let mut parts = Vec::with_capacity(2);
     if let Some(role) = named(m.infrastructure_role_arn.as_deref()) {

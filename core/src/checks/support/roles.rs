@@ -360,6 +360,27 @@ pub fn profile_administrator_verdict(
     )
 }
 
+/// Whether `perms` allow every action on every resource (TD35's judgement, shared by the
+/// infrastructure-role checks): FAILED with `subject` leading the evidence, CRITICAL, one level
+/// lower when the grant holds only under a Condition, one more when a Deny removes part of it;
+/// PASSED (or NOT_AVAILABLE when a policy was not read) otherwise.
+pub fn administrator(perms: &Permissions, subject: &str) -> Verdict {
+    let g = perms.policies().allows(Request::Every, Request::Every);
+    if g.access == Access::NotAllowed {
+        return nothing_found(perms);
+    }
+    Verdict::of(Outcome::failed([format!(
+        "{subject}allows every action on every resource{}{}",
+        granted_by(perms, Request::Every, Request::Every),
+        qualifiers(g, perms)
+    )]))
+    .severity(if g.partial_denies > 0 {
+        graded(g, Severity::Critical).lower()
+    } else {
+        graded(g, Severity::Critical)
+    })
+}
+
 fn judge_administrator(
     identity: &crate::model::identity::Identity,
     lookup: RoleLookup<'_>,
@@ -367,26 +388,11 @@ fn judge_administrator(
     owner: &str,
 ) -> Verdict {
     match lookup {
-        RoleLookup::Found(role) => {
-            let perms = identity.permissions(role);
-            let g = perms.policies().allows(Request::Every, Request::Every);
-            let verdict = if g.access == Access::NotAllowed {
-                nothing_found(perms)
-            } else {
-                Verdict::of(Outcome::failed([format!(
-                    "{what}: role {} allows every action on every resource{}{}",
-                    role.name,
-                    granted_by(perms, Request::Every, Request::Every),
-                    qualifiers(g, perms)
-                )]))
-                .severity(if g.partial_denies > 0 {
-                    graded(g, Severity::Critical).lower()
-                } else {
-                    graded(g, Severity::Critical)
-                })
-            };
-            verdict.related(vec![Related::new("AwsIamRole", role.arn.clone())])
-        }
+        RoleLookup::Found(role) => administrator(
+            identity.permissions(role),
+            &format!("{what}: role {} ", role.name),
+        )
+        .related(vec![Related::new("AwsIamRole", role.arn.clone())]),
         RoleLookup::Absent => Verdict::of(Outcome::na(
             "the role does not exist in its account (it grants nothing)",
         )),

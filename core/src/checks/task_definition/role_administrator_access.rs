@@ -1,8 +1,7 @@
-use crate::checks::support::roles::{RoleUse, graded, granted_by, nothing_found, qualifiers};
+use crate::checks::support::roles::{RoleUse, administrator};
 use crate::checks::*;
 use crate::config::Options;
-use crate::finding::{Outcome, Severity, Status, Verdict};
-use crate::model::iam::{Access, Request};
+use crate::finding::{Severity, Status, Verdict};
 
 pub static CHECK: Check = Check {
     id: "TD35",
@@ -83,19 +82,6 @@ pub static CHECK: Check = Check {
 
 fn eval(v: &RoleView<'_>, _: &Options) -> Verdict {
     v.judge_roles(&[RoleUse::Task, RoleUse::Execution], |_, perms| {
-        let g = perms.policies().allows(Request::Every, Request::Every);
-        if g.access == Access::NotAllowed {
-            return nothing_found(perms);
-        }
-        Verdict::of(Outcome::failed([format!(
-            "allows every action on every resource{}{}",
-            granted_by(perms, Request::Every, Request::Every),
-            qualifiers(g, perms)
-        )]))
-        .severity(if g.partial_denies > 0 {
-            graded(g, Severity::Critical).lower()
-        } else {
-            graded(g, Severity::Critical)
-        })
+        administrator(perms, "")
     })
 }
