@@ -432,6 +432,31 @@ fn per_check(snapshot: &Snapshot, opts: &Options) {
     let mut rows: Vec<(f64, &str)> = all.iter().map(|c| (median(&[*c]) - empty, c.id)).collect();
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
     println!("per check: whole catalog {whole:.1} ms, no check {empty:.1} ms");
+    // The checks that share an evaluator kind share what the engine prepares for it (a
+    // definition's roles, a service's placement): judged together, as in a scan.
+    let mut groups: Vec<Vec<&'static ecs_posture_core::checks::Check>> = Vec::new();
+    for c in &all {
+        let d = std::mem::discriminant(&c.evaluator);
+        match groups
+            .iter_mut()
+            .find(|g| std::mem::discriminant(&g[0].evaluator) == d)
+        {
+            Some(g) => g.push(*c),
+            None => groups.push(vec![*c]),
+        }
+    }
+    let mut by_kind: Vec<(f64, String)> = groups
+        .iter()
+        .map(|g| {
+            let ids: Vec<&str> = g.iter().map(|c| c.id).collect();
+            (median(g) - empty, format!("{} checks: {}", g.len(), ids.join(" ")))
+        })
+        .collect();
+    by_kind.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("per evaluator kind:");
+    for (ms, ids) in by_kind {
+        println!("  {ms:>7.2} ms  {:>5.1}%  {ids}", 100.0 * ms / whole);
+    }
     for (ms, id) in rows {
         println!("  {id:<5} {ms:>7.2} ms  {:>5.1}%", 100.0 * ms / whole);
     }

@@ -1,6 +1,7 @@
 //! Evaluate a snapshot with a selection of checks.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::checks::support::roles::{RoleUsage, named, resolve as resolve_roles, role_key};
@@ -251,9 +252,9 @@ fn build_index(snapshot: &Snapshot) -> Index<'_> {
     }
 }
 
-impl Index<'_> {
+impl<'a> Index<'a> {
     /// A task definition (never a daemon one) by ARN, `family:revision` or family.
-    fn task_definition(&self, reference: &str) -> Option<&TaskDefinition> {
+    fn task_definition(&self, reference: &str) -> Option<&'a TaskDefinition> {
         let key = td_key(reference);
         self.td_by_key.get(&key).copied().or_else(|| {
             if key.1.contains(':') {
@@ -297,15 +298,14 @@ impl Index<'_> {
 
 /// Which families (their current revisions) and services use each task role. `account`: the
 /// account of roles named without an ARN in definitions that carry none.
-fn role_usage(snapshot: &Snapshot, lookup: &Index<'_>, account: &str) -> RoleUsage {
-    let account_of = |td: &TaskDefinition| -> String {
+fn role_usage<'a>(snapshot: &'a Snapshot, lookup: &Index<'a>, account: &'a str) -> RoleUsage<'a> {
+    let account_of = |td: &'a TaskDefinition| -> &'a str {
         td.task_definition_arn
             .as_deref()
             .and_then(Arn::parse)
             .map(|a| a.account)
             .filter(|a| !a.is_empty())
             .unwrap_or(account)
-            .to_owned()
     };
     let mut usage = RoleUsage::default();
     for r in &snapshot.task_definitions {
@@ -314,11 +314,11 @@ fn role_usage(snapshot: &Snapshot, lookup: &Index<'_>, account: &str) -> RoleUsa
             continue;
         }
         if let (Some(role), Some(family)) = (named(td.task_role_arn.as_deref()), &td.family) {
-            let key = role_key(role, &account_of(td));
+            let key = role_key(role, account_of(td));
             if td.daemon {
-                usage.add_family(key, &format!("daemon {family}"));
+                usage.add_family(key, Cow::Owned(format!("daemon {family}")));
             } else {
-                usage.add_family(key, family);
+                usage.add_family(key, Cow::Borrowed(family));
             }
         }
     }
@@ -327,12 +327,15 @@ fn role_usage(snapshot: &Snapshot, lookup: &Index<'_>, account: &str) -> RoleUsa
         if !s.is_active() {
             continue;
         }
-        let name = s.service_arn.clone().unwrap_or_else(|| s.display_name());
+        let name: Cow<'a, str> = match s.service_arn.as_deref() {
+            Some(arn) => Cow::Borrowed(arn),
+            None => Cow::Owned(s.display_name()),
+        };
         for t in s.task_definitions_in_use() {
             if let Some(td) = lookup.task_definition(t)
                 && let Some(role) = named(td.task_role_arn.as_deref())
             {
-                usage.add_service(role_key(role, &account_of(td)), &name);
+                usage.add_service(role_key(role, account_of(td)), name.clone());
             }
         }
     }
@@ -1107,28 +1110,20 @@ pub fn account_workloads(
         .iter()
         .filter(|r| !r.item.is_inactive())
         .count();
-    let mut fargate: Vec<String> = snapshot
+    let fargate = snapshot
         .services
         .iter()
         .map(|r| &r.item)
         .filter(|s| s.status.as_deref() != Some("INACTIVE") && s.is_fargate())
-        .map(|s| s.display_name())
-        .chain(
-            snapshot
-                .task_sets
-                .iter()
-                .map(|r| &r.item)
-                .filter(|t| t.is_fargate() && t.status.as_deref() != Some("INACTIVE"))
-                .map(|t| {
-                    t.id.clone()
-                        .or_else(|| t.task_set_arn.clone())
-                        .unwrap_or_default()
-                }),
-        )
-        .collect();
-    fargate.sort();
-    fargate.dedup();
-    let ecr_repositories: BTreeSet<String> = snapshot
+        .count()
+        + snapshot
+            .task_sets
+            .iter()
+            .map(|r| &r.item)
+            .filter(|t| t.is_fargate() && t.status.as_deref() != Some("INACTIVE"))
+            .count();
+    // Stops at the first such image: only whether there is one matters.
+    let ecr_images = snapshot
         .task_definitions
         .iter()
         .map(|r| &r.item)
@@ -1139,11 +1134,11 @@ pub fn account_workloads(
                 .as_deref()
                 .and_then(crate::checks::support::image::parse)
         })
-        .filter_map(|r| {
-            let l = crate::model::registry::ecr_location(r.registry?, r.repository)?;
-            (l.account == account && l.region == region).then(|| l.repository.to_owned())
-        })
-        .collect();
+        .any(|r| {
+            r.registry
+                .and_then(|host| crate::model::registry::ecr_location(host, r.repository))
+                .is_some_and(|l| l.account == account && l.region == region)
+        });
     let clusters = snapshot
         .clusters
         .iter()
@@ -1152,7 +1147,7 @@ pub fn account_workloads(
     crate::checks::AccountWorkloads {
         container_instances,
         fargate,
-        ecr_repositories: ecr_repositories.into_iter().collect(),
+        ecr_images,
         clusters,
     }
 }

@@ -396,7 +396,7 @@ impl Verdict {
     /// place could not be judged, else PASSED when any passed, else NOT_APPLICABLE. Related
     /// resources are those of the places that decide; the severity is the highest raised by a
     /// failing place (raises only: a check's default is the floor).
-    pub fn combine(parts: Vec<(Option<String>, Verdict)>) -> Verdict {
+    pub fn combine<L: AsRef<str>>(parts: Vec<(Option<L>, Verdict)>) -> Verdict {
         fn rank(o: &Outcome) -> u8 {
             match o {
                 Outcome::Failed(_) => 3,
@@ -408,6 +408,11 @@ impl Verdict {
         let Some(top) = parts.iter().map(|(_, v)| rank(&v.outcome)).max() else {
             return Verdict::of(Outcome::na("nothing to judge"));
         };
+        let related_count: usize = parts
+            .iter()
+            .filter(|(_, v)| rank(&v.outcome) == top)
+            .map(|(_, v)| v.related.len())
+            .sum();
         let mut deciding = parts.into_iter().filter(|(_, v)| rank(&v.outcome) == top);
         if top < 2 {
             return deciding
@@ -417,7 +422,7 @@ impl Verdict {
         }
         let mut evidence = Vec::new();
         let mut reasons = Vec::new();
-        let mut related: Vec<Related> = Vec::new();
+        let mut related: Vec<Related> = Vec::with_capacity(related_count);
         let mut severity = None;
         for (label, v) in deciding {
             for r in v.related {
@@ -430,14 +435,14 @@ impl Verdict {
                 Outcome::Failed(found) => {
                     evidence.extend(found.into_iter().map(|e| match &label {
                         Some(l) => Evidence {
-                            text: format!("{l}: {}", e.text).into_boxed_str(),
+                            text: format!("{}: {}", l.as_ref(), e.text).into_boxed_str(),
                             ..e
                         },
                         None => e,
                     }))
                 }
                 Outcome::NotAvailable(why) => reasons.push(match &label {
-                    Some(l) => format!("{l}: {why}"),
+                    Some(l) => format!("{}: {why}", l.as_ref()),
                     None => why,
                 }),
                 Outcome::Passed | Outcome::NotApplicable(_) => {}

@@ -237,10 +237,10 @@ impl Workload {
 #[derive(Debug, Clone, Default)]
 pub struct AccountWorkloads {
     pub container_instances: usize,
-    /// Names of the services and task sets on Fargate.
-    pub fargate: Vec<String>,
-    /// Repositories of the account-region's registry that ACTIVE task definitions use.
-    pub ecr_repositories: Vec<String>,
+    /// Services and task sets on Fargate (not INACTIVE).
+    pub fargate: usize,
+    /// Whether an ACTIVE task definition uses an image of the account-region's ECR registry.
+    pub ecr_images: bool,
     /// Clusters that are not INACTIVE.
     pub clusters: usize,
 }
@@ -249,8 +249,8 @@ impl AccountWorkloads {
     pub fn has(&self, w: Workload) -> bool {
         match w {
             Workload::Ec2Capacity => self.container_instances > 0,
-            Workload::Fargate => !self.fargate.is_empty(),
-            Workload::EcrImages => !self.ecr_repositories.is_empty(),
+            Workload::Fargate => self.fargate > 0,
+            Workload::EcrImages => self.ecr_images,
             Workload::Clusters => self.clusters > 0,
         }
     }
@@ -362,7 +362,7 @@ impl<'a> ServiceView<'a> {
 pub struct RoleView<'a> {
     pub task_definition: &'a TaskDefinition,
     pub identity: &'a crate::model::identity::Identity,
-    pub usage: &'a support::roles::RoleUsage,
+    pub usage: &'a support::roles::RoleUsage<'a>,
     pub partition: &'a str,
     pub region: &'a str,
     /// The account a role named without an ARN belongs to.

@@ -14,44 +14,52 @@ use super::tag::Tag;
 /// True for strings that are template placeholders rather than values: `${VAR}`, `$VAR`,
 /// `{{ ... }}`, `<IMAGE>`, `$$$X$$$`, `#{x}`, `%s`, `REPLACE_ME`-style markers.
 pub fn is_placeholder(s: &str) -> bool {
-    let t = s.trim();
-    if t.is_empty() {
+    let t = s.trim().as_bytes();
+    let Some(&first) = t.first() else {
         return false;
+    };
+    // One pass over the bytes (this runs on every image, role and secret reference a check
+    // reads): the two-byte markers, the first `<` and the last `>`, any ASCII lower case.
+    let (mut first_lt, mut last_gt, mut lower) = (None, None, false);
+    for (i, &b) in t.iter().enumerate() {
+        let next = t.get(i + 1).copied();
+        match b {
+            b'$' if matches!(next, Some(b'{' | b'$')) => return true,
+            b'{' | b'#' if next == Some(b'{') => return true,
+            b'%' if next == Some(b's') => return true,
+            b'<' if first_lt.is_none() => first_lt = Some(i),
+            b'>' => last_gt = Some(i),
+            b'a'..=b'z' => lower = true,
+            _ => {}
+        }
     }
-    if t.contains("${")
-        || t.contains("{{")
-        || t.contains("#{")
-        || t.contains("%s")
-        || t.contains("$$")
-    {
-        return true;
-    }
-    if t.starts_with('$')
+    // `$VAR`
+    if first == b'$'
         && t.len() > 1
         && t[1..]
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'_')
     {
         return true;
     }
-    if t.starts_with('<') && t.ends_with('>') {
+    // `<IMAGE>`, and `<` before a later `>` (123456789012.dkr.ecr.<region>.amazonaws.com/app:<tag>)
+    if let (Some(lt), Some(gt)) = (first_lt, last_gt)
+        && lt < gt
+    {
         return true;
     }
-    if t.contains('<') && t.contains('>') && t.find('<') < t.rfind('>') {
-        // e.g. 123456789012.dkr.ecr.<region>.amazonaws.com/app:<tag>
-        return true;
-    }
-    let upper = t.to_ascii_uppercase();
-    [
-        "REPLACE",
-        "PLACEHOLDER",
-        "CHANGE_ME_IN",
-        "YOUR_",
-        "__",
-        "TO_BE_",
-    ]
-    .iter()
-    .any(|m| upper.starts_with(m) && t.chars().all(|c| !c.is_ascii_lowercase()))
+    // `REPLACE_ME`-style markers: upper case only, starting with a marker word.
+    !lower
+        && [
+            &b"REPLACE"[..],
+            b"PLACEHOLDER",
+            b"CHANGE_ME_IN",
+            b"YOUR_",
+            b"__",
+            b"TO_BE_",
+        ]
+        .iter()
+        .any(|m| t.starts_with(m))
 }
 
 struct OptI64;
@@ -371,4 +379,55 @@ pub fn log_options<'de, D: Deserializer<'de>>(
     let mode = map.remove("mode");
     map.retain(|k, _| KEPT.contains(&k.as_str()));
     Ok(super::task_definition::LogOptions { mode, kept: map })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_placeholder;
+
+    #[test]
+    fn placeholders_are_told_from_values() {
+        for p in [
+            "${IMAGE}",
+            "  ${IMAGE}  ",
+            "{{ image }}",
+            "#{role}",
+            "arn:%s:iam",
+            "$$$ROLE$$$",
+            "$IMAGE_URI",
+            "$X",
+            "<IMAGE1_NAME>",
+            "123456789012.dkr.ecr.<region>.amazonaws.com/app:<tag>",
+            "REPLACE_ME",
+            "PLACEHOLDER",
+            "CHANGE_ME_IN_PROD",
+            "YOUR_ROLE_ARN",
+            "__ROLE__",
+            "TO_BE_FILLED",
+            "é${X}",
+        ] {
+            assert!(is_placeholder(p), "{p:?} is a placeholder");
+        }
+        for v in [
+            "",
+            "   ",
+            "nginx:1.27",
+            "arn:aws:iam::111122223333:role/app",
+            "$",
+            "$a-b",
+            "a > b < c",
+            "<",
+            ">",
+            "Replace_me",
+            "REPLACE_me",
+            "YOURS",
+            "_X",
+            "price is 5$",
+            "100%",
+            "{x}",
+            "é",
+        ] {
+            assert!(!is_placeholder(v), "{v:?} is a value");
+        }
+    }
 }

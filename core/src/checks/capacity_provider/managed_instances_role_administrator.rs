@@ -58,7 +58,7 @@ fn eval(v: &ProviderView<'_>, _: &Options) -> Verdict {
     let Some(m) = &v.provider.managed_instances_provider else {
         return Verdict::of(Outcome::na(super::NOT_MANAGED_INSTANCES));
     };
-    let mut parts = Vec::with_capacity(2);
+    let mut parts: Vec<(Option<&str>, Verdict)> = Vec::with_capacity(2);
     if let Some(role) = named(m.infrastructure_role_arn.as_deref()) {
         parts.push((
             None,

@@ -1,7 +1,9 @@
 //! What the IAM checks share: which roles a task definition names, how each is found in the
 //! snapshot's IAM reads, and one verdict from the verdicts on each role.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::checks::RoleView;
 use crate::finding::{Outcome, Related, Severity, Verdict};
@@ -35,40 +37,32 @@ pub fn named(field: Option<&str>) -> Option<&str> {
 }
 
 /// The account and name of a role reference (an ARN, or a name in `account`).
-pub fn role_key(reference: &str, account: &str) -> (String, String) {
-    match account_and_name(reference) {
-        Some((a, n)) => (a.to_owned(), n.to_owned()),
-        None => (account.to_owned(), reference.to_owned()),
-    }
+pub fn role_key<'a>(reference: &'a str, account: &'a str) -> (&'a str, &'a str) {
+    account_and_name(reference).unwrap_or((account, reference))
 }
 
-/// The task definitions' roles: which families and services use each task role.
+/// The task definitions' roles: which families and services use each task role (by account
+/// and name), borrowed from the snapshot.
 #[derive(Debug, Clone, Default)]
-pub struct RoleUsage {
-    pub(crate) families: HashMap<(String, String), BTreeSet<String>>,
-    pub(crate) services: HashMap<(String, String), BTreeSet<String>>,
+pub struct RoleUsage<'a> {
+    pub(crate) families: HashMap<(&'a str, &'a str), BTreeSet<Cow<'a, str>>>,
+    pub(crate) services: HashMap<(&'a str, &'a str), BTreeSet<Cow<'a, str>>>,
 }
 
-impl RoleUsage {
-    pub fn add_family(&mut self, role: (String, String), family: &str) {
-        self.families
-            .entry(role)
-            .or_default()
-            .insert(family.to_owned());
+impl<'a> RoleUsage<'a> {
+    pub fn add_family(&mut self, role: (&'a str, &'a str), family: Cow<'a, str>) {
+        self.families.entry(role).or_default().insert(family);
     }
 
-    pub fn add_service(&mut self, role: (String, String), service: &str) {
-        self.services
-            .entry(role)
-            .or_default()
-            .insert(service.to_owned());
+    pub fn add_service(&mut self, role: (&'a str, &'a str), service: Cow<'a, str>) {
+        self.services.entry(role).or_default().insert(service);
     }
 
-    pub fn families_of(&self, role: &(String, String)) -> Option<&BTreeSet<String>> {
+    pub fn families_of(&self, role: &(&'a str, &'a str)) -> Option<&BTreeSet<Cow<'a, str>>> {
         self.families.get(role)
     }
 
-    pub fn services_of(&self, role: &(String, String)) -> Option<&BTreeSet<String>> {
+    pub fn services_of(&self, role: &(&'a str, &'a str)) -> Option<&BTreeSet<Cow<'a, str>>> {
         self.services.get(role)
     }
 }
@@ -115,17 +109,31 @@ impl<'a> RoleView<'a> {
         for r in self.resolved.iter().filter(judged) {
             let verdict = match r.lookup {
                 RoleLookup::Found(role) => {
-                    let key = (self.check, std::ptr::from_ref(role) as usize);
-                    if let Some(v) = self.verdicts.0.borrow().get(&key) {
-                        parts.push((Some(r.label.clone()), v.clone()));
-                        continue;
-                    }
+                    // A role judged before by this check: its verdict again (cloned from the
+                    // second sighting on, so a role named once is never copied).
+                    let key = (
+                        self.check.as_ptr() as usize,
+                        std::ptr::from_ref(role) as usize,
+                    );
+                    let mut cache = self.verdicts.0.borrow_mut();
+                    let seen = match cache.get(&key) {
+                        Some(Some(v)) => {
+                            parts.push((Some(r.label.as_str()), v.clone()));
+                            continue;
+                        }
+                        Some(None) => true,
+                        None => false,
+                    };
                     let perms = self.identity.permissions(role);
                     let mut v = judge(role, perms);
                     if !v.related.iter().any(|x| x.arn == role.arn) {
-                        v.related.insert(0, self.role_related(role));
+                        if v.related.is_empty() {
+                            v.related = vec![self.role_related(role)];
+                        } else {
+                            v.related.insert(0, self.role_related(role));
+                        }
                     }
-                    self.verdicts.0.borrow_mut().insert(key, v.clone());
+                    cache.insert(key, seen.then(|| v.clone()));
                     v
                 }
                 RoleLookup::Absent => Verdict::of(Outcome::na(
@@ -133,7 +141,7 @@ impl<'a> RoleView<'a> {
                 )),
                 RoleLookup::Unknown => Verdict::of(Outcome::unknown(r.unknown.clone())),
             };
-            parts.push((Some(r.label.clone()), verdict));
+            parts.push((Some(r.label.as_str()), verdict));
         }
         if parts.is_empty() {
             return Verdict::of(Outcome::na("the task definition names no such role"));
@@ -142,10 +150,38 @@ impl<'a> RoleView<'a> {
     }
 }
 
-/// The verdicts of the role checks on each role (by check id and role), for one evaluation.
+/// A hasher for keys made of addresses (a check's and a role's): a multiply and a rotate
+/// per word, where SipHash would cost more than the verdict it finds.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The verdicts of the role checks on each role (by the check's and the role's address), for
+/// one evaluation: `None` once a role was judged by a check, the verdict from its second use.
 #[derive(Debug, Default)]
 pub struct RoleVerdicts(
-    pub(crate) std::cell::RefCell<std::collections::HashMap<(&'static str, usize), Verdict>>,
+    pub(crate)  std::cell::RefCell<
+        HashMap<(usize, usize), Option<Verdict>, BuildHasherDefault<AddressHasher>>,
+    >,
 );
 
 /// A role a task definition names, looked up once for all its checks.

@@ -60,7 +60,7 @@ fn eval(v: &RoleView<'_>, _: &Options) -> Verdict {
         .families_of(&key)
         .into_iter()
         .flatten()
-        .map(String::as_str)
+        .map(AsRef::as_ref)
         .filter(|f| *f != own)
         .collect();
     let services: Vec<&str> = v
@@ -68,7 +68,7 @@ fn eval(v: &RoleView<'_>, _: &Options) -> Verdict {
         .services_of(&key)
         .into_iter()
         .flatten()
-        .map(String::as_str)
+        .map(AsRef::as_ref)
         .collect();
     if others.is_empty() && services.len() < 2 {
         if v.partial {
