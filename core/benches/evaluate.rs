@@ -449,7 +449,10 @@ fn per_check(snapshot: &Snapshot, opts: &Options) {
         .iter()
         .map(|g| {
             let ids: Vec<&str> = g.iter().map(|c| c.id).collect();
-            (median(g) - empty, format!("{} checks: {}", g.len(), ids.join(" ")))
+            (
+                median(g) - empty,
+                format!("{} checks: {}", g.len(), ids.join(" ")),
+            )
         })
         .collect();
     by_kind.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -460,6 +463,30 @@ fn per_check(snapshot: &Snapshot, opts: &Options) {
     for (ms, id) in rows {
         println!("  {id:<5} {ms:>7.2} ms  {:>5.1}%", 100.0 * ms / whole);
     }
+}
+
+/// Evaluate the estate with surroundings with only the checks named (space or comma separated)
+/// for ten seconds, for a profiler to attach to:
+/// `ECS_POSTURE_BENCH_PROFILE="TD35 TD36" perf record -g target/release/deps/evaluate-* --bench`.
+fn profile_checks(snapshot: &Snapshot, opts: &Options, ids: &str) {
+    let all = select(opts, &[], &[], None).expect("all checks select");
+    let wanted: Vec<&str> = ids.split([' ', ',']).filter(|s| !s.is_empty()).collect();
+    let checks: Vec<&'static ecs_posture_core::checks::Check> = all
+        .into_iter()
+        .filter(|c| wanted.is_empty() || wanted.contains(&c.id))
+        .collect();
+    let ctx = scan_context(snapshot);
+    let start = std::time::Instant::now();
+    let mut runs = 0u32;
+    while start.elapsed().as_secs() < 10 {
+        black_box(evaluate(snapshot, &checks, opts, &ctx).len());
+        runs += 1;
+    }
+    println!(
+        "profiled {} checks: {runs} runs, {:.1} ms a run",
+        checks.len(),
+        start.elapsed().as_secs_f64() * 1e3 / f64::from(runs)
+    );
 }
 
 fn main() {
@@ -520,6 +547,10 @@ fn main() {
     }
     if std::env::var_os("ECS_POSTURE_BENCH_PER_CHECK").is_some() {
         per_check(&surrounded, &opts);
+    }
+    if let Ok(ids) = std::env::var("ECS_POSTURE_BENCH_PROFILE") {
+        profile_checks(&surrounded, &opts, &ids);
+        return;
     }
     drop(evals);
     drop(surrounded);

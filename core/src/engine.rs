@@ -1,7 +1,7 @@
 //! Evaluate a snapshot with a selection of checks.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::checks::support::roles::{RoleUsage, named, resolve as resolve_roles, role_key};
@@ -12,6 +12,7 @@ use crate::checks::{
 use crate::config::Options;
 use crate::evaluation::{ACCOUNT_ID_PREFIX, Evaluation, Resource};
 use crate::finding::{Framework, Outcome, ResourceKind, Verdict};
+use crate::hash::{FastMap, FastSet, map_with_capacity};
 use crate::model::{
     Arn, Cluster, ContainerInstance, NetworkMode, Record, Snapshot, TaskDefinition, TaskSet,
 };
@@ -152,23 +153,23 @@ fn td_key(reference: &str) -> TdKey<'_> {
 }
 
 struct Index<'a> {
-    td_by_key: HashMap<TdKey<'a>, &'a TaskDefinition>,
-    latest_by_family: HashMap<TdKey<'a>, &'a TaskDefinition>,
-    clusters: HashMap<&'a str, &'a Cluster>,
+    td_by_key: FastMap<TdKey<'a>, &'a TaskDefinition>,
+    latest_by_family: FastMap<TdKey<'a>, &'a TaskDefinition>,
+    clusters: FastMap<&'a str, &'a Cluster>,
     /// Revisions services, task sets and daemons run.
-    referenced: HashSet<TdKey<'a>>,
+    referenced: FastSet<TdKey<'a>>,
     /// Task sets by the ARN of their service.
-    task_sets: HashMap<&'a str, Vec<&'a TaskSet>>,
+    task_sets: FastMap<&'a str, Vec<&'a TaskSet>>,
     /// Daemon revisions by ARN.
-    daemon_revisions: HashMap<&'a str, &'a crate::model::daemon::DaemonRevision>,
+    daemon_revisions: FastMap<&'a str, &'a crate::model::daemon::DaemonRevision>,
     /// Express Mode descriptions by service ARN.
-    express: HashMap<&'a str, &'a crate::model::express::ExpressService>,
+    express: FastMap<&'a str, &'a crate::model::express::ExpressService>,
 }
 
 fn build_index(snapshot: &Snapshot) -> Index<'_> {
-    let mut td_by_key = HashMap::with_capacity(snapshot.task_definitions.len());
-    let mut latest_by_family: HashMap<TdKey<'_>, &TaskDefinition> =
-        HashMap::with_capacity(snapshot.task_definitions.len());
+    let mut td_by_key = map_with_capacity(snapshot.task_definitions.len());
+    let mut latest_by_family: FastMap<TdKey<'_>, &TaskDefinition> =
+        map_with_capacity(snapshot.task_definitions.len());
     for r in &snapshot.task_definitions {
         let td = &r.item;
         if let Some(arn) = td.task_definition_arn.as_deref() {
@@ -186,7 +187,7 @@ fn build_index(snapshot: &Snapshot) -> Index<'_> {
             }
         }
     }
-    let mut clusters = HashMap::new();
+    let mut clusters = FastMap::default();
     for r in &snapshot.clusters {
         if let Some(a) = r.item.cluster_arn.as_deref() {
             clusters.insert(a, &r.item);
@@ -195,14 +196,14 @@ fn build_index(snapshot: &Snapshot) -> Index<'_> {
             clusters.insert(n, &r.item);
         }
     }
-    let mut referenced = HashSet::new();
+    let mut referenced = FastSet::default();
     for r in &snapshot.services {
         let s = &r.item;
         for t in s.task_definitions_in_use() {
             referenced.insert(td_key(t));
         }
     }
-    let mut task_sets: HashMap<&str, Vec<&TaskSet>> = HashMap::new();
+    let mut task_sets: FastMap<&str, Vec<&TaskSet>> = FastMap::default();
     for r in &snapshot.task_sets {
         if let Some(t) = r.item.task_definition.as_deref() {
             referenced.insert(td_key(t));
@@ -211,7 +212,7 @@ fn build_index(snapshot: &Snapshot) -> Index<'_> {
             task_sets.entry(s).or_default().push(&r.item);
         }
     }
-    let mut daemon_revisions = HashMap::new();
+    let mut daemon_revisions = FastMap::default();
     for r in &snapshot.daemon_revisions {
         if let Some(a) = r.item.daemon_revision_arn.as_deref() {
             daemon_revisions.insert(a, &r.item);
@@ -230,7 +231,7 @@ fn build_index(snapshot: &Snapshot) -> Index<'_> {
         }
     }
     // The revisions an Express service's active configurations run are in use.
-    let mut express = HashMap::new();
+    let mut express = FastMap::default();
     for r in &snapshot.express_services {
         if let Some(a) = r.item.service_arn.as_deref() {
             express.insert(a, &r.item);
@@ -298,7 +299,12 @@ impl<'a> Index<'a> {
 
 /// Which families (their current revisions) and services use each task role. `account`: the
 /// account of roles named without an ARN in definitions that carry none.
-fn role_usage<'a>(snapshot: &'a Snapshot, lookup: &Index<'a>, account: &'a str) -> RoleUsage<'a> {
+fn role_usage<'a>(
+    snapshot: &'a Snapshot,
+    lookup: &Index<'a>,
+    states: &[RevisionState],
+    account: &'a str,
+) -> RoleUsage<'a> {
     let account_of = |td: &'a TaskDefinition| -> &'a str {
         td.task_definition_arn
             .as_deref()
@@ -308,9 +314,9 @@ fn role_usage<'a>(snapshot: &'a Snapshot, lookup: &Index<'a>, account: &'a str) 
             .unwrap_or(account)
     };
     let mut usage = RoleUsage::default();
-    for r in &snapshot.task_definitions {
+    for (r, state) in snapshot.task_definitions.iter().zip(states) {
         let td = &r.item;
-        if lookup.revision_state(td) != RevisionState::Current {
+        if *state != RevisionState::Current {
             continue;
         }
         if let (Some(role), Some(family)) = (named(td.task_role_arn.as_deref()), &td.family) {
@@ -426,7 +432,7 @@ fn evaluate_kind<'s, T, P, J: Into<Judged>>(
     kind: ResourceKind,
     records: &'s [Record<T>],
     resource: impl Fn(usize, &'s Record<T>) -> Arc<Resource>,
-    prepare: impl Fn(&'s T) -> P,
+    prepare: impl Fn(usize, &'s T) -> P,
     verdict: impl Fn(&'s T, &P, &'static Check) -> Option<J>,
 ) {
     let checks: Vec<&'static Check> = checks
@@ -439,7 +445,7 @@ fn evaluate_kind<'s, T, P, J: Into<Judged>>(
     }
     for (index, r) in records.iter().enumerate() {
         let res = resource(index, r);
-        let prepared = prepare(&r.item);
+        let prepared = prepare(index, &r.item);
         for &check in &checks {
             match verdict(&r.item, &prepared, check).map(Into::into) {
                 Some(Judged::Outcome(outcome)) => {
@@ -462,6 +468,16 @@ pub fn evaluate<'a>(
 ) -> Vec<Evaluation> {
     let lookup = build_index(snapshot);
     let count = |k: ResourceKind| checks.iter().filter(|c| c.kind() == k).count();
+    // Each revision's state, once: the definitions' checks and the role usage both need it.
+    let states: Vec<RevisionState> = if count(ResourceKind::TaskDefinition) > 0 {
+        snapshot
+            .task_definitions
+            .iter()
+            .map(|r| lookup.revision_state(&r.item))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let expected = snapshot.task_definitions.len() * count(ResourceKind::TaskDefinition)
         + snapshot.services.len() * count(ResourceKind::Service)
         + snapshot.task_sets.len() * count(ResourceKind::TaskSet)
@@ -514,8 +530,8 @@ pub fn evaluate<'a>(
                 None,
             )
         },
-        |td| {
-            let state = lookup.revision_state(td);
+        |index, td| {
+            let state = states[index];
             // Where the definition is judged, its place (partition, region, account from its
             // ARN) and its roles, looked up once for all the role checks.
             let arn = td.task_definition_arn.as_deref().and_then(Arn::parse);
@@ -571,7 +587,8 @@ pub fn evaluate<'a>(
                 Evaluator::TaskDefinitionRoles(f) => Some(match skipped {
                     Some(o) => Judged::Outcome(o),
                     None => {
-                        let usage = usage.get_or_init(|| role_usage(snapshot, &lookup, account));
+                        let usage =
+                            usage.get_or_init(|| role_usage(snapshot, &lookup, &states, account));
                         Judged::Verdict(f(
                             &RoleView {
                                 task_definition: td,
@@ -661,7 +678,7 @@ pub fn evaluate<'a>(
                 cluster.clone(),
             )
         },
-        |s| {
+        |_, s| {
             let arn = s.service_arn.as_deref().and_then(Arn::parse);
             let part = |f: fn(&Arn<'a>) -> &'a str, default: &'a str| -> &'a str {
                 arn.as_ref()
@@ -759,7 +776,7 @@ pub fn evaluate<'a>(
                 cluster_name_of(t.cluster_arn.as_deref()),
             )
         },
-        |_| (),
+        |_, _| (),
         |t, (), check| match check.evaluator {
             Evaluator::TaskSet(f) => Some(f(t, opts)),
             _ => None,
@@ -783,7 +800,7 @@ pub fn evaluate<'a>(
                 Some(name.clone()),
             )
         },
-        |_| (),
+        |_, _| (),
         |c, (), check| {
             let Evaluator::Cluster(f) = check.evaluator else {
                 return None;
@@ -813,7 +830,7 @@ pub fn evaluate<'a>(
                 None,
             )
         },
-        |c| {
+        |_, c| {
             let home = c
                 .capacity_provider_arn
                 .as_deref()
@@ -896,7 +913,7 @@ pub fn evaluate<'a>(
                 cluster_name_of(c.cluster_arn.as_deref()),
             )
         },
-        |c| {
+        |_, c| {
             let arn = c.container_instance_arn.as_deref().and_then(Arn::parse);
             let part = |f: fn(&Arn<'a>) -> &'a str, default: &'a str| -> &'a str {
                 arn.as_ref()
@@ -953,7 +970,7 @@ pub fn evaluate<'a>(
                 cluster,
             )
         },
-        |d| DaemonView {
+        |_, d| DaemonView {
             daemon: d,
             revisions: d
                 .current_revision_arns()
@@ -988,7 +1005,7 @@ pub fn evaluate<'a>(
                 None,
             )
         },
-        |g| {
+        |_, g| {
             let home = g
                 .gateway_arn
                 .as_deref()

@@ -31,6 +31,7 @@ pub mod engine;
 pub mod evaluation;
 pub mod finding;
 pub mod fleet;
+pub mod hash;
 pub mod lifecycle;
 pub mod model;
 pub mod render;

@@ -13,7 +13,9 @@
 //! taken from the few AWS managed documents this crate carries ([`builtin_aws_managed`]), else
 //! listed as unread: checks then prove what the read policies allow and say what is missing.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::hash::FastMap;
 use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
@@ -138,16 +140,16 @@ pub enum RoleLookup<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Identity {
     /// Roles by account, then name (looked up without building a key).
-    roles: HashMap<String, HashMap<String, Arc<Role>>>,
+    roles: FastMap<String, FastMap<String, Arc<Role>>>,
     /// Managed policies by ARN.
-    policies: HashMap<String, Arc<ManagedPolicy>>,
+    policies: FastMap<String, Arc<ManagedPolicy>>,
     /// Accounts whose roles were read to the last page.
     complete: BTreeSet<String>,
     /// Accounts whose authorization details could not be read; `""`: an error bound to no
     /// account (it stands for every account not otherwise read).
     errors: BTreeMap<String, AwsError>,
     /// Instance profile ARN -> (account, role name).
-    profiles: HashMap<String, (String, String)>,
+    profiles: FastMap<String, (String, String)>,
 }
 
 /// The account and name an IAM ARN names (`arn:aws:iam::1:role/path/name` -> `1`, `name`).
@@ -544,7 +546,7 @@ impl Identity {
     /// The roles and managed policies held (for figures).
     pub fn counts(&self) -> (usize, usize) {
         (
-            self.roles.values().map(HashMap::len).sum(),
+            self.roles.values().map(FastMap::len).sum(),
             self.policies.len(),
         )
     }

@@ -4,7 +4,7 @@
 //! whether that group exists; an unbound output only proves the groups it lists. An AWS error
 //! document bound the same way leaves the group unknown, with its reason.
 
-use std::collections::HashMap;
+use crate::hash::FastMap;
 
 use serde::Deserialize;
 
@@ -58,11 +58,11 @@ pub enum GroupLookup<'a> {
 /// The log group reads a snapshot holds.
 #[derive(Debug, Clone, Default)]
 pub struct Logs {
-    groups: HashMap<String, LogGroup>,
+    groups: FastMap<String, LogGroup>,
     /// Every group read, of every account-region (names repeat across accounts).
     all: Vec<LogGroup>,
     /// Names read on their own: `None` answered (present or absent), `Some` refused.
-    asked: HashMap<String, Option<String>>,
+    asked: FastMap<String, Option<String>>,
 }
 
 /// The group a bound file names.

@@ -6,6 +6,7 @@
 use serde::Deserialize;
 
 use super::de;
+use crate::hash::FastMap;
 
 /// The IPv4 and IPv6 "anywhere" ranges.
 pub const ANYWHERE: [&str; 2] = ["0.0.0.0/0", "::/0"];
@@ -353,8 +354,8 @@ pub struct Network {
 
 #[derive(Debug, Clone, Default)]
 struct Index {
-    groups: std::collections::HashMap<String, usize>,
-    subnets: std::collections::HashMap<String, usize>,
+    groups: FastMap<String, usize>,
+    subnets: FastMap<String, usize>,
 }
 
 /// Where a subnet's traffic goes, and why.

@@ -9,7 +9,7 @@
 //! --parameter-filters Key=Name,Option=Equals,Values=<name>` answer without it (a `/` of a name
 //! written `%2F`). Any other AWS error document bound the same way leaves it unknown.
 
-use std::collections::HashMap;
+use crate::hash::FastMap;
 
 use serde::Deserialize;
 
@@ -211,12 +211,12 @@ pub enum Lookup<'a, T> {
 #[derive(Debug, Clone, Default)]
 pub struct SecretStore {
     /// Secrets by ARN and by name.
-    secrets: HashMap<String, SecretMeta>,
+    secrets: FastMap<String, SecretMeta>,
     /// Secret ids read on their own that answered an error: `None` not found.
-    secret_errors: HashMap<String, Option<String>>,
-    parameters: HashMap<String, ParameterMeta>,
+    secret_errors: FastMap<String, Option<String>>,
+    parameters: FastMap<String, ParameterMeta>,
     /// Parameter names read on their own: `None` answered, `Some` refused.
-    parameters_asked: HashMap<String, Option<String>>,
+    parameters_asked: FastMap<String, Option<String>>,
     /// Every secret and parameter read, of every account-region (names repeat across accounts).
     all_secrets: Vec<SecretMeta>,
     all_parameters: Vec<ParameterMeta>,

@@ -2,8 +2,9 @@
 //! snapshot's IAM reads, and one verdict from the verdicts on each role.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeSet;
+
+use crate::hash::FastMap;
 
 use crate::checks::RoleView;
 use crate::finding::{Outcome, Related, Severity, Verdict};
@@ -45,8 +46,8 @@ pub fn role_key<'a>(reference: &'a str, account: &'a str) -> (&'a str, &'a str) 
 /// and name), borrowed from the snapshot.
 #[derive(Debug, Clone, Default)]
 pub struct RoleUsage<'a> {
-    pub(crate) families: HashMap<(&'a str, &'a str), BTreeSet<Cow<'a, str>>>,
-    pub(crate) services: HashMap<(&'a str, &'a str), BTreeSet<Cow<'a, str>>>,
+    pub(crate) families: FastMap<(&'a str, &'a str), BTreeSet<Cow<'a, str>>>,
+    pub(crate) services: FastMap<(&'a str, &'a str), BTreeSet<Cow<'a, str>>>,
 }
 
 impl<'a> RoleUsage<'a> {
@@ -150,39 +151,10 @@ impl<'a> RoleView<'a> {
     }
 }
 
-/// A hasher for keys made of addresses (a check's and a role's): a multiply and a rotate
-/// per word, where SipHash would cost more than the verdict it finds.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct AddressHasher(u64);
-
-impl Hasher for AddressHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// The verdicts of the role checks on each role (by the check's and the role's address), for
 /// one evaluation: `None` once a role was judged by a check, the verdict from its second use.
 #[derive(Debug, Default)]
-pub struct RoleVerdicts(
-    pub(crate)  std::cell::RefCell<
-        HashMap<(usize, usize), Option<Verdict>, BuildHasherDefault<AddressHasher>>,
-    >,
-);
+pub struct RoleVerdicts(pub(crate) std::cell::RefCell<FastMap<(usize, usize), Option<Verdict>>>);
 
 /// A role a task definition names, looked up once for all its checks.
 #[derive(Debug, Clone)]
