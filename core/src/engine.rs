@@ -493,12 +493,23 @@ pub fn evaluate<'a>(
     let (region, account) = (ctx.region.as_str(), ctx.account.as_str());
     let usage: std::cell::OnceCell<RoleUsage> = std::cell::OnceCell::new();
     let role_verdicts = crate::checks::support::roles::RoleVerdicts::default();
-    let role_checks = checks
-        .iter()
-        .any(|c| matches!(c.evaluator, Evaluator::TaskDefinitionRoles(_)));
-    let image_checks = checks
-        .iter()
-        .any(|c| matches!(c.evaluator, Evaluator::TaskDefinitionImages(_)));
+    // What a definition's checks of one evaluator kind share is prepared only for a revision
+    // one of them judges: [the latest, a superseded one].
+    let judged_by = |is: fn(&Evaluator) -> bool| -> [bool; 2] {
+        let of_kind = || checks.iter().filter(|c| is(&c.evaluator));
+        [
+            of_kind().next().is_some(),
+            of_kind().any(|c| c.revisions == Revisions::All),
+        ]
+    };
+    let wanted = |judged: [bool; 2], state: RevisionState| match state {
+        RevisionState::Current => judged[0],
+        RevisionState::Superseded => judged[1],
+        RevisionState::Inactive => false,
+    };
+    let role_checks = judged_by(|e| matches!(e, Evaluator::TaskDefinitionRoles(_)));
+    let image_checks = judged_by(|e| matches!(e, Evaluator::TaskDefinitionImages(_)));
+    let secret_checks = judged_by(|e| matches!(e, Evaluator::TaskDefinitionSecrets(_)));
 
     evaluate_kind(
         &mut out,
@@ -509,9 +520,9 @@ pub fn evaluate<'a>(
             let td = &r.item;
             let family = td
                 .family
-                .clone()
+                .as_deref()
                 .filter(|f| !f.is_empty())
-                .unwrap_or_else(|| "unnamed".to_owned());
+                .unwrap_or("unnamed");
             let (kind, noun) = if td.daemon {
                 (ResourceKind::DaemonTaskDefinition, "daemon-task-definition")
             } else {
@@ -546,7 +557,7 @@ pub fn evaluate<'a>(
                 part(|a| a.region, region),
                 part(|a| a.account, account),
             );
-            let roles = if role_checks && state == RevisionState::Current {
+            let roles = if wanted(role_checks, state) {
                 resolve_roles(td, &snapshot.identity, place.2)
             } else {
                 Vec::new()
@@ -560,14 +571,19 @@ pub fn evaluate<'a>(
             } else {
                 String::new()
             };
-            let images = if image_checks && state == RevisionState::Current {
+            let images = if wanted(image_checks, state) {
                 crate::checks::support::repositories::resolve(td, place.2, place.1)
             } else {
                 Vec::new()
             };
-            (state, place, roles, unread, images)
+            let secret_refs = if wanted(secret_checks, state) {
+                crate::checks::support::references::references(td)
+            } else {
+                Vec::new()
+            };
+            (state, place, roles, unread, images, secret_refs)
         },
-        |td, (state, place, roles, unread, images), check| {
+        |td, (state, place, roles, unread, images, secret_refs), check| {
             let skipped = match (*state, check.revisions) {
                 (RevisionState::Inactive, _) => Some(Outcome::na(
                     "revision is INACTIVE (deregistered) and no service in the snapshot uses it",
@@ -612,6 +628,7 @@ pub fn evaluate<'a>(
                     None => Judged::Verdict(f(
                         &SecretView {
                             task_definition: td,
+                            references: secret_refs,
                             secrets: &snapshot.secrets,
                             now_ms: ctx.now_ms,
                             partition: place.0,

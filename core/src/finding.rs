@@ -390,6 +390,13 @@ impl Verdict {
         self
     }
 
+    /// Whether this verdict's label can reach what [`Verdict::combine`] makes of it: a failing
+    /// or unknown part's label does, a passing or not applicable one's never (so callers build
+    /// labels only then).
+    pub fn labelled(&self) -> bool {
+        matches!(self.outcome, Outcome::Failed(_) | Outcome::NotAvailable(_))
+    }
+
     /// One verdict from the verdicts on each place a resource runs (a service's own network
     /// configuration and its task sets'), each labelled (`task set ecs-svc/1`) or not: FAILED
     /// when any place fails (its evidence prefixed with its label), else NOT_AVAILABLE when any

@@ -402,6 +402,9 @@ pub struct LogView<'a> {
 /// What a task definition check on its secret references sees.
 pub struct SecretView<'a> {
     pub task_definition: &'a TaskDefinition,
+    /// The definition's references and the places that use each (see
+    /// [`support::references::references`]), parsed once for all the secret checks.
+    pub references: &'a [(crate::model::secrets::Reference, String)],
     pub secrets: &'a crate::model::secrets::SecretStore,
     /// The scan's clock (`None`: ages cannot be judged).
     pub now_ms: Option<i64>,

@@ -41,19 +41,21 @@ impl LogView<'_> {
         let parts = groups
             .into_iter()
             .map(|(d, names)| {
-                let label = Some(format!(
-                    "log group {} (container{} {})",
-                    d.group,
-                    if names.len() == 1 { "" } else { "s" },
-                    names.join(", ")
-                ));
+                let label = |v: &Verdict| {
+                    v.labelled().then(|| {
+                        format!(
+                            "log group {} (container{} {})",
+                            d.group,
+                            if names.len() == 1 { "" } else { "s" },
+                            names.join(", ")
+                        )
+                    })
+                };
                 if let Some(r) = d.region.filter(|r| *r != self.region) {
-                    return (
-                        label,
-                        Verdict::of(Outcome::unknown(format!(
-                            "the log group is in {r}, another region than the one scanned"
-                        ))),
-                    );
+                    let v = Verdict::of(Outcome::unknown(format!(
+                        "the log group is in {r}, another region than the one scanned"
+                    )));
+                    return (label(&v), v);
                 }
                 let lookup = self.logs.group(d.group);
                 let arn = match lookup {
@@ -66,7 +68,7 @@ impl LogView<'_> {
                 {
                     v.related.insert(0, Related::new("AwsLogsLogGroup", arn));
                 }
-                (label, v)
+                (label(&v), v)
             })
             .collect();
         Verdict::combine(parts)

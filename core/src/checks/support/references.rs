@@ -4,6 +4,7 @@
 
 use crate::checks::SecretView;
 use crate::finding::{Outcome, Related, Verdict};
+use crate::model::TaskDefinition;
 use crate::model::secrets::{Lookup, ParameterMeta, Reference, SecretMeta, references_of};
 
 /// What a reference resolved to.
@@ -12,32 +13,36 @@ pub enum Target<'a> {
     Parameter(&'a str, Lookup<'a, ParameterMeta>),
 }
 
-impl SecretView<'_> {
-    /// Every distinct reference of the definition, with the places that use it.
-    fn references(&self) -> Vec<(Reference, Vec<String>)> {
-        let mut out: Vec<(Reference, Vec<String>)> = Vec::new();
-        for c in &self.task_definition.container_definitions {
-            for (r, place) in references_of(c) {
-                let place = format!("container {} {}", c.display_name(), place.describe());
-                match out.iter_mut().find(|(x, _)| *x == r) {
-                    Some((_, places)) => places.push(place),
-                    None => out.push((r, vec![place])),
-                }
+/// Every distinct reference of a definition's containers, with the places that use it
+/// (`container app secret DB_PASSWORD, container app log option apiKey`): parsed once per
+/// definition for all the secret checks.
+pub fn references(td: &TaskDefinition) -> Vec<(Reference, String)> {
+    let mut out: Vec<(Reference, Vec<String>)> = Vec::new();
+    for c in &td.container_definitions {
+        for (r, place) in references_of(c) {
+            let place = format!("container {} {}", c.display_name(), place.describe());
+            match out.iter_mut().find(|(x, _)| *x == r) {
+                Some((_, places)) => places.push(place),
+                None => out.push((r, vec![place])),
             }
         }
-        out
     }
+    out.into_iter()
+        .map(|(r, places)| (r, places.join(", ")))
+        .collect()
+}
 
+impl SecretView<'_> {
     /// One verdict on the references: each judged once (its places named in the label);
     /// unknown in another account or region; not applicable where there is none.
     pub fn judge_references(&self, judge: impl Fn(&Target<'_>) -> Verdict) -> Verdict {
-        let refs = self.references();
+        let refs = self.references;
         if refs.is_empty() {
             return Verdict::of(Outcome::na("no container references a secret or parameter"));
         }
         let mut parts = Vec::with_capacity(refs.len());
-        for (r, places) in &refs {
-            let label = Some(places.join(", "));
+        for (r, places) in refs {
+            let label = Some(places.as_str());
             let (account, region) = match r {
                 Reference::Secret {
                     account, region, ..

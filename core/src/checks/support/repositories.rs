@@ -153,19 +153,19 @@ impl ImageView<'_> {
                     });
                     let arn = repository_arn(self.partition, region, account, repository, repo);
                     if !v.related.iter().any(|r| r.arn == arn) {
-                        v.related
-                            .insert(0, Related::new("AwsEcrRepository", arn.clone()));
+                        v.related.insert(0, Related::new("AwsEcrRepository", arn));
                     }
-                    let names: Vec<&str> =
-                        containers.iter().map(|i| i.container.as_str()).collect();
-                    parts.push((
-                        Some(format!(
+                    // Only a failing or unknown part's label reaches the combined verdict.
+                    let label = v.labelled().then(|| {
+                        let names: Vec<&str> =
+                            containers.iter().map(|i| i.container.as_str()).collect();
+                        format!(
                             "repository {repository} (container{} {})",
                             if names.len() == 1 { "" } else { "s" },
                             names.join(", ")
-                        )),
-                        v,
-                    ));
+                        )
+                    });
+                    parts.push((label, v));
                 }
             }
         }
