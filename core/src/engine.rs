@@ -345,7 +345,7 @@ fn role_usage<'a>(
             }
         }
     }
-    usage
+    usage.finish()
 }
 
 /// A surroundings check on every place the service's tasks run with a network configuration of
@@ -572,12 +572,18 @@ pub fn evaluate<'a>(
                 String::new()
             };
             let images = if wanted(image_checks, state) {
-                crate::checks::support::repositories::resolve(td, place.2, place.1)
+                crate::checks::support::repositories::resolve(td, &snapshot.registry, place.2, place.1)
             } else {
                 Vec::new()
             };
             let secret_refs = if wanted(secret_checks, state) {
-                crate::checks::support::references::references(td)
+                crate::checks::support::references::resolve(
+                    td,
+                    &snapshot.secrets,
+                    place.0,
+                    place.1,
+                    place.2,
+                )
             } else {
                 Vec::new()
             };

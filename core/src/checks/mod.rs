@@ -384,7 +384,7 @@ pub struct RoleView<'a> {
 pub struct ImageView<'a> {
     pub task_definition: &'a TaskDefinition,
     pub registry: &'a crate::model::registry::Registry,
-    pub images: &'a [support::repositories::ResolvedImage],
+    pub images: &'a [support::repositories::ResolvedImage<'a>],
     pub partition: &'a str,
     pub region: &'a str,
     pub account: &'a str,
@@ -402,9 +402,9 @@ pub struct LogView<'a> {
 /// What a task definition check on its secret references sees.
 pub struct SecretView<'a> {
     pub task_definition: &'a TaskDefinition,
-    /// The definition's references and the places that use each (see
-    /// [`support::references::references`]), parsed once for all the secret checks.
-    pub references: &'a [(crate::model::secrets::Reference, String)],
+    /// The definition's references, the places that use each and what each resolved to (see
+    /// [`support::references::resolve`]), once for all the secret checks.
+    pub references: &'a [support::references::SecretUse<'a>],
     pub secrets: &'a crate::model::secrets::SecretStore,
     /// The scan's clock (`None`: ages cannot be judged).
     pub now_ms: Option<i64>,

@@ -869,10 +869,9 @@ impl Snapshot {
             if let Some(bound) = r::bound_repository(path, r::SCAN_FINDINGS_PREFIX)
                 && let Some((name, digest)) = bound.rsplit_once('@')
             {
-                reg.scans.insert(
-                    (String::new(), name.to_owned(), digest.to_owned()),
-                    Read::Error(error()?),
-                );
+                reg.scans
+                    .slot(String::new(), name.to_owned())
+                    .insert(digest.to_owned(), Read::Error(error()?));
                 return Ok(true);
             }
             if r::is_file(path, r::REGISTRY_SCANNING_FILE) {
@@ -965,7 +964,8 @@ impl Snapshot {
             match (name, scan.image_id.image_digest.clone()) {
                 (Some(name), Some(digest)) => {
                     reg.scans
-                        .insert((account, name, digest), Read::Answered(scan));
+                        .slot(account, name)
+                        .insert(digest, Read::Answered(scan));
                     return Ok(true);
                 }
                 _ => {

@@ -10,13 +10,14 @@
 //! with its error: `LifecyclePolicyNotFoundException` and `RepositoryPolicyNotFoundException`
 //! are facts (no policy), any other error leaves the repository unknown.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
 use super::de;
 use super::iam::{Effect, Policy, PolicyError, Statement};
 use super::load_balancing::{AwsError, Read};
+use crate::hash::FastMap;
 
 /// An error document of `get-lifecycle-policy` is bound to its repository by file name:
 /// `lifecycle-policy-<repository>.json` (a `/` of the name written `%2F`).
@@ -365,28 +366,69 @@ pub struct ContainerImage {
     pub image_digest: Option<String>,
 }
 
+/// Values by account, then repository name: looked up without building a key (the image
+/// checks look repositories up for every definition they judge).
+#[derive(Debug, Clone)]
+pub struct Keyed<T>(FastMap<String, FastMap<String, T>>);
+
+impl<T> Default for Keyed<T> {
+    fn default() -> Keyed<T> {
+        Keyed(FastMap::default())
+    }
+}
+
+impl<T> Keyed<T> {
+    /// Set the value of `(account, name)`, replacing an earlier one.
+    pub fn insert(&mut self, (account, name): (String, String), value: T) {
+        self.0.entry(account).or_default().insert(name, value);
+    }
+
+    pub fn get(&self, account: &str, name: &str) -> Option<&T> {
+        self.0.get(account)?.get(name)
+    }
+
+    /// The value of `(account, name)`, a default one inserted where there is none.
+    pub fn slot(&mut self, account: String, name: String) -> &mut T
+    where
+        T: Default,
+    {
+        self.0.entry(account).or_default().entry(name).or_default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.values().all(FastMap::is_empty)
+    }
+
+    /// Add `other`'s values, each replacing this map's value of its key.
+    pub fn extend(&mut self, other: Keyed<T>) {
+        for (account, values) in other.0 {
+            self.0.entry(account).or_default().extend(values);
+        }
+    }
+}
+
 /// The registry reads a snapshot holds.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     /// Repositories by (registry account, name).
-    pub repositories: HashMap<(String, String), Repository>,
+    pub repositories: Keyed<Repository>,
     /// `describe-repositories` errors, by account (`""`: bound to no account).
     pub repositories_errors: BTreeMap<String, AwsError>,
     /// Registry scanning configurations by account (`""`: an error bound to no account).
     pub scanning: BTreeMap<String, Read<RegistryScanning>>,
     /// Effective scanning by (account, repository); the account is `""` where the output did
     /// not name it.
-    pub repository_scanning: HashMap<(String, String), Read<RepositoryScanning>>,
+    pub repository_scanning: Keyed<Read<RepositoryScanning>>,
     /// Lifecycle policies by (account, repository): `Answered(())` where one exists.
-    pub lifecycle: HashMap<(String, String), Read<()>>,
+    pub lifecycle: Keyed<Read<()>>,
     /// Repository policies (their text) by (account, repository).
-    pub policies: HashMap<(String, String), Read<String>>,
-    /// Image scans by (account, repository, digest).
-    pub scans: HashMap<(String, String, String), Read<ImageScan>>,
+    pub policies: Keyed<Read<String>>,
+    /// Image scans by (account, repository), then digest.
+    pub scans: Keyed<FastMap<String, Read<ImageScan>>>,
     /// KMS keys by ARN and by key id.
-    pub keys: HashMap<String, KeyMetadata>,
+    pub keys: FastMap<String, KeyMetadata>,
     /// Running digests by task definition ARN.
-    pub running: HashMap<String, BTreeSet<RunningImage>>,
+    pub running: FastMap<String, BTreeSet<RunningImage>>,
 }
 
 impl Registry {
@@ -398,7 +440,14 @@ impl Registry {
         self.repository_scanning.extend(other.repository_scanning);
         self.lifecycle.extend(other.lifecycle);
         self.policies.extend(other.policies);
-        self.scans.extend(other.scans);
+        for (account, name, scans) in other
+            .scans
+            .0
+            .into_iter()
+            .flat_map(|(a, m)| m.into_iter().map(move |(n, v)| (a.clone(), n, v)))
+        {
+            self.scans.slot(account, name).extend(scans);
+        }
         self.keys.extend(other.keys);
         for (td, images) in other.running {
             self.running.entry(td).or_default().extend(images);
@@ -416,23 +465,18 @@ impl Registry {
             && self.scans.is_empty()
     }
 
-    fn key(account: &str, name: &str) -> (String, String) {
-        (account.to_owned(), name.to_owned())
-    }
-
     /// A per-repository read: the account's, else one bound to no account by file name.
     fn per_repository<'a, T>(
-        map: &'a HashMap<(String, String), Read<T>>,
+        map: &'a Keyed<Read<T>>,
         account: &str,
         name: &str,
     ) -> Option<&'a Read<T>> {
-        map.get(&Self::key(account, name))
-            .or_else(|| map.get(&Self::key("", name)))
+        map.get(account, name).or_else(|| map.get("", name))
     }
 
     /// The repository, or why it is unknown.
     pub fn repository(&self, account: &str, name: &str) -> Result<&Repository, String> {
-        if let Some(r) = self.repositories.get(&Self::key(account, name)) {
+        if let Some(r) = self.repositories.get(account, name) {
             return Ok(r);
         }
         match self
@@ -469,12 +513,8 @@ impl Registry {
     }
 
     pub fn scan(&self, account: &str, name: &str, digest: &str) -> Option<&Read<ImageScan>> {
-        self.scans
-            .get(&(account.to_owned(), name.to_owned(), digest.to_owned()))
-            .or_else(|| {
-                self.scans
-                    .get(&(String::new(), name.to_owned(), digest.to_owned()))
-            })
+        let of = |account: &str| self.scans.get(account, name)?.get(digest);
+        of(account).or_else(|| of(""))
     }
 
     pub fn key_metadata(&self, key: &str) -> Option<&KeyMetadata> {

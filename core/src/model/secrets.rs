@@ -199,13 +199,22 @@ impl Place<'_> {
 }
 
 /// The answer to "what is this reference".
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub enum Lookup<'a, T> {
     Found(&'a T),
     /// A read of that very reference found nothing.
     Absent,
     Unknown(&'a str),
 }
+
+// A lookup only borrows: copied whatever `T` is.
+impl<T> Clone for Lookup<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Lookup<'_, T> {}
 
 /// The secret and parameter reads a snapshot holds.
 #[derive(Debug, Clone, Default)]

@@ -9,7 +9,7 @@ use crate::model::registry::{Registry, Repository, ecr_location};
 
 /// Where one container's image is, resolved once for all the image checks.
 #[derive(Debug, Clone)]
-pub enum Place {
+pub enum Place<'a> {
     /// Not a private ECR image (Docker Hub, another registry, ECR Public, or a reference that
     /// cannot be parsed): the repository checks do not apply.
     NotEcr,
@@ -17,25 +17,34 @@ pub enum Place {
     Elsewhere(String),
     /// In the scanned registry.
     Here {
-        account: String,
-        region: String,
-        repository: String,
+        account: &'a str,
+        region: &'a str,
+        repository: &'a str,
         /// The digest the reference pins (`@sha256:...`).
-        digest: Option<String>,
+        digest: Option<&'a str>,
         /// The tag it names.
-        tag: Option<String>,
+        tag: Option<&'a str>,
+        /// The repository as `describe-repositories` returned it, or why it is unknown
+        /// (looked up once for all the checks).
+        found: Result<&'a Repository, String>,
     },
 }
 
 /// One container's image.
 #[derive(Debug, Clone)]
-pub struct ResolvedImage {
-    pub container: String,
-    pub place: Place,
+pub struct ResolvedImage<'a> {
+    pub container: &'a str,
+    pub place: Place<'a>,
 }
 
-/// Where every container's image of `td` lives; `account` and `region` are the definition's.
-pub fn resolve(td: &TaskDefinition, account: &str, region: &str) -> Vec<ResolvedImage> {
+/// Where every container's image of `td` lives, and its repository where it is in the
+/// scanned registry; `account` and `region` are the definition's.
+pub fn resolve<'a>(
+    td: &'a TaskDefinition,
+    registry: &'a Registry,
+    account: &str,
+    region: &str,
+) -> Vec<ResolvedImage<'a>> {
     td.container_definitions
         .iter()
         .map(|c| {
@@ -57,17 +66,18 @@ pub fn resolve(td: &TaskDefinition, account: &str, region: &str) -> Vec<Resolved
                         ))
                     } else {
                         Place::Here {
-                            account: l.account.to_owned(),
-                            region: l.region.to_owned(),
-                            repository: l.repository.to_owned(),
-                            digest: r.digest.filter(|_| r.pinned_by_digest()).map(str::to_owned),
-                            tag: r.tag.map(str::to_owned),
+                            account: l.account,
+                            region: l.region,
+                            repository: l.repository,
+                            digest: r.digest.filter(|_| r.pinned_by_digest()),
+                            tag: r.tag,
+                            found: registry.repository(l.account, l.repository),
                         }
                     })
                 })
                 .unwrap_or(Place::NotEcr);
             ResolvedImage {
-                container: c.display_name().to_owned(),
+                container: c.display_name(),
                 place,
             }
         })
@@ -105,7 +115,7 @@ impl ImageView<'_> {
     /// a registry the scan does not read, not applicable where no image is in ECR.
     pub fn judge_repositories(&self, judge: impl Fn(&RepositoryUse<'_>) -> Verdict) -> Verdict {
         let mut parts: Vec<(Option<String>, Verdict)> = Vec::new();
-        let mut seen: Vec<(&str, &str)> = Vec::new();
+        let mut seen: Vec<(&&str, &&str)> = Vec::new();
         for img in self.images {
             match &img.place {
                 Place::NotEcr => {}
@@ -117,9 +127,10 @@ impl ImageView<'_> {
                     account,
                     region,
                     repository,
+                    found,
                     ..
                 } => {
-                    if seen.contains(&(account.as_str(), repository.as_str())) {
+                    if seen.contains(&(account, repository)) {
                         continue;
                     }
                     seen.push((account, repository));
@@ -138,9 +149,9 @@ impl ImageView<'_> {
                             _ => None,
                         })
                         .collect();
-                    let (repo, unread) = match self.registry.repository(account, repository) {
-                        Ok(r) => (Some(r), None),
-                        Err(why) => (None, Some(why)),
+                    let (repo, unread) = match found {
+                        Ok(r) => (Some(*r), None),
+                        Err(why) => (None, Some(why.clone())),
                     };
                     let mut v = judge(&RepositoryUse {
                         account,
@@ -157,8 +168,7 @@ impl ImageView<'_> {
                     }
                     // Only a failing or unknown part's label reaches the combined verdict.
                     let label = v.labelled().then(|| {
-                        let names: Vec<&str> =
-                            containers.iter().map(|i| i.container.as_str()).collect();
+                        let names: Vec<&str> = containers.iter().map(|i| i.container).collect();
                         format!(
                             "repository {repository} (container{} {})",
                             if names.len() == 1 { "" } else { "s" },

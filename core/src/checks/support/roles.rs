@@ -2,7 +2,6 @@
 //! snapshot's IAM reads, and one verdict from the verdicts on each role.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
 use crate::hash::FastMap;
 
@@ -43,28 +42,40 @@ pub fn role_key<'a>(reference: &'a str, account: &'a str) -> (&'a str, &'a str) 
 }
 
 /// The task definitions' roles: which families and services use each task role (by account
-/// and name), borrowed from the snapshot.
+/// and name), borrowed from the snapshot. Names are kept sorted and distinct once
+/// [`RoleUsage::finish`] ran.
 #[derive(Debug, Clone, Default)]
 pub struct RoleUsage<'a> {
-    pub(crate) families: FastMap<(&'a str, &'a str), BTreeSet<Cow<'a, str>>>,
-    pub(crate) services: FastMap<(&'a str, &'a str), BTreeSet<Cow<'a, str>>>,
+    pub(crate) families: FastMap<(&'a str, &'a str), Vec<Cow<'a, str>>>,
+    pub(crate) services: FastMap<(&'a str, &'a str), Vec<Cow<'a, str>>>,
 }
 
 impl<'a> RoleUsage<'a> {
     pub fn add_family(&mut self, role: (&'a str, &'a str), family: Cow<'a, str>) {
-        self.families.entry(role).or_default().insert(family);
+        self.families.entry(role).or_default().push(family);
     }
 
     pub fn add_service(&mut self, role: (&'a str, &'a str), service: Cow<'a, str>) {
-        self.services.entry(role).or_default().insert(service);
+        self.services.entry(role).or_default().push(service);
     }
 
-    pub fn families_of(&self, role: &(&'a str, &'a str)) -> Option<&BTreeSet<Cow<'a, str>>> {
-        self.families.get(role)
+    /// Sort each role's families and services and drop repeats.
+    pub fn finish(mut self) -> RoleUsage<'a> {
+        for names in self.families.values_mut().chain(self.services.values_mut()) {
+            names.sort_unstable();
+            names.dedup();
+        }
+        self
     }
 
-    pub fn services_of(&self, role: &(&'a str, &'a str)) -> Option<&BTreeSet<Cow<'a, str>>> {
-        self.services.get(role)
+    /// The families whose current revisions use the role, sorted.
+    pub fn families_of(&self, role: &(&'a str, &'a str)) -> &[Cow<'a, str>] {
+        self.families.get(role).map_or(&[], Vec::as_slice)
+    }
+
+    /// The services that run the role's definitions, sorted.
+    pub fn services_of(&self, role: &(&'a str, &'a str)) -> &[Cow<'a, str>] {
+        self.services.get(role).map_or(&[], Vec::as_slice)
     }
 }
 

@@ -71,11 +71,13 @@ fn eval(v: &ImageView<'_>, _: &Options) -> Verdict {
         .and_then(|arn| v.registry.running_of(arn));
     let mut parts: Vec<(Option<String>, Verdict)> = Vec::new();
     for img in v.images {
-        let label = Some(format!("container {}", img.container));
-        let (account, region, repository, pinned) = match &img.place {
+        // Only a failing or unknown part's label reaches the combined verdict.
+        let label = |v: &Verdict| v.labelled().then(|| format!("container {}", img.container));
+        let (account, region, repository, (pinned, found)) = match &img.place {
             Place::NotEcr => continue,
             Place::Elsewhere(why) => {
-                parts.push((label, Verdict::of(Outcome::unknown(why.clone()))));
+                let v = Verdict::of(Outcome::unknown(why.clone()));
+                parts.push((label(&v), v));
                 continue;
             }
             Place::Here {
@@ -83,11 +85,12 @@ fn eval(v: &ImageView<'_>, _: &Options) -> Verdict {
                 region,
                 repository,
                 digest,
+                found,
                 ..
-            } => (account, region, repository, digest),
+            } => (account, region, repository, (digest, found)),
         };
         let digests: Vec<&str> = match pinned {
-            Some(d) => vec![d.as_str()],
+            Some(d) => vec![*d],
             None => running
                 .map(|set| {
                     set.iter()
@@ -98,12 +101,10 @@ fn eval(v: &ImageView<'_>, _: &Options) -> Verdict {
                 .unwrap_or_default(),
         };
         if digests.is_empty() {
-            parts.push((
-                label,
-                Verdict::of(Outcome::unknown(
-                    "not read: the digest the container runs (the image is not pinned by digest and no running task or service revision of this task definition was read: aws ecs describe-tasks)",
-                )),
+            let v = Verdict::of(Outcome::unknown(
+                "not read: the digest the container runs (the image is not pinned by digest and no running task or service revision of this task definition was read: aws ecs describe-tasks)",
             ));
+            parts.push((label(&v), v));
             continue;
         }
         let repo_arn = repository_arn(
@@ -111,7 +112,7 @@ fn eval(v: &ImageView<'_>, _: &Options) -> Verdict {
             region,
             account,
             repository,
-            v.registry.repository(account, repository).ok(),
+            found.as_ref().ok().copied(),
         );
         for digest in digests {
             let related = vec![
@@ -170,7 +171,7 @@ fn eval(v: &ImageView<'_>, _: &Options) -> Verdict {
                     }
                 },
             };
-            parts.push((label.clone(), verdict.related(related)));
+            parts.push((label(&verdict), verdict.related(related)));
         }
     }
     if parts.is_empty() {

@@ -58,16 +58,14 @@ fn eval(v: &RoleView<'_>, _: &Options) -> Verdict {
     let others: Vec<&str> = v
         .usage
         .families_of(&key)
-        .into_iter()
-        .flatten()
+        .iter()
         .map(AsRef::as_ref)
         .filter(|f| *f != own)
         .collect();
     let services: Vec<&str> = v
         .usage
         .services_of(&key)
-        .into_iter()
-        .flatten()
+        .iter()
         .map(AsRef::as_ref)
         .collect();
     if others.is_empty() && services.len() < 2 {
