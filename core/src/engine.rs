@@ -572,7 +572,12 @@ pub fn evaluate<'a>(
                 String::new()
             };
             let images = if wanted(image_checks, state) {
-                crate::checks::support::repositories::resolve(td, &snapshot.registry, place.2, place.1)
+                crate::checks::support::repositories::resolve(
+                    td,
+                    &snapshot.registry,
+                    place.2,
+                    place.1,
+                )
             } else {
                 Vec::new()
             };

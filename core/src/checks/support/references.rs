@@ -64,7 +64,9 @@ pub fn resolve<'a>(
                 } => (account.as_deref(), region.as_deref()),
             };
             let found = if let Some(a) = ref_account.filter(|a| *a != account) {
-                Found::Elsewhere(format!("it is in account {a}, which this scan does not read"))
+                Found::Elsewhere(format!(
+                    "it is in account {a}, which this scan does not read"
+                ))
             } else if let Some(x) = ref_region.filter(|x| *x != region) {
                 Found::Elsewhere(format!("it is in {x}, another region than the one scanned"))
             } else {
