@@ -3,6 +3,8 @@
 //! The pure core of ecs-posture: everything that decides, nothing that does I/O.
 //!
 //! Read in this order (each module imports only those above it):
+//! - [`hash`]: the hasher of the lookup tables the model and the engine keep (names, ARNs,
+//!   addresses), cheaper than the standard library's default for keys of this kind.
 //! - [`model`]: ECS resources exactly as the ECS API and AWS CLI return them, parsed leniently
 //!   from every shape users keep on disk, with AWS defaults resolved once.
 //! - [`finding`]: the vocabulary: severity, status, resource kinds, frameworks, and what a check
